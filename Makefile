@@ -1,0 +1,28 @@
+# The two commands of the README, plus a few helpers. CMake does the real work.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: run test build deps bench clean format
+
+run: deps build
+	scripts/run.sh $(BUILD_DIR)/app/citynexus
+
+test: deps build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+deps:
+	@scripts/install-deps.sh
+
+build:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+bench: deps build
+	scripts/bench.sh $(BUILD_DIR)
+
+format:
+	find common engine net connectors app tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,71 @@
+#include "common/log.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace citynexus {
+namespace {
+std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+}  // namespace
+
+bool ParseLogLevel(std::string_view text, LogLevel* level) {
+  static constexpr std::pair<std::string_view, LogLevel> kNames[] = {
+      {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
+      {"warn", LogLevel::kWarn},   {"error", LogLevel::kError},
+      {"off", LogLevel::kOff}};
+  for (const auto& [name, value] : kNames) {
+    if (name == text) {
+      *level = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kOff:
+      return "off";
+  }
+  return "info";
+}
+
+void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
+LogLevel GetLogLevel() { return static_cast<LogLevel>(g_level.load()); }
+bool LogEnabled(LogLevel level) {
+  return level != LogLevel::kOff && static_cast<int>(level) >= g_level.load();
+}
+
+void LogLine(LogLevel level, std::string_view component,
+             std::string_view message) {
+  using std::chrono::system_clock;
+  const auto now = system_clock::now();
+  const std::time_t secs = system_clock::to_time_t(now);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          now.time_since_epoch())
+                          .count() %
+                      1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+  static constexpr const char* kLevelText[] = {"DEBUG", "INFO ", "WARN ",
+                                               "ERROR", "OFF  "};
+  // One fprintf per line: stdio locks the stream, so lines never interleave.
+  std::fprintf(stderr, "%s.%03dZ %s %.*s: %.*s\n", stamp,
+               static_cast<int>(millis), kLevelText[static_cast<int>(level)],
+               static_cast<int>(component.size()), component.data(),
+               static_cast<int>(message.size()), message.data());
+}
+
+}  // namespace citynexus

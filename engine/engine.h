@@ -1,0 +1,255 @@
+// citynexus storage engine: the public interface of engine/.
+//
+// A Store keeps time series: each series is identified by a canonical key
+// (measurement, sorted tags, field) mapped to a dense uint64 id, holds values
+// of one type, and is read back by time range or aggregated into time buckets.
+// Other layers include only this header; the RocksDB implementation and every
+// helper behind it are internal to engine/.
+//
+// Thread-safety: a Store is safe for concurrent use by any number of threads
+// (appends, scans, catalog calls), until Close() has been called.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+
+namespace citynexus::engine {
+
+using SeriesId = uint64_t;
+
+// The value type a series holds. Numeric types aggregate; the others do not.
+enum class ValueType : uint8_t {
+  kFloat = 1,   // IEEE-754 double, stored bit-exact
+  kInt = 2,     // int64, exact (never converted through a double)
+  kBool = 3,
+  kString = 4,  // short strings (status texts, states)
+};
+
+std::string_view ValueTypeName(ValueType type);  // "float", "integer", ...
+
+// One value. The variant index order matches nothing on disk; use TypeOf().
+using Value = std::variant<double, int64_t, bool, std::string>;
+ValueType TypeOf(const Value& value);
+
+// A series identity: the same identity as InfluxDB line protocol.
+// `traffic,sensor=K12,district=Mitte vehicles=14i` is
+// measurement "traffic", tags {district=Mitte, sensor=K12}, field "vehicles".
+struct SeriesKey {
+  std::string measurement;
+  std::vector<std::pair<std::string, std::string>> tags;  // sorted by key
+  std::string field;
+
+  // Sorts tags by key (stable for equal keys). Call after filling `tags`.
+  void SortTags();
+
+  // "traffic{district=Mitte,sensor=K12}#vehicles". Characters `{}=,#\` inside
+  // names are backslash-escaped so the mapping is one-to-one.
+  std::string Canonical() const;
+
+  // Inverse of Canonical(). kInvalidArgument on malformed input.
+  static Result<SeriesKey> Parse(std::string_view canonical);
+
+  bool operator==(const SeriesKey&) const = default;
+};
+
+// Descriptive metadata of a series. Empty strings mean "unknown".
+struct SeriesMeta {
+  std::string unit;         // "kWh", "°C", "m3"
+  std::string domain;       // "mobility", "energy", "water", "environment"
+  std::string description;
+  std::string source;       // connector that created it: "mqtt:...", "http"
+  std::optional<double> latitude;   // WGS84 degrees
+  std::optional<double> longitude;  // WGS84 degrees
+
+  bool operator==(const SeriesMeta&) const = default;
+};
+
+struct SeriesInfo {
+  SeriesId id = 0;
+  SeriesKey key;
+  ValueType type = ValueType::kFloat;
+  SeriesMeta meta;
+};
+
+// A catalog search. Empty fields match everything; all given fields must match.
+struct SeriesFilter {
+  std::string measurement;  // exact
+  std::string field;        // exact
+  std::vector<std::pair<std::string, std::string>> tags;  // each must equal
+  std::string domain;       // exact
+};
+
+// One point of one series. Timestamps are nanoseconds since the Unix epoch.
+struct Point {
+  SeriesId series = 0;
+  int64_t timestamp_ns = 0;
+  Value value;
+};
+
+// A point the write path refused, with the index into the appended span.
+struct RejectedPoint {
+  size_t index = 0;
+  std::string reason;  // "field type conflict: vehicles is integer, got float"
+};
+
+struct AppendResult {
+  size_t written = 0;                  // points made durable
+  std::vector<RejectedPoint> rejected; // the rest, each with its reason
+};
+
+// A time point with its value as read back from a series.
+struct Sample {
+  int64_t timestamp_ns = 0;
+  Value value;
+};
+
+// Aggregates of one time bucket of one numeric series. Buckets without points
+// are omitted. `first`/`last` are the values at the earliest/latest timestamp.
+// Integer series aggregate through double (sum may lose exactness beyond 2^53).
+struct Bucket {
+  int64_t start_ns = 0;  // inclusive bucket start
+  uint64_t count = 0;
+  double sum = 0;
+  double min = 0;
+  double max = 0;
+  double first = 0;
+  double last = 0;
+  int64_t first_ns = 0;
+  int64_t last_ns = 0;
+};
+
+struct AggregateRequest {
+  SeriesId series = 0;
+  int64_t start_ns = 0;  // inclusive
+  int64_t end_ns = 0;    // exclusive
+  int64_t step_ns = 0;   // bucket width; > 0
+  int64_t offset_ns = 0; // buckets start at k*step + offset (epoch-aligned)
+};
+
+struct AggregateStats {
+  bool used_rollups = false;
+  uint64_t points_read = 0;   // raw points decoded
+  uint64_t rollups_read = 0;  // rollup buckets read
+};
+
+// Sizes and counts for `citynexus stats`.
+struct StoreStats {
+  uint64_t series = 0;
+  uint64_t points = 0;            // approximate for sealed data (block headers)
+  uint64_t bytes_on_disk = 0;     // whole data dir
+  std::vector<std::pair<std::string, uint64_t>> column_family_bytes;
+  std::optional<int64_t> first_timestamp_ns;
+  std::optional<int64_t> last_timestamp_ns;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- catalog ----
+
+  // Returns the id of `key`, creating the series with `type` if it is new.
+  // An existing series keeps its type; the caller compares with info.type.
+  // kInvalidArgument for empty measurement/field. Persisted before returning.
+  virtual Result<SeriesInfo> GetOrCreateSeries(const SeriesKey& key,
+                                               ValueType type) = 0;
+  // kNotFound when no series has this canonical key / id.
+  virtual Result<SeriesInfo> LookupSeries(std::string_view canonical) = 0;
+  virtual Result<SeriesInfo> GetSeries(SeriesId id) = 0;
+  virtual std::vector<SeriesInfo> FindSeries(const SeriesFilter& filter) = 0;
+  // Replaces the metadata of a series (durable). kNotFound for unknown ids.
+  virtual Status SetSeriesMeta(SeriesId id, const SeriesMeta& meta) = 0;
+
+  // ---- writes ----
+
+  // Appends points of any series in any time order. Points whose value type
+  // differs from their series' type, or whose series does not exist, are
+  // rejected with a reason; all others are written. On return with an OK
+  // status every written point is durable per the configured sync policy
+  // (survives a process kill; with sync "always" also power loss). Same
+  // series and timestamp: the last write wins.
+  // Errors: kIOError (nothing written), kResourceExhausted (write path
+  // saturated, nothing written; retry later).
+  virtual Result<AppendResult> Append(std::span<const Point> points) = 0;
+
+  // ---- reads ----
+
+  // Calls `visit` with the points of `series` in [start_ns, end_ns) in
+  // ascending time order, one sample per timestamp (the last written).
+  // Stops early when `visit` returns false.
+  virtual Status Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
+                      const std::function<bool(const Sample&)>& visit) = 0;
+
+  // Buckets of a numeric series over [start_ns, end_ns). Reads rollups when
+  // the step and range allow and the result equals the raw computation.
+  // kInvalidArgument for non-numeric series or step_ns <= 0.
+  virtual Result<std::vector<Bucket>> Aggregate(const AggregateRequest& request,
+                                                AggregateStats* stats) = 0;
+
+  // ---- maintenance ----
+
+  // Seals all buffered points into compressed blocks (durable).
+  virtual Status Flush() = 0;
+  // Flush, then full compaction of the underlying storage.
+  virtual Status Compact() = 0;
+  virtual Result<StoreStats> Stats() = 0;
+  // Consistent online copy of the store into `dir` (must not exist).
+  virtual Status Backup(const std::string& dir) = 0;
+  // Flushes, stops background work and releases the data dir. Idempotent.
+  virtual Status Close() = 0;
+};
+
+// ---- opening a store ----
+
+// When an acknowledged Append is also safe against power loss.
+enum class SyncMode {
+  kAlways,    // fsync before Append returns; concurrent appends share one fsync
+  kInterval,  // fsync at least every sync_interval; process kills lose nothing
+};
+
+// Which data a retention rule expires. A rule matches a series when its
+// measurement glob (`*`, `?`) matches, or its domain equals the series domain
+// (an empty pattern/domain never matches). The first matching rule applies.
+struct RetentionRule {
+  std::string measurement_glob;
+  std::string domain;
+  std::optional<std::chrono::seconds> raw_max_age;     // none = keep forever
+  std::optional<std::chrono::seconds> rollup_max_age;  // none = keep forever
+};
+
+struct StoreOptions {
+  std::string data_dir;  // created if missing
+  SyncMode sync = SyncMode::kInterval;
+  std::chrono::milliseconds sync_interval{1000};
+  // Rollup bucket widths; each must divide block_window. Default 1h, 1d.
+  std::vector<std::chrono::seconds> rollup_resolutions{std::chrono::hours(1),
+                                                       std::chrono::hours(24)};
+  // Time span of one sealed block per series (epoch-aligned). Default 1 day.
+  std::chrono::seconds block_window{std::chrono::hours(24)};
+  std::vector<RetentionRule> retention;
+  std::chrono::seconds retention_interval{std::chrono::minutes(10)};
+  // Open for reading only (stats); never writes, may run beside nothing else.
+  bool read_only = false;
+};
+
+// Opens (or creates) the RocksDB-backed store in options.data_dir.
+// kIOError with a clear message when the directory is held by another
+// process ("data dir ./data is in use by another citynexus process").
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
+
+// Restores a backup made by Store::Backup into `data_dir`, which must be
+// empty or absent. kInvalidArgument when it is not.
+Status RestoreBackup(const std::string& backup_dir, const std::string& data_dir);
+
+}  // namespace citynexus::engine

@@ -1,0 +1,120 @@
+// Request and Response helpers declared in net/net.h.
+#include <string>
+
+#include "net/net.h"
+
+namespace citynexus::net {
+
+std::optional<std::string> Request::Param(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::Header(std::string_view lower_name) const {
+  auto it = headers.find(std::string(lower_name));
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
+
+Response Response::Json(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::Text(int status, std::string body,
+                        std::string content_type) {
+  Response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::NoContent() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+namespace {
+// Minimal JSON string escaping; net/ knows no JSON library on purpose.
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+}  // namespace
+
+Response Response::Error(int status, std::string_view code,
+                         std::string_view message) {
+  std::string body = "{\"error\":{\"code\":";
+  AppendJsonString(body, code);
+  body += ",\"message\":";
+  AppendJsonString(body, message);
+  body += "}}";
+  return Json(status, std::move(body));
+}
+
+Response Response::FromStatus(const Status& status) {
+  int http = 500;
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return NoContent();
+    case StatusCode::kInvalidArgument:
+      http = 400;
+      break;
+    case StatusCode::kNotFound:
+      http = 404;
+      break;
+    case StatusCode::kResourceExhausted:
+      http = 503;
+      break;
+    case StatusCode::kUnavailable:
+      http = 503;
+      break;
+    case StatusCode::kNotSupported:
+      http = 501;
+      break;
+    case StatusCode::kCorruption:
+    case StatusCode::kIOError:
+      http = 500;
+      break;
+  }
+  Response r = Error(http, StatusCodeName(status.code()), status.message());
+  if (http == 503) r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+}  // namespace citynexus::net

@@ -1,0 +1,211 @@
+// citynexus net/: the HTTP server plumbing shared by connectors and query.
+//
+// Layers hand the server plain handlers (request in, response out); the server
+// owns sockets, strands, timeouts, body limits, keep-alive, access logging and
+// request metrics. Nothing here knows a payload format or a query.
+//
+// Thread-safety: Router and MetricsRegistry are filled before Start() and read
+// concurrently afterwards (MetricsRegistry metrics are safe to update from any
+// thread at any time). HttpServer methods are safe to call from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace citynexus::net {
+
+// ---- requests and responses ----
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // raw request target: "/api/v1/query?x=1"
+  std::string path;    // percent-decoded path without the query: "/api/v1/query"
+  // Percent-decoded query parameters in order of appearance ('+' is a space).
+  std::vector<std::pair<std::string, std::string>> query;
+  // Header names lower-cased.
+  std::map<std::string, std::string> headers;
+  std::string body;
+  // Values captured by `{name}` segments of the matched route pattern.
+  std::map<std::string, std::string> path_params;
+  std::string remote_address;  // "127.0.0.1:53312"
+
+  // First value of query parameter `name`, if present.
+  std::optional<std::string> Param(std::string_view name) const;
+  // Header value by lower-case name, if present.
+  std::optional<std::string> Header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  std::string body;
+
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
+  static Response NoContent();  // 204
+  // {"error":{"code":"<code>","message":"<message>"}} with the given status.
+  static Response Error(int status, std::string_view code,
+                        std::string_view message);
+  // The one place Status maps to HTTP: kInvalidArgument 400, kNotFound 404,
+  // kResourceExhausted and kUnavailable 503 with Retry-After (back-pressure),
+  // kNotSupported 501, everything else 500. JSON error body as Error().
+  static Response FromStatus(const Status& status);
+};
+
+// Call exactly once, from any thread, to send the response. Handlers that must
+// wait (for the write path to make points durable) keep the Responder and call
+// it later instead of blocking an I/O thread.
+using Responder = std::function<void(Response)>;
+
+using Handler = std::function<Response(const Request&)>;
+using AsyncHandler = std::function<void(Request, Responder)>;
+
+// ---- routing ----
+
+// Method + path pattern -> handler. Patterns are literal segments and `{name}`
+// captures of one segment: "/api/v1/indicators/{id}". A path that matches a
+// pattern with another method gets 405 (with an Allow header); no match, 404.
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler);
+  void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
+
+  struct Match {
+    const AsyncHandler* handler = nullptr;  // null: no route
+    std::string pattern;                    // for metrics labels
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed_methods;  // filled when path matched only
+  };
+  Match Find(std::string_view method, std::string_view path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    AsyncHandler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// ---- metrics (Prometheus text exposition format 0.0.4) ----
+
+// A monotonically increasing counter or a gauge, with fixed label values.
+class Counter {
+ public:
+  void Inc(double by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
+  void Set(double v) { value_.store(v, std::memory_order_relaxed); }
+  double Value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> upper_bounds);
+  void Observe(double value);
+  // Cumulative counts per bound (last = +Inf), sum and count.
+  struct Snapshot {
+    std::vector<double> bounds;
+    std::vector<uint64_t> cumulative;
+    double sum = 0;
+    uint64_t count = 0;
+  };
+  Snapshot Read() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<double> bounds_;
+  std::vector<uint64_t> counts_;  // per bucket, not cumulative; +Inf last
+  double sum_ = 0;
+  uint64_t count_ = 0;
+};
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+// Owns all metrics; returned pointers stay valid for the registry's lifetime.
+// The same name + labels returns the same metric.
+class MetricsRegistry {
+ public:
+  Counter* GetCounter(const std::string& name, const std::string& help,
+                      const Labels& labels = {});
+  Counter* GetGauge(const std::string& name, const std::string& help,
+                    const Labels& labels = {});
+  Histogram* GetHistogram(const std::string& name, const std::string& help,
+                          const std::vector<double>& upper_bounds,
+                          const Labels& labels = {});
+  // A gauge computed when /metrics is scraped (connection state, queue depth).
+  void AddCallbackGauge(const std::string& name, const std::string& help,
+                        std::function<double()> read, const Labels& labels = {});
+
+  // The whole registry in Prometheus text format.
+  std::string Render() const;
+
+ private:
+  struct Family;
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<Family>> families_;
+  Family* FamilyFor(const std::string& name, const std::string& help,
+                    const char* type);
+};
+
+// ---- the server ----
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port (tests)
+  int threads = 0;       // I/O threads; 0 = number of cores
+  uint64_t max_body_bytes = 32ull << 20;
+  uint64_t max_header_bytes = 64ull << 10;
+  std::chrono::milliseconds read_timeout{30000};
+  // How long Stop() waits for in-flight requests before closing them.
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::string version = "dev";  // served by /api/v1/version
+};
+
+// HTTP/1.1 server on Boost.Beast: keep-alive, one strand per connection,
+// read timeout, header/body limits (413 JSON error), access log, request
+// metrics, and the built-in routes GET /healthz, GET /api/v1/version and
+// GET /metrics.
+class HttpServer {
+ public:
+  // `router` and `metrics` must outlive the server.
+  HttpServer(ServerOptions options, const Router& router,
+             MetricsRegistry& metrics);
+  ~HttpServer();  // Stop()s if needed
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the I/O threads. kIOError when the address
+  // cannot be bound (message names it).
+  Status Start();
+  // The bound port (useful with port 0). Valid after Start().
+  uint16_t port() const;
+  // Adds a check reported by /healthz: {"status":"ok","checks":{name: ...}}.
+  // A check returning a non-OK status makes /healthz answer 503.
+  void AddHealthCheck(std::string name, std::function<Status()> check);
+  // Stops accepting, lets in-flight requests finish within shutdown_grace,
+  // closes remaining connections and joins the I/O threads. Idempotent.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace citynexus::net
