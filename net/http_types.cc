@@ -1,6 +1,7 @@
 // Request and Response helpers declared in net/net.h.
 #include <string>
 
+#include "net/json_text.h"
 #include "net/net.h"
 
 namespace citynexus::net {
@@ -40,42 +41,6 @@ Response Response::NoContent() {
   r.content_type.clear();
   return r;
 }
-
-namespace {
-// Minimal JSON string escaping; net/ knows no JSON library on purpose.
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-}
-}  // namespace
 
 Response Response::Error(int status, std::string_view code,
                          std::string_view message) {

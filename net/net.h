@@ -31,7 +31,7 @@ namespace citynexus::net {
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // raw request target: "/api/v1/query?x=1"
-  std::string path;    // percent-decoded path without the query: "/api/v1/query"
+  std::string path;  // percent-decoded path without the query: "/api/v1/query"
   // Percent-decoded query parameters in order of appearance ('+' is a space).
   std::vector<std::pair<std::string, std::string>> query;
   // Header names lower-cased.
@@ -142,6 +142,11 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 // The same name + labels returns the same metric.
 class MetricsRegistry {
  public:
+  MetricsRegistry();
+  ~MetricsRegistry();  // out of line: Family is defined in metrics.cc
+  MetricsRegistry(const MetricsRegistry&) = delete;
+  MetricsRegistry& operator=(const MetricsRegistry&) = delete;
+
   Counter* GetCounter(const std::string& name, const std::string& help,
                       const Labels& labels = {});
   Counter* GetGauge(const std::string& name, const std::string& help,
@@ -151,9 +156,11 @@ class MetricsRegistry {
                           const Labels& labels = {});
   // A gauge computed when /metrics is scraped (connection state, queue depth).
   void AddCallbackGauge(const std::string& name, const std::string& help,
-                        std::function<double()> read, const Labels& labels = {});
+                        std::function<double()> read,
+                        const Labels& labels = {});
 
-  // The whole registry in Prometheus text format.
+  // The whole registry in Prometheus text format. Callback gauges run under
+  // the registry lock: they must be quick and must not call the registry.
   std::string Render() const;
 
  private:
