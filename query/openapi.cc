@@ -1,0 +1,52 @@
+#include "query/openapi.h"
+
+namespace citynexus::query {
+
+std::string_view OpenApiDocument() {
+  // A raw literal keeps the document readable and greppable.
+  static constexpr std::string_view kDocument = R"json({
+  "openapi": "3.0.3",
+  "info": {"title": "citynexus HTTP API", "version": "1",
+           "description": "Urban time-series platform: ingest, query and indicators."},
+  "paths": {
+    "/healthz": {"get": {"summary": "Liveness and component checks",
+      "responses": {"200": {"description": "healthy"}, "503": {"description": "a check failed"}}}},
+    "/api/v1/version": {"get": {"summary": "Server name and version",
+      "responses": {"200": {"description": "{\"name\",\"version\"}"}}}},
+    "/metrics": {"get": {"summary": "Prometheus text exposition",
+      "responses": {"200": {"description": "metrics", "content": {"text/plain": {}}}}}},
+    "/api/v1/series": {"get": {"summary": "List series with metadata",
+      "parameters": [
+        {"name": "measurement", "in": "query", "schema": {"type": "string"}},
+        {"name": "domain", "in": "query", "schema": {"type": "string"}},
+        {"name": "tag.KEY", "in": "query", "description": "tag.K=V, tag.K!=V, tag.K=~regex, tag.K!=~regex", "schema": {"type": "string"}}],
+      "responses": {"200": {"description": "{\"series\":[{id,key,measurement,field,tags,type,unit,domain,description,source,location}]}"}}}},
+    "/api/v1/query": {"get": {"summary": "Raw or aggregated series values",
+      "parameters": [
+        {"name": "measurement", "in": "query", "required": true, "schema": {"type": "string"}},
+        {"name": "field", "in": "query", "schema": {"type": "string"}},
+        {"name": "tag.KEY", "in": "query", "description": "tag.K=V, tag.K!=V, tag.K=~regex, tag.K!=~regex", "schema": {"type": "string"}},
+        {"name": "start", "in": "query", "description": "RFC 3339, epoch seconds (or with ms/us/ns suffix), now-1d; default end-1h", "schema": {"type": "string"}},
+        {"name": "end", "in": "query", "description": "exclusive; default now", "schema": {"type": "string"}},
+        {"name": "step", "in": "query", "description": "bucket width, e.g. 1h", "schema": {"type": "string"}},
+        {"name": "offset", "in": "query", "description": "bucket offset from the epoch", "schema": {"type": "string"}},
+        {"name": "agg", "in": "query", "schema": {"type": "string", "enum": ["count","sum","mean","min","max","first","last","spread","median","stddev","percentile(p)","integral","increase","rate","raw"]}},
+        {"name": "group_by", "in": "query", "description": "comma-separated tag keys, or *", "schema": {"type": "string"}},
+        {"name": "fill", "in": "query", "schema": {"type": "string", "description": "none, null, previous, linear or a number"}},
+        {"name": "tz", "in": "query", "description": "only UTC is supported yet", "schema": {"type": "string"}},
+        {"name": "epoch", "in": "query", "schema": {"type": "string", "enum": ["s","ms","us","ns"], "default": "ms"}},
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json","csv"], "default": "json"}},
+        {"name": "explain", "in": "query", "schema": {"type": "boolean"}}],
+      "responses": {
+        "200": {"description": "{\"series\":[{measurement,field,tags,unit,agg,values:[[t,v]]}],\"stats\":{series,points_read,rollups,elapsed_ms}}"},
+        "400": {"description": "bad parameter; error names it"},
+        "422": {"description": "a query limit was exceeded"},
+        "501": {"description": "not supported yet"}}}},
+    "/api/v1/openapi.json": {"get": {"summary": "This document",
+      "responses": {"200": {"description": "OpenAPI 3 document"}}}}
+  }
+})json";
+  return kDocument;
+}
+
+}  // namespace citynexus::query

@@ -1,0 +1,126 @@
+// citynexus query layer: series selection, aggregation in time buckets,
+// group-by and fill, and the JSON read API served on the net/ HTTP server.
+//
+// Other layers include only this header. The query layer reads through
+// engine::Store and never parses ingest payloads.
+//
+// Thread-safety: QueryEngine is safe for concurrent use (it holds no mutable
+// state besides the Store, which is itself thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "net/net.h"
+
+namespace citynexus::query {
+
+// Guards against queries that would exhaust the server.
+struct QueryOptions {
+  size_t max_series = 10000;       // series one query may touch
+  uint64_t max_points = 50000000;  // raw points one query may read
+  size_t max_buckets = 1000000;    // output values (series x buckets)
+};
+
+enum class TagOp { kEqual, kNotEqual, kRegexMatch, kRegexNotMatch };
+
+struct TagPredicate {
+  std::string key;
+  TagOp op = TagOp::kEqual;
+  std::string value;  // literal, or an ECMAScript regex for =~ / !~
+};
+
+// What to aggregate per bucket. kNone returns raw points.
+enum class AggFunction {
+  kNone,
+  kCount,
+  kSum,
+  kMean,
+  kMin,
+  kMax,
+  kFirst,
+  kLast,
+  kSpread,
+  kMedian,
+  kStddev,
+  kPercentile,
+  kIntegral,  // trapezoid, value x seconds / unit seconds
+  kIncrease,  // counter-aware: resets count from zero
+  kRate,      // increase per second
+};
+
+// Parses "mean", "percentile(95)", "p95" ... kInvalidArgument otherwise.
+Result<std::pair<AggFunction, double>> ParseAggFunction(std::string_view text);
+std::string AggFunctionName(AggFunction f, double param);
+
+enum class FillMode { kNone, kNull, kPrevious, kLinear, kValue };
+
+struct QuerySpec {
+  std::string measurement;
+  std::string field;  // empty: every field of the measurement
+  std::vector<TagPredicate> tags;  // all must hold
+  int64_t start_ns = 0;            // inclusive
+  int64_t end_ns = 0;              // exclusive
+  int64_t step_ns = 0;             // 0: one bucket over the whole range
+  int64_t offset_ns = 0;
+  AggFunction agg = AggFunction::kNone;
+  double agg_param = 0;            // percentile p; integral unit in ns
+  std::vector<std::string> group_by;  // tag keys; empty: one group per series
+  FillMode fill = FillMode::kNone;
+  double fill_value = 0;
+};
+
+struct ResultSeries {
+  std::string measurement;
+  std::string field;
+  std::map<std::string, std::string> tags;  // group tags (all tags ungrouped)
+  std::string unit;
+  std::string agg;  // "mean", "raw"
+  // Timestamps (ns) with values; nullopt for fill(null) buckets.
+  std::vector<std::pair<int64_t, std::optional<engine::Value>>> values;
+};
+
+struct QueryStats {
+  size_t series = 0;
+  uint64_t points_read = 0;
+  uint64_t rollups_read = 0;
+  bool rollups = false;
+  double elapsed_ms = 0;
+};
+
+struct QueryResult {
+  std::vector<ResultSeries> series;
+  QueryStats stats;
+};
+
+class QueryEngine {
+ public:
+  // `store` must outlive the engine.
+  QueryEngine(engine::Store& store, QueryOptions options);
+
+  // Runs one query. kInvalidArgument for a bad spec (empty measurement,
+  // end <= start, bad regex, aggregation of a non-numeric field),
+  // kResourceExhausted naming the limit when a guard is hit.
+  Result<QueryResult> Run(const QuerySpec& spec) const;
+
+  // Series of `measurement` (all when empty) matching the predicates and
+  // domain (when not empty).
+  Result<std::vector<engine::SeriesInfo>> FindSeries(
+      const std::string& measurement, const std::vector<TagPredicate>& tags,
+      const std::string& domain) const;
+
+ private:
+  engine::Store& store_;
+  QueryOptions options_;
+};
+
+// Registers GET /api/v1/series, GET /api/v1/query and
+// GET /api/v1/openapi.json. `engine` must outlive the router's server.
+void RegisterQueryRoutes(net::Router& router, const QueryEngine& engine);
+
+}  // namespace citynexus::query

@@ -1,0 +1,440 @@
+// QueryEngine: selects series, groups them by tags, and computes bucketed
+// aggregates — from engine buckets (and so rollups) where the function
+// allows, from raw points otherwise.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <regex>
+#include <string>
+
+#include "query/bucket_math.h"
+#include "query/query.h"
+
+namespace citynexus::query {
+namespace {
+
+using engine::SeriesInfo;
+
+struct CompiledPredicate {
+  const TagPredicate* predicate;
+  std::optional<std::regex> regex;
+};
+
+Result<std::vector<CompiledPredicate>> Compile(
+    const std::vector<TagPredicate>& tags) {
+  std::vector<CompiledPredicate> out;
+  for (const auto& p : tags) {
+    CompiledPredicate c{&p, std::nullopt};
+    if (p.op == TagOp::kRegexMatch || p.op == TagOp::kRegexNotMatch) {
+      try {
+        c.regex.emplace(p.value, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        return Status::InvalidArgument("tag." + p.key + ": bad regex \"" +
+                                       p.value + "\": " + e.what());
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+const std::string* TagValue(const SeriesInfo& s, const std::string& key) {
+  for (const auto& [k, v] : s.key.tags) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+bool Matches(const SeriesInfo& s, const std::vector<CompiledPredicate>& preds) {
+  for (const auto& c : preds) {
+    const std::string* v = TagValue(s, c.predicate->key);
+    // A missing tag behaves as the empty string, as in InfluxQL.
+    const std::string value = v ? *v : std::string();
+    switch (c.predicate->op) {
+      case TagOp::kEqual:
+        if (value != c.predicate->value) return false;
+        break;
+      case TagOp::kNotEqual:
+        if (value == c.predicate->value) return false;
+        break;
+      case TagOp::kRegexMatch:
+        if (!std::regex_search(value, *c.regex)) return false;
+        break;
+      case TagOp::kRegexNotMatch:
+        if (std::regex_search(value, *c.regex)) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+double AsDouble(const engine::Value& v) {
+  switch (v.index()) {
+    case 0:
+      return std::get<double>(v);
+    case 1:
+      return static_cast<double>(std::get<int64_t>(v));
+    case 2:
+      return std::get<bool>(v) ? 1.0 : 0.0;
+    default:
+      return std::nan("");
+  }
+}
+
+bool IsNumeric(engine::ValueType t) {
+  return t == engine::ValueType::kFloat || t == engine::ValueType::kInt;
+}
+
+// One output series: the group's tags and its member series.
+struct Group {
+  std::map<std::string, std::string> tags;
+  std::string field;
+  std::string unit;
+  std::vector<const SeriesInfo*> members;
+};
+
+}  // namespace
+
+Result<std::pair<AggFunction, double>> ParseAggFunction(std::string_view text) {
+  static const std::pair<std::string_view, AggFunction> kNames[] = {
+      {"count", AggFunction::kCount},     {"sum", AggFunction::kSum},
+      {"mean", AggFunction::kMean},       {"avg", AggFunction::kMean},
+      {"min", AggFunction::kMin},         {"max", AggFunction::kMax},
+      {"first", AggFunction::kFirst},     {"last", AggFunction::kLast},
+      {"spread", AggFunction::kSpread},   {"median", AggFunction::kMedian},
+      {"stddev", AggFunction::kStddev},   {"integral", AggFunction::kIntegral},
+      {"increase", AggFunction::kIncrease}, {"rate", AggFunction::kRate},
+      {"raw", AggFunction::kNone},        {"", AggFunction::kNone}};
+  for (const auto& [name, f] : kNames) {
+    if (text == name) {
+      double param = f == AggFunction::kMedian ? 50 : 0;
+      return std::make_pair(f, param);
+    }
+  }
+  // percentile(95) or p95
+  std::string_view number;
+  if (text.size() > 12 && text.substr(0, 11) == "percentile(" &&
+      text.back() == ')') {
+    number = text.substr(11, text.size() - 12);
+  } else if (text.size() > 1 && text[0] == 'p') {
+    number = text.substr(1);
+  }
+  if (!number.empty()) {
+    try {
+      size_t used = 0;
+      const double p = std::stod(std::string(number), &used);
+      if (used == number.size() && p >= 0 && p <= 100) {
+        return std::make_pair(AggFunction::kPercentile, p);
+      }
+    } catch (const std::exception&) {
+    }
+    return Status::InvalidArgument("agg: percentile must be between 0 and 100, got \"" +
+                                   std::string(text) + "\"");
+  }
+  return Status::InvalidArgument(
+      "agg: unknown function \"" + std::string(text) +
+      "\"; expected count, sum, mean, min, max, first, last, spread, median, "
+      "stddev, percentile(p), integral, increase or rate");
+}
+
+std::string AggFunctionName(AggFunction f, double param) {
+  switch (f) {
+    case AggFunction::kNone:
+      return "raw";
+    case AggFunction::kCount:
+      return "count";
+    case AggFunction::kSum:
+      return "sum";
+    case AggFunction::kMean:
+      return "mean";
+    case AggFunction::kMin:
+      return "min";
+    case AggFunction::kMax:
+      return "max";
+    case AggFunction::kFirst:
+      return "first";
+    case AggFunction::kLast:
+      return "last";
+    case AggFunction::kSpread:
+      return "spread";
+    case AggFunction::kMedian:
+      return "median";
+    case AggFunction::kStddev:
+      return "stddev";
+    case AggFunction::kPercentile: {
+      char buf[48];
+      std::snprintf(buf, sizeof(buf), "percentile(%g)", param);
+      return buf;
+    }
+    case AggFunction::kIntegral:
+      return "integral";
+    case AggFunction::kIncrease:
+      return "increase";
+    case AggFunction::kRate:
+      return "rate";
+  }
+  return "unknown";
+}
+
+QueryEngine::QueryEngine(engine::Store& store, QueryOptions options)
+    : store_(store), options_(options) {}
+
+Result<std::vector<SeriesInfo>> QueryEngine::FindSeries(
+    const std::string& measurement, const std::vector<TagPredicate>& tags,
+    const std::string& domain) const {
+  auto compiled = Compile(tags);
+  if (!compiled) return compiled.error();
+  engine::SeriesFilter filter;
+  filter.measurement = measurement;
+  filter.domain = domain;
+  // Equality predicates narrow the catalog search; all are checked below.
+  for (const auto& p : tags) {
+    if (p.op == TagOp::kEqual && !p.value.empty()) {
+      filter.tags.emplace_back(p.key, p.value);
+    }
+  }
+  std::vector<SeriesInfo> out;
+  for (auto& s : store_.FindSeries(filter)) {
+    if (Matches(s, *compiled)) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
+  const auto started = std::chrono::steady_clock::now();
+  if (spec.measurement.empty()) {
+    return Status::InvalidArgument("measurement: required");
+  }
+  if (spec.end_ns <= spec.start_ns) {
+    return Status::InvalidArgument("end must be after start");
+  }
+  if (spec.step_ns < 0) return Status::InvalidArgument("step must be positive");
+  if (spec.agg == AggFunction::kNone && !spec.group_by.empty()) {
+    return Status::InvalidArgument("group_by needs an aggregation (agg)");
+  }
+
+  auto found = FindSeries(spec.measurement, spec.tags, "");
+  if (!found) return found.error();
+  std::vector<SeriesInfo> series;
+  for (auto& s : *found) {
+    if (spec.field.empty() || s.key.field == spec.field) {
+      series.push_back(std::move(s));
+    }
+  }
+  if (series.size() > options_.max_series) {
+    return Status::ResourceExhausted(
+        "query selects " + std::to_string(series.size()) +
+        " series; the limit (max_series) is " +
+        std::to_string(options_.max_series));
+  }
+  std::sort(series.begin(), series.end(),
+            [](const SeriesInfo& a, const SeriesInfo& b) {
+              return a.key.Canonical() < b.key.Canonical();
+            });
+
+  QueryResult result;
+  result.stats.series = series.size();
+
+  // The bucket grid. Without a step, one bucket spans the whole range.
+  const int64_t step = spec.step_ns > 0 ? spec.step_ns : spec.end_ns - spec.start_ns;
+  const int64_t offset = spec.step_ns > 0 ? spec.offset_ns : spec.start_ns;
+  const int64_t first_bucket = BucketStart(spec.start_ns, step, offset);
+  const int64_t last_bucket = BucketStart(spec.end_ns - 1, step, offset);
+  if (spec.agg != AggFunction::kNone) {
+    const uint64_t buckets =
+        static_cast<uint64_t>((last_bucket - first_bucket) / step) + 1;
+    if (buckets * std::max<size_t>(1, series.size()) > options_.max_buckets) {
+      return Status::ResourceExhausted(
+          "query would return " + std::to_string(buckets) +
+          " buckets per series; the limit (max_buckets) is " +
+          std::to_string(options_.max_buckets) + " values");
+    }
+  }
+
+  // ---- raw points ----
+  if (spec.agg == AggFunction::kNone) {
+    for (const auto& s : series) {
+      ResultSeries out;
+      out.measurement = s.key.measurement;
+      out.field = s.key.field;
+      for (const auto& [k, v] : s.key.tags) out.tags[k] = v;
+      out.unit = s.meta.unit;
+      out.agg = "raw";
+      uint64_t budget = options_.max_points - result.stats.points_read;
+      bool over = false;
+      CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
+          s.id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
+            if (budget-- == 0) {
+              over = true;
+              return false;
+            }
+            out.values.emplace_back(p.timestamp_ns, p.value);
+            return true;
+          }));
+      if (over) {
+        return Status::ResourceExhausted(
+            "query reads more than " + std::to_string(options_.max_points) +
+            " points; the limit is max_points");
+      }
+      result.stats.points_read += out.values.size();
+      result.series.push_back(std::move(out));
+    }
+    result.stats.elapsed_ms = std::chrono::duration<double, std::milli>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count();
+    return result;
+  }
+
+  // ---- grouping ----
+  std::map<std::string, Group> groups;  // ordered by group key
+  for (const auto& s : series) {
+    if (!IsNumeric(s.type)) {
+      return Status::InvalidArgument(
+          "field \"" + s.key.field + "\" of " + s.key.Canonical() + " is " +
+          std::string(engine::ValueTypeName(s.type)) +
+          "; only numeric fields aggregate");
+    }
+    std::map<std::string, std::string> tags;
+    if (spec.group_by.empty()) {
+      for (const auto& [k, v] : s.key.tags) tags[k] = v;
+    } else {
+      for (const auto& key : spec.group_by) {
+        if (key == "*") {
+          for (const auto& [k, v] : s.key.tags) tags[k] = v;
+          continue;
+        }
+        const std::string* v = TagValue(s, key);
+        tags[key] = v ? *v : std::string();
+      }
+    }
+    std::string group_key = s.key.field + "\x1f";
+    if (spec.group_by.empty()) group_key += s.key.Canonical();
+    for (const auto& [k, v] : tags) group_key += k + "=" + v + "\x1f";
+    Group& g = groups[group_key];
+    g.tags = std::move(tags);
+    g.field = s.key.field;
+    if (g.unit.empty()) g.unit = s.meta.unit;
+    g.members.push_back(&s);
+  }
+
+  for (auto& [group_key, g] : groups) {
+    std::vector<std::pair<int64_t, double>> sparse;
+    if (IsBucketFunction(spec.agg)) {
+      std::map<int64_t, engine::Bucket> merged;
+      for (const SeriesInfo* s : g.members) {
+        engine::AggregateRequest req{s->id, spec.start_ns, spec.end_ns, step,
+                                     offset};
+        engine::AggregateStats st;
+        auto buckets = store_.Aggregate(req, &st);
+        if (!buckets) return buckets.error();
+        result.stats.points_read += st.points_read;
+        result.stats.rollups_read += st.rollups_read;
+        result.stats.rollups = result.stats.rollups || st.used_rollups;
+        for (const auto& b : *buckets) MergeBucket(merged[b.start_ns], b);
+      }
+      for (const auto& [t, b] : merged) {
+        if (b.count > 0) sparse.emplace_back(t, BucketValue(spec.agg, b));
+      }
+    } else {
+      // Raw functions: read each member's points (plus the point before the
+      // range, so a counter's first increase is not lost).
+      std::map<int64_t, std::vector<double>> pooled;  // median/percentile/stddev
+      std::map<int64_t, double> summed;               // increase/rate/integral
+      for (const SeriesInfo* s : g.members) {
+        std::vector<std::pair<int64_t, double>> points;
+        std::optional<double> before;
+        const bool counter = spec.agg == AggFunction::kIncrease ||
+                             spec.agg == AggFunction::kRate;
+        if (counter) {
+          CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
+              s->id, spec.start_ns - step, spec.start_ns,
+              [&](const engine::Sample& p) {
+                before = AsDouble(p.value);
+                return true;
+              }));
+        }
+        CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
+            s->id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
+              points.emplace_back(p.timestamp_ns, AsDouble(p.value));
+              return true;
+            }));
+        result.stats.points_read += points.size();
+        if (result.stats.points_read > options_.max_points) {
+          return Status::ResourceExhausted(
+              "query reads more than " + std::to_string(options_.max_points) +
+              " points; the limit is max_points");
+        }
+        // Split into buckets.
+        size_t i = 0;
+        while (i < points.size()) {
+          const int64_t b = BucketStart(points[i].first, step, offset);
+          size_t j = i;
+          while (j < points.size() && points[j].first < b + step) ++j;
+          std::vector<std::pair<int64_t, double>> in(points.begin() + i,
+                                                     points.begin() + j);
+          switch (spec.agg) {
+            case AggFunction::kMedian:
+            case AggFunction::kPercentile:
+            case AggFunction::kStddev: {
+              auto& vec = pooled[b];
+              for (const auto& [t, v] : in) vec.push_back(v);
+              break;
+            }
+            case AggFunction::kIncrease:
+            case AggFunction::kRate: {
+              double inc = CounterIncrease(in, before);
+              if (spec.agg == AggFunction::kRate) {
+                inc /= static_cast<double>(step) / 1e9;
+              }
+              summed[b] += inc;
+              break;
+            }
+            case AggFunction::kIntegral: {
+              const int64_t unit =
+                  spec.agg_param > 0 ? static_cast<int64_t>(spec.agg_param)
+                                     : 1000000000;
+              summed[b] += TrapezoidIntegral(in, unit);
+              break;
+            }
+            default:
+              break;
+          }
+          before = in.back().second;
+          i = j;
+        }
+      }
+      for (auto& [t, vec] : pooled) {
+        const double v = spec.agg == AggFunction::kStddev
+                             ? SampleStddev(vec)
+                             : Percentile(vec, spec.agg_param);
+        sparse.emplace_back(t, v);
+      }
+      for (const auto& [t, v] : summed) sparse.emplace_back(t, v);
+    }
+
+    ResultSeries out;
+    out.measurement = spec.measurement;
+    out.field = g.field;
+    out.tags = g.tags;
+    out.unit = g.unit;
+    out.agg = AggFunctionName(spec.agg, spec.agg_param);
+    for (auto& [t, v] : ApplyFill(sparse, first_bucket, last_bucket, step,
+                                  spec.fill, spec.fill_value)) {
+      if (!v) {
+        out.values.emplace_back(t, std::nullopt);
+      } else if (spec.agg == AggFunction::kCount) {
+        out.values.emplace_back(t, engine::Value(static_cast<int64_t>(*v)));
+      } else {
+        out.values.emplace_back(t, engine::Value(*v));
+      }
+    }
+    result.series.push_back(std::move(out));
+  }
+  result.stats.elapsed_ms = std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
+  return result;
+}
+
+}  // namespace citynexus::query
