@@ -1,0 +1,126 @@
+// The InfluxDB-compatible write endpoints; see connectors/connectors.h.
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "connectors/connectors.h"
+#include "connectors/write_workers.h"
+
+namespace citynexus::connectors {
+namespace {
+
+// InfluxDB lists at most this many rejected lines; so do we.
+constexpr size_t kMaxReportedRejections = 100;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
+  nlohmann::json rejected = nlohmann::json::array();
+  for (size_t i = 0;
+       i < outcome.rejected.size() && i < kMaxReportedRejections; ++i) {
+    const DecodeError& e = outcome.rejected[i];
+    rejected.push_back({{"line", e.line}, {"reason", e.ToString()}});
+  }
+  const std::string message =
+      "partial write: " + std::to_string(outcome.rejected.size()) +
+      " line(s) or field(s) rejected, " +
+      std::to_string(outcome.points_written) + " point(s) from " +
+      std::to_string(lines_total) + " accepted line(s) stored; first: " +
+      outcome.rejected.front().ToString();
+  nlohmann::json body = {{"error",
+                          {{"code", "partial_write"},
+                           {"message", message},
+                           {"points_written", outcome.points_written},
+                           {"rejected_count", outcome.rejected.size()},
+                           {"rejected", std::move(rejected)}}}};
+  return net::Response::Json(400, body.dump());
+}
+
+}  // namespace
+
+HttpIngest::HttpIngest(engine::Store& store, net::MetricsRegistry& metrics,
+                       HttpIngestOptions options)
+    : store_(store),
+      writer_(store, "http"),
+      workers_(std::make_unique<WriteWorkers>(options.write_threads,
+                                              options.max_queued_requests)) {
+  points_written_ = metrics.GetCounter(
+      "citynexus_ingest_points_total",
+      "Points stored durably through the HTTP write endpoints");
+  lines_rejected_ = metrics.GetCounter(
+      "citynexus_ingest_rejected_total",
+      "Lines or fields rejected by the HTTP write endpoints");
+  requests_refused_ = metrics.GetCounter(
+      "citynexus_ingest_refused_total",
+      "Write requests refused with 503 because the write path was saturated");
+  WriteWorkers* workers = workers_.get();
+  metrics.AddCallbackGauge(
+      "citynexus_ingest_queue_depth",
+      "Write requests waiting for a write thread",
+      [workers] { return static_cast<double>(workers->queued()); });
+}
+
+HttpIngest::~HttpIngest() { Stop(); }
+
+void HttpIngest::Stop() { workers_->Stop(); }
+
+void HttpIngest::RegisterRoutes(net::Router& router) {
+  router.AddAsync("POST", "/write",
+                  [this](net::Request req, net::Responder respond) {
+                    HandleWrite(std::move(req), std::move(respond), true);
+                  });
+  router.AddAsync("POST", "/api/v2/write",
+                  [this](net::Request req, net::Responder respond) {
+                    HandleWrite(std::move(req), std::move(respond), false);
+                  });
+}
+
+void HttpIngest::HandleWrite(net::Request request, net::Responder respond,
+                             bool v1_api) {
+  // `db`, `org`, `bucket` are accepted and ignored: one namespace for now.
+  auto precision =
+      ParsePrecision(request.Param("precision").value_or(""), v1_api);
+  if (!precision) {
+    respond(net::Response::Error(400, "invalid_argument",
+                                 "precision: " + precision.error().message()));
+    return;
+  }
+  LineProtocolOptions options;
+  options.precision = *precision;
+  options.default_time_ns = NowNs();  // the server clock at arrival
+
+  // The job owns the request body; the responder may be called from the
+  // worker thread (net/ posts it back to the connection's strand).
+  auto job = [this, options, body = std::move(request.body),
+              respond]() mutable {
+    DecodedBatch batch;
+    DecodeLineProtocol(body, options, &batch);
+    auto outcome = writer_.Write(batch);
+    if (!outcome) {
+      respond(net::Response::FromStatus(outcome.error()));
+      return;
+    }
+    points_written_->Inc(static_cast<double>(outcome->points_written));
+    if (outcome->rejected.empty()) {
+      respond(net::Response::NoContent());
+      return;
+    }
+    lines_rejected_->Inc(static_cast<double>(outcome->rejected.size()));
+    respond(PartialWrite(*outcome, batch.lines.size()));
+  };
+  if (!workers_->TrySubmit(std::move(job))) {
+    requests_refused_->Inc();
+    net::Response busy = net::Response::Error(
+        503, "unavailable",
+        "write path saturated: too many write requests queued; retry later");
+    busy.headers.emplace_back("Retry-After", "1");
+    respond(std::move(busy));
+  }
+}
+
+}  // namespace citynexus::connectors

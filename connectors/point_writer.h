@@ -1,0 +1,59 @@
+// PointWriter: turns decoded lines into engine points and appends them.
+//
+// Resolves each (measurement, tags, field) to a series id through a cache in
+// front of the store's catalog (creating series on first sight with the type
+// of their first value), rejects fields whose type conflicts with their
+// series, and appends the rest as one batch. Every rejected field names its
+// line and reason; a rejected field rejects nothing else.
+//
+// Thread-safety: safe for concurrent use (the cache has its own lock).
+#pragma once
+
+#include <cstdint>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "connectors/decoders/decoded.h"
+#include "engine/engine.h"
+
+namespace citynexus::connectors {
+
+struct WriteOutcome {
+  uint64_t points_written = 0;
+  // Decode errors and write rejections, in line order.
+  std::vector<DecodeError> rejected;
+};
+
+class PointWriter {
+ public:
+  // `store` must outlive the writer. `source` is recorded in the metadata of
+  // series this writer creates ("http", "import", "mqtt:<topic filter>").
+  PointWriter(engine::Store& store, std::string source);
+
+  // Writes every decodable field of `batch`; `batch.errors` are carried into
+  // the outcome. On an OK result every written point is durable. Errors:
+  // those of Store::Append (kIOError, kResourceExhausted), nothing written.
+  Result<WriteOutcome> Write(const DecodedBatch& batch);
+
+ private:
+  struct CachedSeries {
+    engine::SeriesId id;
+    engine::ValueType type;
+  };
+  // Looks `canonical` up in the cache, else in (or into) the store.
+  Result<CachedSeries> Resolve(const std::string& canonical,
+                               const DecodedLine& line,
+                               const DecodedBatch& batch,
+                               std::string_view field,
+                               engine::ValueType type);
+
+  engine::Store& store_;
+  std::string source_;
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, CachedSeries> cache_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace citynexus::connectors
