@@ -1,0 +1,104 @@
+// Helpers of the shared decoder output types (see decoded.h).
+#include "connectors/decoders/decoded.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+namespace citynexus::connectors {
+
+std::string_view FieldKindName(FieldValue::Kind kind) {
+  switch (kind) {
+    case FieldValue::Kind::kFloat:
+      return "float";
+    case FieldValue::Kind::kInt:
+      return "integer";
+    case FieldValue::Kind::kUint:
+      return "unsigned";
+    case FieldValue::Kind::kBool:
+      return "boolean";
+    case FieldValue::Kind::kString:
+      return "string";
+  }
+  return "unknown";
+}
+
+Result<engine::Value> ToEngineValue(const FieldValue& value) {
+  switch (value.kind) {
+    case FieldValue::Kind::kFloat:
+      return engine::Value(value.float_value());
+    case FieldValue::Kind::kInt:
+      return engine::Value(value.int_value());
+    case FieldValue::Kind::kUint:
+      if (value.uint_value() >
+          static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return Status::InvalidArgument(
+            "unsigned value " + std::to_string(value.uint_value()) +
+            " is above the largest storable integer 9223372036854775807");
+      }
+      return engine::Value(static_cast<int64_t>(value.uint_value()));
+    case FieldValue::Kind::kBool:
+      return engine::Value(value.bool_value());
+    case FieldValue::Kind::kString:
+      return engine::Value(std::string(value.string_value()));
+  }
+  return Status::InvalidArgument("unknown field value kind");
+}
+
+std::string DecodeError::ToString() const {
+  std::string out = "line " + std::to_string(line) + ": ";
+  switch (element) {
+    case DecodeElement::kLine:
+      break;
+    case DecodeElement::kMeasurement:
+      out += "measurement: ";
+      break;
+    case DecodeElement::kTagKey:
+      out += "tag key: ";
+      break;
+    case DecodeElement::kTagValue:
+      out += "tag \"" + name + "\": ";
+      break;
+    case DecodeElement::kFieldKey:
+      out += "field key: ";
+      break;
+    case DecodeElement::kFieldValue:
+      out += "field \"" + name + "\": ";
+      break;
+    case DecodeElement::kTimestamp:
+      out += "timestamp: ";
+      break;
+  }
+  out += reason;
+  return out;
+}
+
+char* StringArena::Allocate(size_t size) {
+  if (blocks_.empty() || block_size_ - block_used_ < size) {
+    // Oversized strings get a block of their own; normal ones share 16 KiB
+    // blocks so a batch costs a handful of allocations, not one per string.
+    size_t block = std::max(size, kBlockBytes);
+    blocks_.push_back(std::make_unique<char[]>(block));
+    block_size_ = block;
+    block_used_ = 0;
+  }
+  char* p = blocks_.back().get() + block_used_;
+  block_used_ += size;
+  return p;
+}
+
+void StringArena::Reset() {
+  if (blocks_.empty()) return;
+  if (blocks_.size() > 1) {
+    // Keep only the first block; it is at least kBlockBytes.
+    std::unique_ptr<char[]> first = std::move(blocks_.front());
+    size_t first_size = kBlockBytes;
+    blocks_.clear();
+    blocks_.push_back(std::move(first));
+    // The first block may have been oversized; kBlockBytes is a safe bound.
+    block_size_ = first_size;
+  }
+  block_used_ = 0;
+}
+
+}  // namespace citynexus::connectors

@@ -1,0 +1,894 @@
+// InfluxDB line protocol decoder (see line_protocol.h and docs/formats.md).
+//
+// One pass over the body with a byte-class table per token kind. Tokens
+// without escapes are returned as views into the body; escaped tokens are
+// unescaped into the batch arena. Numbers are parsed in place
+// (std::from_chars), so a line costs no heap allocation in steady state.
+#include "connectors/decoders/line_protocol.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <system_error>
+
+namespace citynexus::connectors {
+namespace {
+
+// ---- byte classes -----------------------------------------------------------
+// Which bytes may appear unescaped in each kind of token. The sets match the
+// Go reference decoder: control bytes (0-31, 127) end every token except a
+// quoted string, so tabs and stray CRs are errors rather than data.
+enum ByteClass : uint8_t {
+  kMeasurementByte = 1,  // not `,` ` ` or control
+  kKeyByte = 2,          // tag key, tag value, field key: not `,` `=` ` `, ctrl
+  kFieldValueByte = 4,   // unquoted field value: not `,` ` ` CR LF
+  kCommentByte = 8,      // not control
+  kTimeByte = 16,        // `-` and digits
+};
+
+constexpr bool IsControl(unsigned c) { return c < 32 || c == 0x7f; }
+
+constexpr std::array<uint8_t, 256> MakeByteClasses() {
+  std::array<uint8_t, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) {
+    uint8_t m = 0;
+    if (!IsControl(c) && c != ',' && c != ' ') m |= kMeasurementByte;
+    if (!IsControl(c) && c != ',' && c != ' ' && c != '=') m |= kKeyByte;
+    if (c != ',' && c != ' ' && c != '\r' && c != '\n') m |= kFieldValueByte;
+    if (!IsControl(c)) m |= kCommentByte;
+    if (c == '-' || (c >= '0' && c <= '9')) m |= kTimeByte;
+    t[c] = m;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kByteClass = MakeByteClasses();
+
+// Escape tables: for the byte after a backslash, the byte it stands for, or 0
+// when the backslash is literal (e.g. `a\b` keeps its backslash, and `\\` is
+// NOT an escape outside string values, as in InfluxDB).
+using EscapeTable = std::array<uint8_t, 256>;
+constexpr EscapeTable MakeEscapes(std::string_view from, std::string_view to) {
+  EscapeTable t{};
+  for (size_t i = 0; i < from.size(); ++i) {
+    t[static_cast<uint8_t>(from[i])] = static_cast<uint8_t>(to[i]);
+  }
+  return t;
+}
+constexpr EscapeTable kMeasurementEscapes = MakeEscapes(", ", ", ");
+constexpr EscapeTable kKeyEscapes = MakeEscapes(",= ", ",= ");
+constexpr EscapeTable kStringEscapes = MakeEscapes("\\\"nrt", "\\\"\n\r\t");
+
+inline bool IsLineSpace(char c) { return c == ' ' || c == '\r' || c == '\n'; }
+
+// ---- UTF-8 ------------------------------------------------------------------
+// Strict validation (no overlongs, no surrogates, max U+10FFFF), the same set
+// Go's utf8.Valid accepts.
+bool ValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (static_cast<size_t>(end - p) < n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (size_t i = 2; i < n; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += n;
+  }
+  return true;
+}
+
+// ---- messages ---------------------------------------------------------------
+// Appends byte `c` for an error message, escaping control and non-ASCII bytes.
+void AppendShown(std::string* out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"':
+    case '\\':
+      *out += '\\';
+      *out += static_cast<char>(c);
+      return;
+    case '\n':
+      *out += "\\n";
+      return;
+    case '\r':
+      *out += "\\r";
+      return;
+    case '\t':
+      *out += "\\t";
+      return;
+    default:
+      break;
+  }
+  if (c < 32 || c >= 0x7f) {
+    *out += "\\x";
+    *out += kHex[c >> 4];
+    *out += kHex[c & 15];
+  } else {
+    *out += static_cast<char>(c);
+  }
+}
+
+// Quotes `s` for an error message; long tokens are cut so a hostile body
+// cannot produce huge messages.
+std::string Quote(std::string_view s) {
+  constexpr size_t kMaxShown = 64;
+  std::string out = "\"";
+  const size_t shown = std::min(s.size(), kMaxShown);
+  for (size_t i = 0; i < shown; ++i) {
+    AppendShown(&out, static_cast<unsigned char>(s[i]));
+  }
+  if (s.size() > kMaxShown) out += "...";
+  out += '"';
+  return out;
+}
+
+// "end of input", "end of line" or the quoted byte at `p`.
+std::string DescribeChar(const char* p, const char* end) {
+  if (p == end) return "end of input";
+  if (*p == '\n') return "end of line";
+  std::string out = "'";
+  AppendShown(&out, static_cast<unsigned char>(*p));
+  out += '\'';
+  return out;
+}
+
+// ---- numbers ----------------------------------------------------------------
+enum class NumParse { kOk, kSyntax, kRange };
+
+// Decimal digits only, at least one; Go strconv.ParseUint(s, 10, 64).
+NumParse ParseUint64(std::string_view s, uint64_t* out) {
+  if (s.empty()) return NumParse::kSyntax;
+  uint64_t v = 0;
+  bool overflow = false;
+  for (char ch : s) {
+    unsigned d = static_cast<unsigned char>(ch) - '0';
+    if (d > 9) return NumParse::kSyntax;
+    if (__builtin_mul_overflow(v, 10u, &v) || __builtin_add_overflow(v, d, &v)) {
+      overflow = true;  // keep scanning: a later non-digit is a syntax error
+    }
+  }
+  if (overflow) return NumParse::kRange;
+  *out = v;
+  return NumParse::kOk;
+}
+
+// Optional sign then digits; Go strconv.ParseInt(s, 10, 64).
+NumParse ParseInt64(std::string_view s, int64_t* out) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  uint64_t magnitude = 0;
+  NumParse r = ParseUint64(s, &magnitude);
+  if (r != NumParse::kOk) return r;
+  constexpr uint64_t kMaxPositive =
+      static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (negative) {
+    if (magnitude > kMaxPositive + 1) return NumParse::kRange;
+    *out = static_cast<int64_t>(0 - magnitude);
+  } else {
+    if (magnitude > kMaxPositive) return NumParse::kRange;
+    *out = static_cast<int64_t>(magnitude);
+  }
+  return NumParse::kOk;
+}
+
+// Decimal floating point as Go's strconv.ParseFloat reads it:
+// [sign] (digits [. digits] | . digits) [(e|E) [sign] digits].
+// Out-of-range magnitudes are kRange; underflow reads as (signed) zero like
+// Go. NaN and infinities are not numbers in line protocol: kSyntax.
+NumParse ParseFloat64(std::string_view s, double* out) {
+  size_t i = 0, n = s.size();
+  bool negative = false;
+  if (i < n && (s[i] == '+' || s[i] == '-')) {
+    negative = s[i] == '-';
+    ++i;
+  }
+  size_t digits = 0;
+  // Where the first significant digit sits, to tell an overflow from an
+  // underflow when from_chars reports out of range.
+  bool seen_sig = false;
+  long int_digits = 0;          // integer digits from the first non-zero one
+  long frac_leading_zeros = 0;  // zeros after '.' when the integer part is 0
+  while (i < n && s[i] >= '0' && s[i] <= '9') {
+    if (s[i] != '0') seen_sig = true;
+    if (seen_sig) ++int_digits;
+    ++digits;
+    ++i;
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+      if (!seen_sig) {
+        if (s[i] == '0') {
+          ++frac_leading_zeros;
+        } else {
+          seen_sig = true;
+        }
+      }
+      ++digits;
+      ++i;
+    }
+  }
+  if (digits == 0) return NumParse::kSyntax;
+  long exponent = 0;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) {
+      exp_negative = s[i] == '-';
+      ++i;
+    }
+    if (i == n) return NumParse::kSyntax;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+      if (exponent < 100000000) exponent = exponent * 10 + (s[i] - '0');
+      ++i;
+    }
+    if (exp_negative) exponent = -exponent;
+  }
+  if (i != n) return NumParse::kSyntax;
+
+  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(first, s.data() + n, v,
+                                   std::chars_format::general);
+  if (ec == std::errc::result_out_of_range) {
+    // |value| >= 1 exactly when first_sig_exp + exponent > 0: an overflow.
+    const long first_sig_exp =
+        int_digits > 0 ? int_digits : -frac_leading_zeros;
+    if (seen_sig && first_sig_exp + exponent > 0) return NumParse::kRange;
+    v = negative ? -0.0 : 0.0;
+  } else if (ec != std::errc() || ptr != s.data() + n) {
+    return NumParse::kSyntax;
+  }
+  if (!std::isfinite(v)) return NumParse::kRange;
+  *out = v;
+  return NumParse::kOk;
+}
+
+bool ParseBool(std::string_view s, bool* out) {
+  if (s == "t" || s == "T" || s == "true" || s == "True" || s == "TRUE") {
+    *out = true;
+    return true;
+  }
+  if (s == "f" || s == "F" || s == "false" || s == "False" || s == "FALSE") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+std::string TooLong(std::string_view what) {
+  return std::string(what) + " is longer than " +
+         std::to_string(kMaxLineProtocolTokenBytes) + " bytes";
+}
+
+// ---- the parser -------------------------------------------------------------
+class Parser {
+ public:
+  Parser(std::string_view body, const LineProtocolOptions& options,
+         DecodedBatch* out)
+      : p_(body.data()),
+        end_(body.data() + body.size()),
+        out_(out),
+        scale_(PrecisionNanos(options.precision)) {
+    // Lines without a timestamp get the default time floored to the
+    // precision, as InfluxDB truncates the server clock.
+    int64_t t = options.default_time_ns;
+    int64_t q = t / scale_;
+    if (t % scale_ != 0 && t < 0) --q;
+    if (__builtin_mul_overflow(q, scale_, &default_time_ns_)) {
+      default_time_ns_ = (t / scale_) * scale_;
+    }
+  }
+
+  void Run() {
+    while (true) {
+      SkipEmptyLines();
+      if (p_ == end_) break;
+      size_t tags_mark = out_->tags.size();
+      size_t fields_mark = out_->fields.size();
+      if (!ParseLine()) {
+        out_->tags.resize(tags_mark);
+        out_->fields.resize(fields_mark);
+        SkipRestOfLine();
+      }
+    }
+  }
+
+ private:
+  bool Fail(DecodeElement element, std::string_view name, std::string reason) {
+    DecodeError e;
+    e.line = line_;
+    e.element = element;
+    e.name = std::string(name);
+    e.reason = std::move(reason);
+    out_->errors.push_back(std::move(e));
+    return false;
+  }
+
+  // Consumes an end of line (LF, CRLF, CR at end of input) or end of input.
+  bool TakeEol() {
+    if (p_ == end_) return true;
+    if (*p_ == '\n') {
+      ++p_;
+      ++line_;
+      return true;
+    }
+    if (*p_ == '\r') {
+      if (p_ + 1 == end_) {
+        ++p_;
+        return true;
+      }
+      if (p_[1] == '\n') {
+        p_ += 2;
+        ++line_;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void SkipSpaces() {
+    while (p_ < end_ && *p_ == ' ') ++p_;
+  }
+
+  // Error recovery: drop everything up to and including the next LF.
+  void SkipRestOfLine() {
+    const void* nl = std::memchr(p_, '\n', static_cast<size_t>(end_ - p_));
+    if (nl == nullptr) {
+      p_ = end_;
+    } else {
+      p_ = static_cast<const char*>(nl) + 1;
+      ++line_;
+    }
+  }
+
+  // Blank lines, lines of spaces and `#` comments.
+  void SkipEmptyLines() {
+    while (true) {
+      SkipSpaces();
+      if (p_ == end_) return;
+      char c = *p_;
+      if (c == '#') {
+        while (p_ < end_ &&
+               (kByteClass[static_cast<uint8_t>(*p_)] & kCommentByte)) {
+          ++p_;
+        }
+        if (!TakeEol()) {
+          Fail(DecodeElement::kLine, {},
+               "invalid character " + DescribeChar(p_, end_) + " in comment");
+          SkipRestOfLine();
+        }
+        continue;
+      }
+      if (c == '\n') {
+        ++p_;
+        ++line_;
+        continue;
+      }
+      if (c == '\r' && TakeEol()) continue;
+      return;  // a solitary CR falls through to the measurement error
+    }
+  }
+
+  // Takes a run of bytes of class `cls`, where a backslash followed by a byte
+  // in `escapes` stands for that byte. `*out` views the body or the arena.
+  bool TakeToken(uint8_t cls, const EscapeTable& escapes,
+                 DecodeElement element, std::string_view name,
+                 std::string_view what, std::string_view* out) {
+    const char* start = p_;
+    bool escaped = false;
+    uint8_t bits = 0;
+    while (p_ < end_) {
+      uint8_t c = static_cast<uint8_t>(*p_);
+      if (c == '\\') {
+        if (p_ + 1 < end_ && escapes[static_cast<uint8_t>(p_[1])] != 0) {
+          escaped = true;
+          p_ += 2;
+        } else {
+          ++p_;  // a literal backslash
+        }
+        continue;
+      }
+      if (!(kByteClass[c] & cls)) break;
+      bits |= c;
+      ++p_;
+    }
+    std::string_view raw(start, static_cast<size_t>(p_ - start));
+    if (raw.size() > kMaxLineProtocolTokenBytes) {
+      return Fail(element, name, TooLong(what));
+    }
+    *out = escaped ? Unescape(raw, escapes) : raw;
+    if ((bits & 0x80) && !ValidUtf8(*out)) {
+      return Fail(element, name,
+                  std::string(what) + " " + Quote(*out) + " is not valid UTF-8");
+    }
+    return true;
+  }
+
+  std::string_view Unescape(std::string_view raw, const EscapeTable& escapes) {
+    char* dst = out_->arena.Allocate(raw.size());
+    size_t n = 0;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      char c = raw[i];
+      if (c == '\\' && i + 1 < raw.size()) {
+        uint8_t r = escapes[static_cast<uint8_t>(raw[i + 1])];
+        if (r != 0) {
+          dst[n++] = static_cast<char>(r);
+          ++i;
+          continue;
+        }
+      }
+      dst[n++] = c;
+    }
+    return {dst, n};
+  }
+
+  // After the measurement or a tag value: a comma must start another tag.
+  bool AdvanceTagComma() {
+    if (p_ == end_ || *p_ != ',') return true;
+    ++p_;
+    if (p_ == end_) {
+      return Fail(DecodeElement::kTagKey, {},
+                  "expected a tag key after ',', found end of input");
+    }
+    if (IsLineSpace(*p_)) {
+      return Fail(DecodeElement::kTagKey, {},
+                  "expected a tag key after ',', found white space");
+    }
+    return true;
+  }
+
+  bool ParseLine() {
+    const size_t start_line = line_;
+    std::string_view measurement;
+    if (!TakeToken(kMeasurementByte, kMeasurementEscapes,
+                   DecodeElement::kMeasurement, {}, "measurement",
+                   &measurement)) {
+      return false;
+    }
+    if (measurement.empty()) {
+      return Fail(DecodeElement::kMeasurement, {},
+                  "invalid character " + DescribeChar(p_, end_) +
+                      " at start of measurement name");
+    }
+    if (!AdvanceTagComma()) return false;
+
+    // ---- tags
+    const size_t tags_begin = out_->tags.size();
+    while (true) {
+      if (p_ < end_ && *p_ == ' ') {
+        SkipSpaces();
+        break;
+      }
+      std::string_view key;
+      if (!TakeToken(kKeyByte, kKeyEscapes, DecodeElement::kTagKey, {},
+                     "tag key", &key)) {
+        return false;
+      }
+      if (p_ == end_) {
+        return Fail(DecodeElement::kFieldKey, {},
+                    "missing fields (found end of input)");
+      }
+      if (key.empty()) {
+        return Fail(DecodeElement::kTagKey, {},
+                    "expected a tag key or fields, found " +
+                        DescribeChar(p_, end_));
+      }
+      if (*p_ != '=') {
+        return Fail(DecodeElement::kTagKey, {},
+                    "expected '=' after tag key " + Quote(key) + ", found " +
+                        DescribeChar(p_, end_));
+      }
+      ++p_;
+      std::string_view value;
+      if (!TakeToken(kKeyByte, kKeyEscapes, DecodeElement::kTagValue, key,
+                     "tag value", &value)) {
+        return false;
+      }
+      if (value.empty()) {
+        return Fail(DecodeElement::kTagValue, key, "missing tag value");
+      }
+      out_->tags.push_back({key, value});
+      if (p_ == end_) {
+        return Fail(DecodeElement::kFieldKey, {},
+                    "missing fields (found end of input)");
+      }
+      if (!AdvanceTagComma()) return false;
+    }
+    const size_t tags_count = out_->tags.size() - tags_begin;
+    if (tags_count > 1 && !SortTags(tags_begin)) return false;
+
+    // ---- fields
+    const size_t fields_begin = out_->fields.size();
+    bool has_time = false;
+    while (true) {
+      std::string_view key;
+      if (!TakeToken(kKeyByte, kKeyEscapes, DecodeElement::kFieldKey, {},
+                     "field key", &key)) {
+        return false;
+      }
+      if (key.empty()) {
+        if (p_ == end_ || *p_ == '\n' || *p_ == '\r') {
+          return Fail(DecodeElement::kFieldKey, {},
+                      "missing fields (found " + DescribeChar(p_, end_) + ")");
+        }
+        return Fail(DecodeElement::kFieldKey, {},
+                    "invalid character " + DescribeChar(p_, end_) +
+                        " at start of field key");
+      }
+      if (p_ == end_ || *p_ != '=') {
+        return Fail(DecodeElement::kFieldKey, {},
+                    "expected '=' after field key " + Quote(key) + ", found " +
+                        DescribeChar(p_, end_));
+      }
+      ++p_;
+      FieldValue value;
+      if (!ParseFieldValue(key, &value)) return false;
+      out_->fields.push_back({key, value});
+      if (p_ == end_) break;
+      char c = *p_;
+      if (c == ',') {
+        ++p_;
+        continue;
+      }
+      if (!IsLineSpace(c)) {
+        return Fail(DecodeElement::kFieldValue, key,
+                    "unexpected character " + DescribeChar(p_, end_) +
+                        " after the value");
+      }
+      SkipSpaces();
+      if (TakeEol()) break;
+      has_time = true;
+      break;
+    }
+
+    int64_t timestamp_ns = default_time_ns_;
+    if (has_time && !ParseTimestamp(&timestamp_ns)) return false;
+
+    size_t fields_count = out_->fields.size() - fields_begin;
+    if (fields_count > 1) fields_count = DedupeFields(fields_begin);
+
+    DecodedLine line;
+    line.measurement = measurement;
+    line.tags_begin = static_cast<uint32_t>(tags_begin);
+    line.tags_count = static_cast<uint32_t>(tags_count);
+    line.fields_begin = static_cast<uint32_t>(fields_begin);
+    line.fields_count = static_cast<uint32_t>(fields_count);
+    line.timestamp_ns = timestamp_ns;
+    line.line_number = start_line;
+    out_->lines.push_back(line);
+    return true;
+  }
+
+  // Sorts the line's tags by key; a repeated key rejects the line (InfluxDB
+  // refuses duplicate tags rather than guessing which one is meant).
+  bool SortTags(size_t begin) {
+    auto first = out_->tags.begin() + static_cast<std::ptrdiff_t>(begin);
+    auto last = out_->tags.end();
+    std::sort(first, last, [](const DecodedTag& a, const DecodedTag& b) {
+      return a.key < b.key;
+    });
+    for (auto it = first + 1; it < last; ++it) {
+      if (it->key == (it - 1)->key) {
+        return Fail(DecodeElement::kTagKey, {},
+                    "duplicate tag key " + Quote(it->key));
+      }
+    }
+    return true;
+  }
+
+  // Repeated field keys: the last value wins (what InfluxDB stores, since a
+  // later write of the same series and timestamp overwrites an earlier one).
+  // Keeps input order of the survivors. Returns the new count.
+  size_t DedupeFields(size_t begin) {
+    auto& fields = out_->fields;
+    const size_t n = fields.size() - begin;
+    keep_.assign(n, 1);
+    bool any = false;
+    if (n <= 32) {
+      for (size_t i = 0; i < n; ++i) {
+        for (size_t j = i + 1; j < n; ++j) {
+          if (fields[begin + i].key == fields[begin + j].key) {
+            keep_[i] = 0;
+            any = true;
+            break;
+          }
+        }
+      }
+    } else {
+      order_.resize(n);
+      for (size_t i = 0; i < n; ++i) order_[i] = static_cast<uint32_t>(i);
+      std::stable_sort(order_.begin(), order_.end(),
+                       [&](uint32_t a, uint32_t b) {
+                         return fields[begin + a].key < fields[begin + b].key;
+                       });
+      for (size_t k = 0; k + 1 < n; ++k) {
+        if (fields[begin + order_[k]].key == fields[begin + order_[k + 1]].key) {
+          keep_[order_[k]] = 0;
+          any = true;
+        }
+      }
+    }
+    if (!any) return n;
+    size_t w = begin;
+    for (size_t i = 0; i < n; ++i) {
+      if (keep_[i]) fields[w++] = fields[begin + i];
+    }
+    fields.resize(w);
+    return w - begin;
+  }
+
+  bool ParseFieldValue(std::string_view key, FieldValue* value) {
+    if (p_ == end_) {
+      return Fail(DecodeElement::kFieldValue, key,
+                  "missing value (found end of input)");
+    }
+    const char c = *p_;
+    if (c == '"') return ParseStringValue(key, value);
+    const char* start = p_;
+    while (p_ < end_ &&
+           (kByteClass[static_cast<uint8_t>(*p_)] & kFieldValueByte)) {
+      ++p_;
+    }
+    std::string_view raw(start, static_cast<size_t>(p_ - start));
+    if (raw.size() > kMaxLineProtocolTokenBytes) {
+      return Fail(DecodeElement::kFieldValue, key, TooLong("value"));
+    }
+    switch (c) {
+      case 't':
+      case 'T':
+      case 'f':
+      case 'F': {
+        bool b;
+        if (!ParseBool(raw, &b)) {
+          return Fail(DecodeElement::kFieldValue, key,
+                      Quote(raw) + " is not a valid boolean");
+        }
+        *value = FieldValue::Bool(b);
+        return true;
+      }
+      case '-':
+      case '.':
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+      case '8':
+      case '9':
+        return ParseNumber(key, raw, value);
+      default:
+        break;
+    }
+    if (raw.empty()) {
+      return Fail(DecodeElement::kFieldValue, key,
+                  "missing value (found " + DescribeChar(p_, end_) + ")");
+    }
+    return Fail(DecodeElement::kFieldValue, key,
+                Quote(raw) +
+                    " is not a valid value (strings need double quotes)");
+  }
+
+  bool ParseNumber(std::string_view key, std::string_view raw,
+                   FieldValue* value) {
+    const char suffix = raw.back();
+    if (suffix == 'i') {
+      int64_t v;
+      switch (ParseInt64(raw.substr(0, raw.size() - 1), &v)) {
+        case NumParse::kOk:
+          *value = FieldValue::Int(v);
+          return true;
+        case NumParse::kRange:
+          return Fail(DecodeElement::kFieldValue, key,
+                      Quote(raw) + " is out of the int64 range");
+        case NumParse::kSyntax:
+          break;
+      }
+      return Fail(DecodeElement::kFieldValue, key,
+                  Quote(raw) + " is not a valid integer");
+    }
+    if (suffix == 'u') {
+      uint64_t v;
+      switch (ParseUint64(raw.substr(0, raw.size() - 1), &v)) {
+        case NumParse::kOk:
+          *value = FieldValue::Uint(v);
+          return true;
+        case NumParse::kRange:
+          return Fail(DecodeElement::kFieldValue, key,
+                      Quote(raw) + " is out of the uint64 range");
+        case NumParse::kSyntax:
+          break;
+      }
+      return Fail(DecodeElement::kFieldValue, key,
+                  Quote(raw) + " is not a valid unsigned integer");
+    }
+    double v;
+    switch (ParseFloat64(raw, &v)) {
+      case NumParse::kOk:
+        *value = FieldValue::Float(v);
+        return true;
+      case NumParse::kRange:
+        return Fail(DecodeElement::kFieldValue, key,
+                    Quote(raw) + " is out of the float64 range");
+      case NumParse::kSyntax:
+        break;
+    }
+    return Fail(DecodeElement::kFieldValue, key,
+                Quote(raw) + " is not a valid number");
+  }
+
+  // A double-quoted string value; may span lines. Escapes: \" \\ \n \r \t;
+  // any other backslash is literal.
+  bool ParseStringValue(std::string_view key, FieldValue* value) {
+    ++p_;  // opening quote
+    const char* start = p_;
+    bool escaped = false;
+    uint8_t bits = 0;
+    size_t newlines = 0;
+    while (p_ < end_) {
+      uint8_t c = static_cast<uint8_t>(*p_);
+      if (c == '"') break;
+      if (c == '\\' && p_ + 1 < end_ &&
+          kStringEscapes[static_cast<uint8_t>(p_[1])] != 0) {
+        escaped = true;
+        p_ += 2;
+        continue;
+      }
+      if (c == '\n') ++newlines;
+      bits |= c;
+      ++p_;
+    }
+    if (p_ == end_) {
+      return Fail(DecodeElement::kFieldValue, key,
+                  "missing closing quote of string value");
+    }
+    std::string_view raw(start, static_cast<size_t>(p_ - start));
+    ++p_;  // closing quote
+    if (raw.size() > kMaxLineProtocolTokenBytes) {
+      return Fail(DecodeElement::kFieldValue, key, TooLong("string value"));
+    }
+    std::string_view text = escaped ? Unescape(raw, kStringEscapes) : raw;
+    if ((bits & 0x80) && !ValidUtf8(text)) {
+      return Fail(DecodeElement::kFieldValue, key,
+                  "string value " + Quote(text) + " is not valid UTF-8");
+    }
+    line_ += newlines;
+    *value = FieldValue::String(text);
+    return true;
+  }
+
+  bool ParseTimestamp(int64_t* timestamp_ns) {
+    const char* start = p_;
+    while (p_ < end_ && (kByteClass[static_cast<uint8_t>(*p_)] & kTimeByte)) {
+      ++p_;
+    }
+    std::string_view raw(start, static_cast<size_t>(p_ - start));
+    if (p_ < end_ && !IsLineSpace(*p_)) {
+      const char* bad_end = p_;
+      while (bad_end < end_ && *bad_end != '\n' && *bad_end != '\r') ++bad_end;
+      return Fail(DecodeElement::kTimestamp, {},
+                  Quote(std::string_view(
+                      start, static_cast<size_t>(bad_end - start))) +
+                      " is not a valid timestamp");
+    }
+    SkipSpaces();
+    if (!TakeEol()) {
+      const char* bad_end = p_;
+      while (bad_end < end_ && *bad_end != '\n') ++bad_end;
+      return Fail(DecodeElement::kLine, {},
+                  "unexpected text " +
+                      Quote(std::string_view(
+                          p_, static_cast<size_t>(bad_end - p_))) +
+                      " after the timestamp");
+    }
+    if (raw.empty()) return true;  // only a stray CR before the line end
+    if (raw.size() > kMaxLineProtocolTokenBytes) {
+      return Fail(DecodeElement::kTimestamp, {}, TooLong("timestamp"));
+    }
+    int64_t t;
+    switch (ParseInt64(raw, &t)) {
+      case NumParse::kOk:
+        break;
+      case NumParse::kRange:
+        return Fail(DecodeElement::kTimestamp, {},
+                    Quote(raw) + " is out of the int64 range");
+      case NumParse::kSyntax:
+        return Fail(DecodeElement::kTimestamp, {},
+                    Quote(raw) + " is not a valid integer timestamp");
+    }
+    if (__builtin_mul_overflow(t, scale_, timestamp_ns)) {
+      return Fail(DecodeElement::kTimestamp, {},
+                  Quote(raw) +
+                      " is out of range in nanoseconds at this precision");
+    }
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+  size_t line_ = 1;
+  DecodedBatch* out_;
+  int64_t scale_;
+  int64_t default_time_ns_ = 0;
+  std::vector<uint8_t> keep_;     // scratch for DedupeFields
+  std::vector<uint32_t> order_;   // scratch for DedupeFields
+};
+
+}  // namespace
+
+int64_t PrecisionNanos(Precision precision) {
+  switch (precision) {
+    case Precision::kNanosecond:
+      return 1;
+    case Precision::kMicrosecond:
+      return 1'000;
+    case Precision::kMillisecond:
+      return 1'000'000;
+    case Precision::kSecond:
+      return 1'000'000'000;
+    case Precision::kMinute:
+      return 60'000'000'000;
+    case Precision::kHour:
+      return 3'600'000'000'000;
+  }
+  return 1;
+}
+
+Result<Precision> ParsePrecision(std::string_view text, bool v1_api) {
+  if (text.empty()) return Precision::kNanosecond;
+  if (v1_api) {
+    if (text == "n" || text == "ns") return Precision::kNanosecond;
+    if (text == "u") return Precision::kMicrosecond;
+    if (text == "ms") return Precision::kMillisecond;
+    if (text == "s") return Precision::kSecond;
+    if (text == "m") return Precision::kMinute;
+    if (text == "h") return Precision::kHour;
+    return Status::InvalidArgument("precision: must be one of n, u, ms, s, m, h; got " +
+                                   Quote(text));
+  }
+  if (text == "ns") return Precision::kNanosecond;
+  if (text == "us") return Precision::kMicrosecond;
+  if (text == "ms") return Precision::kMillisecond;
+  if (text == "s") return Precision::kSecond;
+  return Status::InvalidArgument(
+      "precision: must be one of ns, us, ms, s; got " + Quote(text));
+}
+
+void DecodeLineProtocol(std::string_view body,
+                        const LineProtocolOptions& options, DecodedBatch* out) {
+  out->Clear();
+  Parser parser(body, options, out);
+  parser.Run();
+}
+
+}  // namespace citynexus::connectors
