@@ -1,0 +1,168 @@
+// Integer column codec (see codec_int_column.h and docs/format/chunk.md).
+#include "engine/codec_int_column.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "engine/bit_stream.h"
+
+namespace citynexus::engine {
+namespace {
+
+// Header byte: bits 0-1 order (0, 1, 2), bit 2 "a divisor follows",
+// bits 3-7 zero (reserved; a set bit is corruption).
+constexpr uint8_t kOrderMask = 0x03;
+constexpr uint8_t kHasDivisor = 0x04;
+constexpr uint8_t kReservedBits = 0xf8;
+
+inline uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
+inline int64_t S(uint64_t v) { return static_cast<int64_t>(v); }
+inline uint64_t UnsignedAbs(int64_t v) { return v < 0 ? 0 - U(v) : U(v); }
+
+// Applies the order-`order` difference transform in wrap-around arithmetic.
+void Transform(const int64_t* values, size_t count, int order, int64_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = values[i];
+  for (int o = 0; o < order; ++o) {
+    // Differences of the previous pass, keeping its first `o + 1` entries.
+    for (size_t i = count; i-- > static_cast<size_t>(o) + 1;) {
+      out[i] = S(U(out[i]) - U(out[i - 1]));
+    }
+  }
+}
+
+void EncodeWithOrder(const int64_t* values, size_t count, int order,
+                     std::vector<int64_t>* scratch, std::string* out) {
+  scratch->resize(count);
+  int64_t* t = scratch->data();
+  Transform(values, count, order, t);
+  const size_t head = std::min(static_cast<size_t>(order), count);
+
+  // Common divisor of the framed values: timestamps in ns on a 1 s grid, or
+  // counters stepping by 10, shrink by many bits.
+  uint64_t divisor = 0;
+  for (size_t i = head; i < count && divisor != 1; ++i) {
+    divisor = std::gcd(divisor, UnsignedAbs(t[i]));
+  }
+  const bool has_divisor =
+      divisor > 1 && divisor <= static_cast<uint64_t>(INT64_MAX);
+  out->push_back(static_cast<char>(static_cast<uint8_t>(order) |
+                                   (has_divisor ? kHasDivisor : uint8_t{0})));
+  if (has_divisor) PutVarint(divisor, out);
+  for (size_t i = 0; i < head; ++i) PutVarint(ZigZagEncode(t[i]), out);
+
+  uint64_t packed[kIntColumnFrameSize];
+  for (size_t start = head; start < count; start += kIntColumnFrameSize) {
+    const size_t n = std::min(kIntColumnFrameSize, count - start);
+    int64_t* q = t + start;
+    if (has_divisor) {
+      // Exact: divisor divides every value and is positive, so no overflow.
+      const int64_t d = static_cast<int64_t>(divisor);
+      for (size_t i = 0; i < n; ++i) q[i] /= d;
+    }
+    int64_t lo = q[0], hi = q[0];
+    for (size_t i = 1; i < n; ++i) {
+      lo = std::min(lo, q[i]);
+      hi = std::max(hi, q[i]);
+    }
+    const int width = std::bit_width(U(hi) - U(lo));
+    out->push_back(static_cast<char>(width));
+    PutVarint(ZigZagEncode(lo), out);
+    for (size_t i = 0; i < n; ++i) packed[i] = U(q[i]) - U(lo);
+    PackBits(packed, n, width, out);
+  }
+}
+
+}  // namespace
+
+void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
+                     std::string* out) {
+  std::vector<int64_t> scratch;
+  std::string best, candidate;
+  bool have_best = false;
+  for (int order = 0; order <= 2; ++order) {
+    if ((orders & (1u << order)) == 0) continue;
+    candidate.clear();
+    EncodeWithOrder(values, count, order, &scratch, &candidate);
+    // Ties keep the lower order: it decodes with fewer passes.
+    if (!have_best || candidate.size() < best.size()) {
+      best.swap(candidate);
+      have_best = true;
+    }
+  }
+  if (!have_best) {  // programmer error; fall back to the raw order
+    EncodeWithOrder(values, count, 0, &scratch, &best);
+  }
+  out->append(best);
+}
+
+Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out) {
+  const size_t header_at = cursor->position();
+  uint8_t header = 0;
+  CITYNEXUS_RETURN_IF_ERROR(cursor->ReadByte(&header));
+  const int order = header & kOrderMask;
+  if ((header & kReservedBits) != 0 || order > 2) {
+    return ByteCursor::ErrorAt(header_at, "bad integer column header");
+  }
+  uint64_t divisor = 1;
+  if (header & kHasDivisor) {
+    const size_t at = cursor->position();
+    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadVarint(&divisor));
+    if (divisor < 2 || divisor > static_cast<uint64_t>(INT64_MAX)) {
+      return ByteCursor::ErrorAt(at, "bad integer column divisor");
+    }
+  }
+  const size_t head = std::min(static_cast<size_t>(order), count);
+  for (size_t i = 0; i < head; ++i) {
+    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(&out[i]));
+  }
+
+  for (size_t start = head; start < count; start += kIntColumnFrameSize) {
+    const size_t n = std::min(kIntColumnFrameSize, count - start);
+    const size_t frame_at = cursor->position();
+    uint8_t width = 0;
+    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadByte(&width));
+    if (width > 64) {
+      return ByteCursor::ErrorAt(frame_at, "frame bit width above 64");
+    }
+    int64_t base = 0;
+    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(&base));
+    const size_t bytes = PackedBytes(n, width);
+    if (cursor->remaining() < bytes) {
+      return cursor->Error("truncated bit-packed frame");
+    }
+    int64_t* dst = out + start;
+    if (width == 0) {
+      const int64_t v = S(U(base) * divisor);
+      std::fill(dst, dst + n, v);
+    } else {
+      // int64_t and uint64_t may alias each other.
+      uint64_t* u = reinterpret_cast<uint64_t*>(dst);
+      UnpackBits(cursor->current(), cursor->remaining(), n, width, u);
+      const uint64_t b = U(base);
+      if (divisor == 1) {
+        for (size_t i = 0; i < n; ++i) u[i] += b;
+      } else {
+        for (size_t i = 0; i < n; ++i) u[i] = (u[i] + b) * divisor;
+      }
+    }
+    CITYNEXUS_RETURN_IF_ERROR(cursor->Skip(bytes));
+  }
+
+  // Undo the difference passes: prefix sums, innermost first.
+  uint64_t* u = reinterpret_cast<uint64_t*>(out);
+  for (int o = order; o-- > 0;) {
+    const size_t from = static_cast<size_t>(o) + 1;
+    if (count <= from) continue;
+    uint64_t acc = u[from - 1];
+    for (size_t i = from; i < count; ++i) {
+      acc += u[i];
+      u[i] = acc;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace citynexus::engine

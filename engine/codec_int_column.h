@@ -1,0 +1,54 @@
+// Integer column codec of the chunk format: a sequence of int64 values is
+// turned into deltas (order 1) or deltas of deltas (order 2), divided by their
+// common divisor, and bit-packed in frames of 128 values, each frame with its
+// own base (minimum) and bit width. Used for timestamps, integer values,
+// decimal-scaled floats, boolean run lengths and string dictionary indices.
+// Layout: docs/format/chunk.md, section "Integer column". Internal to engine/.
+//
+// All arithmetic wraps modulo 2^64, so every int64 sequence (INT64_MIN next
+// to INT64_MAX included) round-trips exactly.
+//
+// Thread-safety: pure functions; safe for concurrent use.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+#include "engine/codec_bytes.h"
+
+namespace citynexus::engine {
+
+// Values per bit-packed frame. Small enough that one outlier widens only its
+// own frame, large enough that the 2+ byte frame header is negligible.
+inline constexpr size_t kIntColumnFrameSize = 128;
+
+// Which transforms EncodeIntColumn may try (bit mask); it keeps the smallest.
+inline constexpr uint8_t kIntOrderRaw = 1 << 0;    // values as they are
+inline constexpr uint8_t kIntOrderDelta = 1 << 1;  // v[i] - v[i-1]
+inline constexpr uint8_t kIntOrderDoD = 1 << 2;    // delta-of-delta
+inline constexpr uint8_t kIntOrderAll =
+    kIntOrderRaw | kIntOrderDelta | kIntOrderDoD;
+
+// Appends the encoding of values[0..count) to `out`, choosing among the
+// transforms in `orders` (non-zero mask) the one giving the fewest bytes.
+// The count is not stored: the decoder must know it.
+void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
+                     std::string* out);
+
+// Decodes `count` values written by EncodeIntColumn at the cursor into
+// out[0..count) and advances the cursor past them. kCorruption (with byte
+// offset) on truncated or malformed input; `out` is then partly written.
+Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out);
+
+// Smallest number of bytes an encoded column of `count` values can occupy;
+// decoders use it to reject absurd counts before allocating.
+inline size_t MinIntColumnBytes(size_t count) {
+  // header byte + per frame at least a width byte and a one-byte base;
+  // up to two leading values are stored outside the frames.
+  const size_t framed = count > 2 ? count - 2 : 0;
+  return 1 + 2 * ((framed + kIntColumnFrameSize - 1) / kIntColumnFrameSize);
+}
+
+}  // namespace citynexus::engine
