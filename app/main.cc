@@ -1,12 +1,18 @@
-// citynexus entry point; the CLI lives in app/cli.{h,cc}.
-#include <cstdio>
-#include <cstring>
+// citynexus entry point; the command line lives in app/cli.{h,cc}.
+#include <exception>
+#include <iostream>
+
+#include "app/cli.h"
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "version") == 0) {
-    std::printf("citynexus %s\n", CITYNEXUS_VERSION);
-    return 0;
+  // Exceptions are for startup and code we do not own; whatever escapes
+  // becomes one line and exit code 1, never an abort with a stack trace.
+  try {
+    return citynexus::app::Run(argc, argv, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    std::cerr << "citynexus: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "citynexus: unknown error\n";
   }
-  std::fprintf(stderr, "usage: citynexus version\n");
-  return 2;
+  return 1;
 }

@@ -1,0 +1,125 @@
+#include "app/config.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/config_schema.h"
+
+namespace citynexus::app {
+namespace {
+
+// "line L, column C: <reason>" for a JSON syntax error at byte offset `byte`
+// (1-based, as nlohmann reports the last character read).
+std::string SyntaxErrorMessage(std::string_view text, size_t byte,
+                               std::string_view what) {
+  size_t line = 1;
+  size_t column = 0;
+  const size_t end = std::min(byte, text.size());
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+  }
+  if (column == 0) column = 1;
+  // nlohmann: "[json.exception.parse_error.101] parse error at line 3,
+  // column 14: syntax error while parsing ..." -- keep the reason only.
+  std::string_view reason = what;
+  const size_t at = reason.find("column ");
+  if (at != std::string_view::npos) {
+    const size_t colon = reason.find(": ", at);
+    if (colon != std::string_view::npos) reason = reason.substr(colon + 2);
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column) +
+         ": " + std::string(reason);
+}
+
+// Sets a string at a dotted path, creating objects on the way. A level that
+// exists but is not an object is left alone: validation reports it.
+void ApplyOverride(Json& document, const ConfigOverride& override_value) {
+  Json* node = &document;
+  std::string_view path = override_value.path;
+  size_t dot;
+  while ((dot = path.find('.')) != std::string_view::npos) {
+    if (!node->is_object()) return;
+    node = &(*node)[std::string(path.substr(0, dot))];
+    if (node->is_null()) *node = Json::object();
+    path.remove_prefix(dot + 1);
+  }
+  if (!node->is_object()) return;
+  (*node)[std::string(path)] = override_value.value;
+}
+
+Result<Config> Load(std::string_view text,
+                    const std::vector<ConfigOverride>& overrides) {
+  Json document;
+  try {
+    document = Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    return Status::InvalidArgument(SyntaxErrorMessage(text, e.byte, e.what()));
+  }
+  for (const ConfigOverride& o : overrides) ApplyOverride(document, o);
+  Config config = DefaultConfig();
+  ConfigErrors errors;
+  ApplyConfigJson(document, config, errors);
+  if (!errors.empty()) {
+    std::string message;
+    for (const std::string& line : errors.lines()) {
+      if (!message.empty()) message += '\n';
+      message += line;
+    }
+    return Status::InvalidArgument(std::move(message));
+  }
+  return config;
+}
+
+}  // namespace
+
+Result<Config> LoadConfigText(std::string_view text,
+                              const std::vector<ConfigOverride>& overrides) {
+  try {
+    return Load(text, overrides);
+  } catch (const std::exception& e) {
+    // nlohmann throws on misuse only; convert rather than let it escape.
+    return Status::InvalidArgument(std::string("config: ") + e.what());
+  }
+}
+
+Result<Config> LoadConfigFile(const std::string& path,
+                              const std::vector<ConfigOverride>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidArgument("cannot read config file " + path +
+                                   ": is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    std::string message =
+        "cannot read config file " + path + ": " + std::strerror(err);
+    if (err == ENOENT) return Status::NotFound(std::move(message));
+    return Status::IOError(std::move(message));
+  }
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) {
+    return Status::IOError("cannot read config file " + path);
+  }
+  return LoadConfigText(contents.str(), overrides);
+}
+
+Result<Config> LoadDefaultConfigWith(
+    const std::vector<ConfigOverride>& overrides) {
+  return LoadConfigText("{}", overrides);
+}
+
+std::string EffectiveConfigJson(const Config& config) {
+  return ConfigToJson(config).dump(2) + "\n";
+}
+
+}  // namespace citynexus::app

@@ -1,0 +1,45 @@
+// The typed configuration of one citynexus process.
+//
+// Config is what config loading (app/config.h) produces and what the wiring
+// (app/serve.h) hands to the layers. Layers never see JSON: each section is
+// the option struct of the layer it configures (net::ServerOptions,
+// engine::StoreOptions), so no copying between look-alike structs is needed.
+//
+// Every field here is DECLARED in app/config_schema.cc (JSON path, type, unit,
+// default, range, reload behaviour) and documented in docs/configuration.md;
+// the defaults in that table win over the member initialisers of the layer
+// structs. Get a defaulted Config from DefaultConfig() (app/config.h), not by
+// value-initialising this struct.
+//
+// Thread-safety: a plain value; a const Config may be shared across threads.
+#pragma once
+
+#include <string>
+
+#include "common/log.h"
+#include "engine/engine.h"
+#include "net/net.h"
+
+namespace citynexus::app {
+
+struct Config {
+  // Directory holding the store (created if missing). Option `data_dir`.
+  std::string data_dir = "./data";
+  // Minimum level of log lines written to stderr. Option `log_level`.
+  LogLevel log_level = LogLevel::kInfo;
+  // Options `http.*`. `version` is not configurable: serve sets it.
+  net::ServerOptions http;
+  // Options `storage.*`. `data_dir` is filled from Config::data_dir by
+  // StoreOptionsFor(); `retention_interval` and `read_only` are not
+  // configurable (the CLI command decides read_only).
+  engine::StoreOptions storage;
+};
+
+// engine::StoreOptions for opening the store this configuration describes.
+inline engine::StoreOptions StoreOptionsFor(const Config& config) {
+  engine::StoreOptions options = config.storage;
+  options.data_dir = config.data_dir;
+  return options;
+}
+
+}  // namespace citynexus::app
