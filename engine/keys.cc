@@ -1,0 +1,56 @@
+// Key layouts of the store's column families (docs/format/storage.md).
+#include "engine/keys.h"
+
+namespace citynexus::engine {
+
+std::string LogKey(uint64_t sequence) {
+  std::string key;
+  PutBE64(&key, sequence);
+  return key;
+}
+
+std::string ChunkKey(SeriesId id, int64_t window_start_ns) {
+  std::string key;
+  key.reserve(16);
+  PutBE64(&key, id);
+  PutBE64(&key, FlipSign(window_start_ns));
+  return key;
+}
+
+std::string RollupKey(SeriesId id, uint32_t resolution_s,
+                      int64_t window_start_ns) {
+  std::string key;
+  key.reserve(20);
+  PutBE64(&key, id);
+  PutBE32(&key, resolution_s);
+  PutBE64(&key, FlipSign(window_start_ns));
+  return key;
+}
+
+std::string SeriesIdKey(SeriesId id) {
+  std::string key = "i";
+  PutBE64(&key, id);
+  return key;
+}
+
+std::string SeriesCanonicalKey(std::string_view canonical) {
+  std::string key = "k";
+  key.append(canonical);
+  return key;
+}
+
+bool ParseChunkKey(std::string_view key, SeriesId* id, int64_t* window_start) {
+  if (key.size() != 16) return false;
+  *id = GetBE64(key.data());
+  *window_start = UnflipSign(GetBE64(key.data() + 8));
+  return true;
+}
+
+std::string DescribeChunkKey(std::string_view key) {
+  SeriesId id;
+  int64_t start;
+  if (!ParseChunkKey(key, &id, &start)) return "malformed chunk key";
+  return "series " + std::to_string(id) + " window " + std::to_string(start);
+}
+
+}  // namespace citynexus::engine

@@ -1,0 +1,139 @@
+// RocksStore: the RocksDB-backed Store (engine/engine.h).
+//
+// Column families (docs/format/storage.md): `series` (catalog), `log` (one
+// record per Append until sealed), `chunks` (sealed blocks per series and
+// window), `rollups` (per-window bucket aggregates), `meta` (format version).
+//
+// Write path: validate -> encode one log record -> one RocksDB Write (sync
+// per SyncMode) -> insert into the in-memory head -> return. The sealer
+// swaps the whole head out, merges it with existing chunks, and writes
+// chunks + rollups + the deletion of the sealed log prefix in one atomic
+// WriteBatch. Reads merge chunks < frozen head < live head (newest wins).
+//
+// Threads: the caller's threads, plus (unless read_only) a WAL sync thread
+// (SyncMode::kInterval), a sealer thread, and a retention thread; all are
+// joined by Close().
+//
+// Thread-safety: safe for concurrent use (see engine.h).
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/head.h"
+#include "engine/series_catalog.h"
+
+namespace citynexus::engine {
+
+// Tunables beyond StoreOptions, mainly for tests and benchmarks.
+struct RocksStoreTuning {
+  // Head size (points) above which the sealer seals everything. Default 4M
+  // (~64 MB of head). Appends wait while the head holds more than twice this.
+  uint64_t head_max_points = 4'000'000;
+  // The sealer also seals everything this often. Default 10 min.
+  std::chrono::milliseconds seal_interval{std::chrono::minutes(10)};
+  // Close() seals the head. Tests turn this off to exercise log replay.
+  bool seal_on_close = true;
+};
+
+class RocksStore final : public Store {
+ public:
+  static Result<std::unique_ptr<RocksStore>> Open(
+      const StoreOptions& options, const RocksStoreTuning& tuning = {});
+  ~RocksStore() override;
+
+  Result<SeriesInfo> GetOrCreateSeries(const SeriesKey& key,
+                                       ValueType type) override;
+  Result<SeriesInfo> LookupSeries(std::string_view canonical) override;
+  Result<SeriesInfo> GetSeries(SeriesId id) override;
+  std::vector<SeriesInfo> FindSeries(const SeriesFilter& filter) override;
+  Status SetSeriesMeta(SeriesId id, const SeriesMeta& meta) override;
+  Result<AppendResult> Append(std::span<const Point> points) override;
+  Status Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
+              const std::function<bool(const Sample&)>& visit) override;
+  Result<std::vector<Bucket>> Aggregate(const AggregateRequest& request,
+                                        AggregateStats* stats) override;
+  Status Flush() override;
+  Status Compact() override;
+  Result<StoreStats> Stats() override;
+  Status Backup(const std::string& dir) override;
+  Status Close() override;
+
+  // Runs one retention pass as if the clock read `now_ns`. Used by the
+  // retention thread and by tests.
+  Status RunRetention(int64_t now_ns);
+  // Approximate heap bytes of the in-memory catalog.
+  size_t CatalogMemoryBytes() const { return catalog_.MemoryBytes(); }
+  uint64_t HeadPoints() const { return head_.points(); }
+
+ private:
+  RocksStore(const StoreOptions& options, const RocksStoreTuning& tuning);
+
+  Status OpenDb();
+  Status LoadCatalog();
+  Status ReplayLog();
+  void StartThreads();
+  void StopThreads();
+  // Seals the whole head (sealer.cc). Serialized by seal_mu_.
+  Status SealAll();
+  Status SealSeries(const Head& frozen, SeriesId id,
+                    rocksdb::WriteBatch* batch);
+  // Merged points of one series in [start, end): chunks < frozen < head.
+  // `visit(columns, i)` is called per point ascending; false stops.
+  Status ReadRange(
+      SeriesId id, int64_t start_ns, int64_t end_ns,
+      const std::function<bool(const ChunkColumns&, size_t)>& visit);
+  Status CheckWritable() const;
+  std::shared_ptr<const Head> Frozen() const;
+
+  rocksdb::ColumnFamilyHandle* series_cf() const { return handles_[1]; }
+  rocksdb::ColumnFamilyHandle* log_cf() const { return handles_[2]; }
+  rocksdb::ColumnFamilyHandle* chunks_cf() const { return handles_[3]; }
+  rocksdb::ColumnFamilyHandle* rollups_cf() const { return handles_[4]; }
+  rocksdb::ColumnFamilyHandle* meta_cf() const { return handles_[5]; }
+
+  const StoreOptions options_;
+  const RocksStoreTuning tuning_;
+  const int64_t window_ns_;
+  std::vector<int64_t> rollup_ns_;  // ascending
+
+  std::unique_ptr<rocksdb::DB> db_;
+  // default, series, log, chunks, rollups, meta (owned; destroyed in Close).
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  SeriesCatalog catalog_;
+  Head head_;
+  mutable std::mutex frozen_mu_;
+  std::shared_ptr<const Head> frozen_;  // GUARDED_BY(frozen_mu_)
+
+  // Append gate: appends hold it from sequence allocation until their points
+  // are in the head, so a seal that closes the gate sees every log record
+  // below next_seq_ in the head it swaps out.
+  std::mutex gate_mu_;
+  std::condition_variable gate_cv_;
+  int active_appends_ = 0;  // GUARDED_BY(gate_mu_)
+  bool sealing_ = false;    // GUARDED_BY(gate_mu_)
+  uint64_t next_seq_ = 1;   // GUARDED_BY(gate_mu_)
+
+  std::mutex seal_mu_;  // one seal / retention pass at a time
+
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stop_ = false;            // GUARDED_BY(bg_mu_)
+  bool seal_requested_ = false;  // GUARDED_BY(bg_mu_)
+  std::condition_variable head_space_cv_;
+  std::vector<std::thread> threads_;
+
+  std::atomic<bool> closed_{false};
+  std::mutex close_mu_;
+};
+
+}  // namespace citynexus::engine

@@ -1,0 +1,145 @@
+// Rollup computation and records (see rollups.h).
+#include "engine/rollups.h"
+
+#include "engine/columns.h"
+#include "engine/keys.h"
+
+namespace citynexus::engine {
+
+namespace {
+constexpr uint8_t kRollupVersion = 1;
+constexpr int kBlocks = 8;
+}  // namespace
+
+void AddToBucket(Bucket* b, int64_t ts, double value) {
+  if (b->count == 0) {
+    b->sum = value;
+    b->min = b->max = b->first = b->last = value;
+    b->first_ns = b->last_ns = ts;
+    b->count = 1;
+    return;
+  }
+  ++b->count;
+  b->sum += value;
+  if (value < b->min) b->min = value;
+  if (value > b->max) b->max = value;
+  if (ts < b->first_ns) {
+    b->first_ns = ts;
+    b->first = value;
+  }
+  if (ts >= b->last_ns) {
+    b->last_ns = ts;
+    b->last = value;
+  }
+}
+
+void CombineBuckets(Bucket* into, const Bucket& from) {
+  if (from.count == 0) return;
+  if (into->count == 0) {
+    int64_t start = into->start_ns;
+    *into = from;
+    into->start_ns = start;
+    return;
+  }
+  into->count += from.count;
+  into->sum += from.sum;
+  if (from.min < into->min) into->min = from.min;
+  if (from.max > into->max) into->max = from.max;
+  if (from.first_ns < into->first_ns) {
+    into->first_ns = from.first_ns;
+    into->first = from.first;
+  }
+  if (from.last_ns >= into->last_ns) {
+    into->last_ns = from.last_ns;
+    into->last = from.last;
+  }
+}
+
+std::vector<Bucket> ComputeRollup(const ChunkColumns& columns,
+                                  int64_t resolution_ns) {
+  std::vector<Bucket> out;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    int64_t ts = columns.timestamps[i];
+    int64_t start = WindowStart(ts, resolution_ns);
+    if (out.empty() || out.back().start_ns != start) {
+      out.emplace_back();
+      out.back().start_ns = start;
+    }
+    AddToBucket(&out.back(), ts, DoubleAt(columns, i));
+  }
+  return out;
+}
+
+Status EncodeRollupRecord(const std::vector<Bucket>& buckets,
+                          std::string* out) {
+  ChunkColumns cols[kBlocks];
+  for (int k = 0; k < kBlocks; ++k) {
+    bool is_int = k == 0 || k >= 6;
+    cols[k].type = is_int ? ValueType::kInt : ValueType::kFloat;
+  }
+  for (const Bucket& b : buckets) {
+    for (auto& c : cols) c.timestamps.push_back(b.start_ns);
+    cols[0].ints.push_back(static_cast<int64_t>(b.count));
+    cols[1].floats.push_back(b.sum);
+    cols[2].floats.push_back(b.min);
+    cols[3].floats.push_back(b.max);
+    cols[4].floats.push_back(b.first);
+    cols[5].floats.push_back(b.last);
+    cols[6].ints.push_back(b.first_ns - b.start_ns);
+    cols[7].ints.push_back(b.last_ns - b.start_ns);
+  }
+  out->push_back(static_cast<char>(kRollupVersion));
+  std::string block;
+  for (const auto& c : cols) {
+    block.clear();
+    CITYNEXUS_RETURN_IF_ERROR(EncodeChunk(c, &block));
+    PutVarint(out, block.size());
+    out->append(block);
+  }
+  return Status::Ok();
+}
+
+Status DecodeRollupRecord(std::string_view record, std::vector<Bucket>* out) {
+  out->clear();
+  if (record.empty() || static_cast<uint8_t>(record[0]) != kRollupVersion) {
+    return Status::Corruption("rollup record: bad version byte");
+  }
+  const char* p = record.data() + 1;
+  const char* end = record.data() + record.size();
+  ChunkColumns cols[kBlocks];
+  for (int k = 0; k < kBlocks; ++k) {
+    uint64_t len;
+    if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) {
+      return Status::Corruption("rollup record: truncated block " +
+                                std::to_string(k));
+    }
+    CITYNEXUS_RETURN_IF_ERROR(
+        DecodeChunk(std::string_view(p, len), &cols[k])
+            .WithContext("rollup record block " + std::to_string(k)));
+    p += len;
+  }
+  size_t n = cols[0].size();
+  for (int k = 0; k < kBlocks; ++k) {
+    bool is_int = k == 0 || k >= 6;
+    if (cols[k].size() != n ||
+        (is_int ? cols[k].ints.size() : cols[k].floats.size()) != n) {
+      return Status::Corruption("rollup record: column sizes differ");
+    }
+  }
+  out->resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    Bucket& b = (*out)[i];
+    b.start_ns = cols[0].timestamps[i];
+    b.count = static_cast<uint64_t>(cols[0].ints[i]);
+    b.sum = cols[1].floats[i];
+    b.min = cols[2].floats[i];
+    b.max = cols[3].floats[i];
+    b.first = cols[4].floats[i];
+    b.last = cols[5].floats[i];
+    b.first_ns = b.start_ns + cols[6].ints[i];
+    b.last_ns = b.start_ns + cols[7].ints[i];
+  }
+  return Status::Ok();
+}
+
+}  // namespace citynexus::engine

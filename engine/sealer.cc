@@ -1,0 +1,159 @@
+// Sealing: moves the head into chunks and rollups (RocksStore::SealAll),
+// plus Flush and Compact, which are built on it.
+//
+// A seal closes the append gate just long enough to swap the head out and
+// note next_seq_: every log record below that sequence then has all its
+// points in the frozen head. Per series and window, the frozen points are
+// merged into the existing chunk (frozen points win on equal timestamps),
+// rollups are recomputed from the merged block, and everything is written
+// together with the DeleteRange of the sealed log prefix in ONE WriteBatch,
+// so a crash leaves either the log records or the chunks, never neither.
+#include <rocksdb/write_batch.h>
+
+#include "common/log.h"
+#include "engine/chunk_codec.h"
+#include "engine/columns.h"
+#include "engine/keys.h"
+#include "engine/rocks_store.h"
+#include "engine/rollups.h"
+
+namespace citynexus::engine {
+
+Status RocksStore::SealAll() {
+  std::lock_guard seal_lock(seal_mu_);
+  uint64_t upto;
+  std::shared_ptr<const Head> frozen;
+  {
+    std::unique_lock lock(gate_mu_);
+    sealing_ = true;
+    gate_cv_.wait(lock, [this] { return active_appends_ == 0; });
+    upto = next_seq_;
+    frozen = head_.SwapOut();
+    sealing_ = false;
+  }
+  gate_cv_.notify_all();
+  {
+    std::lock_guard lock(frozen_mu_);
+    frozen_ = frozen;
+  }
+  rocksdb::WriteBatch batch;
+  Status status;
+  uint64_t series = 0;
+  frozen->ForEachSeries([&](SeriesId id) {
+    if (!status.ok()) return;
+    status = SealSeries(*frozen, id, &batch);
+    ++series;
+  });
+  if (status.ok()) {
+    batch.DeleteRange(log_cf(), LogKey(0), LogKey(upto));
+    std::string sealed;
+    PutBE64(&sealed, upto);
+    batch.Put(meta_cf(), "sealed_seq", sealed);
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+    if (!s.ok())
+      status = Status::IOError("writing sealed chunks: " + s.ToString());
+  }
+  if (!status.ok()) {
+    // Keep the points readable and sealable: put them back into the head.
+    // Their log records were not deleted, so nothing is lost either way.
+    frozen->ForEachSeries([&](SeriesId id) {
+      ChunkColumns cols;
+      frozen->Collect(id, INT64_MIN, INT64_MAX, &cols);
+      for (size_t i = 0; i < cols.size(); ++i) {
+        Sample s = SampleAt(cols, i);
+        Point p{id, s.timestamp_ns, std::move(s.value)};
+        uint32_t index = 0;
+        head_.Insert(std::span<const Point>(&p, 1),
+                     std::span<const uint32_t>(&index, 1));
+      }
+    });
+  }
+  {
+    std::lock_guard lock(frozen_mu_);
+    frozen_.reset();
+  }
+  if (status.ok() && frozen->points() > 0) {
+    CN_LOG(kDebug, "sealer") << "sealed " << frozen->points() << " points of "
+                             << series << " series";
+  }
+  return status;
+}
+
+Status RocksStore::SealSeries(const Head& frozen, SeriesId id,
+                              rocksdb::WriteBatch* batch) {
+  ChunkColumns all;
+  frozen.Collect(id, INT64_MIN, INT64_MAX, &all);
+  ChunkColumns slice, existing, merged;
+  std::string value, block;
+  size_t i = 0;
+  while (i < all.size()) {
+    int64_t window = WindowStart(all.timestamps[i], window_ns_);
+    size_t j = i;
+    while (j < all.size() && all.timestamps[j] < window + window_ns_) ++j;
+    slice.Clear();
+    slice.type = all.type;
+    for (size_t k = i; k < j; ++k) AppendPoint(all, k, &slice);
+    i = j;
+
+    std::string key = ChunkKey(id, window);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), chunks_cf(), key, &value);
+    const ChunkColumns* to_write = &slice;
+    if (s.ok()) {
+      Status st = DecodeChunk(value, &existing);
+      if (!st.ok()) return st.WithContext("sealing " + DescribeChunkKey(key));
+      if (existing.type != slice.type) {
+        return Status::Corruption("sealing " + DescribeChunkKey(key) +
+                                  ": stored chunk has another value type");
+      }
+      MergeColumns(existing, slice, &merged);
+      to_write = &merged;
+    } else if (!s.IsNotFound()) {
+      return Status::IOError("sealing " + DescribeChunkKey(key) + ": " +
+                             s.ToString());
+    }
+    block.clear();
+    Status st = EncodeChunk(*to_write, &block);
+    if (!st.ok()) return st.WithContext("sealing " + DescribeChunkKey(key));
+    batch->Put(chunks_cf(), key, block);
+
+    if (to_write->type == ValueType::kFloat ||
+        to_write->type == ValueType::kInt) {
+      for (int64_t res : rollup_ns_) {
+        block.clear();
+        st = EncodeRollupRecord(ComputeRollup(*to_write, res), &block);
+        if (!st.ok()) return st.WithContext("rollup " + DescribeChunkKey(key));
+        batch->Put(
+            rollups_cf(),
+            RollupKey(id, static_cast<uint32_t>(res / 1'000'000'000), window),
+            block);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status RocksStore::Flush() {
+  CITYNEXUS_RETURN_IF_ERROR(CheckWritable());
+  CITYNEXUS_RETURN_IF_ERROR(SealAll());
+  rocksdb::Status s = db_->SyncWAL();
+  if (!s.ok()) return Status::IOError("syncing WAL: " + s.ToString());
+  return Status::Ok();
+}
+
+Status RocksStore::Compact() {
+  CITYNEXUS_RETURN_IF_ERROR(Flush());
+  rocksdb::FlushOptions fo;
+  rocksdb::Status s = db_->Flush(fo, handles_);
+  if (!s.ok()) return Status::IOError("flushing memtables: " + s.ToString());
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (auto* h : handles_) {
+    s = db_->CompactRange(co, h, nullptr, nullptr);
+    if (!s.ok()) return Status::IOError("compacting: " + s.ToString());
+  }
+  return Status::Ok();
+}
+
+}  // namespace citynexus::engine

@@ -1,0 +1,311 @@
+// In-memory series catalog (see series_catalog.h).
+#include "engine/series_catalog.h"
+
+#include <cstring>
+#include <mutex>
+
+#include "engine/keys.h"
+
+namespace citynexus::engine {
+
+namespace {
+
+constexpr uint8_t kRecordVersion = 1;
+constexpr size_t kMinBlockBytes = 64 * 1024;
+
+void PutString(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s);
+}
+
+bool GetString(const char** p, const char* end, std::string_view* s) {
+  uint64_t len;
+  if (!GetVarint(p, end, &len) || len > static_cast<uint64_t>(end - *p)) {
+    return false;
+  }
+  *s = std::string_view(*p, len);
+  *p += len;
+  return true;
+}
+
+// The canonical key inside a record, without decoding the rest.
+std::string_view RecordCanonical(std::string_view record) {
+  const char* p = record.data() + 2;
+  std::string_view canonical;
+  GetString(&p, record.data() + record.size(), &canonical);
+  return canonical;
+}
+
+uint64_t HashKey(std::string_view s) {
+  return std::hash<std::string_view>{}(s);
+}
+
+}  // namespace
+
+std::string EncodeSeriesRecord(ValueType type, std::string_view canonical,
+                               const SeriesMeta& meta) {
+  std::string out;
+  out.push_back(static_cast<char>(kRecordVersion));
+  out.push_back(static_cast<char>(type));
+  PutString(&out, canonical);
+  uint8_t flags = (meta.latitude ? 1 : 0) | (meta.longitude ? 2 : 0);
+  out.push_back(static_cast<char>(flags));
+  PutString(&out, meta.unit);
+  PutString(&out, meta.domain);
+  PutString(&out, meta.description);
+  PutString(&out, meta.source);
+  uint64_t bits;
+  if (meta.latitude) {
+    std::memcpy(&bits, &*meta.latitude, 8);
+    PutFixed64(&out, bits);
+  }
+  if (meta.longitude) {
+    std::memcpy(&bits, &*meta.longitude, 8);
+    PutFixed64(&out, bits);
+  }
+  return out;
+}
+
+Status DecodeSeriesRecord(std::string_view record, SeriesInfo* info) {
+  auto bad = [](std::string_view why) {
+    return Status::Corruption("series record: " + std::string(why));
+  };
+  if (record.size() < 3) return bad("truncated header");
+  if (static_cast<uint8_t>(record[0]) != kRecordVersion) {
+    return bad("unknown version byte " +
+               std::to_string(static_cast<uint8_t>(record[0])));
+  }
+  uint8_t type = static_cast<uint8_t>(record[1]);
+  if (type < 1 || type > 4) return bad("bad value type");
+  info->type = static_cast<ValueType>(type);
+  const char* p = record.data() + 2;
+  const char* end = record.data() + record.size();
+  std::string_view canonical, unit, domain, description, source;
+  if (!GetString(&p, end, &canonical)) return bad("truncated key");
+  auto key = SeriesKey::Parse(canonical);
+  if (!key) return bad(key.error().message());
+  info->key = std::move(key.value());
+  if (p >= end) return bad("truncated metadata");
+  uint8_t flags = static_cast<uint8_t>(*p++);
+  if (!GetString(&p, end, &unit) || !GetString(&p, end, &domain) ||
+      !GetString(&p, end, &description) || !GetString(&p, end, &source)) {
+    return bad("truncated metadata");
+  }
+  info->meta = SeriesMeta{};
+  info->meta.unit = unit;
+  info->meta.domain = domain;
+  info->meta.description = description;
+  info->meta.source = source;
+  for (int bit = 0; bit < 2; ++bit) {
+    if ((flags & (1 << bit)) == 0) continue;
+    if (end - p < 8) return bad("truncated location");
+    uint64_t raw = GetFixed64(p);
+    p += 8;
+    double v;
+    std::memcpy(&v, &raw, 8);
+    (bit == 0 ? info->meta.latitude : info->meta.longitude) = v;
+  }
+  return Status::Ok();
+}
+
+SeriesCatalog::SeriesCatalog() : index_(1024, 0) {}
+
+const char* SeriesCatalog::StoreRecord(std::string_view record) {
+  std::string framed;
+  PutVarint(&framed, record.size());
+  framed.append(record);
+  if (blocks_.empty() || block_used_ + framed.size() > block_size_) {
+    block_size_ = std::max(kMinBlockBytes, framed.size());
+    blocks_.push_back(std::make_unique<char[]>(block_size_));
+    arena_bytes_ += block_size_;
+    block_used_ = 0;
+  }
+  char* dst = blocks_.back().get() + block_used_;
+  std::memcpy(dst, framed.data(), framed.size());
+  block_used_ += framed.size();
+  return dst;
+}
+
+std::string_view SeriesCatalog::RecordAt(SeriesId id) const {
+  if (id >= records_.size() || records_[id] == nullptr) return {};
+  const char* p = records_[id];
+  uint64_t len = 0;
+  GetVarint(&p, p + 10, &len);
+  return std::string_view(p, len);
+}
+
+std::optional<SeriesId> SeriesCatalog::FindLocked(
+    std::string_view canonical) const {
+  size_t mask = index_.size() - 1;
+  for (size_t i = HashKey(canonical) & mask;; i = (i + 1) & mask) {
+    SeriesId id = index_[i];
+    if (id == 0) return std::nullopt;
+    if (RecordCanonical(RecordAt(id)) == canonical) return id;
+  }
+}
+
+void SeriesCatalog::Grow() {
+  std::vector<SeriesId> old;
+  old.swap(index_);
+  index_.assign(old.size() * 2, 0);
+  for (SeriesId id : old) {
+    if (id != 0) IndexInsert(id);
+  }
+}
+
+void SeriesCatalog::IndexInsert(SeriesId id) {
+  size_t mask = index_.size() - 1;
+  size_t i = HashKey(RecordCanonical(RecordAt(id))) & mask;
+  while (index_[i] != 0) i = (i + 1) & mask;
+  index_[i] = id;
+}
+
+Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
+  std::unique_lock lock(mu_);
+  SeriesInfo info;
+  CITYNEXUS_RETURN_IF_ERROR(DecodeSeriesRecord(record, &info)
+                                .WithContext("series " + std::to_string(id)));
+  if (id == 0) return Status::Corruption("series id 0 in the catalog");
+  bool is_new = id >= records_.size() || records_[id] == nullptr;
+  if (id >= records_.size()) {
+    records_.resize(id + 1, nullptr);
+    types_.resize(id + 1, 0);
+  }
+  records_[id] = StoreRecord(record);
+  types_[id] = static_cast<uint8_t>(info.type);
+  if (is_new) {
+    if ((count_ + 1) * 10 > index_.size() * 7) Grow();
+    IndexInsert(id);
+    ++count_;
+  }
+  next_id_ = std::max(next_id_, id + 1);
+  return Status::Ok();
+}
+
+Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
+                                              ValueType type,
+                                              const Persist& persist) {
+  if (key.measurement.empty()) {
+    return Status::InvalidArgument("series key has an empty measurement");
+  }
+  if (key.field.empty()) {
+    return Status::InvalidArgument("series key has an empty field");
+  }
+  std::string canonical = key.Canonical();
+  if (auto found = Lookup(canonical)) return *found;
+  std::unique_lock lock(mu_);
+  if (auto id = FindLocked(canonical)) {
+    SeriesInfo info;
+    CITYNEXUS_RETURN_IF_ERROR(DecodeSeriesRecord(RecordAt(*id), &info));
+    info.id = *id;
+    return info;
+  }
+  SeriesId id = next_id_;
+  std::string record = EncodeSeriesRecord(type, canonical, SeriesMeta{});
+  CITYNEXUS_RETURN_IF_ERROR(persist(id, record));
+  ++next_id_;
+  if (id >= records_.size()) {
+    records_.resize(id + 1, nullptr);
+    types_.resize(id + 1, 0);
+  }
+  records_[id] = StoreRecord(record);
+  types_[id] = static_cast<uint8_t>(type);
+  if ((count_ + 1) * 10 > index_.size() * 7) Grow();
+  IndexInsert(id);
+  ++count_;
+  SeriesInfo info;
+  info.id = id;
+  info.key = key;
+  info.type = type;
+  return info;
+}
+
+Status SeriesCatalog::SetMeta(SeriesId id, const SeriesMeta& meta,
+                              const Persist& persist) {
+  std::unique_lock lock(mu_);
+  std::string_view old = RecordAt(id);
+  if (old.empty()) {
+    return Status::NotFound("unknown series id " + std::to_string(id));
+  }
+  std::string record = EncodeSeriesRecord(static_cast<ValueType>(types_[id]),
+                                          RecordCanonical(old), meta);
+  CITYNEXUS_RETURN_IF_ERROR(persist(id, record));
+  // The old record stays in the arena (metadata changes are rare).
+  records_[id] = StoreRecord(record);
+  return Status::Ok();
+}
+
+std::optional<SeriesInfo> SeriesCatalog::Lookup(
+    std::string_view canonical) const {
+  std::shared_lock lock(mu_);
+  auto id = FindLocked(canonical);
+  if (!id) return std::nullopt;
+  SeriesInfo info;
+  if (!DecodeSeriesRecord(RecordAt(*id), &info).ok()) return std::nullopt;
+  info.id = *id;
+  return info;
+}
+
+std::optional<SeriesInfo> SeriesCatalog::Get(SeriesId id) const {
+  std::shared_lock lock(mu_);
+  std::string_view record = RecordAt(id);
+  if (record.empty()) return std::nullopt;
+  SeriesInfo info;
+  if (!DecodeSeriesRecord(record, &info).ok()) return std::nullopt;
+  info.id = id;
+  return info;
+}
+
+std::optional<ValueType> SeriesCatalog::TypeOf(SeriesId id) const {
+  std::shared_lock lock(mu_);
+  if (id >= types_.size() || types_[id] == 0) return std::nullopt;
+  return static_cast<ValueType>(types_[id]);
+}
+
+void SeriesCatalog::ForEach(
+    const std::function<void(const SeriesInfo&)>& visit) const {
+  std::shared_lock lock(mu_);
+  for (SeriesId id = 1; id < records_.size(); ++id) {
+    std::string_view record = RecordAt(id);
+    if (record.empty()) continue;
+    SeriesInfo info;
+    if (!DecodeSeriesRecord(record, &info).ok()) continue;
+    info.id = id;
+    visit(info);
+  }
+}
+
+std::vector<SeriesInfo> SeriesCatalog::Find(const SeriesFilter& filter) const {
+  std::vector<SeriesInfo> out;
+  ForEach([&](const SeriesInfo& info) {
+    if (!filter.measurement.empty() &&
+        info.key.measurement != filter.measurement) {
+      return;
+    }
+    if (!filter.field.empty() && info.key.field != filter.field) return;
+    if (!filter.domain.empty() && info.meta.domain != filter.domain) return;
+    for (const auto& want : filter.tags) {
+      bool found = false;
+      for (const auto& have : info.key.tags) {
+        if (have == want) found = true;
+      }
+      if (!found) return;
+    }
+    out.push_back(info);
+  });
+  return out;
+}
+
+size_t SeriesCatalog::size() const {
+  std::shared_lock lock(mu_);
+  return count_;
+}
+
+size_t SeriesCatalog::MemoryBytes() const {
+  std::shared_lock lock(mu_);
+  return arena_bytes_ + records_.capacity() * sizeof(const char*) +
+         types_.capacity() + index_.capacity() * sizeof(SeriesId) +
+         blocks_.capacity() * sizeof(void*);
+}
+
+}  // namespace citynexus::engine

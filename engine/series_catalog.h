@@ -1,0 +1,99 @@
+// In-memory series catalog: canonical key <-> dense id, value type, metadata.
+//
+// The whole catalog lives in memory (loaded from the `series` column family
+// at open) in a compact form: each series is one encoded record in an
+// append-only arena plus one 8-byte slot in an open-addressing hash index and
+// one 8-byte pointer, about 100 bytes per series for typical keys. Persisting
+// is the caller's job: mutations take a `persist` callback that runs under
+// the catalog lock before the change becomes visible, so a series is never
+// visible (and never gets points) before it is durable.
+//
+// Thread-safety: safe for concurrent use (shared_mutex; lookups are shared).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/engine.h"
+
+namespace citynexus::engine {
+
+// Encodes a series record (the value stored under 'i' ‖ id):
+//   version u8 (=1) | type u8 | varint len | canonical | meta
+//   meta = flags u8 (bit0 lat, bit1 lon) | 4 × (varint len | bytes)
+//          (unit, domain, description, source) | [lat f64] | [lon f64]
+std::string EncodeSeriesRecord(ValueType type, std::string_view canonical,
+                               const SeriesMeta& meta);
+// kCorruption on malformed input.
+Status DecodeSeriesRecord(std::string_view record, SeriesInfo* info);
+
+class SeriesCatalog {
+ public:
+  using Persist = std::function<Status(SeriesId, std::string_view record)>;
+
+  SeriesCatalog();
+  SeriesCatalog(const SeriesCatalog&) = delete;
+  SeriesCatalog& operator=(const SeriesCatalog&) = delete;
+
+  // Adds a record read from disk. Not thread-safe against other calls; use
+  // only while opening. kCorruption for malformed records or duplicates.
+  Status Load(SeriesId id, std::string_view record);
+
+  // Returns the existing series or creates it with the next id, calling
+  // `persist` first (its error is returned and nothing changes).
+  Result<SeriesInfo> GetOrCreate(const SeriesKey& key, ValueType type,
+                                 const Persist& persist);
+  // kNotFound for unknown ids; `persist` errors are returned.
+  Status SetMeta(SeriesId id, const SeriesMeta& meta, const Persist& persist);
+
+  std::optional<SeriesInfo> Lookup(std::string_view canonical) const;
+  std::optional<SeriesInfo> Get(SeriesId id) const;
+  // Value type of `id`, nullopt when unknown. Cheap; used per point.
+  std::optional<ValueType> TypeOf(SeriesId id) const;
+  // Calls `visit` for every series in id order (under the shared lock).
+  void ForEach(const std::function<void(const SeriesInfo&)>& visit) const;
+  std::vector<SeriesInfo> Find(const SeriesFilter& filter) const;
+
+  // Fills `types` so that types[id] is the type byte of series id (0 = none),
+  // holding the shared lock once: the append path validates a whole batch
+  // with one lock acquisition.
+  template <typename Fn>
+  void WithTypes(Fn&& fn) const {
+    std::shared_lock lock(mu_);
+    fn(types_);
+  }
+
+  size_t size() const;
+  // Approximate heap bytes held by the catalog.
+  size_t MemoryBytes() const;
+
+ private:
+  const char* StoreRecord(std::string_view record);  // REQUIRES(mu_)
+  std::string_view RecordAt(SeriesId id) const;      // REQUIRES(mu_)
+  std::optional<SeriesId> FindLocked(std::string_view canonical) const;
+  void IndexInsert(SeriesId id);  // REQUIRES(mu_ exclusive)
+  void Grow();
+
+  mutable std::shared_mutex mu_;
+  // Arena blocks; records never move, so pointers into them stay valid.
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t block_used_ = 0;
+  size_t block_size_ = 0;
+  size_t arena_bytes_ = 0;
+  // records_[id] points at varint(len) ‖ record; nullptr for unused ids.
+  std::vector<const char*> records_;
+  std::vector<uint8_t> types_;  // types_[id], 0 when unused
+  // Open addressing, linear probing; 0 = empty slot, else series id.
+  std::vector<SeriesId> index_;
+  size_t count_ = 0;
+  SeriesId next_id_ = 1;
+};
+
+}  // namespace citynexus::engine

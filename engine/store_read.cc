@@ -1,0 +1,195 @@
+// Read path of RocksStore: Scan and Aggregate.
+//
+// A read merges three sources, newest wins on equal timestamps: sealed
+// chunks < the frozen head (being sealed) < the live head. The head is read
+// first and the frozen head second, so a seal running concurrently can only
+// move points into a source read later, never out of sight.
+//
+// Aggregate reads rollups for the part of the range that is aligned to a
+// rollup resolution dividing the step (and offset), when neither head holds
+// points of the series in the range; edges and everything else are computed
+// from raw points. Either way the result equals the raw computation.
+#include <rocksdb/db.h>
+
+#include "engine/chunk_codec.h"
+#include "engine/columns.h"
+#include "engine/keys.h"
+#include "engine/rocks_store.h"
+#include "engine/rollups.h"
+
+namespace citynexus::engine {
+
+namespace {
+
+int64_t FloorMod(int64_t a, int64_t m) {
+  int64_t r = a % m;
+  return r < 0 ? r + m : r;
+}
+
+// Adds one point to the ascending bucket list.
+void AddPoint(std::vector<Bucket>* out, int64_t step, int64_t offset,
+              int64_t ts, double value) {
+  int64_t start = ts - FloorMod(ts - offset, step);
+  if (out->empty() || out->back().start_ns != start) {
+    out->emplace_back();
+    out->back().start_ns = start;
+  }
+  AddToBucket(&out->back(), ts, value);
+}
+
+}  // namespace
+
+Status RocksStore::ReadRange(
+    SeriesId id, int64_t start_ns, int64_t end_ns,
+    const std::function<bool(const ChunkColumns&, size_t)>& visit) {
+  if (closed_.load()) return Status::Unavailable("store is closed");
+  if (start_ns >= end_ns) return Status::Ok();
+  ChunkColumns live, frozen_cols, newer;
+  head_.Collect(id, start_ns, end_ns, &live);
+  if (auto frozen = Frozen()) {
+    frozen->Collect(id, start_ns, end_ns, &frozen_cols);
+  }
+  if (frozen_cols.size() == 0) {
+    newer = std::move(live);
+  } else if (live.size() == 0) {
+    newer = std::move(frozen_cols);
+  } else {
+    MergeColumns(frozen_cols, live, &newer);
+  }
+
+  size_t j = 0;
+  std::string lower = ChunkKey(id, WindowStart(start_ns, window_ns_));
+  std::string upper = ChunkKey(id, end_ns);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, chunks_cf()));
+  ChunkColumns chunk;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    Status st = DecodeChunk(
+        std::string_view(it->value().data(), it->value().size()), &chunk);
+    if (!st.ok()) return st.WithContext("reading " + DescribeChunkKey(key));
+    SliceColumns(&chunk, start_ns, end_ns);
+    if (newer.size() > 0 && chunk.size() > 0 && chunk.type != newer.type) {
+      return Status::Corruption("reading " + DescribeChunkKey(key) +
+                                ": value type differs from the head");
+    }
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      int64_t ts = chunk.timestamps[i];
+      while (j < newer.size() && newer.timestamps[j] < ts) {
+        if (!visit(newer, j++)) return Status::Ok();
+      }
+      if (j < newer.size() && newer.timestamps[j] == ts) {
+        if (!visit(newer, j++)) return Status::Ok();
+        continue;
+      }
+      if (!visit(chunk, i)) return Status::Ok();
+    }
+  }
+  if (!it->status().ok()) {
+    return Status::IOError("reading chunks of series " + std::to_string(id) +
+                           ": " + it->status().ToString());
+  }
+  while (j < newer.size()) {
+    if (!visit(newer, j++)) return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Status RocksStore::Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
+                        const std::function<bool(const Sample&)>& visit) {
+  if (!catalog_.TypeOf(series)) {
+    return Status::NotFound("unknown series id " + std::to_string(series));
+  }
+  return ReadRange(
+      series, start_ns, end_ns,
+      [&](const ChunkColumns& c, size_t i) { return visit(SampleAt(c, i)); });
+}
+
+Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
+                                                  AggregateStats* stats) {
+  AggregateStats local;
+  if (stats == nullptr) stats = &local;
+  *stats = AggregateStats{};
+  auto type = catalog_.TypeOf(req.series);
+  if (!type) {
+    return Status::NotFound("unknown series id " + std::to_string(req.series));
+  }
+  if (*type != ValueType::kFloat && *type != ValueType::kInt) {
+    return Status::InvalidArgument(
+        "series " + std::to_string(req.series) + " holds " +
+        std::string(ValueTypeName(*type)) + " values, which do not aggregate");
+  }
+  if (req.step_ns <= 0) {
+    return Status::InvalidArgument("aggregate step must be positive");
+  }
+  std::vector<Bucket> out;
+  auto raw = [&](int64_t from, int64_t to) {
+    return ReadRange(req.series, from, to,
+                     [&](const ChunkColumns& c, size_t i) {
+                       ++stats->points_read;
+                       AddPoint(&out, req.step_ns, req.offset_ns,
+                                c.timestamps[i], DoubleAt(c, i));
+                       return true;
+                     });
+  };
+  if (req.start_ns >= req.end_ns) return out;
+
+  // The coarsest rollup resolution that tiles the buckets exactly.
+  int64_t res = 0;
+  for (int64_t r : rollup_ns_) {
+    if (req.step_ns % r == 0 && FloorMod(req.offset_ns, r) == 0) res = r;
+  }
+  int64_t a = 0, b = 0;
+  if (res > 0) {
+    a = req.start_ns + FloorMod(-req.start_ns, res);  // ceil to res
+    b = req.end_ns - FloorMod(req.end_ns, res);       // floor to res
+    auto frozen = Frozen();
+    if (a >= b || head_.HasPointsIn(req.series, a, b) ||
+        (frozen && frozen->HasPointsIn(req.series, a, b))) {
+      res = 0;
+    }
+  }
+  if (res == 0) {
+    CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, req.end_ns));
+    return out;
+  }
+
+  stats->used_rollups = true;
+  CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
+  uint32_t res_s = static_cast<uint32_t>(res / 1'000'000'000);
+  std::string lower = RollupKey(req.series, res_s, WindowStart(a, window_ns_));
+  std::string upper = RollupKey(req.series, res_s, b);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
+  std::vector<Bucket> rollup;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    Status st = DecodeRollupRecord(
+        std::string_view(it->value().data(), it->value().size()), &rollup);
+    if (!st.ok()) {
+      return st.WithContext("series " + std::to_string(req.series) +
+                            " rollup " + std::to_string(res_s) + "s");
+    }
+    for (const Bucket& rb : rollup) {
+      if (rb.start_ns < a || rb.start_ns >= b) continue;
+      ++stats->rollups_read;
+      int64_t start =
+          rb.start_ns - FloorMod(rb.start_ns - req.offset_ns, req.step_ns);
+      if (out.empty() || out.back().start_ns != start) {
+        out.emplace_back();
+        out.back().start_ns = start;
+      }
+      CombineBuckets(&out.back(), rb);
+    }
+  }
+  if (!it->status().ok()) {
+    return Status::IOError("reading rollups: " + it->status().ToString());
+  }
+  CITYNEXUS_RETURN_IF_ERROR(raw(b, req.end_ns));
+  return out;
+}
+
+}  // namespace citynexus::engine
