@@ -106,22 +106,22 @@ struct DecodedField {
 // does) and unique; its fields keep input order and have unique keys.
 struct DecodedLine {
   std::string_view measurement;
-  uint32_t tags_begin = 0;    // index into DecodedBatch::tags
+  uint32_t tags_begin = 0;  // index into DecodedBatch::tags
   uint32_t tags_count = 0;
   uint32_t fields_begin = 0;  // index into DecodedBatch::fields
   uint32_t fields_count = 0;
-  int64_t timestamp_ns = 0;   // nanoseconds since the Unix epoch
-  size_t line_number = 0;     // 1-based physical line where the entry starts
+  int64_t timestamp_ns = 0;  // nanoseconds since the Unix epoch
+  size_t line_number = 0;    // 1-based physical line where the entry starts
 };
 
 // Which part of a line an error is about.
 enum class DecodeElement : uint8_t {
-  kLine,         // the line as a whole (e.g. a bad comment, stray text)
+  kLine,  // the line as a whole (e.g. a bad comment, stray text)
   kMeasurement,
   kTagKey,
-  kTagValue,     // `name` holds the tag key
+  kTagValue,  // `name` holds the tag key
   kFieldKey,
-  kFieldValue,   // `name` holds the field key
+  kFieldValue,  // `name` holds the field key
   kTimestamp,
 };
 

@@ -167,7 +167,8 @@ NumParse ParseUint64(std::string_view s, uint64_t* out) {
   for (char ch : s) {
     unsigned d = static_cast<unsigned char>(ch) - '0';
     if (d > 9) return NumParse::kSyntax;
-    if (__builtin_mul_overflow(v, 10u, &v) || __builtin_add_overflow(v, d, &v)) {
+    if (__builtin_mul_overflow(v, 10u, &v) ||
+        __builtin_add_overflow(v, d, &v)) {
       overflow = true;  // keep scanning: a later non-digit is a syntax error
     }
   }
@@ -255,8 +256,8 @@ NumParse ParseFloat64(std::string_view s, double* out) {
 
   const char* first = s.data() + (s[0] == '+' ? 1 : 0);
   double v = 0;
-  auto [ptr, ec] = std::from_chars(first, s.data() + n, v,
-                                   std::chars_format::general);
+  auto [ptr, ec] =
+      std::from_chars(first, s.data() + n, v, std::chars_format::general);
   if (ec == std::errc::result_out_of_range) {
     // |value| >= 1 exactly when first_sig_exp + exponent > 0: an overflow.
     const long first_sig_exp =
@@ -283,9 +284,9 @@ bool ParseBool(std::string_view s, bool* out) {
   return false;
 }
 
-std::string TooLong(std::string_view what) {
-  return std::string(what) + " is longer than " +
-         std::to_string(kMaxLineProtocolTokenBytes) + " bytes";
+std::string TooLong() {
+  return "longer than the " + std::to_string(kMaxLineProtocolTokenBytes) +
+         "-byte token limit";
 }
 
 // ---- the parser -------------------------------------------------------------
@@ -399,9 +400,9 @@ class Parser {
 
   // Takes a run of bytes of class `cls`, where a backslash followed by a byte
   // in `escapes` stands for that byte. `*out` views the body or the arena.
-  bool TakeToken(uint8_t cls, const EscapeTable& escapes,
-                 DecodeElement element, std::string_view name,
-                 std::string_view what, std::string_view* out) {
+  bool TakeToken(uint8_t cls, const EscapeTable& escapes, DecodeElement element,
+                 std::string_view name, std::string_view what,
+                 std::string_view* out) {
     const char* start = p_;
     bool escaped = false;
     uint8_t bits = 0;
@@ -422,12 +423,13 @@ class Parser {
     }
     std::string_view raw(start, static_cast<size_t>(p_ - start));
     if (raw.size() > kMaxLineProtocolTokenBytes) {
-      return Fail(element, name, TooLong(what));
+      return Fail(element, name, TooLong());
     }
     *out = escaped ? Unescape(raw, escapes) : raw;
     if ((bits & 0x80) && !ValidUtf8(*out)) {
-      return Fail(element, name,
-                  std::string(what) + " " + Quote(*out) + " is not valid UTF-8");
+      return Fail(
+          element, name,
+          std::string(what) + " " + Quote(*out) + " is not valid UTF-8");
     }
     return true;
   }
@@ -492,14 +494,14 @@ class Parser {
                      "tag key", &key)) {
         return false;
       }
-      if (p_ == end_) {
+      if (p_ == end_ || (key.empty() && (*p_ == '\n' || *p_ == '\r'))) {
         return Fail(DecodeElement::kFieldKey, {},
-                    "missing fields (found end of input)");
+                    "missing fields (found " + DescribeChar(p_, end_) + ")");
       }
       if (key.empty()) {
-        return Fail(DecodeElement::kTagKey, {},
-                    "expected a tag key or fields, found " +
-                        DescribeChar(p_, end_));
+        return Fail(
+            DecodeElement::kTagKey, {},
+            "expected a tag key or fields, found " + DescribeChar(p_, end_));
       }
       if (*p_ != '=') {
         return Fail(DecodeElement::kTagKey, {},
@@ -630,7 +632,8 @@ class Parser {
                          return fields[begin + a].key < fields[begin + b].key;
                        });
       for (size_t k = 0; k + 1 < n; ++k) {
-        if (fields[begin + order_[k]].key == fields[begin + order_[k + 1]].key) {
+        if (fields[begin + order_[k]].key ==
+            fields[begin + order_[k + 1]].key) {
           keep_[order_[k]] = 0;
           any = true;
         }
@@ -659,7 +662,7 @@ class Parser {
     }
     std::string_view raw(start, static_cast<size_t>(p_ - start));
     if (raw.size() > kMaxLineProtocolTokenBytes) {
-      return Fail(DecodeElement::kFieldValue, key, TooLong("value"));
+      return Fail(DecodeElement::kFieldValue, key, TooLong());
     }
     switch (c) {
       case 't':
@@ -694,9 +697,9 @@ class Parser {
       return Fail(DecodeElement::kFieldValue, key,
                   "missing value (found " + DescribeChar(p_, end_) + ")");
     }
-    return Fail(DecodeElement::kFieldValue, key,
-                Quote(raw) +
-                    " is not a valid value (strings need double quotes)");
+    return Fail(
+        DecodeElement::kFieldValue, key,
+        Quote(raw) + " is not a valid value (strings need double quotes)");
   }
 
   bool ParseNumber(std::string_view key, std::string_view raw,
@@ -775,7 +778,7 @@ class Parser {
     std::string_view raw(start, static_cast<size_t>(p_ - start));
     ++p_;  // closing quote
     if (raw.size() > kMaxLineProtocolTokenBytes) {
-      return Fail(DecodeElement::kFieldValue, key, TooLong("string value"));
+      return Fail(DecodeElement::kFieldValue, key, TooLong());
     }
     std::string_view text = escaped ? Unescape(raw, kStringEscapes) : raw;
     if ((bits & 0x80) && !ValidUtf8(text)) {
@@ -796,24 +799,24 @@ class Parser {
     if (p_ < end_ && !IsLineSpace(*p_)) {
       const char* bad_end = p_;
       while (bad_end < end_ && *bad_end != '\n' && *bad_end != '\r') ++bad_end;
-      return Fail(DecodeElement::kTimestamp, {},
-                  Quote(std::string_view(
-                      start, static_cast<size_t>(bad_end - start))) +
-                      " is not a valid timestamp");
+      return Fail(
+          DecodeElement::kTimestamp, {},
+          Quote(std::string_view(start, static_cast<size_t>(bad_end - start))) +
+              " is not a valid timestamp");
     }
     SkipSpaces();
     if (!TakeEol()) {
       const char* bad_end = p_;
       while (bad_end < end_ && *bad_end != '\n') ++bad_end;
-      return Fail(DecodeElement::kLine, {},
-                  "unexpected text " +
-                      Quote(std::string_view(
-                          p_, static_cast<size_t>(bad_end - p_))) +
-                      " after the timestamp");
+      return Fail(
+          DecodeElement::kLine, {},
+          "unexpected text " +
+              Quote(std::string_view(p_, static_cast<size_t>(bad_end - p_))) +
+              " after the timestamp");
     }
     if (raw.empty()) return true;  // only a stray CR before the line end
     if (raw.size() > kMaxLineProtocolTokenBytes) {
-      return Fail(DecodeElement::kTimestamp, {}, TooLong("timestamp"));
+      return Fail(DecodeElement::kTimestamp, {}, TooLong());
     }
     int64_t t;
     switch (ParseInt64(raw, &t)) {
@@ -827,9 +830,9 @@ class Parser {
                     Quote(raw) + " is not a valid integer timestamp");
     }
     if (__builtin_mul_overflow(t, scale_, timestamp_ns)) {
-      return Fail(DecodeElement::kTimestamp, {},
-                  Quote(raw) +
-                      " is out of range in nanoseconds at this precision");
+      return Fail(
+          DecodeElement::kTimestamp, {},
+          Quote(raw) + " is out of range in nanoseconds at this precision");
     }
     return true;
   }
@@ -840,8 +843,8 @@ class Parser {
   DecodedBatch* out_;
   int64_t scale_;
   int64_t default_time_ns_ = 0;
-  std::vector<uint8_t> keep_;     // scratch for DedupeFields
-  std::vector<uint32_t> order_;   // scratch for DedupeFields
+  std::vector<uint8_t> keep_;    // scratch for DedupeFields
+  std::vector<uint32_t> order_;  // scratch for DedupeFields
 };
 
 }  // namespace
@@ -873,8 +876,8 @@ Result<Precision> ParsePrecision(std::string_view text, bool v1_api) {
     if (text == "s") return Precision::kSecond;
     if (text == "m") return Precision::kMinute;
     if (text == "h") return Precision::kHour;
-    return Status::InvalidArgument("precision: must be one of n, u, ms, s, m, h; got " +
-                                   Quote(text));
+    return Status::InvalidArgument(
+        "precision: must be one of n, u, ms, s, m, h; got " + Quote(text));
   }
   if (text == "ns") return Precision::kNanosecond;
   if (text == "us") return Precision::kMicrosecond;

@@ -1,6 +1,7 @@
 // InfluxDB line protocol decoder: request body bytes -> DecodedBatch.
 //
-//   traffic,sensor=K12,district=Mitte vehicles=14i,speed=43.5 1704067200000000000
+//   traffic,sensor=K12,district=Mitte vehicles=14i,speed=43.5
+//   1704067200000000000
 //
 // Follows the InfluxDB 1.x/2.x (Go) semantics as implemented by
 // influxdata/line-protocol; docs/formats.md ("Line protocol") lists the rules

@@ -2,15 +2,14 @@
 // through DecodeLineProtocol and requires high agreement. The corpus lives in
 // the shared test data (CITYNEXUS_SHARED_DIR); without it the test warns and
 // passes, so a checkout without shared data still builds and tests.
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "connectors/decoders/line_protocol.h"
 
@@ -129,7 +128,8 @@ std::string CompareResult(const nlohmann::json& want,
         return "field key differs: got \"" + Printable(fields[f].key) + "\"";
       }
       std::string diff = CompareValue(w["fields"][f]["value"], fields[f].value);
-      if (!diff.empty()) return "field \"" + Printable(fields[f].key) + "\": " + diff;
+      if (!diff.empty())
+        return "field \"" + Printable(fields[f].key) + "\": " + diff;
     }
   }
   return "";
@@ -139,8 +139,8 @@ TEST_CASE("line protocol decoder agrees with the influxdata conformance corpus",
           "[connectors][line_protocol][conformance]") {
   std::ifstream file(kCorpusPath);
   if (!file) {
-    WARN("line protocol corpus not found at " << kCorpusPath
-                                              << " - skipping conformance test");
+    WARN("line protocol corpus not found at "
+         << kCorpusPath << " - skipping conformance test");
     return;
   }
   nlohmann::json corpus = nlohmann::json::parse(file);
