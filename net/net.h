@@ -179,7 +179,12 @@ struct ServerOptions {
   int threads = 0;       // I/O threads; 0 = number of cores
   uint64_t max_body_bytes = 32ull << 20;
   uint64_t max_header_bytes = 64ull << 10;
+  // Time allowed to receive one whole request (headers and body); also how
+  // long an idle keep-alive connection is kept open. Default 30 s.
   std::chrono::milliseconds read_timeout{30000};
+  // Time allowed to send one response before the connection is dropped (a
+  // client that stops reading must not pin a connection). Default 30 s.
+  std::chrono::milliseconds write_timeout{30000};
   // How long Stop() waits for in-flight requests before closing them.
   std::chrono::milliseconds shutdown_grace{10000};
   std::string version = "dev";  // served by /api/v1/version
@@ -206,8 +211,11 @@ class HttpServer {
   // Adds a check reported by /healthz: {"status":"ok","checks":{name: ...}}.
   // A check returning a non-OK status makes /healthz answer 503.
   void AddHealthCheck(std::string name, std::function<Status()> check);
-  // Stops accepting, lets in-flight requests finish within shutdown_grace,
-  // closes remaining connections and joins the I/O threads. Idempotent.
+  // Stops accepting, closes idle keep-alive connections at once, lets
+  // in-flight requests finish within shutdown_grace, closes remaining
+  // connections and joins the I/O threads. Responders called afterwards are
+  // ignored. Idempotent; the server cannot be started again. Must not be
+  // called from a handler (it joins the I/O threads).
   void Stop();
 
  private:

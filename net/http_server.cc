@@ -1,0 +1,275 @@
+// HttpServer (declared in net/net.h): the listener, the I/O thread pool and
+// the shutdown sequence. Per-connection work lives in http_session.cc.
+//
+// Stop() order: close the acceptor (new connects are refused) -> tell every
+// session (idle ones close at once) -> wait for in-flight requests up to
+// shutdown_grace -> force-close the rest and wait until that ran -> close
+// the response gate (late Responders become no-ops) -> stop and join the
+// I/O threads -> drop sessions' self-references.
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include "common/log.h"
+#include "net/builtin_routes.h"
+#include "net/http_session.h"
+#include "net/net.h"
+#include "net/server_context.h"
+
+namespace citynexus::net {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+// After an accept error (EMFILE, ENOBUFS) wait before retrying instead of
+// spinning on the failing call.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
+// Upper bound on waiting for force-close handlers to run during Stop().
+constexpr auto kForceCloseWait = std::chrono::seconds(2);
+
+// Waits for `n` completions with a deadline (std::latch has no timed wait).
+class Countdown {
+ public:
+  explicit Countdown(size_t n) : remaining_(n) {}
+  void Done() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (remaining_ > 0 && --remaining_ == 0) cv_.notify_all();
+  }
+  bool WaitFor(std::chrono::steady_clock::duration d) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, d, [&] { return remaining_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t remaining_;
+};
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(ServerOptions options, const Router& router, MetricsRegistry& metrics)
+      : ctx_(std::make_shared<ServerContext>()),
+        ioc_(ThreadCount(options)),
+        acceptor_(asio::make_strand(ioc_)),
+        accept_retry_(acceptor_.get_executor()) {
+    ctx_->options = std::move(options);
+    ctx_->user_router = &router;
+    ctx_->metrics = &metrics;
+    ctx_->server_header = "citynexus/" + ctx_->options.version;
+    ctx_->connections_active = metrics.GetGauge(
+        "citynexus_http_connections_active", "Open HTTP connections.");
+    const auto created = std::chrono::steady_clock::now();
+    metrics.AddCallbackGauge(
+        "citynexus_uptime_seconds", "Seconds since the HTTP server started.",
+        [created] {
+          return std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - created)
+              .count();
+        });
+    AddBuiltinRoutes(ctx_.get());
+  }
+
+  ~Impl() { Stop(); }
+
+  Status Start() {
+    std::lock_guard<std::mutex> lock(lifecycle_mu_);
+    if (started_) return Status::InvalidArgument("server already started");
+    if (stopped_) return Status::InvalidArgument("server was stopped");
+    const ServerOptions& o = ctx_->options;
+    const std::string where = o.host + ":" + std::to_string(o.port);
+    boost::system::error_code ec;
+    tcp::resolver resolver(ioc_);
+    auto results = resolver.resolve(o.host, std::to_string(o.port),
+                                    tcp::resolver::passive, ec);
+    if (ec || results.empty()) {
+      return Status::IOError("resolving " + where + ": " +
+                             (ec ? ec.message() : "no address"));
+    }
+    const tcp::endpoint endpoint = results.begin()->endpoint();
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      return Status::IOError("binding " + where + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint(ec).port();
+    work_.emplace(ioc_.get_executor());
+    DoAccept();  // no thread runs yet, so no strand is needed here
+    const int n = ThreadCount(o);
+    for (int i = 0; i < n; ++i) {
+      threads_.emplace_back([this] { RunLoop(); });
+    }
+    started_ = true;
+    CN_LOG(kInfo, "http") << "listening on " << o.host << ":" << port_ << " ("
+                          << n << " I/O threads)";
+    return Status::Ok();
+  }
+
+  uint16_t port() const { return port_; }
+
+  void AddHealthCheck(std::string name, std::function<Status()> check) {
+    std::lock_guard<std::mutex> lock(ctx_->health_mu);
+    ctx_->health_checks.emplace_back(std::move(name), std::move(check));
+  }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(lifecycle_mu_);
+      if (stopped_) return;
+      stopped_ = true;
+      if (!started_) {
+        CloseGate();
+        return;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(ctx_->mu);
+      ctx_->stopping = true;  // sessions accepted from now on close at once
+    }
+    // 1. Stop accepting; wait so that connects fail once Stop() returns.
+    std::promise<void> acceptor_closed;
+    asio::post(acceptor_.get_executor(), [this, &acceptor_closed] {
+      boost::system::error_code ec;
+      acceptor_.close(ec);
+      accept_retry_.cancel();
+      acceptor_closed.set_value();
+    });
+    acceptor_closed.get_future().wait();
+
+    // 2. Idle connections close now; busy ones after their response.
+    for (auto& s : ctx_->Sessions()) s->PostStop();
+
+    // 3. Grace period for in-flight requests.
+    const auto grace = ctx_->options.shutdown_grace;
+    bool drained;
+    {
+      std::unique_lock<std::mutex> lock(ctx_->mu);
+      drained =
+          ctx_->cv.wait_for(lock, grace, [&] { return ctx_->in_flight == 0; });
+    }
+    if (!drained) {
+      CN_LOG(kWarn, "http") << "shutdown grace of " << grace.count()
+                            << "ms over; closing busy connections";
+    }
+
+    // 4. Close whatever is left, and wait until those closes ran.
+    auto remaining = ctx_->Sessions();
+    auto countdown = std::make_shared<Countdown>(remaining.size());
+    for (auto& s : remaining) {
+      s->PostForceClose();
+      // Queued behind the close on the same strand.
+      asio::post(s->executor(), [countdown] { countdown->Done(); });
+    }
+    countdown->WaitFor(kForceCloseWait);
+    remaining.clear();
+
+    // 5. Late Responders must not post into a stopping io_context.
+    CloseGate();
+
+    // 6. Threads.
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+    threads_.clear();
+
+    // 7. Sessions waiting for a Responder hold themselves; let them go.
+    for (auto& s : ctx_->Sessions()) s->ReleaseAfterStop();
+    CN_LOG(kInfo, "http") << "stopped listening on port " << port_;
+  }
+
+ private:
+  static int ThreadCount(const ServerOptions& o) {
+    if (o.threads > 0) return o.threads;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw == 0 ? 1 : static_cast<int>(hw);
+  }
+
+  void RunLoop() {
+    // Handlers do not throw (sessions catch handler exceptions), but an
+    // escaping exception must not take the process down with it.
+    while (true) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        CN_LOG(kError, "http") << "I/O thread caught: " << e.what();
+      } catch (...) {
+        CN_LOG(kError, "http") << "I/O thread caught a non-exception";
+      }
+    }
+  }
+
+  void CloseGate() {
+    std::lock_guard<std::mutex> lock(ctx_->gate->mu);
+    ctx_->gate->open = false;
+  }
+
+  void DoAccept() {
+    acceptor_.async_accept(
+        asio::make_strand(ioc_),
+        [this](boost::system::error_code ec, tcp::socket socket) {
+          OnAccept(ec, std::move(socket));
+        });
+  }
+
+  void OnAccept(boost::system::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open()) return;  // Stop() closed it
+    if (ec) {
+      if (ec == asio::error::operation_aborted) return;
+      CN_LOG(kWarn, "http")
+          << "accept failed: " << ec.message() << "; retrying";
+      accept_retry_.expires_after(kAcceptRetryDelay);
+      accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec && acceptor_.is_open()) DoAccept();
+      });
+      return;
+    }
+    boost::system::error_code opt_ec;
+    socket.set_option(tcp::no_delay(true), opt_ec);  // small responses
+    std::make_shared<HttpSession>(std::move(socket), ctx_)->Start();
+    DoAccept();
+  }
+
+  std::shared_ptr<ServerContext> ctx_;
+  asio::io_context ioc_;
+  // Declared after ioc_: destroyed before it.
+  tcp::acceptor acceptor_;           // on its own strand
+  asio::steady_timer accept_retry_;  // same strand as acceptor_
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+      work_;
+  std::vector<std::thread> threads_;
+  std::atomic<uint16_t> port_{0};
+  std::mutex lifecycle_mu_;
+  bool started_ = false;  // guarded by lifecycle_mu_
+  bool stopped_ = false;  // guarded by lifecycle_mu_
+};
+
+HttpServer::HttpServer(ServerOptions options, const Router& router,
+                       MetricsRegistry& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+
+HttpServer::~HttpServer() = default;  // Impl's destructor stops
+
+Status HttpServer::Start() { return impl_->Start(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::AddHealthCheck(std::string name,
+                                std::function<Status()> check) {
+  impl_->AddHealthCheck(std::move(name), std::move(check));
+}
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace citynexus::net

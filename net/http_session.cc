@@ -1,0 +1,509 @@
+// HttpSession: one connection's read -> dispatch -> write loop; see
+// http_session.h.
+#include "net/http_session.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <cctype>
+#include <limits>
+#include <utility>
+
+#include "common/log.h"
+#include "net/gzip.h"
+#include "net/url.h"
+
+namespace citynexus::net {
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+// How long a connection we are closing after an error keeps reading (and
+// discarding) what the client still sends, and how much at most. Closing a
+// socket with unread input makes the kernel send a reset, which can destroy
+// our 413/400 before the client reads it.
+constexpr auto kDrainTime = std::chrono::seconds(1);
+constexpr size_t kMaxDrainBytes = 8u << 20;
+
+// Shared by all copies of one Responder: delivers at most once, and a 500
+// when the last copy goes away without a call, so a forgetful handler cannot
+// hang the connection.
+class ResponderState {
+ public:
+  ResponderState(std::shared_ptr<ResponseGate> gate,
+                 std::weak_ptr<HttpSession> session, uint64_t seq)
+      : gate_(std::move(gate)), session_(std::move(session)), seq_(seq) {}
+  ~ResponderState() {
+    if (!called_.load()) {
+      Deliver(Response::Error(500, "internal",
+                              "the handler finished without responding"));
+    }
+  }
+  ResponderState(const ResponderState&) = delete;
+  ResponderState& operator=(const ResponderState&) = delete;
+
+  void Deliver(Response response) {
+    if (called_.exchange(true)) {
+      CN_LOG(kWarn, "http") << "a Responder was called twice; ignored";
+      return;
+    }
+    std::lock_guard<std::mutex> lock(gate_->mu);
+    if (!gate_->open) return;  // server stopped: nobody to answer
+    if (auto session = session_.lock()) {
+      session->PostResponse(seq_, std::move(response));
+    }
+  }
+
+ private:
+  std::shared_ptr<ResponseGate> gate_;
+  std::weak_ptr<HttpSession> session_;
+  const uint64_t seq_;
+  std::atomic<bool> called_{false};
+};
+
+// Beast 1.74 uses boost::string_view.
+std::string_view ToStd(boost::beast::string_view s) {
+  return std::string_view(s.data(), s.size());
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string FormatEndpoint(const tcp::endpoint& ep) {
+  const std::string addr = ep.address().to_string();
+  const std::string port = std::to_string(ep.port());
+  return ep.address().is_v6() ? "[" + addr + "]:" + port : addr + ":" + port;
+}
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return ec.category() ==
+         http::make_error_code(http::error::bad_target).category();
+}
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerContext> ctx)
+    : ctx_(std::move(ctx)),
+      stream_(std::move(socket)),
+      executor_(stream_.get_executor()) {
+  beast::error_code ec;
+  const tcp::endpoint ep = stream_.socket().remote_endpoint(ec);
+  remote_ = ec ? "-" : FormatEndpoint(ep);
+  ctx_->connections_active->Inc();
+}
+
+HttpSession::~HttpSession() {
+  FinishInFlight();
+  if (registered_) ctx_->Unregister(id_);
+  ctx_->connections_active->Inc(-1);
+}
+
+void HttpSession::Start() {
+  auto self = shared_from_this();
+  if (!ctx_->Register(self, &id_)) {
+    beast::error_code ec;
+    stream_.socket().close(ec);  // accepted while stopping
+    return;
+  }
+  registered_ = true;
+  asio::dispatch(executor_,
+                 beast::bind_front_handler(&HttpSession::DoRead, self));
+}
+
+void HttpSession::PostStop() {
+  asio::post(executor_, [self = shared_from_this()] {
+    self->stopping_ = true;
+    // Between requests (or draining after an error): nothing to finish.
+    if (self->state_ == State::kReading || self->state_ == State::kClosing) {
+      self->Close();
+    }
+  });
+}
+
+void HttpSession::PostForceClose() {
+  asio::post(executor_, [self = shared_from_this()] {
+    self->stopping_ = true;
+    self->Close();
+    self->pending_self_.reset();  // `self` keeps us alive to the end
+  });
+}
+
+void HttpSession::PostResponse(uint64_t seq, Response response) {
+  asio::post(executor_, [self = shared_from_this(), seq,
+                         response = std::move(response)]() mutable {
+    self->OnResponse(seq, std::move(response));
+  });
+}
+
+void HttpSession::ReleaseAfterStop() { pending_self_.reset(); }
+
+// ---- reading ----
+
+void HttpSession::DoRead() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kReading;
+  if (stopping_) {
+    Close();
+    return;
+  }
+  method_ = "-";
+  target_ = "-";
+  route_.clear();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<uint64_t>(ctx_->options.max_header_bytes,
+                         std::numeric_limits<std::uint32_t>::max())));
+  parser_->body_limit(ctx_->options.max_body_bytes);
+  // One deadline covers headers, the optional 100-continue and the body.
+  stream_.expires_after(ctx_->options.read_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::OnReadHeader,
+                                                    shared_from_this()));
+}
+
+void HttpSession::OnReadHeader(beast::error_code ec, std::size_t) {
+  if (state_ == State::kClosed) return;
+  if (ec) {
+    OnReadError(ec);
+    return;
+  }
+  const auto& req = parser_->get();
+  method_ = std::string(ToStd(req.method_string()));
+  target_ = std::string(ToStd(req.target()));
+  if (!parser_->is_done() &&
+      beast::iequals(req[http::field::expect], "100-continue")) {
+    // curl and others wait for this before sending a large body.
+    continue_ = {};
+    continue_.version(11);
+    continue_.result(http::status::continue_);
+    http::async_write(
+        stream_, continue_,
+        [self = shared_from_this()](beast::error_code ec2, std::size_t) {
+          if (self->state_ == State::kClosed) return;
+          if (ec2) {
+            self->OnReadError(ec2);
+            return;
+          }
+          self->ReadBody();
+        });
+    return;
+  }
+  ReadBody();
+}
+
+void HttpSession::ReadBody() {
+  if (parser_->is_done()) {
+    OnRead({}, 0);
+    return;
+  }
+  http::async_read(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+}
+
+void HttpSession::OnRead(beast::error_code ec, std::size_t) {
+  if (state_ == State::kClosed) return;
+  if (ec) {
+    OnReadError(ec);
+    return;
+  }
+  Dispatch();
+}
+
+void HttpSession::OnReadError(beast::error_code ec) {
+  if (ec == asio::error::operation_aborted) return;  // we closed it
+  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+      ec == asio::error::connection_reset ||
+      ec == http::error::partial_message) {
+    Close();  // the client went away
+    return;
+  }
+  if (ec == beast::error::timeout) {
+    CN_LOG(kDebug, "http") << remote_ << " read timeout; closing";
+    Close();
+    return;
+  }
+  if (ec == http::error::body_limit) {
+    FailRequest(413, "payload_too_large",
+                "request body exceeds " +
+                    std::to_string(ctx_->options.max_body_bytes) + " bytes");
+    return;
+  }
+  if (ec == http::error::header_limit) {
+    FailRequest(413, "payload_too_large",
+                "request header exceeds " +
+                    std::to_string(ctx_->options.max_header_bytes) + " bytes");
+    return;
+  }
+  if (IsHttpParseError(ec)) {
+    FailRequest(400, "bad_request", "malformed HTTP request: " + ec.message());
+    return;
+  }
+  CN_LOG(kDebug, "http") << remote_ << " read failed: " << ec.message();
+  Close();
+}
+
+// ---- handling ----
+
+void HttpSession::Dispatch() {
+  state_ = State::kHandling;
+  in_flight_ = true;
+  ctx_->BeginRequest();
+  request_start_ = Clock::now();
+  ++seq_;
+  auto& req = parser_->get();
+  request_keep_alive_ = req.keep_alive();
+
+  Request request;
+  request.method = method_;
+  request.target = target_;
+  request.remote_address = remote_;
+  const TargetParts parts = SplitTarget(request.target);
+
+  // Route first, so an unknown path is a 404 whatever else is wrong.
+  Router::Match match = ctx_->builtin_router.Find(request.method, parts.path);
+  if (match.handler == nullptr && ctx_->user_router != nullptr) {
+    Router::Match user = ctx_->user_router->Find(request.method, parts.path);
+    if (user.handler != nullptr || !user.allowed_methods.empty()) {
+      for (auto& m : match.allowed_methods) {
+        user.allowed_methods.push_back(std::move(m));
+      }
+      match = std::move(user);
+    }
+  }
+  if (match.handler == nullptr) {
+    route_ = "unmatched";
+    if (match.allowed_methods.empty()) {
+      OnResponse(seq_, Response::Error(404, "not_found",
+                                       "no route for " + request.method + " " +
+                                           std::string(parts.path)));
+      return;
+    }
+    auto& allowed = match.allowed_methods;
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    std::string allow;
+    for (const auto& m : allowed) {
+      if (!allow.empty()) allow += ", ";
+      allow += m;
+    }
+    Response r = Response::Error(
+        405, "method_not_allowed",
+        request.method + " is not allowed here; allowed: " + allow);
+    r.headers.emplace_back("Allow", allow);
+    OnResponse(seq_, std::move(r));
+    return;
+  }
+  route_ = match.pattern;
+
+  auto path = PercentDecode(parts.path, /*plus_as_space=*/false);
+  auto query = ParseQuery(parts.query);
+  if (!path || !query) {
+    OnResponse(seq_,
+               Response::Error(400, "bad_request",
+                               "malformed percent-encoding in the target"));
+    return;
+  }
+  request.path = std::move(*path);
+  request.query = std::move(*query);
+  request.path_params = std::move(match.params);
+  for (const auto& field : req) {
+    auto [it, inserted] = request.headers.emplace(
+        ToLower(ToStd(field.name_string())), std::string(ToStd(field.value())));
+    if (!inserted) {  // repeated header: combine as RFC 9110 allows
+      it->second += ", ";
+      it->second += ToStd(field.value());
+    }
+  }
+  request.body = std::move(req.body());
+
+  if (auto it = request.headers.find("content-encoding");
+      it != request.headers.end()) {
+    const std::string encoding = ToLower(Trim(it->second));
+    if (encoding == "gzip" || encoding == "x-gzip") {
+      auto inflated = GzipInflate(request.body, ctx_->options.max_body_bytes);
+      if (!inflated.has_value()) {
+        const bool too_big =
+            inflated.error().code() == StatusCode::kResourceExhausted;
+        OnResponse(seq_, too_big ? Response::Error(413, "payload_too_large",
+                                                   inflated.error().message())
+                                 : Response::Error(400, "bad_request",
+                                                   inflated.error().message()));
+        return;
+      }
+      request.body = std::move(*inflated);
+      request.headers.erase(it);
+      request.headers["content-length"] = std::to_string(request.body.size());
+    } else if (encoding != "identity" && !encoding.empty()) {
+      OnResponse(seq_, Response::Error(415, "unsupported_media_type",
+                                       "content encoding \"" + encoding +
+                                           "\" is not supported; use gzip"));
+      return;
+    }
+  }
+
+  auto state =
+      std::make_shared<ResponderState>(ctx_->gate, weak_from_this(), seq_);
+  Responder respond = [state](Response r) { state->Deliver(std::move(r)); };
+  pending_self_ = shared_from_this();
+  try {
+    (*match.handler)(std::move(request), respond);
+  } catch (const std::exception& e) {
+    CN_LOG(kError, "http") << method_ << " " << target_
+                           << ": handler threw: " << e.what();
+    respond(Response::Error(500, "internal",
+                            "internal error while handling the request"));
+  } catch (...) {
+    CN_LOG(kError, "http") << method_ << " " << target_
+                           << ": handler threw a non-exception";
+    respond(Response::Error(500, "internal",
+                            "internal error while handling the request"));
+  }
+  // If no copy of `respond` was kept or called, ResponderState's destructor
+  // has queued a 500 by now.
+}
+
+void HttpSession::OnResponse(uint64_t seq, Response response) {
+  if (state_ != State::kHandling || seq != seq_) return;  // stale or closed
+  pending_self_.reset();  // the posted handler still holds a reference
+  Write(std::move(response), /*close=*/false);
+}
+
+void HttpSession::FailRequest(int status, std::string_view code,
+                              std::string_view message) {
+  route_ = "invalid";
+  request_start_ = Clock::now();
+  request_keep_alive_ = false;
+  state_ = State::kHandling;
+  Write(Response::Error(status, code, message), /*close=*/true);
+}
+
+// ---- writing ----
+
+void HttpSession::Write(Response response, bool close) {
+  state_ = State::kWriting;
+  const bool keep_alive = !close && request_keep_alive_ && !stopping_;
+  int status = response.status;
+  if (status < 100 || status > 599) status = 500;
+  const bool no_body = status < 200 || status == 204 || status == 304;
+  if (no_body) response.body.clear();
+
+  unsigned version = parser_ ? parser_->get().version() : 11;
+  if (version != 10 && version != 11) version = 11;
+  response_ = {};
+  response_.version(version);
+  response_.result(static_cast<unsigned>(status));
+  response_.set(http::field::server, ctx_->server_header);
+  if (!response.content_type.empty() && !no_body) {
+    response_.set(http::field::content_type, response.content_type);
+  }
+  for (const auto& [name, value] : response.headers) {
+    response_.insert(name, value);
+  }
+  response_.body() = std::move(response.body);
+  response_.keep_alive(keep_alive);
+  response_.prepare_payload();  // cannot throw: no_body statuses are empty
+  if (status < 200 || status == 204) {
+    response_.erase(http::field::content_length);  // RFC 9110 8.6
+  }
+  stream_.expires_after(ctx_->options.write_timeout);
+  http::async_write(
+      stream_, response_,
+      beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(),
+                                !keep_alive || close));
+}
+
+void HttpSession::OnWrite(bool close, beast::error_code ec, std::size_t) {
+  const auto elapsed = Clock::now() - request_start_;
+  const int status = static_cast<int>(response_.result_int());
+  const size_t bytes = response_.body().size();
+  CN_LOG(kInfo, "http")
+      << remote_ << " \"" << method_ << " " << target_ << "\" " << status << " "
+      << bytes << " "
+      << std::chrono::duration<double, std::milli>(elapsed).count() << "ms"
+      << (ec ? " (write failed: " + ec.message() + ")" : "");
+  ctx_->RecordRequest(route_.empty() ? "unmatched" : route_, method_, status,
+                      elapsed);
+  FinishInFlight();
+  if (state_ == State::kClosed) return;
+  if (ec) {
+    Close();
+    return;
+  }
+  if (close) {
+    // After a 400/413 the client may still be sending; read it away.
+    if (route_ == "invalid") {
+      DrainAndClose();
+    } else {
+      Close();
+    }
+    return;
+  }
+  DoRead();
+}
+
+// ---- closing ----
+
+void HttpSession::DrainAndClose() {
+  state_ = State::kClosing;
+  if (stopping_) {
+    Close();
+    return;
+  }
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.expires_after(std::min<std::chrono::steady_clock::duration>(
+      kDrainTime, ctx_->options.read_timeout));
+  drain_buffer_.resize(16 * 1024);
+  drained_bytes_ = 0;
+  buffer_.clear();
+  DoDrain();
+}
+
+void HttpSession::DoDrain() {
+  stream_.async_read_some(
+      asio::buffer(drain_buffer_),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        if (self->state_ != State::kClosing) return;
+        self->drained_bytes_ += n;
+        if (ec || self->drained_bytes_ > kMaxDrainBytes) {
+          self->Close();
+          return;
+        }
+        self->DoDrain();
+      });
+}
+
+void HttpSession::Close() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();  // also cancels the deadline timer
+  FinishInFlight();
+}
+
+void HttpSession::FinishInFlight() {
+  if (!in_flight_) return;
+  in_flight_ = false;
+  ctx_->EndRequest();
+}
+
+}  // namespace citynexus::net

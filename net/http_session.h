@@ -1,0 +1,104 @@
+// One HTTP/1.1 connection: reads requests (with header/body limits and a read
+// deadline), hands them to the routers, writes the responses, and keeps the
+// connection alive between requests.
+//
+// Lifetime: owned by shared_ptrs held in pending Asio handlers, plus a
+// self-reference while an async handler has not answered yet (an outstanding
+// Responder only holds a weak_ptr, so it cannot keep the socket alive past
+// the io_context). Stop() clears that self-reference after the I/O threads
+// are joined.
+//
+// Thread-safety: everything runs on the connection's strand, except the
+// public Post*/Release methods, which are safe from any thread as documented.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/net.h"
+#include "net/server_context.h"
+
+namespace citynexus::net {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket,
+              std::shared_ptr<ServerContext> ctx);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  // Registers with the context and starts reading. Any thread.
+  void Start();
+  // Server is stopping: close at once when idle (between requests),
+  // otherwise answer the current request with "Connection: close". Any
+  // thread.
+  void PostStop();
+  // Grace period over: close the socket whatever the state. Any thread.
+  void PostForceClose();
+  // Delivers the response to request number `seq`. Any thread.
+  void PostResponse(uint64_t seq, Response response);
+  // Drops the self-reference kept while a handler is pending. Only after
+  // the I/O threads have been joined.
+  void ReleaseAfterStop();
+  // The connection's strand; handlers posted here run after earlier ones.
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+
+ private:
+  enum class State { kReading, kHandling, kWriting, kClosing, kClosed };
+  using Clock = std::chrono::steady_clock;
+
+  void DoRead();
+  void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
+  void ReadBody();
+  void OnRead(boost::beast::error_code ec, std::size_t bytes);
+  void OnReadError(boost::beast::error_code ec);
+  void Dispatch();
+  void OnResponse(uint64_t seq, Response response);
+  // Sends `response`; closes afterwards when `close` or the request asked.
+  void Write(Response response, bool close);
+  void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
+  // Answers a request that could not be read (400/413) and closes.
+  void FailRequest(int status, std::string_view code, std::string_view message);
+  // Half-closes, discards what the peer still sends for a short while (so
+  // it can read our error instead of getting a reset), then closes.
+  void DrainAndClose();
+  void DoDrain();
+  void Close();
+  void FinishInFlight();
+
+  std::shared_ptr<ServerContext> ctx_;
+  boost::beast::tcp_stream stream_;
+  const boost::asio::any_io_executor executor_;  // the connection's strand
+  boost::beast::flat_buffer buffer_;
+  std::optional<
+      boost::beast::http::request_parser<boost::beast::http::string_body>>
+      parser_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+  boost::beast::http::response<boost::beast::http::empty_body> continue_;
+  std::string drain_buffer_;
+  size_t drained_bytes_ = 0;
+  std::string remote_;
+  uint64_t id_ = 0;
+  bool registered_ = false;
+
+  State state_ = State::kReading;
+  bool stopping_ = false;   // server Stop() seen; no further keep-alive
+  bool in_flight_ = false;  // counted in ServerContext::in_flight
+  uint64_t seq_ = 0;        // number of the current request
+  std::shared_ptr<HttpSession> pending_self_;  // while a handler is pending
+
+  // The current request, for the access log and metrics.
+  std::string method_ = "-";
+  std::string target_ = "-";
+  std::string route_;
+  bool request_keep_alive_ = false;
+  Clock::time_point request_start_;
+};
+
+}  // namespace citynexus::net

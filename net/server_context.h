@@ -1,0 +1,76 @@
+// State shared between HttpServer and its sessions: options, routers, metric
+// handles, the registry of live sessions (so Stop() can reach them) and the
+// gate that stops late Responders from touching a stopped server.
+//
+// Sessions hold a shared_ptr to the context, so it outlives every session
+// even when a session is the last thing to go. The context never holds a
+// session strongly.
+//
+// Thread-safety: immutable fields are set before Start(); the fields under
+// `mu` are guarded by it; metric handles are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "net/net.h"
+
+namespace citynexus::net {
+
+class HttpSession;
+
+// Closed by Stop() after the I/O threads can no longer run handlers; a
+// Responder checks it (under `mu`) before posting onto a session's strand, so
+// nothing is ever posted to an io_context that is being torn down.
+struct ResponseGate {
+  std::mutex mu;
+  bool open = true;  // guarded by mu
+};
+
+struct ServerContext {
+  ServerOptions options;
+  const Router* user_router = nullptr;  // outlives the server (contract)
+  Router builtin_router;                // /healthz, /metrics, /api/v1/version
+  MetricsRegistry* metrics = nullptr;   // outlives the server (contract)
+  Counter* connections_active = nullptr;
+  std::string server_header;  // "citynexus/<version>"
+  std::shared_ptr<ResponseGate> gate = std::make_shared<ResponseGate>();
+
+  // Health checks for /healthz, in registration order.
+  std::mutex health_mu;
+  std::vector<std::pair<std::string, std::function<Status()>>> health_checks;
+
+  std::mutex mu;
+  std::condition_variable cv;    // signalled when in_flight drops
+  bool stopping = false;         // guarded by mu
+  uint64_t next_session_id = 0;  // guarded by mu
+  int in_flight = 0;             // requests read but not yet answered; mu
+  std::unordered_map<uint64_t, std::weak_ptr<HttpSession>> sessions;  // mu
+
+  // Registers a new session; false once Stop() has begun (the caller then
+  // closes the connection).
+  bool Register(const std::shared_ptr<HttpSession>& session, uint64_t* id);
+  void Unregister(uint64_t id);
+  void BeginRequest();
+  void EndRequest();
+  // Live sessions, snapshot under `mu`.
+  std::vector<std::shared_ptr<HttpSession>> Sessions();
+
+  // Counts one answered request in the request metrics.
+  void RecordRequest(const std::string& route, std::string_view method,
+                     int status, std::chrono::nanoseconds duration);
+};
+
+// Bounded label value for a request method, so junk methods cannot create
+// unbounded metric series: known methods as-is, anything else "OTHER".
+std::string_view MethodLabel(std::string_view method);
+
+}  // namespace citynexus::net
