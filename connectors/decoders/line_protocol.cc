@@ -494,16 +494,16 @@ class Parser {
                      "tag key", &key)) {
         return false;
       }
-      if (p_ == end_ || (key.empty() && (*p_ == '\n' || *p_ == '\r'))) {
-        return Fail(DecodeElement::kFieldKey, {},
-                    "missing fields (found " + DescribeChar(p_, end_) + ")");
-      }
       if (key.empty()) {
+        if (p_ == end_ || *p_ == '\n' || *p_ == '\r') {
+          return Fail(DecodeElement::kFieldKey, {},
+                      "missing fields (found " + DescribeChar(p_, end_) + ")");
+        }
         return Fail(
             DecodeElement::kTagKey, {},
             "expected a tag key or fields, found " + DescribeChar(p_, end_));
       }
-      if (*p_ != '=') {
+      if (p_ == end_ || *p_ != '=') {
         return Fail(DecodeElement::kTagKey, {},
                     "expected '=' after tag key " + Quote(key) + ", found " +
                         DescribeChar(p_, end_));
@@ -537,6 +537,11 @@ class Parser {
         return false;
       }
       if (key.empty()) {
+        if (out_->fields.size() > fields_begin) {
+          return Fail(DecodeElement::kFieldKey, {},
+                      "expected a field key after ',', found " +
+                          DescribeChar(p_, end_));
+        }
         if (p_ == end_ || *p_ == '\n' || *p_ == '\r') {
           return Fail(DecodeElement::kFieldKey, {},
                       "missing fields (found " + DescribeChar(p_, end_) + ")");

@@ -346,6 +346,24 @@ TEST_CASE(
         "line 9: field \"v\": missing closing quote of string value");
 }
 
+TEST_CASE("line protocol names the missing part of a line",
+          "[connectors][line_protocol][errors]") {
+  CHECK(FirstError("cpu") ==
+        "line 1: field key: missing fields (found end of input)");
+  CHECK(FirstError("cpu,host=a\n") ==
+        "line 1: field key: missing fields (found end of line)");
+  CHECK(FirstError("cpu,host") ==
+        "line 1: tag key: expected '=' after tag key \"host\", found end of "
+        "input");
+  CHECK(FirstError("cpu,host v=1") ==
+        "line 1: tag key: expected '=' after tag key \"host\", found ' '");
+  CHECK(FirstError("cpu v=1,") ==
+        "line 1: field key: expected a field key after ',', found end of "
+        "input");
+  CHECK(FirstError("cpu v=1x 5").find("\"1x\" is not a valid number") !=
+        std::string::npos);
+}
+
 TEST_CASE("line protocol rejects malformed structure",
           "[connectors][line_protocol][errors]") {
   for (const char* bad :
