@@ -273,7 +273,8 @@ Status EncodeChunk(const ChunkColumns& columns, std::string* out) {
   for (size_t i = 0; i < n; ++i) {
     relative[i] = static_cast<int64_t>(U(columns.timestamps[i]) - U(first));
   }
-  EncodeIntColumn(relative.data(), n, kIntOrderDelta | kIntOrderDoD, out);
+  EncodeIntColumn(relative.data(), n,
+                  kIntOrderDelta | kIntOrderDoD | kIntOrderLinear, out);
 
   switch (columns.type) {
     case ValueType::kFloat:

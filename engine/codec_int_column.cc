@@ -12,15 +12,29 @@
 namespace citynexus::engine {
 namespace {
 
-// Header byte: bits 0-1 order (0, 1, 2), bit 2 "a divisor follows",
-// bits 3-7 zero (reserved; a set bit is corruption).
+// Header byte: bits 0-1 transform (0 raw, 1 delta, 2 delta-of-delta,
+// 3 linear), bit 2 "a divisor follows", bits 3-7 zero (reserved; a set bit
+// is corruption).
 constexpr uint8_t kOrderMask = 0x03;
 constexpr uint8_t kHasDivisor = 0x04;
 constexpr uint8_t kReservedBits = 0xf8;
+constexpr int kLinear = 3;
 
 inline uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
 inline int64_t S(uint64_t v) { return static_cast<int64_t>(v); }
 inline uint64_t UnsignedAbs(int64_t v) { return v < 0 ? 0 - U(v) : U(v); }
+
+// The most common step of a regular series: the median of the deltas.
+int64_t MedianDelta(const int64_t* values, size_t count) {
+  if (count < 2) return 0;
+  std::vector<int64_t> deltas(count - 1);
+  for (size_t i = 1; i < count; ++i) {
+    deltas[i - 1] = S(U(values[i]) - U(values[i - 1]));
+  }
+  auto mid = deltas.begin() + static_cast<std::ptrdiff_t>(deltas.size() / 2);
+  std::nth_element(deltas.begin(), mid, deltas.end());
+  return *mid;
+}
 
 // Applies the order-`order` difference transform in wrap-around arithmetic.
 void Transform(const int64_t* values, size_t count, int order, int64_t* out) {
@@ -37,8 +51,15 @@ void EncodeWithOrder(const int64_t* values, size_t count, int order,
                      std::vector<int64_t>* scratch, std::string* out) {
   scratch->resize(count);
   int64_t* t = scratch->data();
-  Transform(values, count, order, t);
-  const size_t head = std::min(static_cast<size_t>(order), count);
+  int64_t slope = 0;
+  size_t head = 0;
+  if (order == kLinear) {
+    slope = MedianDelta(values, count);
+    for (size_t i = 0; i < count; ++i) t[i] = S(U(values[i]) - i * U(slope));
+  } else {
+    Transform(values, count, order, t);
+    head = std::min(static_cast<size_t>(order), count);
+  }
 
   // Common divisor of the framed values: timestamps in ns on a 1 s grid, or
   // counters stepping by 10, shrink by many bits.
@@ -50,6 +71,7 @@ void EncodeWithOrder(const int64_t* values, size_t count, int order,
       divisor > 1 && divisor <= static_cast<uint64_t>(INT64_MAX);
   out->push_back(static_cast<char>(static_cast<uint8_t>(order) |
                                    (has_divisor ? kHasDivisor : uint8_t{0})));
+  if (order == kLinear) PutVarint(ZigZagEncode(slope), out);
   if (has_divisor) PutVarint(divisor, out);
   for (size_t i = 0; i < head; ++i) PutVarint(ZigZagEncode(t[i]), out);
 
@@ -82,7 +104,7 @@ void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
   std::vector<int64_t> scratch;
   std::string best, candidate;
   bool have_best = false;
-  for (int order = 0; order <= 2; ++order) {
+  for (int order = 0; order <= kLinear; ++order) {
     if ((orders & (1u << order)) == 0) continue;
     candidate.clear();
     EncodeWithOrder(values, count, order, &scratch, &candidate);
@@ -103,9 +125,11 @@ Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out) {
   uint8_t header = 0;
   CITYNEXUS_RETURN_IF_ERROR(cursor->ReadByte(&header));
   const int order = header & kOrderMask;
-  if ((header & kReservedBits) != 0 || order > 2) {
+  if ((header & kReservedBits) != 0) {
     return ByteCursor::ErrorAt(header_at, "bad integer column header");
   }
+  int64_t slope = 0;
+  if (order == kLinear) CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(&slope));
   uint64_t divisor = 1;
   if (header & kHasDivisor) {
     const size_t at = cursor->position();
@@ -114,7 +138,8 @@ Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out) {
       return ByteCursor::ErrorAt(at, "bad integer column divisor");
     }
   }
-  const size_t head = std::min(static_cast<size_t>(order), count);
+  const size_t head =
+      order == kLinear ? 0 : std::min(static_cast<size_t>(order), count);
   for (size_t i = 0; i < head; ++i) {
     CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(&out[i]));
   }
@@ -151,8 +176,13 @@ Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out) {
     CITYNEXUS_RETURN_IF_ERROR(cursor->Skip(bytes));
   }
 
-  // Undo the difference passes: prefix sums, innermost first.
   uint64_t* u = reinterpret_cast<uint64_t*>(out);
+  if (order == kLinear) {
+    const uint64_t step = U(slope);
+    for (size_t i = 0; i < count; ++i) u[i] += i * step;
+    return Status::Ok();
+  }
+  // Undo the difference passes: prefix sums, innermost first.
   for (int o = order; o-- > 0;) {
     const size_t from = static_cast<size_t>(o) + 1;
     if (count <= from) continue;

@@ -1,7 +1,8 @@
 // Integer column codec of the chunk format: a sequence of int64 values is
-// turned into deltas (order 1) or deltas of deltas (order 2), divided by their
-// common divisor, and bit-packed in frames of 128 values, each frame with its
-// own base (minimum) and bit width. Used for timestamps, integer values,
+// kept as is, or turned into deltas, deltas of deltas, or offsets from a
+// straight line (whichever is smallest), divided by their common divisor,
+// and bit-packed in frames of 128 values, each frame with its own base
+// (minimum) and bit width. Used for timestamps, integer values,
 // decimal-scaled floats, boolean run lengths and string dictionary indices.
 // Layout: docs/format/chunk.md, section "Integer column". Internal to engine/.
 //
@@ -28,8 +29,12 @@ inline constexpr size_t kIntColumnFrameSize = 128;
 inline constexpr uint8_t kIntOrderRaw = 1 << 0;    // values as they are
 inline constexpr uint8_t kIntOrderDelta = 1 << 1;  // v[i] - v[i-1]
 inline constexpr uint8_t kIntOrderDoD = 1 << 2;    // delta-of-delta
+// v[i] - i * slope, slope = the median delta: the offsets of a jittered
+// regular series from its grid. They span half the range of the deltas
+// (one bit less per point) and decode without a serial prefix sum.
+inline constexpr uint8_t kIntOrderLinear = 1 << 3;
 inline constexpr uint8_t kIntOrderAll =
-    kIntOrderRaw | kIntOrderDelta | kIntOrderDoD;
+    kIntOrderRaw | kIntOrderDelta | kIntOrderDoD | kIntOrderLinear;
 
 // Appends the encoding of values[0..count) to `out`, choosing among the
 // transforms in `orders` (non-zero mask) the one giving the fewest bytes.
