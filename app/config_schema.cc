@@ -432,7 +432,7 @@ std::vector<Option<Config>> BuildConfigOptions() {
   std::vector<Option<C>> o;
 
   o.push_back(StringOption<C>(
-      {"data_dir", "path",
+      {"data_dir", "",
        "Directory of the store; created if missing. Relative paths are "
        "relative to the working directory."},
       "./data", [](C& c, const std::string& v) { c.data_dir = v; },
