@@ -1,0 +1,147 @@
+// `citynexus serve` as a real process on loopback: it logs the port it bound,
+// answers GET /healthz, and exits 0 on SIGTERM/SIGINT; startup failures exit 1
+// with one line.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "app/process_util.h"
+#include "support/temp_dir.h"
+
+namespace citynexus::app {
+namespace {
+
+using std::chrono::seconds;
+
+// The port from serve's "listening on 127.0.0.1:<port>" log line.
+std::optional<uint16_t> ListeningPort(const std::string& log) {
+  const std::string marker = "app: citynexus ";
+  const size_t line = log.find(marker);
+  if (line == std::string::npos) return std::nullopt;
+  const std::string needle = " listening on 127.0.0.1:";
+  const size_t at = log.find(needle, line);
+  if (at == std::string::npos) return std::nullopt;
+  const long port = std::strtol(log.c_str() + at + needle.size(), nullptr, 10);
+  if (port <= 0 || port > 65535) return std::nullopt;
+  return static_cast<uint16_t>(port);
+}
+
+// One HTTP/1.1 GET over a fresh connection; the whole response, or empty.
+std::string HttpGet(uint16_t port, const std::string& target) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const std::string request = "GET " + target +
+                                " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                "Connection: close\r\n\r\n";
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      char buffer[4096];
+      ssize_t n;
+      while ((n = recv(fd, buffer, sizeof(buffer), 0)) > 0) {
+        response.append(buffer, static_cast<size_t>(n));
+      }
+    }
+  }
+  close(fd);
+  return response;
+}
+
+TEST_CASE("serve answers /healthz on the port it logs and exits 0 on SIGTERM",
+          "[app][serve][integration]") {
+  testing::TempDir dir;
+  const std::string data_dir = dir.str() + "/data";
+  testing::Citynexus serve(
+      {"serve", "--config",
+       std::string(CITYNEXUS_SOURCE_DIR) + "/config/citynexus.json",
+       "--data-dir", data_dir, "--listen", "127.0.0.1:0"});
+  const auto log = serve.WaitForStderr(" listening on 127.0.0.1:", seconds(60));
+  INFO("stderr: " << serve.Stderr());
+  REQUIRE(log.has_value());
+  const std::optional<uint16_t> port = ListeningPort(*log);
+  REQUIRE(port.has_value());
+
+  const std::string health = HttpGet(*port, "/healthz");
+  CHECK(health.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(health.find("\"status\":\"ok\"") != std::string::npos);
+  const std::string version = HttpGet(*port, "/api/v1/version");
+  CHECK(version.find(CITYNEXUS_VERSION) != std::string::npos);
+
+  serve.Signal(SIGTERM);
+  const auto result = serve.Wait(seconds(60));
+  REQUIRE(result.has_value());
+  CHECK(result->signal == 0);
+  CHECK(result->exit_code == 0);
+  CHECK(result->err.find("received SIGTERM, shutting down") !=
+        std::string::npos);
+  // The port is released: nothing answers any more.
+  CHECK(HttpGet(*port, "/healthz").empty());
+}
+
+TEST_CASE("serve exits 0 on SIGINT too", "[app][serve][integration]") {
+  testing::TempDir dir;
+  testing::Citynexus serve(
+      {"serve", "--data-dir", dir.str() + "/data", "--listen", "127.0.0.1:0"});
+  INFO("stderr: " << serve.Stderr());
+  REQUIRE(serve.WaitForStderr(" listening on 127.0.0.1:", seconds(60)));
+  serve.Signal(SIGINT);
+  const auto result = serve.Wait(seconds(60));
+  REQUIRE(result.has_value());
+  CHECK(result->exit_code == 0);
+  CHECK(result->err.find("received SIGINT") != std::string::npos);
+}
+
+TEST_CASE("serve on a port in use exits 1 with one clear line",
+          "[app][serve][integration]") {
+  // Hold a listening socket on a free port for the duration of the test.
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(listen(fd, 1) == 0);
+  socklen_t len = sizeof(addr);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+
+  testing::TempDir dir;
+  const testing::ProcessResult result = testing::RunCitynexus(
+      {"serve", "--data-dir", dir.str() + "/data", "--listen", taken});
+  close(fd);
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_code == 1);
+  // Exactly one line from citynexus itself, naming the address.
+  std::string own_lines;
+  size_t count = 0;
+  size_t start = 0;
+  while (start < result.err.size()) {
+    size_t nl = result.err.find('\n', start);
+    if (nl == std::string::npos) nl = result.err.size();
+    const std::string line = result.err.substr(start, nl - start);
+    if (line.rfind("citynexus: ", 0) == 0) {
+      ++count;
+      own_lines += line;
+    }
+    start = nl + 1;
+  }
+  CHECK(count == 1);
+  CHECK(own_lines.find(std::to_string(ntohs(addr.sin_port))) !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace citynexus::app
