@@ -9,6 +9,7 @@
 
 #include "app/config_values.h"
 #include "common/log.h"
+#include "engine/engine.h"
 #include "net/net.h"
 
 // Threads of a `citynexus serve` process (STYLE §5: know every thread):
@@ -17,12 +18,17 @@
 //                The only thread that receives those signals: they are
 //                blocked here before any other thread starts, so every thread
 //                below inherits the blocked mask.
+//   store        engine::OpenStore (engine/rocks_store.h): a WAL sync thread
+//                (storage.sync "interval" only), a sealer thread and a
+//                retention thread, plus RocksDB's own flush/compaction pool
+//                (max_background_jobs = 2). Started by OpenStore, joined by
+//                Store::Close().
 //   http I/O     net::HttpServer's io_context pool, http.threads threads
 //                (0 = one per core): accepts, parses, runs handlers, writes.
+//                Started by Start(), joined by Stop().
 // Not wired yet (each adds its threads here when it lands):
-//   store        engine::OpenStore: the write path and background jobs
-//                (sealer, rollups, retention) plus RocksDB's own flush and
-//                compaction threads.
+//   ingest       the connectors' bounded write pool behind the HTTP write
+//                endpoints (handlers hand batches to it, never block I/O).
 //   mqtt         Paho's callback thread per MQTT connector.
 //   pollers      run on the io_context pool (no threads of their own).
 
@@ -70,23 +76,30 @@ Status Serve(const Config& config) {
   SetLogLevel(config.log_level);
 
   // ---- storage ----
-  // TODO(lead): open the store here, before anything can write to it:
-  //   auto store = engine::OpenStore(StoreOptionsFor(config));
-  //   if (!store) return store.error();
-  // and Close() it at the end of the shutdown below, after the connectors.
+  // Opened before anything can write to it; closed last (after HTTP and,
+  // once wired, the connectors have stopped handing it points).
+  const engine::StoreOptions store_options = StoreOptionsFor(config);
+  Result<std::unique_ptr<engine::Store>> store =
+      engine::OpenStore(store_options);
+  if (!store) return store.error().WithContext("opening the store");
+  CN_LOG(kInfo, kComponent) << "store open in " << store_options.data_dir;
 
   // ---- HTTP ----
   net::MetricsRegistry metrics;
   net::Router router;
-  // Routes of the query layer and the HTTP ingest connectors are added here
-  // (they need the store), before the server starts reading the router.
+  // TODO(lead): the query layer's read routes and the connectors' HTTP write
+  // endpoints are added to `router` here (they take store->get()), before
+  // the server starts reading the router.
 
   net::ServerOptions http_options = config.http;
   http_options.version = CITYNEXUS_VERSION;
   auto server =
       std::make_unique<net::HttpServer>(http_options, router, metrics);
-  // When the store is wired: server->AddHealthCheck("store", ...).
   if (Status status = server->Start(); !status.ok()) {
+    // Startup failed: release the data dir; the HTTP error is what matters.
+    if (Status closed = (*store)->Close(); !closed.ok()) {
+      CN_LOG(kWarn, kComponent) << "closing the store: " << closed.ToString();
+    }
     return status.WithContext("starting the HTTP server");
   }
   CN_LOG(kInfo, kComponent)
@@ -94,7 +107,8 @@ Status Serve(const Config& config) {
       << FormatHostPort(http_options.host, server->port());
 
   // ---- connectors ----
-  // MQTT connectors and pollers start here, after the store and HTTP.
+  // TODO(lead): MQTT connectors and pollers start here, after the store and
+  // HTTP, and stop first in the shutdown below.
 
   const int signal_number = signals.Wait();
   CN_LOG(kInfo, kComponent)
@@ -102,10 +116,15 @@ Status Serve(const Config& config) {
 
   // Shutdown in STYLE §5 order: stop accepting and drain HTTP (Stop() waits
   // up to shutdown_grace for in-flight requests and joins the I/O threads);
-  // then, once wired: stop connectors and pollers, flush the write path and
-  // close the store.
+  // then (once wired) stop connectors and pollers; then flush and close the
+  // store, which joins its threads.
   server->Stop();
   server.reset();
+  // Close() flushes buffered points into sealed blocks and joins the
+  // store's threads.
+  if (Status status = (*store)->Close(); !status.ok()) {
+    return status.WithContext("closing the store");
+  }
   CN_LOG(kInfo, kComponent) << "stopped";
   return Status::Ok();
 }

@@ -74,6 +74,10 @@ TEST_CASE("serve answers /healthz on the port it logs and exits 0 on SIGTERM",
   const std::optional<uint16_t> port = ListeningPort(*log);
   REQUIRE(port.has_value());
 
+  // The store was opened in the data dir given on the command line.
+  CHECK(std::filesystem::is_directory(data_dir));
+  CHECK(log->find("store open in " + data_dir) != std::string::npos);
+
   const std::string health = HttpGet(*port, "/healthz");
   CHECK(health.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(health.find("\"status\":\"ok\"") != std::string::npos);
@@ -102,6 +106,29 @@ TEST_CASE("serve exits 0 on SIGINT too", "[app][serve][integration]") {
   REQUIRE(result.has_value());
   CHECK(result->exit_code == 0);
   CHECK(result->err.find("received SIGINT") != std::string::npos);
+}
+
+TEST_CASE("a second serve on the same data dir exits 1 naming the data dir",
+          "[app][serve][integration]") {
+  testing::TempDir dir;
+  const std::string data_dir = dir.str() + "/data";
+  testing::Citynexus first(
+      {"serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"});
+  INFO("first stderr: " << first.Stderr());
+  REQUIRE(first.WaitForStderr(" listening on 127.0.0.1:", seconds(60)));
+
+  const testing::ProcessResult second = testing::RunCitynexus(
+      {"serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"});
+  INFO("second stderr: " << second.err);
+  CHECK(second.exit_code == 1);
+  CHECK(second.err.find("citynexus: opening the store: ") != std::string::npos);
+  CHECK(second.err.find(data_dir) != std::string::npos);
+
+  // The first one is unaffected and still stops cleanly.
+  first.Signal(SIGTERM);
+  const auto result = first.Wait(seconds(60));
+  REQUIRE(result.has_value());
+  CHECK(result->exit_code == 0);
 }
 
 TEST_CASE("serve on a port in use exits 1 with one clear line",
