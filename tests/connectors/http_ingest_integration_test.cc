@@ -1,0 +1,122 @@
+// Line protocol over the real HTTP server into a real store, read back
+// through the JSON query API.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "connectors/connectors.h"
+#include "engine/engine.h"
+#include "net/net.h"
+#include "query/query.h"
+#include "support/http_client.h"
+#include "support/temp_dir.h"
+
+using namespace citynexus;
+using citynexus::testing::HttpRequest;
+using citynexus::testing::TempDir;
+using nlohmann::json;
+
+namespace {
+
+struct Server {
+  TempDir dir;
+  std::unique_ptr<engine::Store> store;
+  net::MetricsRegistry metrics;
+  net::Router router;
+  std::unique_ptr<connectors::HttpIngest> ingest;
+  std::unique_ptr<query::QueryEngine> queries;
+  std::unique_ptr<net::HttpServer> server;
+
+  explicit Server(connectors::HttpIngestOptions options = {}) {
+    engine::StoreOptions store_options;
+    store_options.data_dir = dir.str();
+    auto opened = engine::OpenStore(store_options);
+    REQUIRE(opened.has_value());
+    store = std::move(*opened);
+    ingest = std::make_unique<connectors::HttpIngest>(*store, metrics, options);
+    ingest->RegisterRoutes(router);
+    queries = std::make_unique<query::QueryEngine>(*store, query::QueryOptions{});
+    query::RegisterQueryRoutes(router, *queries);
+    net::ServerOptions server_options;
+    server_options.port = 0;
+    server_options.threads = 2;
+    server = std::make_unique<net::HttpServer>(server_options, router, metrics);
+    REQUIRE(server->Start().ok());
+  }
+  ~Server() {
+    server->Stop();
+    ingest->Stop();
+    (void)store->Close();
+  }
+  uint16_t port() const { return server->port(); }
+};
+
+}  // namespace
+
+TEST_CASE("line protocol written over /write is read back through /api/v1/query",
+          "[connectors][http][integration]") {
+  Server s;
+  const std::string body =
+      "traffic,sensor=K12,district=Mitte vehicles=14i,speed=43.5 1704067200\n"
+      "traffic,sensor=K12,district=Mitte vehicles=18i,speed=41.0 1704067260\n";
+  auto w = HttpRequest(s.port(), "POST", "/write?db=city&precision=s", body);
+  REQUIRE(w.status == 204);
+
+  auto r = HttpRequest(s.port(), "GET",
+                       "/api/v1/query?measurement=traffic&field=vehicles"
+                       "&start=1704067200&end=1704067320&epoch=s");
+  REQUIRE(r.status == 200);
+  auto j = json::parse(r.body);
+  REQUIRE(j["series"].size() == 1);
+  CHECK(j["series"][0]["tags"]["sensor"] == "K12");
+  CHECK(j["series"][0]["values"] ==
+        json::parse("[[1704067200,14],[1704067260,18]]"));
+
+  auto agg = HttpRequest(s.port(), "GET",
+                         "/api/v1/query?measurement=traffic&field=speed"
+                         "&start=1704067200&end=1704067320&step=1h&agg=mean");
+  REQUIRE(agg.status == 200);
+  auto ja = json::parse(agg.body);
+  REQUIRE(ja["series"].size() == 1);
+  CHECK(ja["series"][0]["values"][0][1].get<double>() == Approx(42.25));
+}
+
+TEST_CASE("a partial write stores the good lines and names the bad ones",
+          "[connectors][http][integration]") {
+  Server s;
+  const std::string body =
+      "air,station=S1 no2=21.5 1704067200000000000\n"
+      "air,station=S1 no2=14x 1704067260000000000\n"
+      "air,station=S1 no2=23.0 1704067320000000000\n";
+  auto w = HttpRequest(s.port(), "POST", "/api/v2/write?bucket=b&org=o", body);
+  REQUIRE(w.status == 400);
+  auto err = json::parse(w.body);
+  CHECK(err["error"]["code"] == "partial_write");
+  REQUIRE(err["error"]["rejected"].size() == 1);
+  CHECK(err["error"]["rejected"][0]["line"] == 2);
+
+  auto r = HttpRequest(s.port(), "GET",
+                       "/api/v1/query?measurement=air&start=1704067200"
+                       "&end=1704067400&agg=count");
+  REQUIRE(r.status == 200);
+  CHECK(json::parse(r.body)["series"][0]["values"][0][1] == 2);
+}
+
+TEST_CASE("a field type conflict is rejected with its reason",
+          "[connectors][http][integration]") {
+  Server s;
+  REQUIRE(HttpRequest(s.port(), "POST", "/write?precision=s",
+                      "traffic vehicles=3i 1704067200\n")
+              .status == 204);
+  auto w = HttpRequest(s.port(), "POST", "/write?precision=s",
+                       "traffic vehicles=3.5 1704067260\n");
+  REQUIRE(w.status == 400);
+  CHECK_THAT(w.body, Catch::Contains("field type conflict: vehicles is integer, got float"));
+}
+
+TEST_CASE("a bad precision is a 400 naming the parameter",
+          "[connectors][http][integration]") {
+  Server s;
+  auto w = HttpRequest(s.port(), "POST", "/api/v2/write?precision=h", "m v=1\n");
+  CHECK(w.status == 400);
+  CHECK_THAT(w.body, Catch::Contains("precision"));
+}

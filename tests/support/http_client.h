@@ -1,0 +1,23 @@
+// A tiny blocking HTTP/1.1 client for tests: one request per connection,
+// plain POSIX sockets, so tests talk to the real server over loopback.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace citynexus::testing {
+
+struct HttpReply {
+  int status = 0;  // 0 when the connection failed
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+// Sends `method target` to 127.0.0.1:port with `body` and extra header lines
+// ("Content-Encoding: gzip\r\n"), waits for the whole response.
+HttpReply HttpRequest(uint16_t port, const std::string& method,
+                      const std::string& target, const std::string& body = "",
+                      const std::string& extra_headers = "");
+
+}  // namespace citynexus::testing
