@@ -166,7 +166,7 @@ TEST_CASE("line protocol integers cover the int64 range and reject overflow",
 
 TEST_CASE("line protocol keeps unsigned integers distinct",
           "[connectors][line_protocol][types]") {
-  const FieldValue& max = DecodeOne("m v=18446744073709551615u").value();
+  const FieldValue max = DecodeOne("m v=18446744073709551615u").value();
   CHECK(max.kind == FieldValue::Kind::kUint);
   CHECK(max.uint_value() == std::numeric_limits<uint64_t>::max());
   CHECK(DecodeOne("m v=0u").value().uint_value() == 0);
