@@ -1,6 +1,7 @@
 // Bit-level I/O for the chunk codec (see bit_stream.h).
 #include "engine/bit_stream.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -113,7 +114,7 @@ void PackBits(const uint64_t* values, size_t count, int width,
 void UnpackBits(const uint8_t* in, size_t in_size, size_t count, int width,
                 uint64_t* out) {
   if (width <= 0) {
-    std::memset(out, 0, count * sizeof(uint64_t));
+    std::fill(out, out + count, uint64_t{0});
     return;
   }
   size_t i = 0;
