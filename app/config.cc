@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "app/config_schema.h"
@@ -39,6 +40,80 @@ std::string SyntaxErrorMessage(std::string_view text, size_t byte,
          ": " + std::string(reason);
 }
 
+// Finds keys that appear twice in one object while parsing: JSON parsers
+// (nlohmann too) silently keep the last one, which would hide a mistake such
+// as two "log_level" lines. Errors name the JSON path of the repeated key.
+class DuplicateKeyFinder {
+ public:
+  explicit DuplicateKeyFinder(ConfigErrors* errors) : errors_(errors) {}
+
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        frames_.push_back({event == Json::parse_event_t::array_start,
+                           ChildName(),
+                           0,
+                           "",
+                           {}});
+        break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        if (!frames_.empty()) frames_.pop_back();
+        break;
+      case Json::parse_event_t::key: {
+        if (frames_.empty() || !parsed.is_string()) break;
+        Frame& frame = frames_.back();
+        frame.key = parsed.get<std::string>();
+        if (!frame.seen.insert(frame.key).second) {
+          errors_->Add(Path() + (Path().empty() ? "" : ".") + frame.key,
+                       "duplicate key (each key may appear once per object)");
+        }
+        break;
+      }
+      case Json::parse_event_t::value:
+        ChildName();  // advances the index inside an array
+        break;
+    }
+    return true;  // keep everything
+  }
+
+ private:
+  struct Frame {
+    bool is_array;
+    std::string name;  // "http", "[2]"; empty for the top level
+    size_t next_index;
+    std::string key;  // the object's current key
+    std::set<std::string> seen;
+  };
+
+  // The name of the next value inside the current container.
+  std::string ChildName() {
+    if (frames_.empty()) return "";
+    Frame& parent = frames_.back();
+    if (parent.is_array) {
+      // Appended, not `"[" + ... + "]"`: g++ 12 -Wrestrict false positive.
+      std::string name(1, '[');
+      name.append(std::to_string(parent.next_index++)).push_back(']');
+      return name;
+    }
+    return parent.key;
+  }
+
+  std::string Path() const {
+    std::string path;
+    for (const Frame& frame : frames_) {
+      if (frame.name.empty()) continue;
+      if (!path.empty() && frame.name.front() != '[') path += '.';
+      path += frame.name;
+    }
+    return path;
+  }
+
+  ConfigErrors* errors_;
+  std::vector<Frame> frames_;
+};
+
 // Sets a string at a dotted path, creating objects on the way. A level that
 // exists but is not an object is left alone: validation reports it.
 void ApplyOverride(Json& document, const ConfigOverride& override_value) {
@@ -58,14 +133,15 @@ void ApplyOverride(Json& document, const ConfigOverride& override_value) {
 Result<Config> Load(std::string_view text,
                     const std::vector<ConfigOverride>& overrides) {
   Json document;
+  ConfigErrors errors;
   try {
-    document = Json::parse(text.begin(), text.end());
+    document =
+        Json::parse(text.begin(), text.end(), DuplicateKeyFinder(&errors));
   } catch (const Json::parse_error& e) {
     return Status::InvalidArgument(SyntaxErrorMessage(text, e.byte, e.what()));
   }
   for (const ConfigOverride& o : overrides) ApplyOverride(document, o);
   Config config = DefaultConfig();
-  ConfigErrors errors;
   ApplyConfigJson(document, config, errors);
   if (!errors.empty()) {
     std::string message;

@@ -239,6 +239,20 @@ TEST_CASE("a retention rule needs a measurement or a domain", "[app][config]") {
         "storage.retention[0]: expected an object, got \"7d\"");
 }
 
+TEST_CASE("a key repeated in one object is an error naming its path",
+          "[app][config]") {
+  CHECK(OnlyError(R"({"log_level": "warn", "log_level": "info"})") ==
+        "log_level: duplicate key (each key may appear once per object)");
+  CHECK(OnlyError(R"({"http": {"threads": 1}, "storage": {"retention": [
+          {"domain": "a"}, {"domain": "b", "raw": "1d", "raw": "2d"}]}})") ==
+        "storage.retention[1].raw: duplicate key (each key may appear once "
+        "per object)");
+  // The same key in different objects is fine.
+  CHECK(LoadConfigText(R"({"storage": {"retention": [
+          {"domain": "a", "raw": "1d"}, {"domain": "b", "raw": "2d"}]}})")
+            .has_value());
+}
+
 TEST_CASE("several errors are reported together, in file order",
           "[app][config]") {
   const std::vector<std::string> errors = ErrorsOf(LoadConfigText(R"({
