@@ -1,6 +1,8 @@
 // Rollup computation and records (see rollups.h).
 #include "engine/rollups.h"
 
+#include <cmath>
+
 #include "engine/columns.h"
 #include "engine/keys.h"
 
@@ -8,7 +10,23 @@ namespace citynexus::engine {
 
 namespace {
 constexpr uint8_t kRollupVersion = 1;
-constexpr int kBlocks = 8;
+constexpr int kBlocks = 3;
+
+// A sum of decimal readings carries float rounding noise (21.4 + 0.1 is not
+// the double nearest 21.5), which defeats the codec's decimal mode. Store the
+// shortest decimal (scale <= 9) within 1e-12 relative instead: far inside the
+// 1e-9 agreement promised with raw aggregation, and a few bits per bucket.
+double RoundSum(double sum) {
+  if (!std::isfinite(sum) || sum == 0) return sum;
+  double scale = 1;
+  for (int s = 0; s <= 9; ++s, scale *= 10) {
+    double scaled = sum * scale;
+    if (std::abs(scaled) > 9e15) break;  // beyond exact integers
+    double candidate = std::round(scaled) / scale;
+    if (std::abs(candidate - sum) <= 1e-12 * std::abs(sum)) return candidate;
+  }
+  return sum;
+}
 }  // namespace
 
 void AddToBucket(Bucket* b, int64_t ts, double value) {
@@ -70,23 +88,38 @@ std::vector<Bucket> ComputeRollup(const ChunkColumns& columns,
   return out;
 }
 
+namespace {
+
+// Synthetic strictly ascending timestamps 0..n-1 for the packed columns.
+void Sequence(ChunkColumns* c, size_t n) {
+  c->timestamps.resize(n);
+  for (size_t i = 0; i < n; ++i) c->timestamps[i] = static_cast<int64_t>(i);
+}
+
+}  // namespace
+
 Status EncodeRollupRecord(const std::vector<Bucket>& buckets,
                           std::string* out) {
+  size_t n = buckets.size();
   ChunkColumns cols[kBlocks];
-  for (int k = 0; k < kBlocks; ++k) {
-    bool is_int = k == 0 || k >= 6;
-    cols[k].type = is_int ? ValueType::kInt : ValueType::kFloat;
-  }
-  for (const Bucket& b : buckets) {
-    for (auto& c : cols) c.timestamps.push_back(b.start_ns);
+  cols[0].type = ValueType::kInt;
+  cols[1].type = ValueType::kInt;
+  cols[2].type = ValueType::kFloat;
+  Sequence(&cols[1], 2 * n);
+  Sequence(&cols[2], 5 * n);
+  cols[1].ints.resize(2 * n);
+  cols[2].floats.resize(5 * n);
+  for (size_t i = 0; i < n; ++i) {
+    const Bucket& b = buckets[i];
+    cols[0].timestamps.push_back(b.start_ns);
     cols[0].ints.push_back(static_cast<int64_t>(b.count));
-    cols[1].floats.push_back(b.sum);
-    cols[2].floats.push_back(b.min);
-    cols[3].floats.push_back(b.max);
-    cols[4].floats.push_back(b.first);
-    cols[5].floats.push_back(b.last);
-    cols[6].ints.push_back(b.first_ns - b.start_ns);
-    cols[7].ints.push_back(b.last_ns - b.start_ns);
+    cols[1].ints[i] = b.first_ns - b.start_ns;
+    cols[1].ints[n + i] = b.last_ns - b.start_ns;
+    cols[2].floats[i] = RoundSum(b.sum);
+    cols[2].floats[n + i] = b.min;
+    cols[2].floats[2 * n + i] = b.max;
+    cols[2].floats[3 * n + i] = b.first;
+    cols[2].floats[4 * n + i] = b.last;
   }
   out->push_back(static_cast<char>(kRollupVersion));
   std::string block;
@@ -119,25 +152,22 @@ Status DecodeRollupRecord(std::string_view record, std::vector<Bucket>* out) {
     p += len;
   }
   size_t n = cols[0].size();
-  for (int k = 0; k < kBlocks; ++k) {
-    bool is_int = k == 0 || k >= 6;
-    if (cols[k].size() != n ||
-        (is_int ? cols[k].ints.size() : cols[k].floats.size()) != n) {
-      return Status::Corruption("rollup record: column sizes differ");
-    }
+  if (cols[0].ints.size() != n || cols[1].ints.size() != 2 * n ||
+      cols[2].floats.size() != 5 * n) {
+    return Status::Corruption("rollup record: column sizes differ");
   }
   out->resize(n);
   for (size_t i = 0; i < n; ++i) {
     Bucket& b = (*out)[i];
     b.start_ns = cols[0].timestamps[i];
     b.count = static_cast<uint64_t>(cols[0].ints[i]);
-    b.sum = cols[1].floats[i];
-    b.min = cols[2].floats[i];
-    b.max = cols[3].floats[i];
-    b.first = cols[4].floats[i];
-    b.last = cols[5].floats[i];
-    b.first_ns = b.start_ns + cols[6].ints[i];
-    b.last_ns = b.start_ns + cols[7].ints[i];
+    b.first_ns = b.start_ns + cols[1].ints[i];
+    b.last_ns = b.start_ns + cols[1].ints[n + i];
+    b.sum = cols[2].floats[i];
+    b.min = cols[2].floats[n + i];
+    b.max = cols[2].floats[2 * n + i];
+    b.first = cols[2].floats[3 * n + i];
+    b.last = cols[2].floats[4 * n + i];
   }
   return Status::Ok();
 }

@@ -5,11 +5,15 @@
 // with raw aggregation.
 //
 // Record layout (docs/format/storage.md):
-//   version u8 (=1) | 8 × (varint len | chunk block)
-// The eight blocks are ChunkColumns encoded with EncodeChunk, all with the
-// bucket start times as timestamps: count (int), sum, min, max, first, last
-// (float), first_ns - start, last_ns - start (int). Reusing the chunk codec
-// keeps rollups small (decimal sensor aggregates compress well).
+//   version u8 (=1) | 3 × (varint len | chunk block)
+// The blocks are ChunkColumns encoded with EncodeChunk, so rollups reuse the
+// chunk codec (decimal sensor aggregates compress to a few bits):
+//   0: int,   timestamps = bucket starts, values = counts
+//   1: int,   timestamps 0..2n-1, values = first_ns - start (n), then
+//             last_ns - start (n)
+//   2: float, timestamps 0..5n-1, values = sums, mins, maxs, firsts, lasts
+//             (n each, column after column)
+// Sums are stored rounded to the shortest decimal within 1e-12 relative.
 //
 // Thread-safety: pure functions; safe for concurrent use.
 #pragma once
