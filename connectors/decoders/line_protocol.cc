@@ -819,7 +819,7 @@ class Parser {
               Quote(std::string_view(p_, static_cast<size_t>(bad_end - p_))) +
               " after the timestamp");
     }
-    if (raw.empty()) return true;  // only a stray CR before the line end
+    if (raw.empty()) return true;  // defensive: callers ensure a token
     if (raw.size() > kMaxLineProtocolTokenBytes) {
       return Fail(DecodeElement::kTimestamp, {}, TooLong());
     }
