@@ -172,6 +172,47 @@ std::vector<Option<Config>> BuildConfigOptions() {
       [](const C& c) -> const std::vector<RetentionRule>& {
         return c.storage.retention;
       }));
+
+  // ---- ingest: the HTTP write endpoints (connectors::HttpIngestOptions) ----
+  o.push_back(IntegerOption<C>(
+      {"ingest.write_threads", "threads",
+       "Threads that decode write requests and append them to the store, "
+       "off the HTTP I/O threads."},
+      2, 1, 64,
+      [](C& c, int64_t v) { c.ingest.write_threads = static_cast<size_t>(v); },
+      [](const C& c) { return static_cast<int64_t>(c.ingest.write_threads); }));
+  o.push_back(IntegerOption<C>(
+      {"ingest.max_queued_requests", "requests",
+       "Write requests that may wait for a write thread; beyond that writes "
+       "get 503 with Retry-After instead of growing memory."},
+      64, 1, 100000,
+      [](C& c, int64_t v) {
+        c.ingest.max_queued_requests = static_cast<size_t>(v);
+      },
+      [](const C& c) {
+        return static_cast<int64_t>(c.ingest.max_queued_requests);
+      }));
+
+  // ---- query: guards of the read API (query::QueryOptions) ----
+  o.push_back(IntegerOption<C>(
+      {"query.max_series", "series",
+       "Series one query may select; more answers 422 naming this limit."},
+      10000, 1, 10000000,
+      [](C& c, int64_t v) { c.query.max_series = static_cast<size_t>(v); },
+      [](const C& c) { return static_cast<int64_t>(c.query.max_series); }));
+  o.push_back(IntegerOption<C>(
+      {"query.max_points", "points",
+       "Raw points one query may read; more answers 422 naming this limit."},
+      50000000, 1000, int64_t{1} << 40,
+      [](C& c, int64_t v) { c.query.max_points = static_cast<uint64_t>(v); },
+      [](const C& c) { return static_cast<int64_t>(c.query.max_points); }));
+  o.push_back(IntegerOption<C>(
+      {"query.max_buckets", "values",
+       "Values (series x buckets) one aggregation may return; more answers "
+       "422 naming this limit."},
+      1000000, 100, int64_t{1} << 32,
+      [](C& c, int64_t v) { c.query.max_buckets = static_cast<size_t>(v); },
+      [](const C& c) { return static_cast<int64_t>(c.query.max_buckets); }));
   return o;
 }
 

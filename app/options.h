@@ -17,8 +17,10 @@
 #include <string>
 
 #include "common/log.h"
+#include "connectors/connectors.h"
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/query.h"
 
 namespace citynexus::app {
 
@@ -33,6 +35,10 @@ struct Config {
   // StoreOptionsFor(); `retention_interval` and `read_only` are not
   // configurable (the CLI command decides read_only).
   engine::StoreOptions storage;
+  // Options `ingest.*`: the HTTP write endpoints' write pool.
+  connectors::HttpIngestOptions ingest;
+  // Options `query.*`: guards of the read API.
+  query::QueryOptions query;
 };
 
 // engine::StoreOptions for opening the store this configuration describes.

@@ -9,8 +9,10 @@
 
 #include "app/config_values.h"
 #include "common/log.h"
+#include "connectors/connectors.h"
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/query.h"
 
 // Threads of a `citynexus serve` process (STYLE §5: know every thread):
 //   main         parses the command line and config, wires the layers, then
@@ -26,9 +28,10 @@
 //   http I/O     net::HttpServer's io_context pool, http.threads threads
 //                (0 = one per core): accepts, parses, runs handlers, writes.
 //                Started by Start(), joined by Stop().
+//   ingest       connectors::HttpIngest's write pool, ingest.write_threads
+//                threads behind a bounded queue: decode write requests and
+//                append them durably, then answer. Joined by Stop().
 // Not wired yet (each adds its threads here when it lands):
-//   ingest       the connectors' bounded write pool behind the HTTP write
-//                endpoints (handlers hand batches to it, never block I/O).
 //   mqtt         Paho's callback thread per MQTT connector.
 //   pollers      run on the io_context pool (no threads of their own).
 
@@ -87,9 +90,11 @@ Status Serve(const Config& config) {
   // ---- HTTP ----
   net::MetricsRegistry metrics;
   net::Router router;
-  // TODO(lead): the query layer's read routes and the connectors' HTTP write
-  // endpoints are added to `router` here (they take store->get()), before
-  // the server starts reading the router.
+  // Routes are added before the server starts reading the router.
+  connectors::HttpIngest ingest(**store, metrics, config.ingest);
+  ingest.RegisterRoutes(router);
+  const query::QueryEngine queries(**store, config.query);
+  query::RegisterQueryRoutes(router, queries);
 
   net::ServerOptions http_options = config.http;
   http_options.version = CITYNEXUS_VERSION;
@@ -120,6 +125,7 @@ Status Serve(const Config& config) {
   // store, which joins its threads.
   server->Stop();
   server.reset();
+  ingest.Stop();  // finishes (and answers) queued writes first
   // Close() flushes buffered points into sealed blocks and joins the
   // store's threads.
   if (Status status = (*store)->Close(); !status.ok()) {
