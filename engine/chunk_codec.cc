@@ -21,6 +21,13 @@ namespace {
 //               [timestamp column][value section]
 constexpr uint8_t kChunkVersion1 = 0x01;
 
+// Upper bound on the total bytes of the strings of one chunk. A dictionary
+// lets a small block expand into count x longest-string bytes; without a
+// bound a corrupt or hostile block could demand gigabytes. Chunks hold short
+// state strings, so the encoder refuses more and the decoder reports
+// corruption above it.
+constexpr uint64_t kMaxChunkStringBytes = uint64_t{256} << 20;  // 256 MiB
+
 // Boolean section mode byte: 0 = one bit per point, 1 = run lengths.
 constexpr uint8_t kBoolPacked = 0;
 constexpr uint8_t kBoolRuns = 1;
@@ -46,9 +53,15 @@ Status ValidateColumns(const ChunkColumns& c) {
         if (b > 1) return Status::InvalidArgument("bool value is not 0 or 1");
       }
       break;
-    case ValueType::kString:
+    case ValueType::kString: {
       expected = c.strings.size();
+      uint64_t total = 0;
+      for (const std::string& str : c.strings) total += str.size();
+      if (total > kMaxChunkStringBytes) {
+        return Status::InvalidArgument("chunk strings exceed 256 MiB");
+      }
       break;
+    }
     default:
       return Status::InvalidArgument("unknown value type");
   }
@@ -191,13 +204,20 @@ Status DecodeStrings(ByteCursor* cursor, size_t n,
   scratch->resize(n);
   const size_t index_at = cursor->position();
   CITYNEXUS_RETURN_IF_ERROR(DecodeIntColumn(cursor, n, scratch->data()));
-  out->resize(n);
+  uint64_t total = 0;
   for (size_t i = 0; i < n; ++i) {
     const uint64_t idx = U((*scratch)[i]);
     if (idx >= dict_size) {
       return ByteCursor::ErrorAt(index_at, "string index out of range");
     }
-    (*out)[i].assign(dictionary[idx]);
+    total += dictionary[idx].size();
+  }
+  if (total > kMaxChunkStringBytes) {
+    return ByteCursor::ErrorAt(index_at, "decoded strings exceed 256 MiB");
+  }
+  out->resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    (*out)[i].assign(dictionary[static_cast<size_t>((*scratch)[i])]);
   }
   return Status::Ok();
 }

@@ -477,6 +477,53 @@ TEST_CASE("chunk codec rejects trailing bytes and absurd point counts",
   CHECK(s.code() == StatusCode::kCorruption);
 }
 
+TEST_CASE("chunk codec refuses a string chunk that would expand beyond 256 MiB",
+          "[engine][codec]") {
+  // 300 copies of a 1 MiB string: a small block, but 300 MiB decoded.
+  ChunkColumns c;
+  c.type = ValueType::kString;
+  const std::string big(1 << 20, 'x');
+  for (int i = 0; i < 300; ++i) {
+    c.timestamps.push_back(i);
+    c.strings.push_back(big);
+  }
+  std::string block;
+  CHECK(EncodeChunk(c, &block).code() == StatusCode::kInvalidArgument);
+
+  // Hand-build that block: take an int chunk with the same timestamps whose
+  // value column is 300 zeros (raw transform, three width-0 frames = 7 zero
+  // bytes), and put a one-entry dictionary before that column, which then
+  // serves as the string index column.
+  ChunkColumns ts_only;
+  ts_only.type = ValueType::kInt;
+  ts_only.timestamps = c.timestamps;
+  ts_only.ints.assign(300, 0);
+  std::string ints_block;
+  REQUIRE(EncodeChunk(ts_only, &ints_block).ok());
+  const std::string zero_column(7, '\0');
+  REQUIRE(ints_block.size() > zero_column.size());
+  REQUIRE(ints_block.substr(ints_block.size() - 7) == zero_column);
+  std::string bomb = ints_block.substr(0, ints_block.size() - 7);
+  bomb[1] = static_cast<char>(ValueType::kString);
+  // dictionary size 1, entry length 2^20 as LEB128 (0x80 0x80 0x40)
+  bomb += std::string("\x01\x80\x80\x40", 4) + big + zero_column;
+  ChunkColumns out;
+  const Status s = DecodeChunk(bomb, &out);
+  INFO(s.ToString());
+  CHECK(s.code() == StatusCode::kCorruption);
+  CHECK(s.message().find("256 MiB") != std::string::npos);
+  CHECK(out.size() == 0);
+
+  // Below the bound the same construction decodes: the check is not
+  // rejecting everything.
+  std::string fine = ints_block.substr(0, ints_block.size() - 7);
+  fine[1] = static_cast<char>(ValueType::kString);
+  fine += std::string("\x01\x03", 2) + "abc" + zero_column;
+  REQUIRE(DecodeChunk(fine, &out).ok());
+  REQUIRE(out.size() == 300);
+  CHECK(out.strings[299] == "abc");
+}
+
 TEST_CASE(
     "chunk codec stores a day of 60 s two-decimal sensor data in under "
     "1.5 bytes per point",
