@@ -20,17 +20,25 @@ engine::ValueType EngineTypeOf(FieldValue::Kind kind) {
   return engine::ValueType::kFloat;
 }
 
-// The canonical key of one field of a decoded line; same escaping as
-// engine::SeriesKey::Canonical() (checked by a test).
-void BuildCanonical(const DecodedBatch& batch, const DecodedLine& line,
-                    std::string_view field, std::string* out) {
-  engine::SeriesKey key;
-  key.measurement = line.measurement;
+// Appends `text` length-prefixed, so the concatenation of several parts is
+// unambiguous whatever bytes the names contain.
+void AppendPart(std::string& out, std::string_view text) {
+  const uint32_t n = static_cast<uint32_t>(text.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof(n));
+  out.append(text);
+}
+
+// The cache key of a line's series prefix (measurement and sorted tags);
+// the field name is appended per field. Cheaper than the canonical key:
+// no escaping, and built once per line.
+void BuildLinePrefix(const DecodedBatch& batch, const DecodedLine& line,
+                     std::string* out) {
+  out->clear();
+  AppendPart(*out, line.measurement);
   for (const auto& tag : batch.TagsOf(line)) {
-    key.tags.emplace_back(std::string(tag.key), std::string(tag.value));
+    AppendPart(*out, tag.key);
+    AppendPart(*out, tag.value);
   }
-  key.field = field;
-  *out = key.Canonical();
 }
 
 }  // namespace
@@ -39,12 +47,12 @@ PointWriter::PointWriter(engine::Store& store, std::string source)
     : store_(store), source_(std::move(source)) {}
 
 Result<PointWriter::CachedSeries> PointWriter::Resolve(
-    const std::string& canonical, const DecodedLine& line,
+    const std::string& cache_key, const DecodedLine& line,
     const DecodedBatch& batch, std::string_view field,
     engine::ValueType type) {
   {
     std::shared_lock lock(mu_);
-    auto it = cache_.find(canonical);
+    auto it = cache_.find(cache_key);
     if (it != cache_.end()) return it->second;
   }
   engine::SeriesKey key;
@@ -64,7 +72,7 @@ Result<PointWriter::CachedSeries> PointWriter::Resolve(
   }
   CachedSeries cached{info->id, info->type};
   std::unique_lock lock(mu_);
-  cache_.emplace(canonical, cached);
+  cache_.emplace(cache_key, cached);
   return cached;
 }
 
@@ -76,8 +84,10 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
   point_line.reserve(batch.fields.size());
   std::vector<DecodeError> rejected;
 
-  std::string canonical;
+  std::string cache_key;
   for (const DecodedLine& line : batch.lines) {
+    BuildLinePrefix(batch, line, &cache_key);
+    const size_t prefix_size = cache_key.size();
     for (const DecodedField& field : batch.FieldsOf(line)) {
       auto value = ToEngineValue(field.value);
       if (!value) {
@@ -86,8 +96,9 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
         continue;
       }
       const engine::ValueType type = EngineTypeOf(field.value.kind);
-      BuildCanonical(batch, line, field.key, &canonical);
-      auto series = Resolve(canonical, line, batch, field.key, type);
+      cache_key.resize(prefix_size);
+      AppendPart(cache_key, field.key);
+      auto series = Resolve(cache_key, line, batch, field.key, type);
       if (!series) {
         rejected.push_back({line.line_number, DecodeElement::kFieldKey,
                             std::string(field.key),

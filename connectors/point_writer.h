@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -43,8 +44,9 @@ class PointWriter {
     engine::SeriesId id;
     engine::ValueType type;
   };
-  // Looks `canonical` up in the cache, else in (or into) the store.
-  Result<CachedSeries> Resolve(const std::string& canonical,
+  // Looks `cache_key` (length-prefixed measurement, tags and field) up in
+  // the cache, else in (or into) the store's catalog.
+  Result<CachedSeries> Resolve(const std::string& cache_key,
                                const DecodedLine& line,
                                const DecodedBatch& batch,
                                std::string_view field,
