@@ -328,6 +328,10 @@ Status DecodeChunkInto(std::string_view block, ChunkColumns* columns) {
   const size_t n = header.count;
   if (n > 0) {
     const size_t ts_at = cursor.position();
+    // Prove the count is backed by a well-formed timestamp column before
+    // allocating count-sized arrays (a corrupt count could otherwise ask for
+    // up to ~1000x the block size). The value column is then no larger.
+    CITYNEXUS_RETURN_IF_ERROR(CheckIntColumnFits(cursor, n));
     columns->timestamps.resize(n);
     int64_t* ts = columns->timestamps.data();
     CITYNEXUS_RETURN_IF_ERROR(DecodeIntColumn(&cursor, n, ts));

@@ -120,7 +120,13 @@ void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
   out->append(best);
 }
 
-Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out) {
+namespace {
+
+// Reads the column header (transform, slope, divisor) and the head values.
+// `head_out` may be null when only the structure is being checked.
+Status ReadColumnHeader(ByteCursor* cursor, size_t count, int* order_out,
+                        int64_t* slope_out, uint64_t* divisor_out,
+                        size_t* head_count, int64_t* head_out) {
   const size_t header_at = cursor->position();
   uint8_t header = 0;
   CITYNEXUS_RETURN_IF_ERROR(cursor->ReadByte(&header));
@@ -141,23 +147,72 @@ Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out) {
   const size_t head =
       order == kLinear ? 0 : std::min(static_cast<size_t>(order), count);
   for (size_t i = 0; i < head; ++i) {
-    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(&out[i]));
+    int64_t v = 0;
+    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(&v));
+    if (head_out != nullptr) head_out[i] = v;
   }
+  *order_out = order;
+  *slope_out = slope;
+  *divisor_out = divisor;
+  *head_count = head;
+  return Status::Ok();
+}
+
+// Reads a frame header and checks that its packed bytes are present.
+Status ReadFrameHeader(ByteCursor* cursor, size_t n, int* width_out,
+                       int64_t* base_out, size_t* bytes_out) {
+  const size_t frame_at = cursor->position();
+  uint8_t width = 0;
+  CITYNEXUS_RETURN_IF_ERROR(cursor->ReadByte(&width));
+  if (width > 64) {
+    return ByteCursor::ErrorAt(frame_at, "frame bit width above 64");
+  }
+  CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(base_out));
+  const size_t bytes = PackedBytes(n, width);
+  if (cursor->remaining() < bytes) {
+    return cursor->Error("truncated bit-packed frame");
+  }
+  *width_out = width;
+  *bytes_out = bytes;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckIntColumnFits(ByteCursor cursor, size_t count) {
+  int order = 0;
+  int64_t slope = 0;
+  uint64_t divisor = 1;
+  size_t head = 0;
+  CITYNEXUS_RETURN_IF_ERROR(ReadColumnHeader(&cursor, count, &order, &slope,
+                                             &divisor, &head, nullptr));
+  for (size_t start = head; start < count; start += kIntColumnFrameSize) {
+    const size_t n = std::min(kIntColumnFrameSize, count - start);
+    int width = 0;
+    int64_t base = 0;
+    size_t bytes = 0;
+    CITYNEXUS_RETURN_IF_ERROR(
+        ReadFrameHeader(&cursor, n, &width, &base, &bytes));
+    CITYNEXUS_RETURN_IF_ERROR(cursor.Skip(bytes));
+  }
+  return Status::Ok();
+}
+
+Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out) {
+  int order = 0;
+  int64_t slope = 0;
+  uint64_t divisor = 1;
+  size_t head = 0;
+  CITYNEXUS_RETURN_IF_ERROR(
+      ReadColumnHeader(cursor, count, &order, &slope, &divisor, &head, out));
 
   for (size_t start = head; start < count; start += kIntColumnFrameSize) {
     const size_t n = std::min(kIntColumnFrameSize, count - start);
-    const size_t frame_at = cursor->position();
-    uint8_t width = 0;
-    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadByte(&width));
-    if (width > 64) {
-      return ByteCursor::ErrorAt(frame_at, "frame bit width above 64");
-    }
+    int width = 0;
     int64_t base = 0;
-    CITYNEXUS_RETURN_IF_ERROR(cursor->ReadZigZag(&base));
-    const size_t bytes = PackedBytes(n, width);
-    if (cursor->remaining() < bytes) {
-      return cursor->Error("truncated bit-packed frame");
-    }
+    size_t bytes = 0;
+    CITYNEXUS_RETURN_IF_ERROR(
+        ReadFrameHeader(cursor, n, &width, &base, &bytes));
     int64_t* dst = out + start;
     if (width == 0) {
       const int64_t v = S(U(base) * divisor);

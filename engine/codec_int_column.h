@@ -47,6 +47,13 @@ void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
 // offset) on truncated or malformed input; `out` is then partly written.
 Status DecodeIntColumn(ByteCursor* cursor, size_t count, int64_t* out);
 
+// Walks the frame headers of a column of `count` values at `cursor` (a copy:
+// the caller's position does not move) and checks that every frame fits in
+// the remaining bytes, without unpacking anything. Lets a decoder prove that
+// a point count read from a block is backed by real data before it
+// allocates count-sized arrays. kCorruption (with byte offset) otherwise.
+Status CheckIntColumnFits(ByteCursor cursor, size_t count);
+
 // Smallest number of bytes an encoded column of `count` values can occupy;
 // decoders use it to reject absurd counts before allocating.
 inline size_t MinIntColumnBytes(size_t count) {

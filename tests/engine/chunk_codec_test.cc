@@ -475,6 +475,19 @@ TEST_CASE("chunk codec rejects trailing bytes and absurd point counts",
                          16);
   const Status s = DecodeChunk(huge, &out);
   CHECK(s.code() == StatusCode::kCorruption);
+
+  // A regular series packs 128 points into 2 bytes, so a raised count can
+  // still look plausible by size; the frame walk must catch it.
+  std::vector<double> values(1440, 21.5);
+  std::string regular;
+  REQUIRE(EncodeChunk(Floats(values), &regular).ok());
+  REQUIRE(static_cast<uint8_t>(regular[2]) == 0xa0);  // 1440 = a0 0b
+  REQUIRE(static_cast<uint8_t>(regular[3]) == 0x0b);
+  regular[3] = 0x7f;  // count 16288
+  const Status raised = DecodeChunk(regular, &out);
+  INFO(raised.ToString());
+  CHECK(raised.code() == StatusCode::kCorruption);
+  CHECK(out.size() == 0);
 }
 
 TEST_CASE("chunk codec refuses a string chunk that would expand beyond 256 MiB",
