@@ -165,8 +165,10 @@ Status RocksStore::OpenDb() {
 }
 
 Status RocksStore::LoadCatalog() {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), series_cf()));
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // read once at open
+  ro.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, series_cf()));
   for (it->Seek("i"); it->Valid(); it->Next()) {
     rocksdb::Slice key = it->key();
     if (key.size() == 0 || key[0] != 'i') break;
@@ -190,7 +192,8 @@ Status RocksStore::ReplayLog() {
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), meta_cf(), "sealed_seq", &sealed);
   if (s.ok() && sealed.size() == 8) {
-    next_seq_ = std::max(next_seq_, GetBE64(sealed.data()));
+    sealed_seq_ = GetBE64(sealed.data());
+    next_seq_ = std::max(next_seq_, sealed_seq_);
   }
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), log_cf()));
@@ -392,7 +395,13 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
     std::unique_lock lock(bg_mu_);
     seal_requested_ = true;
     bg_cv_.notify_all();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!stop_ && head_.points() > 2 * tuning_.head_max_points) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status::ResourceExhausted(
+            "write path saturated: " + std::to_string(head_.points()) +
+            " points wait for sealing; retry later");
+      }
       head_space_cv_.wait_for(lock, std::chrono::milliseconds(50));
     }
   }

@@ -36,7 +36,8 @@ namespace citynexus::engine {
 // Tunables beyond StoreOptions, mainly for tests and benchmarks.
 struct RocksStoreTuning {
   // Head size (points) above which the sealer seals everything. Default 4M
-  // (~64 MB of head). Appends wait while the head holds more than twice this.
+  // (~64 MB of head). Appends wait while the head holds more than twice
+  // this, and fail with kResourceExhausted after 30 s of waiting.
   uint64_t head_max_points = 4'000'000;
   // The sealer also seals everything this often. Default 10 min.
   std::chrono::milliseconds seal_interval{std::chrono::minutes(10)};
@@ -123,7 +124,8 @@ class RocksStore final : public Store {
   bool sealing_ = false;    // GUARDED_BY(gate_mu_)
   uint64_t next_seq_ = 1;   // GUARDED_BY(gate_mu_)
 
-  std::mutex seal_mu_;  // one seal / retention pass at a time
+  std::mutex seal_mu_;       // one seal / retention pass at a time
+  uint64_t sealed_seq_ = 0;  // GUARDED_BY(seal_mu_): log keys below are sealed
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

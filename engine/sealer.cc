@@ -32,6 +32,7 @@ Status RocksStore::SealAll() {
     sealing_ = false;
   }
   gate_cv_.notify_all();
+  if (frozen->points() == 0 && upto == sealed_seq_) return Status::Ok();
   {
     std::lock_guard lock(frozen_mu_);
     frozen_ = frozen;
@@ -50,8 +51,11 @@ Status RocksStore::SealAll() {
     PutBE64(&sealed, upto);
     batch.Put(meta_cf(), "sealed_seq", sealed);
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
-    if (!s.ok())
+    if (s.ok()) {
+      sealed_seq_ = upto;
+    } else {
       status = Status::IOError("writing sealed chunks: " + s.ToString());
+    }
   }
   if (!status.ok()) {
     // Keep the points readable and sealable: put them back into the head.

@@ -111,18 +111,19 @@ Status DecodeSeriesRecord(std::string_view record, SeriesInfo* info) {
 SeriesCatalog::SeriesCatalog() : index_(1024, 0) {}
 
 const char* SeriesCatalog::StoreRecord(std::string_view record) {
-  std::string framed;
-  PutVarint(&framed, record.size());
-  framed.append(record);
-  if (blocks_.empty() || block_used_ + framed.size() > block_size_) {
-    block_size_ = std::max(kMinBlockBytes, framed.size());
+  std::string len;
+  PutVarint(&len, record.size());  // short: stays in the SSO buffer
+  size_t need = len.size() + record.size();
+  if (blocks_.empty() || block_used_ + need > block_size_) {
+    block_size_ = std::max(kMinBlockBytes, need);
     blocks_.push_back(std::make_unique<char[]>(block_size_));
     arena_bytes_ += block_size_;
     block_used_ = 0;
   }
   char* dst = blocks_.back().get() + block_used_;
-  std::memcpy(dst, framed.data(), framed.size());
-  block_used_ += framed.size();
+  std::memcpy(dst, len.data(), len.size());
+  std::memcpy(dst + len.size(), record.data(), record.size());
+  block_used_ += need;
   return dst;
 }
 
@@ -162,17 +163,32 @@ void SeriesCatalog::IndexInsert(SeriesId id) {
 
 Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
   std::unique_lock lock(mu_);
-  SeriesInfo info;
-  CITYNEXUS_RETURN_IF_ERROR(DecodeSeriesRecord(record, &info)
-                                .WithContext("series " + std::to_string(id)));
+  // Only the parts the index needs are checked here (a full decode costs
+  // about half of the open time of a 1M-series catalog); Get() decodes and
+  // reports the rest.
+  auto bad = [&](std::string_view why) {
+    return Status::Corruption("series " + std::to_string(id) + ": " +
+                              std::string(why));
+  };
   if (id == 0) return Status::Corruption("series id 0 in the catalog");
+  if (record.size() < 3 || static_cast<uint8_t>(record[0]) != kRecordVersion) {
+    return bad("bad series record header");
+  }
+  uint8_t type = static_cast<uint8_t>(record[1]);
+  if (type < 1 || type > 4) return bad("bad value type");
+  const char* p = record.data() + 2;
+  std::string_view canonical;
+  if (!GetString(&p, record.data() + record.size(), &canonical) ||
+      canonical.empty()) {
+    return bad("truncated series key");
+  }
   bool is_new = id >= records_.size() || records_[id] == nullptr;
   if (id >= records_.size()) {
     records_.resize(id + 1, nullptr);
     types_.resize(id + 1, 0);
   }
   records_[id] = StoreRecord(record);
-  types_[id] = static_cast<uint8_t>(info.type);
+  types_[id] = type;
   if (is_new) {
     if ((count_ + 1) * 10 > index_.size() * 7) Grow();
     IndexInsert(id);
