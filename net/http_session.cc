@@ -166,6 +166,7 @@ void HttpSession::DoRead() {
   method_ = "-";
   target_ = "-";
   route_.clear();
+  head_request_ = false;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<uint64_t>(ctx_->options.max_header_bytes,
@@ -278,16 +279,10 @@ void HttpSession::Dispatch() {
   const TargetParts parts = SplitTarget(request.target);
 
   // Route first, so an unknown path is a 404 whatever else is wrong.
-  Router::Match match = ctx_->builtin_router.Find(request.method, parts.path);
-  if (match.handler == nullptr && ctx_->user_router != nullptr) {
-    Router::Match user = ctx_->user_router->Find(request.method, parts.path);
-    if (user.handler != nullptr || !user.allowed_methods.empty()) {
-      for (auto& m : match.allowed_methods) {
-        user.allowed_methods.push_back(std::move(m));
-      }
-      match = std::move(user);
-    }
-  }
+  bool head_as_get = false;
+  Router::Match match =
+      ctx_->FindRoute(request.method, parts.path, &head_as_get);
+  head_request_ = request.method == "HEAD";
   if (match.handler == nullptr) {
     route_ = "unmatched";
     if (match.allowed_methods.empty()) {
@@ -296,11 +291,8 @@ void HttpSession::Dispatch() {
                                            std::string(parts.path)));
       return;
     }
-    auto& allowed = match.allowed_methods;
-    std::sort(allowed.begin(), allowed.end());
-    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
     std::string allow;
-    for (const auto& m : allowed) {
+    for (const auto& m : match.allowed_methods) {
       if (!allow.empty()) allow += ", ";
       allow += m;
     }
@@ -324,6 +316,7 @@ void HttpSession::Dispatch() {
   request.path = std::move(*path);
   request.query = std::move(*query);
   request.path_params = std::move(match.params);
+  if (head_as_get) request.method = "GET";  // the GET handler answers HEAD
   for (const auto& field : req) {
     auto [it, inserted] = request.headers.emplace(
         ToLower(ToStd(field.name_string())), std::string(ToStd(field.value())));
@@ -417,11 +410,17 @@ void HttpSession::Write(Response response, bool close) {
   for (const auto& [name, value] : response.headers) {
     response_.insert(name, value);
   }
+  // HEAD: the headers of the GET response, Content-Length included, but no
+  // body bytes on the wire.
+  const size_t head_length = response.body.size();
+  if (head_request_) response.body.clear();
   response_.body() = std::move(response.body);
   response_.keep_alive(keep_alive);
   response_.prepare_payload();  // cannot throw: no_body statuses are empty
   if (status < 200 || status == 204) {
     response_.erase(http::field::content_length);  // RFC 9110 8.6
+  } else if (head_request_) {
+    response_.content_length(head_length);
   }
   stream_.expires_after(ctx_->options.write_timeout);
   http::async_write(

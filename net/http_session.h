@@ -98,6 +98,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string target_ = "-";
   std::string route_;
   bool request_keep_alive_ = false;
+  bool head_request_ = false;  // send headers only
   Clock::time_point request_start_;
 };
 

@@ -1,6 +1,8 @@
 // ServerContext bookkeeping and request metrics; see server_context.h.
 #include "net/server_context.h"
 
+#include <algorithm>
+
 namespace citynexus::net {
 namespace {
 // Latency buckets in seconds (Prometheus client defaults).
@@ -46,6 +48,39 @@ std::vector<std::shared_ptr<HttpSession>> ServerContext::Sessions() {
     if (auto s = weak.lock()) out.push_back(std::move(s));
   }
   return out;
+}
+
+Router::Match ServerContext::FindRoute(std::string_view method,
+                                       std::string_view path,
+                                       bool* head_as_get) const {
+  *head_as_get = false;
+  auto find = [&](std::string_view m) {
+    Router::Match match = builtin_router.Find(m, path);
+    if (match.handler == nullptr && user_router != nullptr) {
+      Router::Match user = user_router->Find(m, path);
+      if (user.handler != nullptr) return user;
+      for (auto& a : user.allowed_methods) {
+        match.allowed_methods.push_back(std::move(a));
+      }
+    }
+    return match;
+  };
+  Router::Match match = find(method);
+  if (match.handler != nullptr) return match;
+  if (method == "HEAD") {
+    Router::Match get = find("GET");
+    if (get.handler != nullptr) {
+      *head_as_get = true;
+      return get;
+    }
+  }
+  auto& allowed = match.allowed_methods;
+  if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) {
+    allowed.push_back("HEAD");
+  }
+  std::sort(allowed.begin(), allowed.end());
+  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  return match;
 }
 
 void ServerContext::RecordRequest(const std::string& route,

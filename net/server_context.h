@@ -64,6 +64,13 @@ struct ServerContext {
   // Live sessions, snapshot under `mu`.
   std::vector<std::shared_ptr<HttpSession>> Sessions();
 
+  // Finds the route for a request: built-in routes first, then the user's.
+  // HEAD falls back to the GET route (`*head_as_get` set). Without a match,
+  // allowed_methods lists the other methods of the path, sorted, with HEAD
+  // added where GET is allowed (empty: 404).
+  Router::Match FindRoute(std::string_view method, std::string_view path,
+                          bool* head_as_get) const;
+
   // Counts one answered request in the request metrics.
   void RecordRequest(const std::string& route, std::string_view method,
                      int status, std::chrono::nanoseconds duration);

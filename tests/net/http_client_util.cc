@@ -58,8 +58,9 @@ Status TestClient::WriteRaw(std::string_view bytes) {
   return Status::Ok();
 }
 
-Result<ClientResponse> TestClient::ReadResponse() {
+Result<ClientResponse> TestClient::ReadResponse(bool head) {
   http::response_parser<http::string_body> parser;
+  parser.skip(head);
   parser.body_limit(256u << 20);
   beast::error_code result;
   stream_.expires_after(timeout_);
@@ -101,7 +102,7 @@ Result<ClientResponse> TestClient::Send(const std::string& method,
   ioc_.restart();
   ioc_.run();
   if (result) return Status::IOError("write: " + result.message());
-  return ReadResponse();
+  return ReadResponse(method == "HEAD");
 }
 
 bool TestClient::WaitForClose(std::chrono::milliseconds within) {

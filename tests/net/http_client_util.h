@@ -49,7 +49,8 @@ class TestClient {
                               const HeaderList& headers = {});
   // Writes raw bytes (for malformed or partial requests).
   Status WriteRaw(std::string_view bytes);
-  Result<ClientResponse> ReadResponse();
+  // Reads one response; `head` for the answer to a HEAD request (no body).
+  Result<ClientResponse> ReadResponse(bool head = false);
   // True when the server closes the connection (EOF or reset) within
   // `within`; false on timeout or when data arrives instead.
   bool WaitForClose(std::chrono::milliseconds within);

@@ -85,7 +85,7 @@ TEST_CASE("server answers a wrong method with 405 and an Allow header",
   r = Fetch(ts.port(), "POST", "/metrics", "x");
   REQUIRE(r.has_value());
   CHECK(r->status == 405);
-  CHECK(r->Header("allow") == "GET");
+  CHECK(r->Header("allow") == "GET, HEAD");
 }
 
 TEST_CASE("server rejects a body over max_body_bytes with 413 and closes",
@@ -376,6 +376,51 @@ TEST_CASE("server omits Content-Length on 204 and keeps the connection",
     CHECK(r->status == 204);
     CHECK(r->body.empty());
     CHECK(r->Header("content-length").empty());
+  }
+}
+
+TEST_CASE("server answers HEAD with the GET route's headers and no body",
+          "[net][http][integration]") {
+  TestServer ts;
+  ts.router.Add("GET", "/doc", [](const Request& req) {
+    return Response::Text(200, "method seen: " + req.method);
+  });
+  REQUIRE(ts.Start().ok());
+  TestClient c;
+  REQUIRE(c.Connect(ts.port()).ok());
+  auto head = c.Send("HEAD", "/doc");
+  REQUIRE(head.has_value());
+  CHECK(head->status == 200);
+  CHECK(head->body.empty());
+  CHECK(head->Header("content-length") ==
+        std::to_string(std::string("method seen: GET").size()));
+  // The connection is still in sync: no stray body bytes were sent.
+  auto get = c.Send("GET", "/doc");
+  REQUIRE(get.has_value());
+  CHECK(get->body == "method seen: GET");
+  auto missing = c.Send("HEAD", "/nothing");
+  REQUIRE(missing.has_value());
+  CHECK(missing->status == 404);
+  CHECK(missing->body.empty());
+}
+
+TEST_CASE("server answers pipelined requests in order",
+          "[net][http][integration]") {
+  TestServer ts;
+  ts.router.Add("GET", "/n/{n}", [](const Request& req) {
+    return Response::Text(200, req.path_params.at("n"));
+  });
+  REQUIRE(ts.Start().ok());
+  TestClient c;
+  REQUIRE(c.Connect(ts.port()).ok());
+  REQUIRE(c.WriteRaw("GET /n/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                     "GET /n/2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                     "GET /n/3 HTTP/1.1\r\nHost: x\r\n\r\n")
+              .ok());
+  for (const char* want : {"1", "2", "3"}) {
+    auto r = c.ReadResponse();
+    REQUIRE(r.has_value());
+    CHECK(r->body == want);
   }
 }
 
