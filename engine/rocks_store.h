@@ -39,8 +39,10 @@ struct RocksStoreTuning {
   // (~64 MB of head). Appends wait while the head holds more than twice
   // this, and fail with kResourceExhausted after 30 s of waiting.
   uint64_t head_max_points = 4'000'000;
-  // The sealer also seals everything this often. Default 10 min.
-  std::chrono::milliseconds seal_interval{std::chrono::minutes(10)};
+  // The sealer also seals everything this often, so quiet stores compress
+  // their head too. Each seal rewrites the chunk of every series' open
+  // window (cost grows with block_window). Default 1 h.
+  std::chrono::milliseconds seal_interval{std::chrono::hours(1)};
   // Close() seals the head. Tests turn this off to exercise log replay.
   bool seal_on_close = true;
 };

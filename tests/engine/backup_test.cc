@@ -46,6 +46,7 @@ TEST_CASE("a backup restores into an empty dir with all series and points",
   CHECK(info->id == id);
   auto got = ReadAll(*store, id);
   REQUIRE(got.size() == 500);
+  CHECK(got.count(kT0 - kMinute) == 0);  // written after the backup
   CHECK(std::get<double>(got[kT0 + 499 * kMinute]) == 249.5);
 }
 
