@@ -27,15 +27,24 @@ void LogLine(LogLevel level, std::string_view component, std::string_view messag
 }  // namespace citynexus
 
 // Usage: CN_LOG(kInfo, "http") << "listening on " << endpoint;
-// The stream expression is not evaluated when the level is disabled.
-#define CN_LOG(level, component)                                        \
-  if (!::citynexus::LogEnabled(::citynexus::LogLevel::level)) {         \
-  } else                                                                \
-    ::citynexus::internal::LogMessage(::citynexus::LogLevel::level,     \
-                                      component)                        \
-        .stream()
+// The stream expression is not evaluated when the level is disabled. The
+// macro is one expression (glog's voidify trick), so it is safe in an
+// unbraced `if` without dangling-else surprises.
+#define CN_LOG(level, component)                                      \
+  !::citynexus::LogEnabled(::citynexus::LogLevel::level)              \
+      ? (void)0                                                       \
+      : ::citynexus::internal::LogVoidify() &                         \
+            ::citynexus::internal::LogMessage(                        \
+                ::citynexus::LogLevel::level, component)              \
+                .stream()
 
 namespace citynexus::internal {
+// Turns the stream expression into void so both ?: branches match; `&` binds
+// more loosely than `<<`, so the whole message is streamed first.
+struct LogVoidify {
+  void operator&(std::ostream&) {}
+};
+
 class LogMessage {
  public:
   LogMessage(LogLevel level, std::string_view component)
