@@ -125,14 +125,14 @@ class HttpServer::Impl {
   }
 
   void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(lifecycle_mu_);
-      if (stopped_) return;
-      stopped_ = true;
-      if (!started_) {
-        CloseGate();
-        return;
-      }
+    // Held throughout, so a concurrent second Stop() returns only once the
+    // server is fully stopped.
+    std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    if (!started_) {
+      CloseGate();
+      return;
     }
     {
       std::lock_guard<std::mutex> lock(ctx_->mu);

@@ -90,6 +90,10 @@ class Router {
     std::map<std::string, std::string> params;
     std::vector<std::string> allowed_methods;  // filled when path matched only
   };
+  // `path` is the request path as sent (still percent-encoded, no query);
+  // captures are decoded per segment, so "%2F" stays inside one capture.
+  // When several patterns match, a literal segment beats a capture at the
+  // first position where they differ. Safe for concurrent calls.
   Match Find(std::string_view method, std::string_view path) const;
 
  private:
@@ -193,7 +197,12 @@ struct ServerOptions {
 // HTTP/1.1 server on Boost.Beast: keep-alive, one strand per connection,
 // read timeout, header/body limits (413 JSON error), access log, request
 // metrics, and the built-in routes GET /healthz, GET /api/v1/version and
-// GET /metrics.
+// GET /metrics (they take precedence over router entries for the same
+// method and path). HEAD is answered by the GET route without a body.
+// Request bodies sent with "Content-Encoding: gzip" reach handlers inflated
+// (bounded by max_body_bytes; 413 when larger, 400 when corrupt); other
+// encodings get 415. Sync handlers and health checks run on an I/O thread:
+// keep them short and non-blocking, or use AddAsync.
 class HttpServer {
  public:
   // `router` and `metrics` must outlive the server.
