@@ -6,87 +6,17 @@
 #include <string_view>
 #include <vector>
 
+#include "app/cmd_backup.h"
+#include "app/cmd_common.h"
+#include "app/cmd_compact.h"
+#include "app/cmd_decode.h"
+#include "app/cmd_import.h"
+#include "app/cmd_stats.h"
 #include "app/config.h"
 #include "app/serve.h"
 
 namespace citynexus::app {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-
-struct Args {
-  std::map<std::string, std::string> flags;  // "--config" -> "x.json"
-  std::vector<std::string> positional;
-  bool help = false;
-};
-
-// Splits `args` into flags and positional arguments. `value_flags` are the
-// flags this command accepts; each takes a value ("--f v" or "--f=v").
-// Returns the problem on a usage error.
-std::optional<std::string> ParseArgs(
-    const std::vector<std::string>& args,
-    const std::vector<std::string_view>& value_flags, Args* out) {
-  // --help wins over every other problem on the line.
-  for (const std::string& arg : args) {
-    if (arg == "--") break;
-    if (arg == "--help" || arg == "-h") {
-      out->help = true;
-      return std::nullopt;
-    }
-  }
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--") {
-      out->positional.insert(out->positional.end(), args.begin() + i + 1,
-                             args.end());
-      break;
-    }
-    if (arg.size() < 2 || arg[0] != '-') {
-      out->positional.push_back(arg);
-      continue;
-    }
-    const size_t eq = arg.find('=');
-    const std::string name = arg.substr(0, eq);
-    bool known = false;
-    for (std::string_view flag : value_flags) known = known || flag == name;
-    if (!known) return "unknown flag " + name;
-    if (eq != std::string::npos) {
-      out->flags[name] = arg.substr(eq + 1);
-    } else if (i + 1 < args.size()) {
-      out->flags[name] = args[++i];
-    } else {
-      return "flag " + name + " needs a value";
-    }
-  }
-  return std::nullopt;
-}
-
-// Prints every line of a failed load, naming where it came from.
-void PrintConfigErrors(
-    const Status& status, std::string_view source,
-    const std::vector<std::pair<std::string, std::string>>& flag_for_path,
-    std::ostream& err) {
-  if (status.code() != StatusCode::kInvalidArgument) {
-    err << "citynexus: " << status.message() << "\n";
-    return;
-  }
-  std::string_view rest = status.message();
-  while (!rest.empty()) {
-    const size_t nl = rest.find('\n');
-    const std::string_view line = rest.substr(0, nl);
-    err << "citynexus: " << source << ": " << line;
-    for (const auto& [path, flag] : flag_for_path) {
-      if (line.substr(0, path.size() + 1) == path + ":") {
-        err << " (from " << flag << ")";
-      }
-    }
-    err << "\n";
-    if (nl == std::string_view::npos) break;
-    rest.remove_prefix(nl + 1);
-  }
-}
 
 // ---- commands ----
 
@@ -107,8 +37,8 @@ int RunVersion(const std::vector<std::string>& args, std::ostream& out,
 int RunHelp(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err);
 
-// Later commands (import, decode, compact, stats, backup, restore) get a row
-// here when they are implemented.
+// The storage and ingest commands live in app/cmd_*.{h,cc}, each with its
+// summary and usage text next to its code.
 constexpr Command kCommands[] = {
     {"serve", "run the server until SIGINT or SIGTERM",
      "usage: citynexus serve [--config FILE] [--data-dir DIR] "
@@ -136,6 +66,12 @@ constexpr Command kCommands[] = {
      "flags:\n"
      "  -h, --help   show this help\n",
      RunCheckConfig},
+    {"import", kImportSummary, kImportUsage, RunImport},
+    {"decode", kDecodeSummary, kDecodeUsage, RunDecode},
+    {"stats", kStatsSummary, kStatsUsage, RunStats},
+    {"compact", kCompactSummary, kCompactUsage, RunCompact},
+    {"backup", kBackupSummary, kBackupUsage, RunBackup},
+    {"restore", kRestoreSummary, kRestoreUsage, RunRestore},
     {"version", "print the version",
      "usage: citynexus version\n"
      "\n"
@@ -167,9 +103,7 @@ void PrintTopUsage(std::ostream& os) {
 
 int UsageError(const Command& command, std::string_view problem,
                std::ostream& err) {
-  err << "citynexus " << command.name << ": " << problem << "\n"
-      << command.usage;
-  return kExitUsage;
+  return app::UsageError(command.name, command.usage, problem, err);
 }
 
 int RunServe(const std::vector<std::string>& args, std::ostream& out,
