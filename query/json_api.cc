@@ -15,6 +15,10 @@ namespace {
 
 using nlohmann::json;
 
+// The InfluxDB HTTP API version whose /write and /query we are compatible
+// with, reported where InfluxDB clients look for it.
+constexpr const char* kInfluxApiVersion = "1.8.10";
+
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -272,6 +276,16 @@ void RegisterQueryRoutes(net::Router& router, const QueryEngine& engine) {
   router.Add("GET", "/api/v1/openapi.json", [](const net::Request&) {
     return net::Response::Json(200, std::string(OpenApiDocument()));
   });
+  // InfluxDB 1.x clients (the influx CLI, Telegraf, Grafana) probe /ping
+  // before anything else and read the version header.
+  auto ping = [](const net::Request&) {
+    net::Response r = net::Response::NoContent();
+    r.headers.emplace_back("X-Influxdb-Version", kInfluxApiVersion);
+    r.headers.emplace_back("X-Influxdb-Build", "citynexus");
+    return r;
+  };
+  router.Add("GET", "/ping", ping);
+  router.Add("HEAD", "/ping", ping);
 }
 
 }  // namespace citynexus::query
