@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace citynexus::connectors {
@@ -46,7 +47,24 @@ Result<engine::Value> ToEngineValue(const FieldValue& value) {
 }
 
 std::string DecodeError::ToString() const {
-  std::string out = "line " + std::to_string(line) + ": ";
+  std::string out;
+  switch (unit) {
+    case DecodeUnit::kLine:
+      out = "line " + std::to_string(line);
+      break;
+    case DecodeUnit::kRecord:
+      out = "record " + std::to_string(line);
+      break;
+    case DecodeUnit::kStation:
+      out = "station " + std::to_string(line);
+      break;
+    case DecodeUnit::kMessage:
+      out = "message";
+      break;
+  }
+  if (!unit_id.empty()) out += " (\"" + unit_id + "\")";
+  if (column != 0) out += ", column " + std::to_string(column);
+  out += ": ";
   switch (element) {
     case DecodeElement::kLine:
       break;
@@ -68,6 +86,9 @@ std::string DecodeError::ToString() const {
     case DecodeElement::kTimestamp:
       out += "timestamp: ";
       break;
+    case DecodeElement::kMember:
+      out += "\"" + name + "\": ";
+      break;
   }
   out += reason;
   return out;
@@ -87,6 +108,13 @@ char* StringArena::Allocate(size_t size) {
   return p;
 }
 
+std::string_view StringArena::Copy(std::string_view text) {
+  if (text.empty()) return {};
+  char* p = Allocate(text.size());
+  std::memcpy(p, text.data(), text.size());
+  return {p, text.size()};
+}
+
 void StringArena::Reset() {
   if (blocks_.empty()) return;
   if (blocks_.size() > 1) {
@@ -99,6 +127,46 @@ void StringArena::Reset() {
     block_size_ = first_size;
   }
   block_used_ = 0;
+}
+
+bool DecodedBatch::ApplySeriesMeta(uint32_t line_index, std::string_view field,
+                                   engine::SeriesMeta* meta) const {
+  auto first = std::lower_bound(
+      series_meta.begin(), series_meta.end(), line_index,
+      [](const DecodedSeriesMeta& m, uint32_t i) { return m.line_index < i; });
+  bool changed = false;
+  auto fill = [&](const DecodedSeriesMeta& m) {
+    if (meta->unit.empty() && !m.unit.empty()) {
+      meta->unit = m.unit;
+      changed = true;
+    }
+    if (meta->description.empty() && !m.description.empty()) {
+      meta->description = m.description;
+      changed = true;
+    }
+    if (meta->description.empty() && !m.device_eui.empty()) {
+      meta->description = "LoRaWAN DevEUI " + std::string(m.device_eui);
+      changed = true;
+    }
+    if (!meta->latitude && m.latitude) {
+      meta->latitude = m.latitude;
+      changed = true;
+    }
+    if (!meta->longitude && m.longitude) {
+      meta->longitude = m.longitude;
+      changed = true;
+    }
+  };
+  // Two passes so a field-specific entry wins over a line-wide one.
+  for (auto it = first; it != series_meta.end() && it->line_index == line_index;
+       ++it) {
+    if (!it->field.empty() && it->field == field) fill(*it);
+  }
+  for (auto it = first; it != series_meta.end() && it->line_index == line_index;
+       ++it) {
+    if (it->field.empty()) fill(*it);
+  }
+  return changed;
 }
 
 }  // namespace citynexus::connectors

@@ -1,5 +1,5 @@
 // The output shape shared by every payload decoder in connectors/decoders/
-// (line protocol today; SenML, TTN and JSON mapping later).
+// (line protocol, SenML, TTN uplinks, GBFS, mapped JSON and CSV).
 //
 // A decoder turns one request body into a DecodedBatch: decoded lines (one
 // measurement, its tags, its fields and one timestamp each) plus one
@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -111,7 +112,11 @@ struct DecodedLine {
   uint32_t fields_begin = 0;  // index into DecodedBatch::fields
   uint32_t fields_count = 0;
   int64_t timestamp_ns = 0;  // nanoseconds since the Unix epoch
-  size_t line_number = 0;    // 1-based physical line where the entry starts
+  // Where the entry came from, in the unit of its decoder: the 1-based
+  // physical line for line protocol and CSV, the 0-based record (array
+  // element) index for SenML and mapped JSON, the 0-based station index for
+  // GBFS, 0 for a one-message format (TTN). Orders errors against lines.
+  size_t line_number = 0;
 };
 
 // Which part of a line an error is about.
@@ -123,17 +128,53 @@ enum class DecodeElement : uint8_t {
   kFieldKey,
   kFieldValue,  // `name` holds the field key
   kTimestamp,
+  kMember,  // a payload member (JSON key, CSV column); `name` holds it
 };
 
-// One rejected line. The whole line is rejected; other lines are unaffected.
+// What DecodeError::line counts. Line protocol and CSV count physical lines;
+// the JSON decoders count records, so their messages say "record 3".
+enum class DecodeUnit : uint8_t {
+  kLine,     // 1-based physical line (line protocol, CSV)
+  kRecord,   // 0-based index of the record in its JSON array (SenML, JSON)
+  kStation,  // 0-based index in GBFS data.stations; `unit_id` = station_id
+  kMessage,  // the payload as a whole (TTN uplink, unparsable JSON)
+};
+
+// One rejected line (or record, station, message). The whole entry is
+// rejected; other entries are unaffected.
+//
+// New members go after `reason` and have default initializers, so the
+// aggregate initializations {line, element, name, reason} stay valid.
 struct DecodeError {
-  size_t line = 0;  // 1-based physical line of the offending element
+  size_t line = 0;  // position of the entry; its meaning is `unit`
   DecodeElement element = DecodeElement::kLine;
-  std::string name;    // tag or field key for kTagValue / kFieldValue
+  std::string name;    // tag or field key for kTagValue / kFieldValue;
+                       // the payload member ("n", "/speed") for kMember
   std::string reason;  // `"14x" is not a valid integer`
+  DecodeUnit unit = DecodeUnit::kLine;
+  std::string unit_id = {};  // e.g. the GBFS station_id, shown when set
+  size_t column = 0;         // 1-based CSV column; 0 = not applicable
 
   // "line 17: field "vehicles": "14x" is not a valid integer"
+  // "record 3: "n": name "-x" must start with a letter or digit"
+  // "station 2 ("st-7"): "is_renting": missing required field"
+  // "line 5, column 3: field "speed": "fast" is not a number"
   std::string ToString() const;
+};
+
+// Series metadata carried by a payload (SenML unit, TTN device EUI, GBFS
+// station name and position). Optional side table of DecodedBatch: most
+// decoders leave it empty.
+struct DecodedSeriesMeta {
+  uint32_t line_index = 0;  // index into DecodedBatch::lines
+  // The field the entry is about; empty = every field of the line. A
+  // field-specific entry wins over a line-wide one for the slots it sets.
+  std::string_view field;
+  std::string_view unit;            // "Cel", "%RH"; empty = not given
+  std::string_view description;     // e.g. the GBFS station name
+  std::string_view device_eui;      // LoRaWAN DevEUI (hex), TTN uplinks
+  std::optional<double> latitude;   // WGS84 degrees
+  std::optional<double> longitude;  // WGS84 degrees
 };
 
 // Bump allocator for unescaped strings. Blocks never move, so views into them
@@ -148,6 +189,8 @@ class StringArena {
 
   // Returns `size` writable bytes valid until Reset().
   char* Allocate(size_t size);
+  // Copies `text` into the arena; the view is valid until Reset().
+  std::string_view Copy(std::string_view text);
   // Forgets all strings; keeps the first block for reuse.
   void Reset();
 
@@ -178,14 +221,26 @@ struct DecodedBatch {
     tags.clear();
     fields.clear();
     errors.clear();
+    series_meta.clear();
     arena.Reset();
   }
+
+  // Fills the unset slots of `meta` (empty strings, missing lat/lon) from
+  // the series_meta entries of line `line_index` that apply to `field`:
+  // field-specific entries first, then line-wide ones. Slots already set in
+  // `meta` are kept. A device EUI lands in `description` as
+  // "LoRaWAN DevEUI <eui>" when no description is given (SeriesMeta has no
+  // EUI slot). Returns true when `meta` changed.
+  bool ApplySeriesMeta(uint32_t line_index, std::string_view field,
+                       engine::SeriesMeta* meta) const;
 
   std::vector<DecodedLine> lines;
   std::vector<DecodedTag> tags;
   std::vector<DecodedField> fields;
   std::vector<DecodeError> errors;  // in input order
-  StringArena arena;                // backs unescaped names and values
+  // Payload metadata, sorted by line_index (decoders append in line order).
+  std::vector<DecodedSeriesMeta> series_meta;
+  StringArena arena;  // backs unescaped names and values
 };
 
 }  // namespace citynexus::connectors
