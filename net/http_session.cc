@@ -7,6 +7,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <cctype>
+#include <iomanip>
 #include <limits>
 #include <utility>
 
@@ -435,7 +436,7 @@ void HttpSession::OnWrite(bool close, beast::error_code ec, std::size_t) {
   const size_t bytes = response_.body().size();
   CN_LOG(kInfo, "http")
       << remote_ << " \"" << method_ << " " << target_ << "\" " << status << " "
-      << bytes << " "
+      << bytes << " " << std::fixed << std::setprecision(3)
       << std::chrono::duration<double, std::milli>(elapsed).count() << "ms"
       << (ec ? " (write failed: " + ec.message() + ")" : "");
   ctx_->RecordRequest(route_.empty() ? "unmatched" : route_, method_, status,

@@ -39,10 +39,26 @@ TEST_CASE("server disconnects a client that does not finish its request",
   ServerOptions o;
   o.read_timeout = 200ms;
   REQUIRE(ts.Start(o).ok());
-  TestClient c;
-  REQUIRE(c.Connect(ts.port()).ok());
-  REQUIRE(c.WriteRaw("GET /a HTTP/1.1\r\nHost: x\r\n").ok());  // no blank line
-  CHECK(c.WaitForClose(10s));
+  SECTION("headers never finish") {
+    TestClient c;
+    REQUIRE(c.Connect(ts.port()).ok());
+    REQUIRE(c.WriteRaw("GET /a HTTP/1.1\r\nHost: x\r\n").ok());  // no CRLF
+    CHECK(c.WaitForClose(10s));
+  }
+  SECTION("body stops short of its Content-Length") {
+    TestClient c;
+    REQUIRE(c.Connect(ts.port()).ok());
+    REQUIRE(c.WriteRaw("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 100"
+                       "\r\n\r\n0123456789")
+                .ok());
+    CHECK(c.WaitForClose(10s));
+  }
+  SECTION("an idle keep-alive connection") {
+    TestClient c;
+    REQUIRE(c.Connect(ts.port()).ok());
+    REQUIRE(c.Send("GET", "/a")->status == 200);
+    CHECK(c.WaitForClose(10s));
+  }
   // A complete request still works.
   auto r = Fetch(ts.port(), "GET", "/a");
   REQUIRE(r.has_value());
