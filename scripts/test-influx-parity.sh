@@ -54,4 +54,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   added_policy=0
 fi
 
-python3 scripts/influx_parity/run_parity.py --citynexus "$binary" "$@"
+python3 -B scripts/influx_parity/run_parity.py --citynexus "$binary" "$@"

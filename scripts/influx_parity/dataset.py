@@ -148,6 +148,28 @@ def count_points(lines):
     return total
 
 
+def expected_series(lines):
+    """Parses the generated lines back (they only use the escape "\\ ") into
+    {(measurement, field, sorted tag tuple): [type, point count]} with type
+    "integer", "float" or "boolean" as InfluxDB types them."""
+    series = {}
+    for line in lines:
+        key, fields, _ = line.rsplit(" ", 2)
+        parts = key.replace("\\ ", " ").split(",")
+        tags = tuple(sorted(tuple(p.split("=", 1)) for p in parts[1:]))
+        for field in fields.split(","):
+            name, value = field.split("=", 1)
+            if value.endswith("i"):
+                kind = "integer"
+            elif value in ("true", "false"):
+                kind = "boolean"
+            else:
+                kind = "float"
+            entry = series.setdefault((parts[0], name, tags), [kind, 0])
+            entry[1] += 1
+    return series
+
+
 def batches(lines, size=5000):
     for i in range(0, len(lines), size):
         yield "\n".join(lines[i:i + size]) + "\n"

@@ -33,6 +33,7 @@ import tempfile
 import time
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dataset  # noqa: E402
 import queries  # noqa: E402
@@ -267,6 +268,51 @@ def wait_visible(targets, timeout=60.0):
                     target.name, value, expected))
                 break
             time.sleep(0.5)
+
+
+def citynexus_load_check(target, lines):
+    """Checks through citynexus' own JSON API (not InfluxQL) that every field
+    series arrived with InfluxDB's type and, for numeric fields, with every
+    point. Returns None or a list of lines describing the first problem."""
+    expected = dataset.expected_series(lines)
+    start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(dataset.START))
+    end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(dataset.END))
+    found = {}
+    for measurement in sorted({m for m, _, _ in expected}):
+        status, _, body = http_request(
+            target.port, "GET", "/api/v1/series?" + urllib.parse.urlencode(
+                {"measurement": measurement}))
+        if status != 200:
+            return ["GET /api/v1/series answered %d" % status, body[:300].decode("utf-8", "replace")]
+        for s in json.loads(body)["series"]:
+            tags = tuple(sorted(s["tags"].items()))
+            found[(measurement, s["field"], tags)] = [s["type"], 0]
+        fields = sorted({(f, expected[k][0]) for k in expected for f in [k[1]]
+                         if k[0] == measurement})
+        for field, kind in fields:
+            if kind == "boolean":
+                continue  # citynexus aggregates numeric fields only
+            status, _, body = http_request(
+                target.port, "GET", "/api/v1/query?" + urllib.parse.urlencode({
+                    "measurement": measurement, "field": field, "start": start, "end": end,
+                    "step": "1d", "agg": "count", "group_by": "*"}))
+            if status != 200:
+                return ["GET /api/v1/query answered %d" % status,
+                        body[:300].decode("utf-8", "replace")]
+            for s in json.loads(body)["series"]:
+                key = (measurement, field, tuple(sorted(s["tags"].items())))
+                if key in found:
+                    found[key][1] = sum(v[1] for v in s["values"] if v[1] is not None)
+    for key in sorted(set(expected) | set(found)):
+        want = expected.get(key)
+        have = found.get(key)
+        if want and want[0] == "boolean" and have:
+            have = [have[0], want[1]]  # count not checked
+        if want != have:
+            return ["series %s %s %s" % (key[0], key[1], dict(key[2])),
+                    "written: %s" % (want or "(not written)"),
+                    "citynexus: %s" % (have or "(missing)")]
+    return None
 
 
 def _first_value(body):
@@ -646,9 +692,16 @@ def run(args):
             len(lines), dataset.count_points(lines), time.time() - started))
         load([influx] if args.self_check else [influx, target], lines)
         wait_visible([influx, target])
+        load_failures = 0
+        if not args.self_check:
+            found = citynexus_load_check(target, lines)
+            print_result("citynexus load check: %d field series, types and point counts "
+                         "through /api/v1/series and /api/v1/query" % len(
+                             dataset.expected_series(lines)), found, args.width)
+            load_failures = found is not None
 
         width = args.width
-        failures = 0
+        failures = load_failures
         if args.self_check:
             # Query 1 has time, vehicles (int) and speed (float) columns.
             probe = queries.QUERIES[0]
