@@ -9,7 +9,7 @@ Times refer to the data set of dataset.py (2026-01-05 .. 2026-01-08, UTC).
 
 import collections
 
-Query = collections.namedtuple("Query", "text params compare contains unordered")
+Query = collections.namedtuple("Query", "text params compare contains unordered method")
 
 D0 = "'2026-01-05T00:00:00Z'"
 D1 = "'2026-01-06T00:00:00Z'"
@@ -21,8 +21,8 @@ DAY2 = "time >= %s AND time < %s" % (D1, D2)
 H2 = "time >= %s AND time < '2026-01-05T02:00:00Z'" % D0
 
 
-def _q(text, params=None, compare="exact", contains=None, unordered=False):
-    return Query(text, params or {}, compare, contains or [], unordered)
+def _q(text, params=None, compare="exact", contains=None, unordered=False, method="GET"):
+    return Query(text, params or {}, compare, contains or [], unordered, method)
 
 
 QUERIES = [
@@ -110,6 +110,12 @@ QUERIES = [
     # Several statements.
     _q("SELECT count(vehicles) FROM traffic WHERE %s; SELECT max(no2) FROM air "
        "WHERE %s GROUP BY station" % (DAY1, DAY1)),
+    # POST with a form body (Grafana's POST mode).
+    _q("SELECT sum(kwh) FROM energy WHERE %s GROUP BY time(1d), meter "
+       "SLIMIT 2" % ALL, method="POST"),
+    # Nothing to return, and a syntax error (400, error text not compared).
+    _q("SELECT count(vehicles) FROM nosuch WHERE " + ALL),
+    _q("SELECT FROM traffic"),
     # Schema exploration.
     _q("SHOW MEASUREMENTS"),
     _q("SHOW TAG KEYS"),
