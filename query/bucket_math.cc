@@ -113,8 +113,9 @@ double TrapezoidIntegral(const std::vector<std::pair<int64_t, double>>& points,
 }
 
 std::vector<std::pair<int64_t, std::optional<double>>> ApplyFill(
-    const std::vector<std::pair<int64_t, double>>& sparse, int64_t first,
-    int64_t last, int64_t step_ns, FillMode fill, double fill_value) {
+    const std::vector<std::pair<int64_t, double>>& sparse,
+    const std::vector<int64_t>& bucket_starts, FillMode fill,
+    double fill_value) {
   std::vector<std::pair<int64_t, std::optional<double>>> out;
   if (fill == FillMode::kNone) {
     out.reserve(sparse.size());
@@ -123,7 +124,7 @@ std::vector<std::pair<int64_t, std::optional<double>>> ApplyFill(
   }
   size_t i = 0;
   std::optional<std::pair<int64_t, double>> previous;
-  for (int64_t t = first; t <= last; t += step_ns) {
+  for (const int64_t t : bucket_starts) {
     while (i < sparse.size() && sparse[i].first < t) ++i;
     if (i < sparse.size() && sparse[i].first == t) {
       out.emplace_back(t, sparse[i].second);

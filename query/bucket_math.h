@@ -46,11 +46,12 @@ double CounterIncrease(const std::vector<std::pair<int64_t, double>>& points,
 double TrapezoidIntegral(const std::vector<std::pair<int64_t, double>>& points,
                          int64_t unit_ns);
 
-// Applies `fill` to the sparse bucket values of one series over the bucket
-// starts first..last (inclusive, every step), returning the dense list.
+// Applies `fill` to the sparse bucket values of one series (ascending, each
+// timestamp one of `bucket_starts`), returning one entry per bucket start.
 // kNone returns `sparse` unchanged.
 std::vector<std::pair<int64_t, std::optional<double>>> ApplyFill(
-    const std::vector<std::pair<int64_t, double>>& sparse, int64_t first,
-    int64_t last, int64_t step_ns, FillMode fill, double fill_value);
+    const std::vector<std::pair<int64_t, double>>& sparse,
+    const std::vector<int64_t>& bucket_starts, FillMode fill,
+    double fill_value);
 
 }  // namespace citynexus::query

@@ -1,5 +1,6 @@
 // The JSON read API: GET /api/v1/series and GET /api/v1/query (JSON or CSV),
 // as plain request-to-response handlers on the net/ router.
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -100,6 +101,32 @@ std::string CsvEscape(const std::string& s) {
   return out;
 }
 
+// "3mo" -> (kMonth, 3); with `zoned`, "1d" -> (kDay, 1) and "2w" ->
+// (kWeek, 2). Count 0 when the step is not a calendar step.
+Result<std::pair<CalendarUnit, int>> CalendarStep(const std::string& step,
+                                                  bool zoned) {
+  size_t digits = 0;
+  while (digits < step.size() && std::isdigit(static_cast<unsigned char>(step[digits]))) {
+    ++digits;
+  }
+  const std::string unit = step.substr(digits);
+  CalendarUnit u;
+  if (unit == "mo") {
+    u = CalendarUnit::kMonth;
+  } else if (zoned && unit == "d") {
+    u = CalendarUnit::kDay;
+  } else if (zoned && unit == "w") {
+    u = CalendarUnit::kWeek;
+  } else {
+    return std::make_pair(CalendarUnit::kDay, 0);
+  }
+  if (digits == 0 || digits > 4 || std::stoi(step.substr(0, digits)) < 1) {
+    return Status::InvalidArgument("expected a count of 1 to 9999 before \"" +
+                                   unit + "\", got \"" + step + "\"");
+  }
+  return std::make_pair(u, std::stoi(step.substr(0, digits)));
+}
+
 // Parses the query parameters into a QuerySpec.
 Result<QuerySpec> SpecFromRequest(const net::Request& req, int64_t now_ns) {
   QuerySpec spec;
@@ -122,11 +149,22 @@ Result<QuerySpec> SpecFromRequest(const net::Request& req, int64_t now_ns) {
   } else {
     spec.start_ns = spec.end_ns - int64_t{3600} * 1000000000;  // last hour
   }
+  const std::optional<std::string> tz = req.Param("tz");
+  if (tz && !tz->empty()) spec.time_zone = *tz;
   if (auto step = req.Param("step")) {
-    auto ns = ParseDurationNs(*step);
-    if (!ns) return ns.error().WithContext("step");
-    if (*ns <= 0) return Status::InvalidArgument("step: must be positive");
-    spec.step_ns = *ns;
+    // Calendar steps: "Nmo" always; "Nd" / "Nw" when a time zone is given
+    // (a city's day starts at local midnight, weeks on Monday).
+    auto calendar = CalendarStep(*step, tz.has_value() && !tz->empty());
+    if (!calendar) return calendar.error().WithContext("step");
+    if (calendar->second > 0) {
+      spec.calendar_unit = calendar->first;
+      spec.calendar_count = calendar->second;
+    } else {
+      auto ns = ParseDurationNs(*step);
+      if (!ns) return ns.error().WithContext("step");
+      if (*ns <= 0) return Status::InvalidArgument("step: must be positive");
+      spec.step_ns = *ns;
+    }
   }
   if (auto offset = req.Param("offset")) {
     auto ns = ParseDurationNs(*offset);
@@ -171,13 +209,6 @@ Result<QuerySpec> SpecFromRequest(const net::Request& req, int64_t now_ns) {
             "fill: expected none, null, previous, linear or a number, got \"" +
             *fill + "\"");
       }
-    }
-  }
-  if (auto tz = req.Param("tz")) {
-    if (*tz != "UTC" && *tz != "Etc/UTC" && !tz->empty()) {
-      // TODO(citynexus): calendar buckets in time zones (#5).
-      return Status::NotSupported("tz: calendar buckets in time zone \"" +
-                                  *tz + "\" are not supported yet; use UTC");
     }
   }
   return spec;

@@ -60,6 +60,9 @@ std::string AggFunctionName(AggFunction f, double param);
 
 enum class FillMode { kNone, kNull, kPrevious, kLinear, kValue };
 
+// Units of calendar buckets (local days, ISO weeks from Monday, months).
+enum class CalendarUnit { kDay, kWeek, kMonth };
+
 struct QuerySpec {
   std::string measurement;
   std::string field;  // empty: every field of the measurement
@@ -68,6 +71,12 @@ struct QuerySpec {
   int64_t end_ns = 0;              // exclusive
   int64_t step_ns = 0;             // 0: one bucket over the whole range
   int64_t offset_ns = 0;
+  // Calendar buckets: when calendar_count > 0, buckets are `calendar_count`
+  // local days / weeks / months in `time_zone` (IANA name, "" = UTC),
+  // DST-correct, and step_ns / offset_ns are ignored.
+  CalendarUnit calendar_unit = CalendarUnit::kDay;
+  int calendar_count = 0;
+  std::string time_zone;
   AggFunction agg = AggFunction::kNone;
   double agg_param = 0;            // percentile p; integral unit in ns
   std::vector<std::string> group_by;  // tag keys; empty: one group per series
@@ -122,5 +131,11 @@ class QueryEngine {
 // Registers GET /api/v1/series, GET /api/v1/query and
 // GET /api/v1/openapi.json. `engine` must outlive the router's server.
 void RegisterQueryRoutes(net::Router& router, const QueryEngine& engine);
+
+// Registers GET and POST /query: InfluxQL as the InfluxDB 1.x HTTP API
+// serves it (see docs/influxql.md). `store` must outlive the router's server;
+// `options` bound series, points and buckets per statement.
+void RegisterInfluxQlRoutes(net::Router& router, engine::Store& store,
+                            const QueryOptions& options);
 
 }  // namespace citynexus::query

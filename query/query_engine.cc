@@ -10,6 +10,7 @@
 
 #include "query/bucket_math.h"
 #include "query/query.h"
+#include "query/time_zone.h"
 
 namespace citynexus::query {
 namespace {
@@ -236,21 +237,47 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
   QueryResult result;
   result.stats.series = series.size();
 
-  // The bucket grid. Without a step, one bucket spans the whole range.
+  // The bucket grid: bucket i is [edges[i], edges[i+1]). Fixed grids are
+  // epoch-aligned (k*step + offset); without a step, one bucket spans the
+  // whole range; calendar grids follow local midnights in a time zone.
+  const bool calendar = spec.calendar_count > 0;
   const int64_t step = spec.step_ns > 0 ? spec.step_ns : spec.end_ns - spec.start_ns;
   const int64_t offset = spec.step_ns > 0 ? spec.offset_ns : spec.start_ns;
-  const int64_t first_bucket = BucketStart(spec.start_ns, step, offset);
-  const int64_t last_bucket = BucketStart(spec.end_ns - 1, step, offset);
+  std::vector<int64_t> edges;
   if (spec.agg != AggFunction::kNone) {
-    const uint64_t buckets =
-        static_cast<uint64_t>((last_bucket - first_bucket) / step) + 1;
-    if (buckets * std::max<size_t>(1, series.size()) > options_.max_buckets) {
-      return Status::ResourceExhausted(
-          "query would return " + std::to_string(buckets) +
-          " buckets per series; the limit (max_buckets) is " +
-          std::to_string(options_.max_buckets) + " values");
+    const size_t max_per_series =
+        options_.max_buckets / std::max<size_t>(1, series.size());
+    if (calendar) {
+      auto zone = TimeZone::Load(spec.time_zone.empty() ? "UTC" : spec.time_zone);
+      if (!zone) return zone.error();
+      auto calendar_edges =
+          CalendarBucketEdges(spec.start_ns, spec.end_ns, spec.calendar_unit,
+                              spec.calendar_count, *zone, max_per_series);
+      if (!calendar_edges) return calendar_edges.error();
+      edges = std::move(*calendar_edges);
+    } else {
+      const int64_t first_bucket = BucketStart(spec.start_ns, step, offset);
+      const int64_t last_bucket = BucketStart(spec.end_ns - 1, step, offset);
+      const uint64_t buckets =
+          static_cast<uint64_t>((last_bucket - first_bucket) / step) + 1;
+      if (buckets > max_per_series) {
+        return Status::ResourceExhausted(
+            "query would return " + std::to_string(buckets) +
+            " buckets for each of " + std::to_string(series.size()) +
+            " series; the limit (max_buckets) is " +
+            std::to_string(options_.max_buckets) + " values");
+      }
+      for (uint64_t i = 0; i <= buckets; ++i) {
+        edges.push_back(first_bucket + static_cast<int64_t>(i) * step);
+      }
     }
   }
+  // Bucket [start, end) containing t (t within the query range).
+  auto bucket_of = [&edges](int64_t t) {
+    const auto it = std::upper_bound(edges.begin(), edges.end(), t);
+    const size_t i = static_cast<size_t>(it - edges.begin()) - 1;
+    return std::make_pair(edges[i], edges[i + 1]);
+  };
 
   // ---- raw points ----
   if (spec.agg == AggFunction::kNone) {
@@ -322,9 +349,7 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
     std::vector<std::pair<int64_t, double>> sparse;
     if (IsBucketFunction(spec.agg)) {
       std::map<int64_t, engine::Bucket> merged;
-      for (const SeriesInfo* s : g.members) {
-        engine::AggregateRequest req{s->id, spec.start_ns, spec.end_ns, step,
-                                     offset};
+      auto aggregate = [&](const engine::AggregateRequest& req) -> Status {
         engine::AggregateStats st;
         auto buckets = store_.Aggregate(req, &st);
         if (!buckets) return buckets.error();
@@ -332,6 +357,23 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
         result.stats.rollups_read += st.rollups_read;
         result.stats.rollups = result.stats.rollups || st.used_rollups;
         for (const auto& b : *buckets) MergeBucket(merged[b.start_ns], b);
+        return Status::Ok();
+      };
+      for (const SeriesInfo* s : g.members) {
+        if (!calendar) {
+          CITYNEXUS_RETURN_IF_ERROR(aggregate(
+              {s->id, spec.start_ns, spec.end_ns, step, offset}));
+          continue;
+        }
+        // Calendar buckets differ in width (DST days, months): one request
+        // per bucket, each a single bucket of its own width.
+        for (size_t i = 0; i + 1 < edges.size(); ++i) {
+          const int64_t lo = std::max(edges[i], spec.start_ns);
+          const int64_t hi = std::min(edges[i + 1], spec.end_ns);
+          if (lo >= hi) continue;
+          CITYNEXUS_RETURN_IF_ERROR(aggregate(
+              {s->id, lo, hi, edges[i + 1] - edges[i], edges[i]}));
+        }
       }
       for (const auto& [t, b] : merged) {
         if (b.count > 0) sparse.emplace_back(t, BucketValue(spec.agg, b));
@@ -347,8 +389,9 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
         const bool counter = spec.agg == AggFunction::kIncrease ||
                              spec.agg == AggFunction::kRate;
         if (counter) {
+          const int64_t lookback = edges[1] - edges[0];
           CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
-              s->id, spec.start_ns - step, spec.start_ns,
+              s->id, spec.start_ns - lookback, spec.start_ns,
               [&](const engine::Sample& p) {
                 before = AsDouble(p.value);
                 return true;
@@ -368,9 +411,9 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
         // Split into buckets.
         size_t i = 0;
         while (i < points.size()) {
-          const int64_t b = BucketStart(points[i].first, step, offset);
+          const auto [b, b_end] = bucket_of(points[i].first);
           size_t j = i;
-          while (j < points.size() && points[j].first < b + step) ++j;
+          while (j < points.size() && points[j].first < b_end) ++j;
           std::vector<std::pair<int64_t, double>> in(points.begin() + i,
                                                      points.begin() + j);
           switch (spec.agg) {
@@ -385,7 +428,7 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
             case AggFunction::kRate: {
               double inc = CounterIncrease(in, before);
               if (spec.agg == AggFunction::kRate) {
-                inc /= static_cast<double>(step) / 1e9;
+                inc /= static_cast<double>(b_end - b) / 1e9;
               }
               summed[b] += inc;
               break;
@@ -419,8 +462,8 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
     out.tags = g.tags;
     out.unit = g.unit;
     out.agg = AggFunctionName(spec.agg, spec.agg_param);
-    for (auto& [t, v] : ApplyFill(sparse, first_bucket, last_bucket, step,
-                                  spec.fill, spec.fill_value)) {
+    const std::vector<int64_t> starts(edges.begin(), edges.end() - 1);
+    for (auto& [t, v] : ApplyFill(sparse, starts, spec.fill, spec.fill_value)) {
       if (!v) {
         out.values.emplace_back(t, std::nullopt);
       } else if (spec.agg == AggFunction::kCount) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "query/civil_time.h"
+
 namespace citynexus::query {
 namespace {
 
@@ -13,16 +15,6 @@ Status BadDuration(std::string_view text) {
   return Status::InvalidArgument(
       "expected a duration like \"90s\", \"15m\", \"1h\" or \"7d\", got \"" +
       std::string(text) + "\"");
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 bool ReadDigits(std::string_view s, size_t& pos, size_t n, int* out) {
@@ -94,7 +86,8 @@ bool ParseRfc3339(std::string_view s, int64_t* out_ns) {
     }
   }
   if (pos != s.size()) return false;
-  const int64_t days = DaysFromCivil(year, month, day);
+  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
+                                     static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second -
                        offset_s;
   *out_ns = secs * kNsPerSecond + frac_ns;

@@ -64,19 +64,20 @@ TEST_CASE("trapezoid integral is value x time per unit", "[query][buckets]") {
 TEST_CASE("fill modes fill the gaps between first and last bucket",
           "[query][buckets]") {
   std::vector<std::pair<int64_t, double>> sparse{{0, 1}, {30, 4}};
-  auto none = ApplyFill(sparse, 0, 40, 10, FillMode::kNone, 0);
+  const std::vector<int64_t> starts{0, 10, 20, 30, 40};
+  auto none = ApplyFill(sparse, starts, FillMode::kNone, 0);
   CHECK(none.size() == 2);
-  auto null = ApplyFill(sparse, 0, 40, 10, FillMode::kNull, 0);
+  auto null = ApplyFill(sparse, starts, FillMode::kNull, 0);
   REQUIRE(null.size() == 5);
   CHECK_FALSE(null[1].second.has_value());
-  auto prev = ApplyFill(sparse, 0, 40, 10, FillMode::kPrevious, 0);
+  auto prev = ApplyFill(sparse, starts, FillMode::kPrevious, 0);
   CHECK(*prev[2].second == 1);
   CHECK(*prev[4].second == 4);
-  auto lin = ApplyFill(sparse, 0, 40, 10, FillMode::kLinear, 0);
+  auto lin = ApplyFill(sparse, starts, FillMode::kLinear, 0);
   CHECK(*lin[1].second == Approx(2));
   CHECK(*lin[2].second == Approx(3));
   CHECK_FALSE(lin[4].second.has_value());  // nothing after to interpolate to
-  auto val = ApplyFill(sparse, 0, 40, 10, FillMode::kValue, -1);
+  auto val = ApplyFill(sparse, starts, FillMode::kValue, -1);
   CHECK(*val[1].second == -1);
 }
 

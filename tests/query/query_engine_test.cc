@@ -204,3 +204,31 @@ TEST_CASE("aggregating a string field is refused", "[query][engine]") {
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code() == StatusCode::kInvalidArgument);
 }
+
+TEST_CASE("daily sums in Europe/Berlin follow local midnights across DST",
+          "[query][engine][tz]") {
+  Fixture f;
+  const auto m = f.Series("energy", {}, "kwh");
+  // One point per UTC hour from 2024-03-30 00:00 UTC for 72 hours, value 1.
+  const int64_t t0 = 1711756800LL * 1000000000;  // 2024-03-30T00:00:00Z
+  std::vector<engine::Point> points;
+  for (int h = 0; h < 72; ++h) points.push_back({m, t0 + h * kHour, 1.0});
+  f.Write(points);
+  query::QueryEngine q(*f.store, {});
+  query::QuerySpec spec;
+  spec.measurement = "energy";
+  spec.start_ns = t0 + 23 * kHour;        // 2024-03-31 00:00 Berlin (CET)
+  spec.end_ns = t0 + (23 + 23 + 24) * kHour;  // 2024-04-02 00:00 Berlin
+  spec.agg = query::AggFunction::kSum;
+  spec.calendar_unit = query::CalendarUnit::kDay;
+  spec.calendar_count = 1;
+  spec.time_zone = "Europe/Berlin";
+  auto r = q.Run(spec);
+  REQUIRE(r.has_value());
+  REQUIRE(r->series.size() == 1);
+  const auto& v = r->series[0].values;
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].first == t0 + 23 * kHour);
+  CHECK(AsDouble(v[0].second) == 23);  // the short day
+  CHECK(AsDouble(v[1].second) == 24);
+}
