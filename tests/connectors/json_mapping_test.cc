@@ -1,0 +1,270 @@
+// Unit tests of connectors/decoders/json_mapping.{h,cc}: typical open-data
+// shapes (array of records, nested objects, GeoJSON features, one object),
+// time formats, declared types, bad records and bad rules.
+#include "connectors/decoders/json_mapping.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+namespace citynexus::connectors {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000'000'000'000;
+constexpr int64_t kSecond = 1'000'000'000;
+
+DecodedBatch Decode(std::string_view body, const JsonMappingRule& rule) {
+  DecodedBatch batch;
+  Status status = DecodeMappedJson(body, rule, kNow, &batch);
+  INFO(status.ToString());
+  REQUIRE(status.ok());
+  return batch;
+}
+
+std::string Errors(const DecodedBatch& batch) {
+  std::string out;
+  for (const auto& e : batch.errors) out += e.ToString() + "\n";
+  return out;
+}
+
+std::string_view Tag(const DecodedBatch& batch, size_t line,
+                     std::string_view key) {
+  for (const auto& tag : batch.TagsOf(batch.lines.at(line))) {
+    if (tag.key == key) return tag.value;
+  }
+  return "<none>";
+}
+
+const FieldValue* Field(const DecodedBatch& batch, size_t line,
+                        std::string_view key) {
+  for (const auto& field : batch.FieldsOf(batch.lines.at(line))) {
+    if (field.key == key) return &field.value;
+  }
+  return nullptr;
+}
+
+TEST_CASE("json mapping decodes an open-data array of nested records",
+          "[connectors][json_mapping]") {
+  JsonMappingRule rule;
+  rule.records = "/sensors";
+  rule.time = "/ts";
+  rule.time_format = TimeFormat::kEpochMillis;
+  rule.measurement = "traffic";
+  rule.fields = {{"vehicles", "/counts/vehicles", MappedType::kInt},
+                 {"bikes", "/counts/bikes", MappedType::kInt},
+                 {"speed", "/speed_kmh", MappedType::kFloat},
+                 {"congested", "/congested", MappedType::kBool},
+                 {"state", "/state", MappedType::kString}};
+  rule.tags = {{"sensor", "/id"}, {"district", "/location/district"}};
+  auto batch = Decode(R"({
+    "updated": "2024-05-01T12:00:00Z",
+    "sensors": [
+      {"id": "K12", "location": {"district": "Mitte"}, "ts": 1714564800000,
+       "counts": {"vehicles": 14, "bikes": "3"}, "speed_kmh": 43,
+       "congested": false, "state": "ok"},
+      {"id": 7, "location": {"district": "Nord"}, "ts": 1714564801500,
+       "counts": {"vehicles": 2.0, "bikes": null}, "speed_kmh": "51.5",
+       "congested": 1}
+    ]})",
+                      rule);
+  INFO(Errors(batch));
+  REQUIRE(batch.errors.empty());
+  REQUIRE(batch.lines.size() == 2);
+  CHECK(batch.lines[0].measurement == "traffic");
+  CHECK(batch.lines[0].timestamp_ns == 1'714'564'800 * kSecond);
+  CHECK(batch.lines[1].timestamp_ns == 1'714'564'801'500'000'000);
+  // Tags come out sorted by key.
+  auto tags = batch.TagsOf(batch.lines[0]);
+  REQUIRE(tags.size() == 2);
+  CHECK(tags[0].key == "district");
+  CHECK(tags[1].key == "sensor");
+  CHECK(Tag(batch, 1, "sensor") == "7");  // numbers become tag text
+  CHECK(Field(batch, 0, "vehicles")->int_value() == 14);
+  CHECK(Field(batch, 0, "bikes")->kind == FieldValue::Kind::kInt);
+  CHECK(Field(batch, 0, "bikes")->int_value() == 3);  // from text
+  CHECK(Field(batch, 0, "speed")->kind == FieldValue::Kind::kFloat);
+  CHECK(Field(batch, 0, "speed")->float_value() == 43);  // int -> float
+  CHECK_FALSE(Field(batch, 0, "congested")->bool_value());
+  CHECK(Field(batch, 0, "state")->string_value() == "ok");
+  CHECK(Field(batch, 1, "vehicles")->int_value() == 2);
+  CHECK(Field(batch, 1, "bikes") == nullptr);  // null: left out
+  CHECK(Field(batch, 1, "state") == nullptr);  // absent: left out
+  CHECK(Field(batch, 1, "speed")->float_value() == 51.5);
+  CHECK(Field(batch, 1, "congested")->bool_value());
+}
+
+TEST_CASE("json mapping reads GeoJSON features and RFC 3339 times",
+          "[connectors][json_mapping]") {
+  JsonMappingRule rule;
+  rule.records = "/features";
+  rule.time = "/properties/observed";
+  rule.measurement = "air";
+  rule.fields = {{"no2", "/properties/NO2"}, {"pm10", "/properties/PM10"}};
+  rule.tags = {{"station", "/properties/station~1code"}};
+  auto batch = Decode(R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": {"type": "Point",
+     "coordinates": [13.4, 52.5]},
+     "properties": {"station/code": "DEBE010", "NO2": 31.5, "PM10": 18,
+                    "observed": "2024-05-01T14:00:00+02:00"}},
+    {"type": "Feature", "properties": {"station/code": "DEBE034",
+     "NO2": 12, "observed": "2024-05-01T12:00:00.25Z"}}]})",
+                      rule);
+  INFO(Errors(batch));
+  REQUIRE(batch.errors.empty());
+  REQUIRE(batch.lines.size() == 2);
+  CHECK(Tag(batch, 0, "station") == "DEBE010");
+  CHECK(batch.lines[0].timestamp_ns == 1'714'564'800 * kSecond);
+  CHECK(batch.lines[1].timestamp_ns == 1'714'564'800 * kSecond + kSecond / 4);
+  CHECK(Field(batch, 1, "pm10") == nullptr);
+  CHECK(Field(batch, 1, "no2")->float_value() == 12);
+}
+
+TEST_CASE("json mapping treats a root object as one record without time",
+          "[connectors][json_mapping]") {
+  JsonMappingRule rule;
+  rule.measurement = "water";
+  rule.fields = {{"level_cm", "/level"}};
+  rule.tags = {{"gauge", "/gauge"}};
+  auto batch = Decode(R"({"gauge": "Pegel-3", "level": 153.5})", rule);
+  REQUIRE(batch.errors.empty());
+  REQUIRE(batch.lines.size() == 1);
+  CHECK(batch.lines[0].timestamp_ns == kNow);
+  CHECK(Field(batch, 0, "level_cm")->float_value() == 153.5);
+
+  // A root array of plain values: each element is a record, "" the value.
+  JsonMappingRule values;
+  values.measurement = "m";
+  values.fields = {{"v", ""}};
+  auto array = Decode("[1, 2.5, null, 4]", values);
+  REQUIRE(array.lines.size() == 3);
+  CHECK(array.lines[2].line_number == 3);
+  REQUIRE(array.errors.size() == 1);
+  CHECK(array.errors[0].ToString() ==
+        "record 2: none of the mapped fields is present");
+}
+
+TEST_CASE("json mapping epoch formats accept numbers and numeric text",
+          "[connectors][json_mapping]") {
+  JsonMappingRule rule;
+  rule.time = "/t";
+  rule.measurement = "m";
+  rule.fields = {{"v", "/v"}};
+  rule.time_format = TimeFormat::kEpochSeconds;
+  auto seconds = Decode(
+      R"([{"t": 1714564800, "v": 1}, {"t": 1714564800.5, "v": 1},
+          {"t": "1714564801", "v": 1}])",
+      rule);
+  REQUIRE(seconds.lines.size() == 3);
+  CHECK(seconds.lines[0].timestamp_ns == 1'714'564'800 * kSecond);
+  CHECK(seconds.lines[1].timestamp_ns == 1'714'564'800'500'000'000);
+  CHECK(seconds.lines[2].timestamp_ns == 1'714'564'801 * kSecond);
+  rule.time_format = TimeFormat::kEpochNanos;
+  auto nanos = Decode(R"([{"t": 1714564800123456789, "v": 1}])", rule);
+  REQUIRE(nanos.lines.size() == 1);
+  CHECK(nanos.lines[0].timestamp_ns == 1'714'564'800'123'456'789);
+}
+
+TEST_CASE("json mapping rejects bad records and keeps the good ones",
+          "[connectors][json_mapping]") {
+  JsonMappingRule rule;
+  rule.records = "/data";
+  rule.time = "/time";
+  rule.measurement = "parking";
+  rule.fields = {{"free", "/free", MappedType::kInt}};
+  rule.tags = {{"lot", "/lot"}};
+  auto batch = Decode(R"({"data": [
+    {"lot": "P1", "time": "2024-05-01T12:00:00Z", "free": 12},
+    {"lot": "P2", "time": "2024-05-01T12:00:00Z", "free": "many"},
+    {"lot": "P3", "free": 3},
+    {"time": "2024-05-01T12:00:00Z", "free": 4},
+    {"lot": "P5", "time": "12:00", "free": 5},
+    {"lot": {"id": 6}, "time": "2024-05-01T12:00:00Z", "free": 6},
+    {"lot": "P7", "time": "2024-05-01T12:00:00Z", "free": 7.5},
+    {"lot": "", "time": "2024-05-01T12:00:00Z", "free": 8},
+    {"lot": "P9", "time": "2024-05-01T12:00:00Z", "free": 9}]})",
+                      rule);
+  REQUIRE(batch.lines.size() == 2);
+  CHECK(Tag(batch, 0, "lot") == "P1");
+  CHECK(Tag(batch, 1, "lot") == "P9");
+  CHECK(batch.lines[1].line_number == 8);
+  REQUIRE(batch.errors.size() == 7);
+  CHECK(batch.errors[0].ToString() ==
+        "record 1: field \"free\": /free: \"many\" is not an integer");
+  CHECK(batch.errors[1].ToString() == "record 2: timestamp: /time: missing");
+  CHECK(batch.errors[2].ToString() == "record 3: tag \"lot\": /lot: missing");
+  CHECK(batch.errors[3].ToString() ==
+        "record 4: timestamp: /time: \"12:00\" is not an RFC 3339 time "
+        "(expected YYYY-MM-DD)");
+  CHECK(batch.errors[4].ToString() ==
+        "record 5: tag \"lot\": /lot: an object cannot be a tag value "
+        "(expected a string, number or boolean)");
+  CHECK(batch.errors[5].ToString() ==
+        "record 6: field \"free\": /free: 7.5 is not an integer");
+  CHECK(batch.errors[6].ToString() == "record 7: tag \"lot\": /lot: empty");
+  // Rejected records leave no tags or fields behind.
+  CHECK(batch.tags.size() == 2);
+  CHECK(batch.fields.size() == 2);
+}
+
+TEST_CASE("json mapping reports missing records and unparsable bodies",
+          "[connectors][json_mapping]") {
+  JsonMappingRule rule;
+  rule.records = "/result/records";
+  rule.measurement = "m";
+  rule.fields = {{"v", "/v"}};
+  auto missing = Decode(R"({"result": {}})", rule);
+  REQUIRE(missing.errors.size() == 1);
+  CHECK(missing.errors[0].ToString() ==
+        "message: records /result/records: missing");
+  auto scalar = Decode(R"({"result": {"records": 5}})", rule);
+  REQUIRE(scalar.errors.size() == 1);
+  CHECK(scalar.errors[0].ToString() ==
+        "message: records /result/records: expected an array or object, "
+        "got 5");
+  auto broken = Decode(R"({"result": )", rule);
+  REQUIRE(broken.errors.size() == 1);
+  CHECK(broken.errors[0].unit == DecodeUnit::kMessage);
+}
+
+TEST_CASE("json mapping rejects unusable rules", "[connectors][json_mapping]") {
+  JsonMappingRule rule;
+  rule.fields = {{"v", "/v"}};
+  CHECK(ValidateJsonMappingRule(rule).message() ==
+        "mapping: measurement must not be empty");
+  rule.measurement = "m";
+  CHECK(ValidateJsonMappingRule(rule).ok());
+  rule.fields.push_back({"v", "/w"});
+  CHECK(ValidateJsonMappingRule(rule).message() ==
+        "mapping: field \"v\" is mapped twice");
+  rule.fields = {{"v", "v"}};
+  CHECK(ValidateJsonMappingRule(rule).code() == StatusCode::kInvalidArgument);
+  rule.fields = {{"v", "/a~2"}};
+  CHECK_FALSE(ValidateJsonMappingRule(rule).ok());
+  rule.fields = {{"v", "/v"}};
+  rule.tags = {{"", "/t"}};
+  CHECK_FALSE(ValidateJsonMappingRule(rule).ok());
+  DecodedBatch batch;
+  CHECK_FALSE(DecodeMappedJson("[]", rule, 0, &batch).ok());
+  rule.fields.clear();
+  rule.tags.clear();
+  CHECK(ValidateJsonMappingRule(rule).message() ==
+        "mapping: at least one field is required");
+}
+
+TEST_CASE("json mapping batches outlive their rule",
+          "[connectors][json_mapping]") {
+  DecodedBatch batch;
+  {
+    JsonMappingRule rule;
+    rule.measurement = std::string(40, 'm');
+    rule.fields = {{std::string(40, 'f'), "/v"}};
+    rule.tags = {{std::string(40, 't'), "/k"}};
+    REQUIRE(DecodeMappedJson(R"({"v": 1, "k": "x"})", rule, 0, &batch).ok());
+  }
+  REQUIRE(batch.lines.size() == 1);
+  CHECK(batch.lines[0].measurement == std::string(40, 'm'));
+  CHECK(batch.fields[0].key == std::string(40, 'f'));
+  CHECK(batch.tags[0].key == std::string(40, 't'));
+}
+
+}  // namespace
+}  // namespace citynexus::connectors
