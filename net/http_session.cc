@@ -9,6 +9,7 @@
 #include <cctype>
 #include <iomanip>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include "common/log.h"
@@ -86,6 +87,35 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
+}
+
+// Inflates a gzip body in place (and drops the Content-Encoding header, so
+// handlers see plain bytes). Returns the error response to send instead:
+// 413 when the inflated body exceeds `max_body_bytes`, 400 for corrupt
+// gzip, 415 for encodings we do not speak.
+std::optional<Response> DecodeContentEncoding(Request& request,
+                                              uint64_t max_body_bytes) {
+  auto it = request.headers.find("content-encoding");
+  if (it == request.headers.end()) return std::nullopt;
+  const std::string encoding = ToLower(Trim(it->second));
+  if (encoding.empty() || encoding == "identity") return std::nullopt;
+  if (encoding != "gzip" && encoding != "x-gzip") {
+    return Response::Error(
+        415, "unsupported_media_type",
+        "content encoding \"" + encoding + "\" is not supported; use gzip");
+  }
+  auto inflated = GzipInflate(request.body, max_body_bytes);
+  if (!inflated.has_value()) {
+    if (inflated.error().code() == StatusCode::kResourceExhausted) {
+      return Response::Error(413, "payload_too_large",
+                             inflated.error().message());
+    }
+    return Response::Error(400, "bad_request", inflated.error().message());
+  }
+  request.body = std::move(*inflated);
+  request.headers.erase(it);
+  request.headers["content-length"] = std::to_string(request.body.size());
+  return std::nullopt;
 }
 
 std::string FormatEndpoint(const tcp::endpoint& ep) {
@@ -328,29 +358,10 @@ void HttpSession::Dispatch() {
   }
   request.body = std::move(req.body());
 
-  if (auto it = request.headers.find("content-encoding");
-      it != request.headers.end()) {
-    const std::string encoding = ToLower(Trim(it->second));
-    if (encoding == "gzip" || encoding == "x-gzip") {
-      auto inflated = GzipInflate(request.body, ctx_->options.max_body_bytes);
-      if (!inflated.has_value()) {
-        const bool too_big =
-            inflated.error().code() == StatusCode::kResourceExhausted;
-        OnResponse(seq_, too_big ? Response::Error(413, "payload_too_large",
-                                                   inflated.error().message())
-                                 : Response::Error(400, "bad_request",
-                                                   inflated.error().message()));
-        return;
-      }
-      request.body = std::move(*inflated);
-      request.headers.erase(it);
-      request.headers["content-length"] = std::to_string(request.body.size());
-    } else if (encoding != "identity" && !encoding.empty()) {
-      OnResponse(seq_, Response::Error(415, "unsupported_media_type",
-                                       "content encoding \"" + encoding +
-                                           "\" is not supported; use gzip"));
-      return;
-    }
+  if (auto error =
+          DecodeContentEncoding(request, ctx_->options.max_body_bytes)) {
+    OnResponse(seq_, std::move(*error));
+    return;
   }
 
   auto state =
