@@ -142,7 +142,9 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
         !Digits(text, &pos, 2, &om) || oh > 23 || om > 59) {
       return NotRfc3339(text, "bad UTC offset");
     }
-    offset_s = (oh * 3600 + om * 60) * (negative ? -1 : 1);
+    // Signed arithmetic: `oh` is unsigned, and -1 * unsigned wraps.
+    offset_s = static_cast<int64_t>(oh * 3600 + om * 60);
+    if (negative) offset_s = -offset_s;
   } else {
     return NotRfc3339(text, "missing time zone ('Z' or +hh:mm)");
   }

@@ -268,3 +268,106 @@ TEST_CASE("json mapping batches outlive their rule",
 
 }  // namespace
 }  // namespace citynexus::connectors
+
+namespace citynexus::connectors {
+namespace {
+
+// The shared time helpers of decode_util.h, exercised through the formats
+// the mapping decoders accept.
+TEST_CASE("rfc 3339 times parse with offsets, fractions and calendar checks",
+          "[connectors][json_mapping][time]") {
+  auto ns = [](std::string_view text) {
+    auto r = ParseRfc3339(text);
+    INFO(text << ": " << (r ? "" : r.error().message()));
+    REQUIRE(r.has_value());
+    return *r;
+  };
+  CHECK(ns("1970-01-01T00:00:00Z") == 0);
+  CHECK(ns("2024-02-29T23:59:59.999999999Z") == 1'709'251'199'999'999'999);
+  CHECK(ns("2024-05-01 14:00:00+02:00") == 1'714'564'800 * kSecond);
+  CHECK(ns("2024-05-01t12:00:00z") == 1'714'564'800 * kSecond);
+  CHECK(ns("2024-05-01T07:30:00-04:30") == 1'714'564'800 * kSecond);
+  // Digits past nanoseconds are truncated.
+  CHECK(ns("2024-05-01T12:00:00.1234567891Z") == 1'714'564'800'123'456'789);
+  CHECK(ns("1969-12-31T23:59:59.5Z") == -kSecond / 2);
+  CHECK(ns("1677-09-21T00:12:44Z") == -9'223'372'036 * kSecond);
+
+  CHECK_FALSE(ParseRfc3339("2023-02-29T00:00:00Z").has_value());
+  CHECK_FALSE(ParseRfc3339("2024-13-01T00:00:00Z").has_value());
+  CHECK_FALSE(ParseRfc3339("2024-05-01T24:00:00Z").has_value());
+  CHECK_FALSE(ParseRfc3339("2024-05-01T12:00:00").has_value());  // no zone
+  CHECK_FALSE(ParseRfc3339("2024-05-01T12:00:00.Z").has_value());
+  CHECK_FALSE(ParseRfc3339("2024-05-01T12:00Z").has_value());
+  CHECK_FALSE(ParseRfc3339("2024-05-01T12:00:00Z ").has_value());
+  CHECK_FALSE(ParseRfc3339("2300-01-01T00:00:00Z").has_value());  // > int64
+  CHECK(ParseRfc3339("2024-05-01").error().message() ==
+        "\"2024-05-01\" is not an RFC 3339 time (expected 'T' after the date)");
+}
+
+TEST_CASE("epoch times and typed text values convert exactly",
+          "[connectors][json_mapping][time]") {
+  CHECK(*ParseTimeText("1714564800", TimeFormat::kEpochSeconds) ==
+        1'714'564'800 * kSecond);
+  CHECK(*ParseTimeText("-1.5", TimeFormat::kEpochSeconds) ==
+        -kSecond - kSecond / 2);
+  CHECK(*ParseTimeText("1714564800123", TimeFormat::kEpochMillis) ==
+        1'714'564'800'123'000'000);
+  CHECK_FALSE(ParseTimeText("9300000000", TimeFormat::kEpochSeconds));
+  CHECK_FALSE(ParseTimeText("12abc", TimeFormat::kEpochSeconds));
+  CHECK_FALSE(ParseTimeText("nan", TimeFormat::kEpochSeconds));
+  CHECK(*ParseTimeFormat("epoch_ms") == TimeFormat::kEpochMillis);
+  CHECK_FALSE(ParseTimeFormat("iso8601"));
+
+  CHECK(ParseTextValue("1e3", MappedType::kInt)->int_value() == 1000);
+  CHECK(ParseTextValue("-7", MappedType::kInt)->int_value() == -7);
+  CHECK_FALSE(ParseTextValue("7.5", MappedType::kInt));
+  CHECK_FALSE(ParseTextValue("inf", MappedType::kFloat));
+  CHECK_FALSE(ParseTextValue("0x10", MappedType::kFloat));
+  CHECK(ParseTextValue("TRUE", MappedType::kBool)->bool_value());
+  CHECK_FALSE(ParseTextValue("0", MappedType::kBool)->bool_value());
+  CHECK_FALSE(ParseTextValue("yes", MappedType::kBool));
+}
+
+// DecodedBatch::ApplySeriesMeta, the rule the point writer applies.
+TEST_CASE("series metadata: field entries win over line-wide ones",
+          "[connectors][json_mapping][meta]") {
+  DecodedBatch batch;
+  batch.lines.resize(3);
+  DecodedSeriesMeta line_wide;
+  line_wide.line_index = 1;
+  line_wide.unit = "W";
+  line_wide.description = "meter";
+  line_wide.latitude = 52.5;
+  DecodedSeriesMeta energy;
+  energy.line_index = 1;
+  energy.field = "energy";
+  energy.unit = "Wh";
+  DecodedSeriesMeta other_line;
+  other_line.line_index = 2;
+  other_line.unit = "V";
+  batch.series_meta = {line_wide, energy, other_line};
+
+  engine::SeriesMeta power;
+  CHECK(batch.ApplySeriesMeta(1, "power", &power));
+  CHECK(power.unit == "W");
+  CHECK(power.description == "meter");
+  CHECK(*power.latitude == 52.5);
+  CHECK_FALSE(power.longitude.has_value());
+  engine::SeriesMeta meter;
+  CHECK(batch.ApplySeriesMeta(1, "energy", &meter));
+  CHECK(meter.unit == "Wh");
+  CHECK(meter.description == "meter");
+  // Slots already set are kept; nothing to do is reported as no change.
+  engine::SeriesMeta preset;
+  preset.unit = "kW";
+  preset.description = "from config";
+  preset.latitude = 1;
+  CHECK_FALSE(batch.ApplySeriesMeta(1, "power", &preset));
+  CHECK(preset.unit == "kW");
+  engine::SeriesMeta none;
+  CHECK_FALSE(batch.ApplySeriesMeta(0, "power", &none));
+  CHECK(none.unit.empty());
+}
+
+}  // namespace
+}  // namespace citynexus::connectors
