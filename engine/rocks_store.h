@@ -94,6 +94,10 @@ class RocksStore final : public Store {
   Status ReadRange(
       SeriesId id, int64_t start_ns, int64_t end_ns,
       const std::function<bool(const ChunkColumns&, size_t)>& visit);
+  // Aggregate after validation, with bounds clamped to ±2^62 and the offset
+  // reduced to [0, step) (store_read.cc).
+  Result<std::vector<Bucket>> AggregateClamped(const AggregateRequest& request,
+                                               AggregateStats* stats);
   Status CheckWritable() const;
   std::shared_ptr<const Head> Frozen() const;
 

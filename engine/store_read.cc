@@ -11,6 +11,8 @@
 // from raw points. Either way the result equals the raw computation.
 #include <rocksdb/db.h>
 
+#include <algorithm>
+
 #include "engine/chunk_codec.h"
 #include "engine/columns.h"
 #include "engine/keys.h"
@@ -20,6 +22,14 @@
 namespace citynexus::engine {
 
 namespace {
+
+// Stored timestamps lie within ±2^62 (Append rejects others), so clamping
+// query bounds to that range changes no result and keeps window and bucket
+// arithmetic free of overflow for callers passing INT64_MIN/INT64_MAX.
+constexpr int64_t kMaxAbsTimestamp = int64_t{1} << 62;
+int64_t ClampTs(int64_t ts) {
+  return std::clamp(ts, -kMaxAbsTimestamp, kMaxAbsTimestamp + 1);
+}
 
 int64_t FloorMod(int64_t a, int64_t m) {
   int64_t r = a % m;
@@ -43,6 +53,8 @@ Status RocksStore::ReadRange(
     SeriesId id, int64_t start_ns, int64_t end_ns,
     const std::function<bool(const ChunkColumns&, size_t)>& visit) {
   if (closed_.load()) return Status::Unavailable("store is closed");
+  start_ns = ClampTs(start_ns);
+  end_ns = ClampTs(end_ns);
   if (start_ns >= end_ns) return Status::Ok();
   ChunkColumns live, frozen_cols, newer;
   head_.Collect(id, start_ns, end_ns, &live);
@@ -124,6 +136,18 @@ Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
   if (req.step_ns <= 0) {
     return Status::InvalidArgument("aggregate step must be positive");
   }
+  if (req.step_ns > kMaxAbsTimestamp) {
+    return Status::InvalidArgument("aggregate step is too large");
+  }
+  AggregateRequest clamped = req;
+  clamped.start_ns = ClampTs(req.start_ns);
+  clamped.end_ns = ClampTs(req.end_ns);
+  clamped.offset_ns = FloorMod(req.offset_ns, req.step_ns);
+  return AggregateClamped(clamped, stats);
+}
+
+Result<std::vector<Bucket>> RocksStore::AggregateClamped(
+    const AggregateRequest& req, AggregateStats* stats) {
   std::vector<Bucket> out;
   auto raw = [&](int64_t from, int64_t to) {
     return ReadRange(req.series, from, to,

@@ -164,6 +164,31 @@ TEST_CASE("aggregate rejects non-numeric series and bad steps",
   auto empty = store->Aggregate({f, 0, kDay, kHour, 0}, &stats);
   REQUIRE(empty.has_value());
   CHECK(empty->empty());
+
+  // Unbounded ranges (INT64_MIN/MAX) work for scans and aggregates.
+  std::vector<Point> points = {{f, kT0 + 5, 1.0}, {f, -kDay - 5, 2.0}};
+  REQUIRE(store->Append(points).has_value());
+  REQUIRE(store->Flush().ok());
+  int n = 0;
+  REQUIRE(store
+              ->Scan(f, INT64_MIN, INT64_MAX,
+                     [&](const Sample&) {
+                       ++n;
+                       return true;
+                     })
+              .ok());
+  CHECK(n == 2);
+  auto all = store->Aggregate({f, INT64_MIN, INT64_MAX, kDay, 0}, &stats);
+  REQUIRE(all.has_value());
+  REQUIRE(all->size() == 2);
+  CHECK(all->at(0).start_ns == -2 * kDay);
+  CHECK(all->at(1).start_ns == kT0);
+  CHECK(stats.used_rollups);
+  auto shifted =
+      store->Aggregate({f, INT64_MIN, INT64_MAX, kDay, -kHour}, &stats);
+  REQUIRE(shifted.has_value());
+  REQUIRE(shifted->size() == 2);
+  CHECK(shifted->at(1).start_ns == kT0 - kHour);
 }
 
 }  // namespace
