@@ -116,6 +116,27 @@ QUERIES = [
     # Nothing to return, and a syntax error (400, error text not compared).
     _q("SELECT count(vehicles) FROM nosuch WHERE " + ALL),
     _q("SELECT FROM traffic"),
+    # Boundaries and selector details.
+    _q("SELECT vehicles FROM traffic WHERE sensor = 'S08' AND time > %s AND "
+       "time <= '2026-01-05T00:05:00Z'" % D0),
+    _q("SELECT vehicles FROM traffic WHERE sensor = 'S08' AND "
+       "time >= 1767571200000ms AND time < 1767571500000ms"),
+    _q("SELECT first(speed) FROM traffic WHERE sensor = 'S09' AND " + ALL),
+    _q("SELECT last(vehicles) FROM traffic WHERE %s GROUP BY sensor SLIMIT 4" % ALL),
+    _q("SELECT median(vehicles), percentile(vehicles, 50) FROM traffic WHERE %s "
+       "GROUP BY time(1d)" % ALL),
+    _q("SELECT stddev(vehicles) FROM traffic WHERE sensor = 'S10' AND time >= %s AND "
+       "time < '2026-01-05T00:01:00Z'" % D0),
+    _q("SELECT count(vehicles) FROM traffic WHERE %s GROUP BY time(1d) "
+       "LIMIT 1 OFFSET 1" % ALL),
+    _q("SELECT vehicles FROM traffic WHERE sensor =~ /^S1[12]$/ AND %s GROUP BY sensor "
+       "ORDER BY time DESC LIMIT 2" % ALL),
+    _q("SELECT mean(m3) FROM water_flow WHERE point = 'P02' AND time >= "
+       "'2026-01-06T02:00:00Z' AND time < '2026-01-06T07:00:00Z' "
+       "GROUP BY time(30m) fill(previous)"),
+    # No upper time bound: influxd ends the buckets at now().
+    _q("SELECT count(m3) FROM water_flow WHERE point = 'P04' AND time >= %s "
+       "GROUP BY time(1d)" % D2),
     # Schema exploration.
     _q("SHOW MEASUREMENTS"),
     _q("SHOW TAG KEYS"),
@@ -126,4 +147,37 @@ QUERIES = [
     _q("SHOW SERIES"),
     _q("SHOW SERIES FROM energy"),
     _q("SHOW DATABASES", compare="contains", contains=[["parity"]]),
+]
+
+
+# Beyond the scope of the CI target (run with --extra): InfluxQL that Grafana
+# dashboards commonly use. Failures here are a to-do list, not a regression.
+EXTRA_QUERIES = [
+    _q("SELECT max(vehicles), sensor FROM traffic WHERE " + DAY1),
+    _q("SELECT top(vehicles, 3) FROM traffic WHERE " + DAY1),
+    _q("SELECT bottom(speed, 2) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
+    _q("SELECT non_negative_difference(last(kwh)) FROM energy WHERE meter = 'M03' "
+       "AND %s GROUP BY time(6h)" % DAY2),
+    _q("SELECT difference(mean(m3)) FROM water_flow WHERE %s GROUP BY time(6h)" % DAY1),
+    _q("SELECT derivative(mean(kwh), 1h) FROM energy WHERE meter = 'M01' AND %s "
+       "GROUP BY time(6h)" % DAY1),
+    _q("SELECT moving_average(mean(vehicles), 3) FROM traffic WHERE %s "
+       "GROUP BY time(1h)" % H2.replace("02:00", "06:00")),
+    _q("SELECT mean(speed) * 3.6 AS kmh FROM traffic WHERE %s GROUP BY time(1d)" % ALL),
+    _q("SELECT mode(vehicles) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
+    _q("SELECT count(distinct(vehicles)) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
+    _q("SELECT mean(vehicles) FROM traffic WHERE %s GROUP BY time(1d) "
+       "tz('Europe/Berlin')" % ALL),
+    _q("SELECT * FROM traffic, air WHERE time >= %s AND time < '2026-01-05T00:02:00Z' "
+       "AND (sensor = 'S01' OR station = 'A1')" % D0),
+    _q("SELECT mean(*) FROM water_flow WHERE " + DAY1),
+    _q("SHOW TAG KEYS FROM traffic"),
+    _q("SHOW MEASUREMENTS WITH MEASUREMENT =~ /^(air|water.*)$/"),
+    _q("SHOW SERIES FROM traffic WHERE district = 'Nord'"),
+    _q("SHOW TAG VALUES FROM energy WITH KEY IN (\"meter\", \"district\") "
+       "WHERE meter =~ /M0[12]/"),
+    _q("SHOW RETENTION POLICIES ON parity"),
+    _q("SHOW FIELD KEYS FROM /^(air|energy)$/"),
+    _q("SELECT vehicles FROM traffic WHERE sensor = 'S01' AND time >= now() - 3650d "
+       "LIMIT 3"),
 ]
