@@ -3,13 +3,18 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test build deps bench clean format
+.PHONY: run test test-influx-parity build deps bench clean format
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
 
 test: deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# Opt-in: compares /write and /query with a real InfluxDB 1.6.7 (installed
+# from Debian on first use) on the same generated data set.
+test-influx-parity: deps build
+	scripts/test-influx-parity.sh $(BUILD_DIR)/app/citynexus
 
 deps:
 	@scripts/install-deps.sh
