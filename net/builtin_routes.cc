@@ -22,7 +22,9 @@ Response HealthResponse(
     } catch (...) {
       s = Status(StatusCode::kUnavailable, "health check threw");
     }
-    if (!body_checks.empty()) body_checks += ',';
+    if (!body_checks.empty()) {
+      body_checks += ',';
+    }
     AppendJsonString(body_checks, name);
     if (s.ok()) {
       body_checks += ":{\"status\":\"ok\"}";

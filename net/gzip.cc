@@ -10,14 +10,16 @@ namespace citynexus::net {
 namespace {
 // 16 + MAX_WBITS selects the gzip wrapper (not raw deflate or zlib).
 constexpr int kGzipWindowBits = 16 + MAX_WBITS;
-constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kChunk = size_t{64} * 1024;
 
 // Owns a z_stream set up for inflation; ends it on every path.
 class Inflater {
  public:
   Inflater() { ok_ = inflateInit2(&zs_, kGzipWindowBits) == Z_OK; }
   ~Inflater() {
-    if (ok_) inflateEnd(&zs_);
+    if (ok_) {
+      inflateEnd(&zs_);
+    }
   }
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
@@ -33,7 +35,9 @@ class Inflater {
 Result<std::string> GzipInflate(std::string_view compressed,
                                 uint64_t max_output_bytes) {
   Inflater inflater;
-  if (!inflater.ok()) return Status::IOError("gzip: zlib init failed");
+  if (!inflater.ok()) {
+    return Status::IOError("gzip: zlib init failed");
+  }
   z_stream& zs = inflater.zs();
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   // A request body fits in uInt; the server bounds it far below 4 GiB.
@@ -58,7 +62,9 @@ Result<std::string> GzipInflate(std::string_view compressed,
     }
     if (rc == Z_STREAM_END) {
       member_done = true;
-      if (zs.avail_in == 0) break;
+      if (zs.avail_in == 0) {
+        break;
+      }
       // Another gzip member follows (allowed by RFC 1952).
       if (inflateReset(&zs) != Z_OK) {
         return Status::InvalidArgument("gzip: cannot reset stream");
@@ -66,14 +72,20 @@ Result<std::string> GzipInflate(std::string_view compressed,
       member_done = false;
       continue;
     }
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0) break;  // input ran out
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+      break;  // input ran out
+    }
     if (rc != Z_OK) {
       return Status::InvalidArgument(std::string("gzip: invalid data: ") +
                                      (zs.msg ? zs.msg : "unknown error"));
     }
-    if (zs.avail_in == 0 && zs.avail_out != 0) break;  // needs more input
+    if (zs.avail_in == 0 && zs.avail_out != 0) {
+      break;  // needs more input
+    }
   }
-  if (!member_done) return Status::InvalidArgument("gzip: truncated data");
+  if (!member_done) {
+    return Status::InvalidArgument("gzip: truncated data");
+  }
   return out;
 }
 
@@ -92,7 +104,9 @@ std::string GzipDeflate(std::string_view data) {
   const int rc = deflate(&zs, Z_FINISH);
   out.resize(zs.total_out);
   deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return {};
+  if (rc != Z_STREAM_END) {
+    return {};
+  }
   return out;
 }
 

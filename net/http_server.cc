@@ -40,7 +40,9 @@ class Countdown {
   explicit Countdown(size_t n) : remaining_(n) {}
   void Done() {
     std::lock_guard<std::mutex> lock(mu_);
-    if (remaining_ > 0 && --remaining_ == 0) cv_.notify_all();
+    if (remaining_ > 0 && --remaining_ == 0) {
+      cv_.notify_all();
+    }
   }
   bool WaitFor(std::chrono::steady_clock::duration d) {
     std::unique_lock<std::mutex> lock(mu_);
@@ -82,8 +84,12 @@ class HttpServer::Impl {
 
   Status Start() {
     std::lock_guard<std::mutex> lock(lifecycle_mu_);
-    if (started_) return Status::InvalidArgument("server already started");
-    if (stopped_) return Status::InvalidArgument("server was stopped");
+    if (started_) {
+      return Status::InvalidArgument("server already started");
+    }
+    if (stopped_) {
+      return Status::InvalidArgument("server was stopped");
+    }
     const ServerOptions& o = ctx_->options;
     const std::string where = o.host + ":" + std::to_string(o.port);
     boost::system::error_code ec;
@@ -96,9 +102,15 @@ class HttpServer::Impl {
     }
     const tcp::endpoint endpoint = results.begin()->endpoint();
     acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(endpoint, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) {
+      acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+      acceptor_.bind(endpoint, ec);
+    }
+    if (!ec) {
+      acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    }
     if (ec) {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
@@ -128,7 +140,9 @@ class HttpServer::Impl {
     // Held throughout, so a concurrent second Stop() returns only once the
     // server is fully stopped.
     std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-    if (stopped_) return;
+    if (stopped_) {
+      return;
+    }
     stopped_ = true;
     if (!started_) {
       CloseGate();
@@ -149,7 +163,9 @@ class HttpServer::Impl {
     acceptor_closed.get_future().wait();
 
     // 2. Idle connections close now; busy ones after their response.
-    for (auto& s : ctx_->Sessions()) s->PostStop();
+    for (auto& s : ctx_->Sessions()) {
+      s->PostStop();
+    }
 
     // 3. Grace period for in-flight requests.
     const auto grace = ctx_->options.shutdown_grace;
@@ -182,18 +198,24 @@ class HttpServer::Impl {
     work_.reset();
     ioc_.stop();
     for (auto& t : threads_) {
-      if (t.joinable()) t.join();
+      if (t.joinable()) {
+        t.join();
+      }
     }
     threads_.clear();
 
     // 7. Sessions waiting for a Responder hold themselves; let them go.
-    for (auto& s : ctx_->Sessions()) s->ReleaseAfterStop();
+    for (auto& s : ctx_->Sessions()) {
+      s->ReleaseAfterStop();
+    }
     CN_LOG(kInfo, "http") << "stopped listening on port " << port_;
   }
 
  private:
   static int ThreadCount(const ServerOptions& o) {
-    if (o.threads > 0) return o.threads;
+    if (o.threads > 0) {
+      return o.threads;
+    }
     const unsigned hw = std::thread::hardware_concurrency();
     return hw == 0 ? 1 : static_cast<int>(hw);
   }
@@ -227,14 +249,20 @@ class HttpServer::Impl {
   }
 
   void OnAccept(boost::system::error_code ec, tcp::socket socket) {
-    if (!acceptor_.is_open()) return;  // Stop() closed it
+    if (!acceptor_.is_open()) {
+      return;  // Stop() closed it
+    }
     if (ec) {
-      if (ec == asio::error::operation_aborted) return;
+      if (ec == asio::error::operation_aborted) {
+        return;
+      }
       CN_LOG(kWarn, "http")
           << "accept failed: " << ec.message() << "; retrying";
       accept_retry_.expires_after(kAcceptRetryDelay);
       accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
-        if (!wait_ec && acceptor_.is_open()) DoAccept();
+        if (!wait_ec && acceptor_.is_open()) {
+          DoAccept();
+        }
       });
       return;
     }

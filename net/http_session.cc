@@ -53,7 +53,9 @@ class ResponderState {
       return;
     }
     std::lock_guard<std::mutex> lock(gate_->mu);
-    if (!gate_->open) return;  // server stopped: nobody to answer
+    if (!gate_->open) {
+      return;  // server stopped: nobody to answer
+    }
     if (auto session = session_.lock()) {
       session->PostResponse(seq_, std::move(response));
     }
@@ -96,9 +98,13 @@ std::string_view Trim(std::string_view s) {
 std::optional<Response> DecodeContentEncoding(Request& request,
                                               uint64_t max_body_bytes) {
   auto it = request.headers.find("content-encoding");
-  if (it == request.headers.end()) return std::nullopt;
+  if (it == request.headers.end()) {
+    return std::nullopt;
+  }
   const std::string encoding = ToLower(Trim(it->second));
-  if (encoding.empty() || encoding == "identity") return std::nullopt;
+  if (encoding.empty() || encoding == "identity") {
+    return std::nullopt;
+  }
   if (encoding != "gzip" && encoding != "x-gzip") {
     return Response::Error(
         415, "unsupported_media_type",
@@ -142,7 +148,9 @@ HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerContext> ctx)
 
 HttpSession::~HttpSession() {
   FinishInFlight();
-  if (registered_) ctx_->Unregister(id_);
+  if (registered_) {
+    ctx_->Unregister(id_);
+  }
   ctx_->connections_active->Inc(-1);
 }
 
@@ -188,7 +196,9 @@ void HttpSession::ReleaseAfterStop() { pending_self_.reset(); }
 // ---- reading ----
 
 void HttpSession::DoRead() {
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed) {
+    return;
+  }
   state_ = State::kReading;
   if (stopping_) {
     Close();
@@ -211,7 +221,9 @@ void HttpSession::DoRead() {
 }
 
 void HttpSession::OnReadHeader(beast::error_code ec, std::size_t) {
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed) {
+    return;
+  }
   if (ec) {
     OnReadError(ec);
     return;
@@ -228,7 +240,9 @@ void HttpSession::OnReadHeader(beast::error_code ec, std::size_t) {
     http::async_write(
         stream_, continue_,
         [self = shared_from_this()](beast::error_code ec2, std::size_t) {
-          if (self->state_ == State::kClosed) return;
+          if (self->state_ == State::kClosed) {
+            return;
+          }
           if (ec2) {
             self->OnReadError(ec2);
             return;
@@ -251,7 +265,9 @@ void HttpSession::ReadBody() {
 }
 
 void HttpSession::OnRead(beast::error_code ec, std::size_t) {
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed) {
+    return;
+  }
   if (ec) {
     OnReadError(ec);
     return;
@@ -260,7 +276,9 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::OnReadError(beast::error_code ec) {
-  if (ec == asio::error::operation_aborted) return;  // we closed it
+  if (ec == asio::error::operation_aborted) {
+    return;  // we closed it
+  }
   if (ec == http::error::end_of_stream || ec == asio::error::eof ||
       ec == asio::error::connection_reset ||
       ec == http::error::partial_message) {
@@ -324,7 +342,9 @@ void HttpSession::Dispatch() {
     }
     std::string allow;
     for (const auto& m : match.allowed_methods) {
-      if (!allow.empty()) allow += ", ";
+      if (!allow.empty()) {
+        allow += ", ";
+      }
       allow += m;
     }
     Response r = Response::Error(
@@ -347,7 +367,9 @@ void HttpSession::Dispatch() {
   request.path = std::move(*path);
   request.query = std::move(*query);
   request.path_params = std::move(match.params);
-  if (head_as_get) request.method = "GET";  // the GET handler answers HEAD
+  if (head_as_get) {
+    request.method = "GET";  // the GET handler answers HEAD
+  }
   for (const auto& field : req) {
     auto [it, inserted] = request.headers.emplace(
         ToLower(ToStd(field.name_string())), std::string(ToStd(field.value())));
@@ -386,7 +408,9 @@ void HttpSession::Dispatch() {
 }
 
 void HttpSession::OnResponse(uint64_t seq, Response response) {
-  if (state_ != State::kHandling || seq != seq_) return;  // stale or closed
+  if (state_ != State::kHandling || seq != seq_) {
+    return;  // stale or closed
+  }
   pending_self_.reset();  // the posted handler still holds a reference
   Write(std::move(response), /*close=*/false);
 }
@@ -406,12 +430,18 @@ void HttpSession::Write(Response response, bool close) {
   state_ = State::kWriting;
   const bool keep_alive = !close && request_keep_alive_ && !stopping_;
   int status = response.status;
-  if (status < 100 || status > 599) status = 500;
+  if (status < 100 || status > 599) {
+    status = 500;
+  }
   const bool no_body = status < 200 || status == 204 || status == 304;
-  if (no_body) response.body.clear();
+  if (no_body) {
+    response.body.clear();
+  }
 
   unsigned version = parser_ ? parser_->get().version() : 11;
-  if (version != 10 && version != 11) version = 11;
+  if (version != 10 && version != 11) {
+    version = 11;
+  }
   response_ = {};
   response_.version(version);
   response_.result(static_cast<unsigned>(status));
@@ -425,7 +455,9 @@ void HttpSession::Write(Response response, bool close) {
   // HEAD: the headers of the GET response, Content-Length included, but no
   // body bytes on the wire.
   const size_t head_length = response.body.size();
-  if (head_request_) response.body.clear();
+  if (head_request_) {
+    response.body.clear();
+  }
   response_.body() = std::move(response.body);
   response_.keep_alive(keep_alive);
   response_.prepare_payload();  // cannot throw: no_body statuses are empty
@@ -453,7 +485,9 @@ void HttpSession::OnWrite(bool close, beast::error_code ec, std::size_t) {
   ctx_->RecordRequest(route_.empty() ? "unmatched" : route_, method_, status,
                       elapsed);
   FinishInFlight();
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed) {
+    return;
+  }
   if (ec) {
     Close();
     return;
@@ -482,7 +516,7 @@ void HttpSession::DrainAndClose() {
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream_.expires_after(std::min<std::chrono::steady_clock::duration>(
       kDrainTime, ctx_->options.read_timeout));
-  drain_buffer_.resize(16 * 1024);
+  drain_buffer_.resize(size_t{16} * 1024);
   drained_bytes_ = 0;
   buffer_.clear();
   DoDrain();
@@ -492,7 +526,9 @@ void HttpSession::DoDrain() {
   stream_.async_read_some(
       asio::buffer(drain_buffer_),
       [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-        if (self->state_ != State::kClosing) return;
+        if (self->state_ != State::kClosing) {
+          return;
+        }
         self->drained_bytes_ += n;
         if (ec || self->drained_bytes_ > kMaxDrainBytes) {
           self->Close();
@@ -503,7 +539,9 @@ void HttpSession::DoDrain() {
 }
 
 void HttpSession::Close() {
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed) {
+    return;
+  }
   state_ = State::kClosed;
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -512,7 +550,9 @@ void HttpSession::Close() {
 }
 
 void HttpSession::FinishInFlight() {
-  if (!in_flight_) return;
+  if (!in_flight_) {
+    return;
+  }
   in_flight_ = false;
   ctx_->EndRequest();
 }

@@ -8,14 +8,18 @@ namespace citynexus::net {
 
 std::optional<std::string> Request::Param(std::string_view name) const {
   for (const auto& [k, v] : query) {
-    if (k == name) return v;
+    if (k == name) {
+      return v;
+    }
   }
   return std::nullopt;
 }
 
 std::optional<std::string> Request::Header(std::string_view lower_name) const {
   auto it = headers.find(std::string(lower_name));
-  if (it == headers.end()) return std::nullopt;
+  if (it == headers.end()) {
+    return std::nullopt;
+  }
   return it->second;
 }
 
@@ -63,9 +67,7 @@ Response Response::FromStatus(const Status& status) {
     case StatusCode::kNotFound:
       http = 404;
       break;
-    case StatusCode::kResourceExhausted:
-      http = 503;
-      break;
+    case StatusCode::kResourceExhausted:  // back-pressure: retry later
     case StatusCode::kUnavailable:
       http = 503;
       break;
@@ -78,7 +80,9 @@ Response Response::FromStatus(const Status& status) {
       break;
   }
   Response r = Error(http, StatusCodeName(status.code()), status.message());
-  if (http == 503) r.headers.emplace_back("Retry-After", "1");
+  if (http == 503) {
+    r.headers.emplace_back("Retry-After", "1");
+  }
   return r;
 }
 

@@ -81,11 +81,15 @@ void AppendHelp(std::string& out, std::string_view v) {
 void AppendLabels(std::string& out, const Labels& labels,
                   std::string_view extra_name = {},
                   std::string_view extra_value = {}) {
-  if (labels.empty() && extra_name.empty()) return;
+  if (labels.empty() && extra_name.empty()) {
+    return;
+  }
   out.push_back('{');
   bool first = true;
   for (const auto& [name, value] : labels) {
-    if (!first) out.push_back(',');
+    if (!first) {
+      out.push_back(',');
+    }
     first = false;
     out += name;
     out += "=\"";
@@ -93,7 +97,9 @@ void AppendLabels(std::string& out, const Labels& labels,
     out.push_back('"');
   }
   if (!extra_name.empty()) {
-    if (!first) out.push_back(',');
+    if (!first) {
+      out.push_back(',');
+    }
     out += extra_name;
     out += "=\"";
     out += extra_value;
@@ -163,8 +169,12 @@ MetricsRegistry::Family* MetricsRegistry::FamilyFor(const std::string& name,
                                                     const std::string& help,
                                                     const char* type) {
   for (auto& f : families_) {
-    if (f->name != name || !f->exported) continue;
-    if (std::string_view(f->type) == type) return f.get();
+    if (f->name != name || !f->exported) {
+      continue;
+    }
+    if (std::string_view(f->type) == type) {
+      return f.get();
+    }
     CN_LOG(kError, "metrics")
         << "metric " << name << " registered as " << f->type << " and again as "
         << type << "; the second is not exported";
@@ -190,7 +200,9 @@ Counter* MetricsRegistry::GetCounter(const std::string& name,
   std::lock_guard<std::mutex> lock(mu_);
   Family* f = FamilyFor(name, help, "counter");
   auto& slot = f->values[Normalise(labels)];
-  if (!slot) slot = std::make_unique<Counter>();
+  if (!slot) {
+    slot = std::make_unique<Counter>();
+  }
   return slot.get();
 }
 
@@ -200,7 +212,9 @@ Counter* MetricsRegistry::GetGauge(const std::string& name,
   std::lock_guard<std::mutex> lock(mu_);
   Family* f = FamilyFor(name, help, "gauge");
   auto& slot = f->values[Normalise(labels)];
-  if (!slot) slot = std::make_unique<Counter>();
+  if (!slot) {
+    slot = std::make_unique<Counter>();
+  }
   return slot.get();
 }
 
@@ -212,7 +226,9 @@ Histogram* MetricsRegistry::GetHistogram(const std::string& name,
   Family* f = FamilyFor(name, help, "histogram");
   auto& slot = f->histograms[Normalise(labels)];
   // The first registration fixes the bounds; later calls share its buckets.
-  if (!slot) slot = std::make_unique<Histogram>(bounds);
+  if (!slot) {
+    slot = std::make_unique<Histogram>(bounds);
+  }
   return slot.get();
 }
 
@@ -229,7 +245,9 @@ std::string MetricsRegistry::Render() const {
   std::string out;
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& f : families_) {
-    if (!f->exported) continue;
+    if (!f->exported) {
+      continue;
+    }
     out += "# HELP ";
     out += f->name;
     out.push_back(' ');

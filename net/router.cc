@@ -24,14 +24,17 @@ bool IsCapture(std::string_view segment) {
 std::vector<bool> Specificity(const std::vector<std::string>& segments) {
   std::vector<bool> out;
   out.reserve(segments.size());
-  for (const auto& s : segments) out.push_back(!IsCapture(s));
+  for (const auto& s : segments) {
+    out.push_back(!IsCapture(s));
+  }
   return out;
 }
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
   AddAsync(std::move(method), std::move(pattern),
-           [handler = std::move(handler)](Request request, Responder respond) {
+           [handler = std::move(handler)](const Request& request,
+                                          const Responder& respond) {
              // Exceptions propagate to the session, which answers 500.
              respond(handler(request));
            });
@@ -65,14 +68,18 @@ Router::Match Router::Find(std::string_view method,
   decoded.reserve(raw.size());
   for (std::string_view s : raw) {
     auto d = PercentDecode(s, /*plus_as_space=*/false);
-    if (!d) return result;  // a malformed path matches nothing
+    if (!d) {
+      return result;  // a malformed path matches nothing
+    }
     decoded.push_back(std::move(*d));
   }
 
   const Route* best = nullptr;
   std::vector<bool> best_rank;
   for (const Route& route : routes_) {
-    if (route.segments.size() != decoded.size()) continue;
+    if (route.segments.size() != decoded.size()) {
+      continue;
+    }
     bool matches = true;
     for (size_t i = 0; i < decoded.size() && matches; ++i) {
       const std::string& seg = route.segments[i];
@@ -82,7 +89,9 @@ Router::Match Router::Find(std::string_view method,
         matches = seg == decoded[i];
       }
     }
-    if (!matches) continue;
+    if (!matches) {
+      continue;
+    }
     if (route.method != method) {
       if (std::find(result.allowed_methods.begin(),
                     result.allowed_methods.end(),

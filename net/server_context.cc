@@ -16,7 +16,9 @@ const std::vector<double>& DurationBuckets() {
 bool ServerContext::Register(const std::shared_ptr<HttpSession>& session,
                              uint64_t* id) {
   std::lock_guard<std::mutex> lock(mu);
-  if (stopping) return false;
+  if (stopping) {
+    return false;
+  }
   *id = next_session_id++;
   sessions.emplace(*id, session);
   return true;
@@ -45,7 +47,9 @@ std::vector<std::shared_ptr<HttpSession>> ServerContext::Sessions() {
   std::lock_guard<std::mutex> lock(mu);
   out.reserve(sessions.size());
   for (auto& [id, weak] : sessions) {
-    if (auto s = weak.lock()) out.push_back(std::move(s));
+    if (auto s = weak.lock()) {
+      out.push_back(std::move(s));
+    }
   }
   return out;
 }
@@ -58,7 +62,9 @@ Router::Match ServerContext::FindRoute(std::string_view method,
     Router::Match match = builtin_router.Find(m, path);
     if (match.handler == nullptr && user_router != nullptr) {
       Router::Match user = user_router->Find(m, path);
-      if (user.handler != nullptr) return user;
+      if (user.handler != nullptr) {
+        return user;
+      }
       for (auto& a : user.allowed_methods) {
         match.allowed_methods.push_back(std::move(a));
       }
@@ -66,7 +72,9 @@ Router::Match ServerContext::FindRoute(std::string_view method,
     return match;
   };
   Router::Match match = find(method);
-  if (match.handler != nullptr) return match;
+  if (match.handler != nullptr) {
+    return match;
+  }
   if (method == "HEAD") {
     Router::Match get = find("GET");
     if (get.handler != nullptr) {
@@ -106,7 +114,9 @@ std::string_view MethodLabel(std::string_view method) {
   static constexpr std::string_view kKnown[] = {
       "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
   for (std::string_view m : kKnown) {
-    if (m == method) return m;
+    if (m == method) {
+      return m;
+    }
   }
   return "OTHER";
 }

@@ -10,7 +10,9 @@ namespace {
 TEST_CASE("gzip round-trips empty, small and large bodies", "[net][gzip]") {
   std::mt19937 rng(42);
   std::string big(300000, '\0');
-  for (char& c : big) c = static_cast<char>('a' + rng() % 4);
+  for (char& c : big) {
+    c = static_cast<char>('a' + rng() % 4);
+  }
   for (const std::string& in :
        {std::string(), std::string("weather,city=x t=1 1\n"), big}) {
     const std::string z = GzipDeflate(in);

@@ -43,7 +43,9 @@ Status TestClient::Connect(uint16_t port) {
                         [&](beast::error_code ec) { result = ec; });
   ioc_.restart();
   ioc_.run();
-  if (result) return Status::Unavailable("connect: " + result.message());
+  if (result) {
+    return Status::Unavailable("connect: " + result.message());
+  }
   return Status::Ok();
 }
 
@@ -54,7 +56,9 @@ Status TestClient::WriteRaw(std::string_view bytes) {
                     [&](beast::error_code ec, std::size_t) { result = ec; });
   ioc_.restart();
   ioc_.run();
-  if (result) return Status::IOError("write: " + result.message());
+  if (result) {
+    return Status::IOError("write: " + result.message());
+  }
   return Status::Ok();
 }
 
@@ -68,7 +72,9 @@ Result<ClientResponse> TestClient::ReadResponse(bool head) {
                    [&](beast::error_code ec, std::size_t) { result = ec; });
   ioc_.restart();
   ioc_.run();
-  if (result) return Status::IOError("read: " + result.message());
+  if (result) {
+    return Status::IOError("read: " + result.message());
+  }
   auto& res = parser.get();
   ClientResponse out;
   out.status = static_cast<int>(res.result_int());
@@ -90,7 +96,9 @@ Result<ClientResponse> TestClient::Send(const std::string& method,
   req.target(target);
   req.version(11);
   req.set(http::field::host, "127.0.0.1");
-  for (const auto& [k, v] : headers) req.set(k, v);
+  for (const auto& [k, v] : headers) {
+    req.set(k, v);
+  }
   req.body() = body;
   if (!body.empty() || method == "POST" || method == "PUT") {
     req.prepare_payload();
@@ -101,7 +109,9 @@ Result<ClientResponse> TestClient::Send(const std::string& method,
                     [&](beast::error_code ec, std::size_t) { result = ec; });
   ioc_.restart();
   ioc_.run();
-  if (result) return Status::IOError("write: " + result.message());
+  if (result) {
+    return Status::IOError("write: " + result.message());
+  }
   return ReadResponse(method == "HEAD");
 }
 
@@ -117,7 +127,9 @@ bool TestClient::WaitForClose(std::chrono::milliseconds within) {
                           });
   ioc_.restart();
   ioc_.run();
-  if (n > 0) return false;
+  if (n > 0) {
+    return false;
+  }
   return result && result != beast::error::timeout;
 }
 
@@ -132,7 +144,9 @@ Result<ClientResponse> Fetch(uint16_t port, const std::string& method,
 Status TestServer::Start(ServerOptions options) {
   options.host = "127.0.0.1";
   options.port = 0;
-  if (options.threads == 0) options.threads = 2;
+  if (options.threads == 0) {
+    options.threads = 2;
+  }
   server = std::make_unique<HttpServer>(options, router, metrics);
   return server->Start();
 }
@@ -141,7 +155,9 @@ bool WaitUntil(const std::function<bool()>& condition,
                std::chrono::milliseconds deadline) {
   const auto end = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < end) {
-    if (condition()) return true;
+    if (condition()) {
+      return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return condition();

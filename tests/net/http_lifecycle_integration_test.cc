@@ -27,7 +27,9 @@ struct Workers {
   }
   ~Workers() {
     std::lock_guard<std::mutex> lock(mu);
-    for (auto& t : threads) t.join();
+    for (auto& t : threads) {
+      t.join();
+    }
   }
 };
 
@@ -94,7 +96,7 @@ TEST_CASE("server accepts responses from another thread",
 TEST_CASE("server answers 500 when a responder is dropped uncalled",
           "[net][http][integration]") {
   TestServer ts;
-  ts.router.AddAsync("GET", "/forgot", [](Request, Responder) {});
+  ts.router.AddAsync("GET", "/forgot", [](const Request&, const Responder&) {});
   REQUIRE(ts.Start().ok());
   auto r = Fetch(ts.port(), "GET", "/forgot");
   REQUIRE(r.has_value());
@@ -105,10 +107,11 @@ TEST_CASE("server answers 500 when a responder is dropped uncalled",
 TEST_CASE("server ignores a second call of the same responder",
           "[net][http][integration]") {
   TestServer ts;
-  ts.router.AddAsync("GET", "/twice", [](Request, Responder respond) {
-    respond(Response::Text(200, "first"));
-    respond(Response::Text(200, "second"));
-  });
+  ts.router.AddAsync("GET", "/twice",
+                     [](const Request&, const Responder& respond) {
+                       respond(Response::Text(200, "first"));
+                       respond(Response::Text(200, "second"));
+                     });
   REQUIRE(ts.Start().ok());
   TestClient c;
   REQUIRE(c.Connect(ts.port()).ok());
@@ -125,7 +128,7 @@ TEST_CASE("stop lets an in-flight request finish, then refuses connects",
   Workers workers;
   TestServer ts;
   std::atomic<bool> started{false};
-  ts.router.AddAsync("POST", "/slow", [&](Request, Responder respond) {
+  ts.router.AddAsync("POST", "/slow", [&](const Request&, Responder respond) {
     started = true;
     workers.Run([respond = std::move(respond)] {
       std::this_thread::sleep_for(300ms);
@@ -164,7 +167,7 @@ TEST_CASE("stop closes requests that outlive the grace period",
   std::atomic<bool> started{false};
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  ts.router.AddAsync("GET", "/stuck", [&](Request, Responder respond) {
+  ts.router.AddAsync("GET", "/stuck", [&](const Request&, Responder respond) {
     started = true;
     workers.Run([released, respond = std::move(respond)] {
       released.wait();

@@ -29,9 +29,12 @@ bool MetricsShow(uint16_t port, const std::string& line) {
 // Echoes what the server parsed, so tests can check decoding end to end.
 Response Echo(const Request& req) {
   std::string body = "method=" + req.method + "\npath=" + req.path + "\n";
-  for (const auto& [k, v] : req.path_params)
+  for (const auto& [k, v] : req.path_params) {
     body += "param:" + k + "=" + v + "\n";
-  for (const auto& [k, v] : req.query) body += "query:" + k + "=" + v + "\n";
+  }
+  for (const auto& [k, v] : req.query) {
+    body += "query:" + k + "=" + v + "\n";
+  }
   body += "header:x-test=" + req.Header("x-test").value_or("<none>") + "\n";
   body += "body=" + req.body;
   return Response::Text(200, body);
@@ -151,7 +154,7 @@ TEST_CASE("server inflates gzip request bodies before the handler",
     return Response::Text(200, req.body);
   });
   ServerOptions o;
-  o.max_body_bytes = 64 * 1024;
+  o.max_body_bytes = uint64_t{64} * 1024;
   REQUIRE(ts.Start(o).ok());
 
   std::string payload;
@@ -173,7 +176,7 @@ TEST_CASE("server inflates gzip request bodies before the handler",
     CHECK(bad->body.find("gzip") != std::string::npos);
   }
   SECTION("inflated size is bounded by max_body_bytes") {
-    const std::string bomb = GzipDeflate(std::string(200 * 1024, 'z'));
+    const std::string bomb = GzipDeflate(std::string(size_t{200} * 1024, 'z'));
     REQUIRE(bomb.size() < o.max_body_bytes);
     auto big = Fetch(ts.port(), "POST", "/ingest", bomb,
                      {{"Content-Encoding", "gzip"}});
@@ -203,7 +206,9 @@ TEST_CASE("server keeps a connection alive across several requests",
     REQUIRE(r.has_value());
     CHECK(r->status == 200);
     CHECK(r->keep_alive);
-    if (i == 0) first_remote = r->body;
+    if (i == 0) {
+      first_remote = r->body;
+    }
     CHECK(r->body == first_remote);  // same client port: same connection
   }
   CHECK(first_remote.rfind("127.0.0.1:", 0) == 0);
@@ -228,10 +233,13 @@ TEST_CASE("server answers 50 concurrent keep-alive clients correctly",
   constexpr int kRequests = 8;
   std::atomic<int> good{0};
   std::vector<std::thread> threads;
+  threads.reserve(kClients);
   for (int c = 0; c < kClients; ++c) {
     threads.emplace_back([&, c] {
       TestClient client;
-      if (!client.Connect(ts.port()).ok()) return;
+      if (!client.Connect(ts.port()).ok()) {
+        return;
+      }
       for (int i = 0; i < kRequests; ++i) {
         const int n = c * 100 + i;
         auto r = client.Send("GET", "/square/" + std::to_string(n));
@@ -242,7 +250,9 @@ TEST_CASE("server answers 50 concurrent keep-alive clients correctly",
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   CHECK(good.load() == kClients * kRequests);
   CHECK(MetricsShow(ts.port(),
                     "citynexus_http_requests_total{method=\"GET\",route=\"/"
@@ -292,7 +302,9 @@ TEST_CASE("server reports health checks on /healthz with 200 or 503",
   std::atomic<bool> store_ok{true};
   REQUIRE(ts.Start().ok());
   ts.server->AddHealthCheck("store", [&]() -> Status {
-    if (store_ok) return Status::Ok();
+    if (store_ok) {
+      return Status::Ok();
+    }
     return Status::Unavailable("rocksdb closed");
   });
   auto r = Fetch(ts.port(), "GET", "/healthz");

@@ -8,7 +8,8 @@ namespace citynexus::net {
 namespace {
 
 // Runs the matched handler synchronously and returns its response body.
-std::string Call(const Router::Match& m, Request req = {}) {
+std::string Call(const Router::Match& m, const Request& base = {}) {
+  Request req = base;
   REQUIRE(m.handler != nullptr);
   std::string body;
   req.path_params = m.params;
@@ -16,7 +17,7 @@ std::string Call(const Router::Match& m, Request req = {}) {
   return body;
 }
 
-Handler Fixed(std::string body) {
+Handler Fixed(const std::string& body) {
   return [body](const Request&) { return Response::Json(200, body); };
 }
 
@@ -104,9 +105,10 @@ TEST_CASE("router root path and trailing slash are distinct routes",
 
 TEST_CASE("router async handlers receive a responder", "[net][router]") {
   Router r;
-  r.AddAsync("POST", "/async/{n}", [](Request req, Responder respond) {
-    respond(Response::Text(202, "n=" + req.path_params.at("n")));
-  });
+  r.AddAsync("POST", "/async/{n}",
+             [](const Request& req, const Responder& respond) {
+               respond(Response::Text(202, "n=" + req.path_params.at("n")));
+             });
   auto m = r.Find("POST", "/async/5");
   CHECK(Call(m) == "n=5");
 }
