@@ -213,6 +213,18 @@ class SelectRun {
     return std::vector<std::string>(names.begin(), names.end());
   }
 
+  // The union of fields (with types) and tag keys of `measurements`.
+  void CollectSchema(const std::vector<std::string>& measurements) {
+    for (const auto& m : measurements) {
+      engine::SeriesFilter filter;
+      filter.measurement = m;
+      for (const auto& si : store_.FindSeries(filter)) {
+        all_fields_.emplace(si.key.field, si.type);
+        for (const auto& [k, v] : si.key.tags) all_tags_.insert(k);
+      }
+    }
+  }
+
   // Appends the output series of `measurement` to `out`.
   Status RunMeasurement(const std::string& measurement,
                         std::vector<ResultRows>* out) {
@@ -229,13 +241,15 @@ class SelectRun {
     if (!compiled) return compiled.error();
     row_filter_ = std::move(*compiled);
 
-    // Columns of this measurement (SELECT * expands here).
+    // SELECT * and fn(*) expand over the fields and tags of all measurements
+    // of the statement, as InfluxDB does (absent ones are null).
     std::vector<Column> cols = columns_;
     if (wildcard_) {
       std::set<std::string> grouped(s_.group_tags.begin(), s_.group_tags.end());
-      std::set<std::string> names = field_keys;
+      std::set<std::string> names;
+      for (const auto& [name, type] : all_fields_) names.insert(name);
       if (!s_.group_all_tags) {
-        for (const auto& k : tag_keys) {
+        for (const auto& k : all_tags_) {
           if (grouped.count(k) == 0) names.insert(k);
         }
       }
@@ -244,13 +258,12 @@ class SelectRun {
         Column c;
         c.name = n;
         c.field = n;
-        c.cast = field_keys.count(n) ? "field" : "tag";
+        c.cast = all_fields_.count(n) ? "field" : "tag";
         cols.push_back(std::move(c));
       }
     }
     // fn(*) becomes fn_<field> for every field the function accepts.
-    std::map<std::string, engine::ValueType> field_types;
-    for (const auto& si : series_) field_types[si.key.field] = si.type;
+    const auto& field_types = all_fields_;
     std::vector<Column> expanded;
     for (const auto& c : cols) {
       if (!c.expand) {
@@ -499,6 +512,124 @@ class SelectRun {
   // Per column: bucket start (or 0) -> reduced value.
   using ColumnValues = std::map<int64_t, Reduced>;
 
+  // GROUP BY time of a function that engine buckets can answer (count sum
+  // mean min max first last spread) without field conditions: reads
+  // Store::Aggregate, and so rollups, instead of every raw point. Returns
+  // false, touching nothing, when the column does not qualify.
+  Result<bool> FromEngineBuckets(const Group& g, const Column& c,
+                                 ColumnValues* values, int64_t* first_data) {
+    const int64_t interval = s_.interval_ns;
+    const int64_t offset = s_.interval_offset_ns;
+    if (interval <= 0 || row_filter_.uses_fields()) return false;
+    switch (c.fn) {
+      case Fn::kCount:
+      case Fn::kSum:
+      case Fn::kMean:
+      case Fn::kMin:
+      case Fn::kMax:
+      case Fn::kFirst:
+      case Fn::kLast:
+      case Fn::kSpread:
+        break;
+      default:
+        return false;
+    }
+    std::vector<const SeriesInfo*> members;
+    bool all_int = true;
+    for (const TagSet* ts : g.members) {
+      auto it = ts->fields.find(c.field);
+      if (it == ts->fields.end()) continue;
+      const auto type = it->second->type;
+      if (type != engine::ValueType::kFloat &&
+          type != engine::ValueType::kInt) {
+        return false;  // count/first/last of strings and booleans
+      }
+      all_int = all_int && type == engine::ValueType::kInt;
+      members.push_back(it->second);
+    }
+    std::map<int64_t, engine::Bucket> merged;
+    for (const SeriesInfo* si : members) {
+      int64_t start = range_.min_ns;
+      if (!range_.has_min()) {
+        std::optional<int64_t> first;
+        CITYNEXUS_RETURN_IF_ERROR(store_.Scan(si->id, kMinTime, EndExclusive(),
+                                              [&](const engine::Sample& p) {
+                                                first = p.timestamp_ns;
+                                                return false;
+                                              }));
+        if (!first) continue;
+        start = *first;
+      }
+      if (start >= EndExclusive()) continue;
+      engine::AggregateRequest req{si->id, start, EndExclusive(), interval,
+                                   offset};
+      engine::AggregateStats stats;
+      auto buckets = store_.Aggregate(req, &stats);
+      if (!buckets) return buckets.error();
+      CITYNEXUS_RETURN_IF_ERROR(CountPoints(stats.points_read));
+      for (const auto& b : *buckets) {
+        if (b.count == 0) continue;
+        engine::Bucket& into =
+            merged[BucketStart(b.start_ns, interval, offset)];
+        if (into.count == 0) {
+          into = b;
+          continue;
+        }
+        into.count += b.count;
+        into.sum += b.sum;
+        into.min = std::min(into.min, b.min);
+        into.max = std::max(into.max, b.max);
+        // Ties between series go to the greater value, as in InfluxDB.
+        if (b.first_ns < into.first_ns ||
+            (b.first_ns == into.first_ns && b.first > into.first)) {
+          into.first_ns = b.first_ns;
+          into.first = b.first;
+        }
+        if (b.last_ns > into.last_ns ||
+            (b.last_ns == into.last_ns && b.last > into.last)) {
+          into.last_ns = b.last_ns;
+          into.last = b.last;
+        }
+      }
+    }
+    auto typed = [&](double v) -> Cell {
+      if (all_int) return static_cast<int64_t>(v);
+      return v;
+    };
+    for (const auto& [t, b] : merged) {
+      Cell v;
+      switch (c.fn) {
+        case Fn::kCount:
+          v = static_cast<int64_t>(b.count);
+          break;
+        case Fn::kSum:
+          v = typed(b.sum);
+          break;
+        case Fn::kMean:
+          v = b.sum / static_cast<double>(b.count);
+          break;
+        case Fn::kMin:
+          v = typed(b.min);
+          break;
+        case Fn::kMax:
+          v = typed(b.max);
+          break;
+        case Fn::kFirst:
+          v = typed(b.first);
+          break;
+        case Fn::kLast:
+          v = typed(b.last);
+          break;
+        default:
+          v = typed(b.max - b.min);
+          break;
+      }
+      (*values)[t] = Reduced{0, std::move(v)};
+      *first_data = std::min(*first_data, t);
+    }
+    return true;
+  }
+
   Status Aggregate(const Group& g, const std::vector<Column>& cols,
                    ResultRows* out) {
     const int64_t interval = s_.interval_ns;
@@ -510,6 +641,16 @@ class SelectRun {
     for (size_t ci = 0; ci < cols.size(); ++ci) {
       const Column& c = cols[ci];
       CITYNEXUS_RETURN_IF_ERROR(CheckTypes(g, c));
+      auto fast = FromEngineBuckets(g, c, &values[ci], &first_data);
+      if (!fast) return fast.error();
+      if (*fast) {
+        any = any || !values[ci].empty();
+        for (const auto& [t, r] : values[ci]) {
+          if (std::holds_alternative<int64_t>(r.value))
+            integer_column[ci] = true;
+        }
+        continue;
+      }
       std::vector<TimedValue> points;
       CITYNEXUS_RETURN_IF_ERROR(GroupPoints(g, c.field, &points));
       if (points.empty()) continue;
@@ -582,6 +723,11 @@ class SelectRun {
     // selected point's time; otherwise the lower bound of the range.
     int64_t single_time = range_.has_min() ? range_.min_ns : 0;
     if (interval == 0) {
+      // integral() without GROUP BY time reports time 0 (its window start).
+      if (std::all_of(cols.begin(), cols.end(),
+                      [](const Column& c) { return c.fn == Fn::kIntegral; })) {
+        single_time = 0;
+      }
       if (cols.size() == 1 && IsSelector(cols[0].fn)) {
         auto it = values[0].find(0);
         if (it != values[0].end()) single_time = it->second.time_ns;
@@ -610,6 +756,9 @@ class SelectRun {
                   const std::vector<bool>& known,
                   std::vector<std::vector<Cell>>* grid, size_t ci) const {
     const size_t n = times.size();
+    // A column without any value in this series (its field is absent) stays
+    // null: InfluxDB fills per input series, and there is none.
+    if (std::find(known.begin(), known.end(), true) == known.end()) return;
     switch (s_.fill) {
       case FillKind::kNone:
         return;
@@ -690,6 +839,8 @@ class SelectRun {
   std::vector<const Expr*> filters_;
   RowFilter row_filter_;
   std::vector<SeriesInfo> series_;
+  std::map<std::string, engine::ValueType> all_fields_;
+  std::set<std::string> all_tags_;
   uint64_t points_read_ = 0;
   int64_t emitted_ = 0;  // non-empty output series, for SLIMIT/SOFFSET
 };
@@ -702,6 +853,7 @@ Result<std::vector<ResultRows>> Executor::Select(
   CITYNEXUS_RETURN_IF_ERROR(run.Prepare(context));
   auto names = run.Measurements();
   if (!names) return names.error();
+  run.CollectSchema(*names);
   std::vector<ResultRows> out;
   for (const auto& m : *names) {
     CITYNEXUS_RETURN_IF_ERROR(run.RunMeasurement(m, &out));
