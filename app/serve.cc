@@ -95,6 +95,7 @@ Status Serve(const Config& config) {
   ingest.RegisterRoutes(router);
   const query::QueryEngine queries(**store, config.query);
   query::RegisterQueryRoutes(router, queries);
+  query::RegisterInfluxQlRoutes(router, **store, config.query);
 
   net::ServerOptions http_options = config.http;
   http_options.version = CITYNEXUS_VERSION;
