@@ -222,6 +222,7 @@ struct DecodedBatch {
     fields.clear();
     errors.clear();
     series_meta.clear();
+    line_unit = DecodeUnit::kLine;
     arena.Reset();
   }
 
@@ -240,6 +241,10 @@ struct DecodedBatch {
   std::vector<DecodeError> errors;  // in input order
   // Payload metadata, sorted by line_index (decoders append in line order).
   std::vector<DecodedSeriesMeta> series_meta;
+  // What DecodedLine::line_number counts in this batch (set by the decoder;
+  // kLine after Clear()). Code that reports its own errors about lines (the
+  // point writer) copies it into DecodeError::unit.
+  DecodeUnit line_unit = DecodeUnit::kLine;
   StringArena arena;  // backs unescaped names and values
 };
 

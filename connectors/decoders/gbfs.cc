@@ -262,6 +262,7 @@ void DecodeGbfsStationStatus(std::string_view status_body,
                              std::string_view information_body,
                              const GbfsOptions& options, DecodedBatch* out) {
   out->Clear();
+  out->line_unit = DecodeUnit::kStation;
   auto status = ParseJsonBody(status_body);
   if (!status) {
     out->errors.push_back(

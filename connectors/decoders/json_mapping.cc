@@ -193,6 +193,7 @@ Status ValidateJsonMappingRule(const JsonMappingRule& rule) {
 Status DecodeMappedJson(std::string_view body, const JsonMappingRule& rule,
                         int64_t now_ns, DecodedBatch* out) {
   out->Clear();
+  out->line_unit = DecodeUnit::kRecord;
   auto compiled = Compile(rule);
   if (!compiled) return compiled.error();
   auto doc = ParseJsonBody(body);

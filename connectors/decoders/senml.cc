@@ -298,6 +298,7 @@ void PackDecoder::DecodeRecord(size_t index, const json& record) {
 void DecodeSenml(std::string_view body, const SenmlOptions& options,
                  DecodedBatch* out) {
   out->Clear();
+  out->line_unit = DecodeUnit::kRecord;
   auto doc = ParseJsonBody(body);
   if (!doc) {
     out->errors.push_back(MakeError(DecodeUnit::kMessage, 0,

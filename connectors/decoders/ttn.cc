@@ -68,6 +68,8 @@ bool UplinkDecoder::AddLeaves(const json& value, std::string* path, int depth) {
   };
   if (value.is_object()) {
     for (const auto& [key, child] : value.items()) {
+      // An empty key would make an empty or ambiguous path ("a." / "").
+      if (key.empty()) continue;
       if (!descend(key, child)) return false;
     }
   } else if (value.is_array()) {
@@ -151,6 +153,13 @@ bool UplinkDecoder::Decode(const json& doc, std::string_view measurement) {
 
   if (const json* payload = Member(*uplink, "decoded_payload");
       payload != nullptr) {
+    // TTS payload formatters must return an object; a bare number here
+    // would become a field without a name.
+    if (!payload->is_object()) {
+      line_.Abort();
+      return Fail("uplink_message.decoded_payload",
+                  "expected an object, got " + JsonShown(*payload));
+    }
     std::string path;
     if (!AddLeaves(*payload, &path, 0)) {
       line_.Abort();
@@ -213,6 +222,7 @@ bool UplinkDecoder::Decode(const json& doc, std::string_view measurement) {
 void DecodeTtnUplink(std::string_view body, const TtnOptions& options,
                      DecodedBatch* out) {
   out->Clear();
+  out->line_unit = DecodeUnit::kMessage;
   auto doc = ParseJsonBody(body);
   if (!doc) {
     out->errors.push_back(MakeError(DecodeUnit::kMessage, 0,

@@ -66,6 +66,7 @@ TEST_CASE("csv mapping decodes a typical open-data file",
   REQUIRE(batch.errors.empty());
   REQUIRE(batch.lines.size() == 3);
   CHECK(batch.lines[0].measurement == "bikes");
+  CHECK(batch.line_unit == DecodeUnit::kLine);
   CHECK(batch.lines[0].timestamp_ns == 1'714'564'800 * kSecond);
   CHECK(batch.lines[1].timestamp_ns == 1'714'565'700 * kSecond);
   CHECK(batch.lines[0].line_number == 2);

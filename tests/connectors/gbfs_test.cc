@@ -91,6 +91,7 @@ TEST_CASE("gbfs decodes station_status joined with station_information",
   REQUIRE(batch.lines.size() == 3);  // st-1, st-2, st-virtual
 
   CHECK(batch.lines[0].measurement == "gbfs_station");
+  CHECK(batch.line_unit == DecodeUnit::kStation);
   CHECK(Tag(batch, 0, "station_id") == "st-1");
   CHECK(Tag(batch, 0, "system_id") == "nextbike_berlin");
   CHECK(batch.lines[0].timestamp_ns == 1'714'564'790 * kSecond);

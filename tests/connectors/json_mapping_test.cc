@@ -70,6 +70,7 @@ TEST_CASE("json mapping decodes an open-data array of nested records",
   REQUIRE(batch.errors.empty());
   REQUIRE(batch.lines.size() == 2);
   CHECK(batch.lines[0].measurement == "traffic");
+  CHECK(batch.line_unit == DecodeUnit::kRecord);
   CHECK(batch.lines[0].timestamp_ns == 1'714'564'800 * kSecond);
   CHECK(batch.lines[1].timestamp_ns == 1'714'564'801'500'000'000);
   // Tags come out sorted by key.

@@ -72,6 +72,7 @@ TEST_CASE("senml resolves the RFC 8428 single datapoint example",
   // No time at all: 0 is below 2^28, so "now".
   CHECK(batch.lines[0].timestamp_ns == kNow);
   CHECK(batch.lines[0].line_number == 0);
+  CHECK(batch.line_unit == DecodeUnit::kRecord);
 }
 
 TEST_CASE("senml resolves the RFC 8428 multiple datapoints example",

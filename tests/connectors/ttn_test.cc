@@ -98,6 +98,7 @@ TEST_CASE("ttn decodes a realistic uplink into one line", "[connectors][ttn]") {
   REQUIRE(batch.lines.size() == 1);
   const DecodedLine& line = batch.lines[0];
   CHECK(line.measurement == "ttn");
+  CHECK(batch.line_unit == DecodeUnit::kMessage);
   CHECK(line.timestamp_ns == 1'714'564'803'123'456'789);
   auto tags = batch.TagsOf(line);
   REQUIRE(tags.size() == 2);
@@ -207,6 +208,25 @@ TEST_CASE("ttn rejects other message kinds and broken uplinks",
        "uplink_message": {"f_cnt": -1}})") ==
         "message: \"uplink_message.f_cnt\": expected an unsigned integer, "
         "got -1");
+}
+
+TEST_CASE("ttn rejects decoded payloads that are not objects",
+          "[connectors][ttn]") {
+  CHECK(FirstError(R"({"end_device_ids": {"device_id": "d",
+       "application_ids": {"application_id": "a"}},
+       "received_at": "2024-05-01T12:00:00Z",
+       "uplink_message": {"decoded_payload": 42}})") ==
+        "message: \"uplink_message.decoded_payload\": expected an object, "
+        "got 42");
+  // Empty keys are skipped rather than producing "" or "a." paths.
+  auto batch = Decode(R"({"end_device_ids": {"device_id": "d",
+       "application_ids": {"application_id": "a"}},
+       "received_at": "2024-05-01T12:00:00Z",
+       "uplink_message": {"decoded_payload": {"": 1, "a": {"": 2, "b": 3}}}})");
+  REQUIRE(batch.lines.size() == 1);
+  CHECK(Field(batch, "a.b") != nullptr);
+  CHECK(Field(batch, "") == nullptr);
+  CHECK(Field(batch, "a.") == nullptr);
 }
 
 TEST_CASE("ttn falls back to the uplink's received_at and measurement option",
