@@ -9,9 +9,11 @@
 
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 #include "connectors/decoders/decoded.h"
 #include "connectors/decoders/line_protocol.h"
+#include "connectors/mqtt_options.h"
 #include "connectors/point_writer.h"
 #include "engine/engine.h"
 #include "net/net.h"
@@ -55,6 +57,53 @@ class HttpIngest {
   net::Counter* points_written_;
   net::Counter* lines_rejected_;
   net::Counter* requests_refused_;
+};
+
+// MQTT ingest (Paho MQTT C++): subscribes to the configured topic filters
+// with a persistent session (clean session off) at the configured QoS,
+// decodes each message by its subscription's format and stores the points.
+// A QoS 1/2 message is acknowledged only after its points are durable: the
+// write happens inside Paho's message callback, which the C library runs
+// before it sends PUBACK (docs/mqtt.md, "Delivery guarantee"). Reconnects
+// with bounded backoff; a broker that is down at startup is retried, not
+// fatal. Undecodable messages are counted, logged (rate-limited) and kept
+// in a bounded dead-letter list (GET /api/v1/deadletters).
+//
+// Threads: Paho's receive thread runs decoding and writes; one connector
+// thread retries the first connection. Public methods are safe to call from
+// any thread.
+class MqttConnector {
+ public:
+  // `store` and `metrics` must outlive this object. `options.brokers` empty
+  // means the connector is off (Start() does nothing, Health() is OK).
+  MqttConnector(engine::Store& store, net::MetricsRegistry& metrics,
+                MqttOptions options);
+  ~MqttConnector();  // Stop()s
+  MqttConnector(const MqttConnector&) = delete;
+  MqttConnector& operator=(const MqttConnector&) = delete;
+
+  // Starts connecting in the background and returns at once; subscriptions
+  // are made on every connection without a stored session. Errors:
+  // kInvalidArgument for options config loading should have caught (bad
+  // URI, unreadable TLS file, unsupported format). Call at most once.
+  Status Start();
+  // Stops retrying, lets a message being stored finish (a write stuck on a
+  // failing store is abandoned), disconnects cleanly. Idempotent.
+  void Stop();
+  // Whether brokers are configured.
+  bool enabled() const;
+  // OK when off or connected; kUnavailable naming the brokers and the last
+  // connection error otherwise. Cheap; meant for /healthz.
+  Status Health() const;
+  // The kept dead letters, oldest first.
+  std::vector<DeadLetter> DeadLetters() const;
+  // Adds GET /api/v1/deadletters (JSON, newest first). This object must
+  // outlive the server using the router.
+  void RegisterRoutes(net::Router& router);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace citynexus::connectors

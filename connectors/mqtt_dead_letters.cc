@@ -1,0 +1,80 @@
+#include "connectors/mqtt_dead_letters.h"
+
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+namespace citynexus::connectors {
+namespace {
+
+// "2026-11-26T19:09:50.123456789Z"
+std::string FormatTime(int64_t time_ns) {
+  int64_t secs = time_ns / 1000000000;
+  int64_t frac = time_ns % 1000000000;
+  if (frac < 0) {
+    frac += 1000000000;
+    --secs;
+  }
+  const std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char date[32];
+  std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof(out), "%s.%09lldZ", date,
+                static_cast<long long>(frac));
+  return out;
+}
+
+}  // namespace
+
+DeadLetterStore::DeadLetterStore(size_t capacity)
+    : capacity_(capacity == 0 ? 1 : capacity) {}
+
+void DeadLetterStore::Add(int64_t time_ns, std::string_view topic,
+                          std::string_view subscription, std::string_view error,
+                          std::string_view payload) {
+  DeadLetter letter;
+  letter.time_ns = time_ns;
+  letter.topic = topic;
+  letter.subscription = subscription;
+  letter.error = error;
+  letter.payload = payload.substr(0, kDeadLetterPayloadBytes);
+  letter.payload_bytes = payload.size();
+  std::lock_guard lock(mu_);
+  if (letters_.size() == capacity_) letters_.pop_front();
+  letters_.push_back(std::move(letter));
+  ++total_;
+}
+
+std::vector<DeadLetter> DeadLetterStore::Snapshot() const {
+  std::lock_guard lock(mu_);
+  return {letters_.begin(), letters_.end()};
+}
+
+uint64_t DeadLetterStore::total() const {
+  std::lock_guard lock(mu_);
+  return total_;
+}
+
+std::string DeadLettersJson(const std::vector<DeadLetter>& letters,
+                            size_t capacity, uint64_t total) {
+  nlohmann::json list = nlohmann::json::array();
+  for (auto it = letters.rbegin(); it != letters.rend(); ++it) {
+    list.push_back({{"time", FormatTime(it->time_ns)},
+                    {"time_ns", it->time_ns},
+                    {"topic", it->topic},
+                    {"subscription", it->subscription},
+                    {"error", it->error},
+                    {"payload", it->payload},
+                    {"payload_bytes", it->payload_bytes},
+                    {"truncated", it->payload.size() < it->payload_bytes}});
+  }
+  nlohmann::json body = {{"capacity", capacity},
+                         {"total", total},
+                         {"dead_letters", std::move(list)}};
+  // Payloads are arbitrary bytes: replace invalid UTF-8 instead of throwing.
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace citynexus::connectors
