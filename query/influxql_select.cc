@@ -327,7 +327,12 @@ class SelectRun {
       g.tags = gtags;
       g.members.push_back(&ts);
     }
-    for (const auto& [gtags, g] : groups) {
+    // ORDER BY time DESC also reverses the series order, as in InfluxDB.
+    std::vector<const Group*> ordered;
+    for (const auto& [gtags, g] : groups) ordered.push_back(&g);
+    if (s_.descending) std::reverse(ordered.begin(), ordered.end());
+    for (const Group* group : ordered) {
+      const Group& g = *group;
       if (s_.slimit > 0 && emitted_ >= s_.slimit + s_.soffset) break;
       ResultRows rows;
       rows.name = measurement;
@@ -691,14 +696,21 @@ class SelectRun {
       const int64_t lo = BucketStart(
           range_.has_min() ? range_.min_ns : first_data, interval, offset);
       const int64_t hi = BucketStart(range_.max_ns, interval, offset);
-      if (hi >= lo &&
-          static_cast<uint64_t>((hi - lo) / interval) >= limits_.max_buckets) {
+      // Unsigned: the span of extreme time bounds does not fit an int64.
+      const uint64_t buckets =
+          hi < lo ? 0
+                  : (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) /
+                            static_cast<uint64_t>(interval) +
+                        1;
+      if (buckets > limits_.max_buckets) {
         return Status::ResourceExhausted(
             "query would return more than " +
             std::to_string(limits_.max_buckets) +
             " buckets; the limit is query.max_buckets");
       }
-      for (int64_t t = lo; t <= hi; t += interval) times.push_back(t);
+      for (uint64_t k = 0; k < buckets; ++k) {
+        times.push_back(lo + static_cast<int64_t>(k) * interval);
+      }
     } else {
       times.push_back(0);
     }
@@ -855,6 +867,7 @@ Result<std::vector<ResultRows>> Executor::Select(
   if (!names) return names.error();
   run.CollectSchema(*names);
   std::vector<ResultRows> out;
+  if (s.descending) std::reverse(names->begin(), names->end());
   for (const auto& m : *names) {
     CITYNEXUS_RETURN_IF_ERROR(run.RunMeasurement(m, &out));
   }

@@ -400,3 +400,35 @@ TEST_CASE("influxql engine-bucket aggregates equal the raw-point computation",
       One(R"j({"name":"mem","columns":["time","sum","max"],"values":[)j"
           R"j(["2024-01-01T00:00:00Z",100,100],["2024-01-01T00:01:00Z",200,200]]})j"));
 }
+
+TEST_CASE("influxql bounds the number of GROUP BY time buckets",
+          "[query][influxql]") {
+  Fixture f;
+  const std::string limit =
+      "query would return more than 1000000 buckets; the limit is "
+      "query.max_buckets";
+  CHECK(f.Query("SELECT mean(value) FROM cpu WHERE time >= 0 GROUP BY "
+                "time(1s)") ==
+        R"j({"results":[{"statement_id":0,"error":")j" + limit + "\"}]}");
+  // Extreme bounds must not overflow the bucket arithmetic.
+  CHECK(f.Query("SELECT count(value) FROM cpu WHERE time >= "
+                "-9223372036854775806 AND time <= 9223372036854775805 GROUP "
+                "BY time(1h)") ==
+        R"j({"results":[{"statement_id":0,"error":")j" + limit + "\"}]}");
+  // An empty time range returns nothing.
+  CHECK(f.Query("SELECT count(value) FROM cpu WHERE time > now() AND time < "
+                "now() - 1h GROUP BY time(1m)") ==
+        R"j({"results":[{"statement_id":0}]})j");
+}
+
+TEST_CASE("influxql ORDER BY time DESC also reverses the series order",
+          "[query][influxql]") {
+  Fixture f;
+  CHECK(f.Query("SELECT value FROM cpu GROUP BY host ORDER BY time DESC "
+                "LIMIT 1",
+                {{"epoch", "s"}}) ==
+        One(R"j({"name":"cpu","tags":{"host":"b"},"columns":["time","value"],)j"
+            R"j("values":[[1704067320,20]]},)j"
+            R"j({"name":"cpu","tags":{"host":"a"},"columns":["time","value"],)j"
+            R"j("values":[[1704067500,5]]})j"));
+}
