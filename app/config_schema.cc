@@ -1,5 +1,6 @@
 #include "app/config_schema.h"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <string>
@@ -22,6 +23,204 @@ using engine::RetentionRule;
 using engine::SyncMode;
 constexpr seconds kMinute{60};
 constexpr seconds kDay{86400};
+
+// ---- mqtt: the MQTT connector (connectors::MqttOptions) ----
+
+using connectors::MqttFormat;
+using connectors::MqttOptions;
+using connectors::MqttSubscription;
+
+// `mqtt.brokers`: an array of broker URIs, each checked.
+Option<Config> BrokerListOption(Doc doc) {
+  Option<Config> option;
+  option.info =
+      InfoFrom(std::move(doc), "array of string",
+               "tcp://, mqtt://, ssl:// or mqtts:// URIs", Json::array());
+  option.set = [](const Json& value, const std::string& where, Config& target,
+                  ConfigErrors& errors) {
+    if (!value.is_array()) {
+      errors.Add(where,
+                 "expected an array of broker URIs like "
+                 "[\"tcp://localhost:1883\"], got " +
+                     Show(value));
+      return;
+    }
+    std::vector<std::string> brokers;
+    bool ok = true;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const std::string item = where + "[" + std::to_string(i) + "]";
+      if (!value[i].is_string()) {
+        errors.Add(item, "expected a broker URI string, got " + Show(value[i]));
+        ok = false;
+        continue;
+      }
+      const std::string& uri = value[i].get_ref<const std::string&>();
+      Status s = connectors::ValidateBrokerUri(uri);
+      if (!s.ok()) {
+        errors.Add(item, s.message());
+        ok = false;
+        continue;
+      }
+      brokers.push_back(uri);
+    }
+    if (ok) target.mqtt.brokers = std::move(brokers);
+  };
+  option.get = [](const Config& target) {
+    Json out = Json::array();
+    for (const std::string& b : target.mqtt.brokers) out.push_back(b);
+    return out;
+  };
+  return option;
+}
+
+// `tags_from_topic`: an object of tag name -> 0-based topic level.
+Option<MqttSubscription> TagsFromTopicOption(Doc doc) {
+  Option<MqttSubscription> option;
+  option.info =
+      InfoFrom(std::move(doc), "object of integer", "0..63 each", std::nullopt);
+  option.set = [](const Json& value, const std::string& where,
+                  MqttSubscription& target, ConfigErrors& errors) {
+    if (!value.is_object()) {
+      errors.Add(where,
+                 "expected an object of tag name -> topic level, like "
+                 "{\"sensor\": 2}, got " +
+                     Show(value));
+      return;
+    }
+    std::vector<std::pair<std::string, int>> tags;
+    bool ok = true;
+    for (const auto& [name, level] : value.items()) {
+      const std::string item = JoinPath(where, name);
+      if (name.empty()) {
+        errors.Add(where, "tag names must be non-empty");
+        ok = false;
+      } else if (!level.is_number_integer() ||
+                 (level.is_number_unsigned() && level.get<uint64_t>() > 63) ||
+                 (!level.is_number_unsigned() &&
+                  (level.get<int64_t>() < 0 || level.get<int64_t>() > 63))) {
+        errors.Add(item,
+                   "expected an integer topic level 0..63 (0-based), got " +
+                       Show(level));
+        ok = false;
+      } else {
+        tags.emplace_back(name, level.get<int>());
+      }
+    }
+    if (ok) {
+      std::sort(tags.begin(), tags.end());
+      target.tags_from_topic = std::move(tags);
+    }
+  };
+  option.get = [](const MqttSubscription& target) {
+    if (target.tags_from_topic.empty()) return Json();
+    Json out = Json::object();
+    for (const auto& [name, level] : target.tags_from_topic) out[name] = level;
+    return out;
+  };
+  return option;
+}
+
+std::optional<std::string> NonEmpty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+std::vector<Option<MqttSubscription>> MqttSubscriptionOptions() {
+  using S = MqttSubscription;
+  std::vector<Option<S>> o;
+  o.push_back(StringOption<S>(
+      {"topic", "",
+       "Topic filter; wildcards + and #, shared subscriptions as "
+       "$share/<group>/<filter>."},
+      std::nullopt, [](S& s, const std::string& v) { s.topic = v; },
+      [](const S& s) { return NonEmpty(s.topic); }));
+  o.push_back(EnumOption<S>(
+      {"format", "", "Payload format of the messages."}, "line_protocol",
+      {"line_protocol", "senml", "ttn", "json", "value"},
+      [](S& s, const std::string& v) {
+        s.format = connectors::ParseMqttFormat(v).value();
+      },
+      [](const S& s) {
+        return std::string(connectors::MqttFormatName(s.format));
+      }));
+  o.push_back(StringOption<S>(
+      {"measurement", "",
+       "Measurement of the points (value: required; senml, ttn: optional)."},
+      std::nullopt, [](S& s, const std::string& v) { s.measurement = v; },
+      [](const S& s) { return NonEmpty(s.measurement); }));
+  o.push_back(StringOption<S>(
+      {"field", "", "Field of the points (format value)."}, std::nullopt,
+      [](S& s, const std::string& v) { s.field = v; },
+      [](const S& s) { return NonEmpty(s.field); }));
+  o.push_back(EnumOption<S>(
+      {"precision", "",
+       "Unit of timestamps in line protocol payloads (format line_protocol)."},
+      "ns", {"ns", "us", "ms", "s"},
+      [](S& s, const std::string& v) {
+        s.precision = connectors::ParsePrecision(v, false).value();
+      },
+      [](const S& s) {
+        switch (s.precision) {
+          case connectors::Precision::kMicrosecond:
+            return std::string("us");
+          case connectors::Precision::kMillisecond:
+            return std::string("ms");
+          case connectors::Precision::kSecond:
+            return std::string("s");
+          default:
+            return std::string("ns");
+        }
+      }));
+  o.push_back(TagsFromTopicOption(
+      {"tags_from_topic", "",
+       "Tags taken from topic levels: tag name -> 0-based level."}));
+  o.push_back(StringOption<S>(
+      {"unit", "", "Unit recorded on the series this subscription creates."},
+      std::nullopt, [](S& s, const std::string& v) { s.unit = v; },
+      [](const S& s) { return NonEmpty(s.unit); }));
+  o.push_back(StringOption<S>(
+      {"domain", "",
+       "Domain recorded on the series this subscription creates."},
+      std::nullopt, [](S& s, const std::string& v) { s.domain = v; },
+      [](const S& s) { return NonEmpty(s.domain); }));
+  return o;
+}
+
+void ValidateMqttSubscription(const MqttSubscription& s,
+                              const std::string& where, ConfigErrors& errors) {
+  if (s.topic.empty()) {
+    errors.Add(where + ".topic", "expected a topic filter, got none");
+  } else if (Status v = connectors::ValidateTopicFilter(s.topic); !v.ok()) {
+    errors.Add(where + ".topic", v.message());
+  }
+  const std::string format(connectors::MqttFormatName(s.format));
+  if (!connectors::MqttFormatSupported(s.format)) {
+    errors.Add(where + ".format", Quote(format) +
+                                      " is not supported yet (supported: "
+                                      "\"line_protocol\", \"senml\", \"ttn\", "
+                                      "\"value\")");
+    return;
+  }
+  if (s.format == MqttFormat::kValue) {
+    if (s.measurement.empty()) {
+      errors.Add(where + ".measurement",
+                 "required for format \"value\", got none");
+    }
+    if (s.field.empty()) {
+      errors.Add(where + ".field", "required for format \"value\", got none");
+    }
+    return;
+  }
+  if (s.format == MqttFormat::kLineProtocol && !s.measurement.empty()) {
+    errors.Add(where + ".measurement",
+               "only for formats \"value\", \"senml\" and \"ttn\"; "
+               "line protocol payloads name their measurement");
+  }
+  if (!s.field.empty()) {
+    errors.Add(where + ".field", "only for format \"value\"; " + Quote(format) +
+                                     " payloads name their fields");
+  }
+}
 
 std::vector<Option<RetentionRule>> RetentionRuleOptions() {
   using R = RetentionRule;
@@ -213,6 +412,56 @@ std::vector<Option<Config>> BuildConfigOptions() {
       1000000, 100, int64_t{1} << 32,
       [](C& c, int64_t v) { c.query.max_buckets = static_cast<size_t>(v); },
       [](const C& c) { return static_cast<int64_t>(c.query.max_buckets); }));
+
+  // ---- mqtt: the MQTT connector (connectors::MqttOptions) ----
+  o.push_back(BrokerListOption(
+      {"mqtt.brokers", "",
+       "Broker URIs tried in order; empty turns the connector off."}));
+  o.push_back(StringOption<C>(
+      {"mqtt.client_id", "",
+       "MQTT client id; the broker keeps the persistent session under it."},
+      "citynexus", [](C& c, const std::string& v) { c.mqtt.client_id = v; },
+      [](const C& c) { return NonEmpty(c.mqtt.client_id); }));
+  o.push_back(StringOption<C>(
+      {"mqtt.username", "", "User name sent to the broker."}, std::nullopt,
+      [](C& c, const std::string& v) { c.mqtt.username = v; },
+      [](const C& c) { return NonEmpty(c.mqtt.username); }));
+  o.push_back(StringOption<C>(
+      {"mqtt.password", "", "Password sent to the broker."}, std::nullopt,
+      [](C& c, const std::string& v) { c.mqtt.password = v; },
+      [](const C& c) { return NonEmpty(c.mqtt.password); }));
+  o.push_back(StringOption<C>(
+      {"mqtt.ca_file", "", "PEM CA certificates for ssl:// brokers."},
+      std::nullopt, [](C& c, const std::string& v) { c.mqtt.ca_file = v; },
+      [](const C& c) { return NonEmpty(c.mqtt.ca_file); }));
+  o.push_back(StringOption<C>(
+      {"mqtt.cert_file", "", "PEM client certificate for ssl:// brokers."},
+      std::nullopt, [](C& c, const std::string& v) { c.mqtt.cert_file = v; },
+      [](const C& c) { return NonEmpty(c.mqtt.cert_file); }));
+  o.push_back(StringOption<C>(
+      {"mqtt.key_file", "", "PEM client private key for ssl:// brokers."},
+      std::nullopt, [](C& c, const std::string& v) { c.mqtt.key_file = v; },
+      [](const C& c) { return NonEmpty(c.mqtt.key_file); }));
+  o.push_back(IntegerOption<C>(
+      {"mqtt.keepalive_s", "s", "MQTT keepalive interval."}, 30, 5, 3600,
+      [](C& c, int64_t v) { c.mqtt.keepalive = seconds(v); },
+      [](const C& c) {
+        return static_cast<int64_t>(c.mqtt.keepalive.count());
+      }));
+  o.push_back(IntegerOption<C>(
+      {"mqtt.qos", "", "QoS of every subscription."}, 1, 0, 2,
+      [](C& c, int64_t v) { c.mqtt.qos = static_cast<int>(v); },
+      [](const C& c) { return int64_t{c.mqtt.qos}; }));
+  o.push_back(ObjectArrayOption<C, MqttSubscription>(
+      {"mqtt.subscriptions", "",
+       "Topic subscriptions, each with its payload format and mapping."},
+      MqttSubscriptionOptions(), ValidateMqttSubscription,
+      [](C& c, std::vector<MqttSubscription> v) {
+        c.mqtt.subscriptions = std::move(v);
+      },
+      [](const C& c) -> const std::vector<MqttSubscription>& {
+        return c.mqtt.subscriptions;
+      }));
   return o;
 }
 

@@ -39,6 +39,8 @@ struct Config {
   connectors::HttpIngestOptions ingest;
   // Options `query.*`: guards of the read API.
   query::QueryOptions query;
+  // Options `mqtt.*`: the MQTT connector; off while mqtt.brokers is empty.
+  connectors::MqttOptions mqtt;
 };
 
 // engine::StoreOptions for opening the store this configuration describes.

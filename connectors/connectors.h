@@ -1,10 +1,12 @@
 // citynexus connectors/: everything that brings data in. Sources turn payloads
 // into points and hand batches to the engine; none touches RocksDB.
 //
-// Today: the InfluxDB-compatible HTTP write endpoints (line protocol) and the
-// pieces behind them (decoders in connectors/decoders/, PointWriter).
+// Today: the InfluxDB-compatible HTTP write endpoints (line protocol), the
+// MQTT connector (MqttConnector, options in connectors/mqtt_options.h) and
+// the pieces behind them (decoders in connectors/decoders/, PointWriter).
 //
-// Thread-safety: HttpIngest is safe for concurrent use once constructed.
+// Thread-safety: HttpIngest and MqttConnector are safe for concurrent use
+// once constructed.
 #pragma once
 
 #include <cstddef>

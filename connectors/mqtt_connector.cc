@@ -344,6 +344,7 @@ class MqttConnector::Impl {
           << " topic filter(s) at QoS " << impl_->options_.qos;
     }
     void on_failure(const mqtt::token& token) override {
+      if (impl_->stopping_) return;  // cut short by Stop()'s disconnect
       impl_->SetLastError("subscribe failed with code " +
                           std::to_string(token.get_return_code()));
       CN_LOG(kError, kComponent)

@@ -1,0 +1,117 @@
+// The `mqtt` section of the configuration: defaults, a full example, and
+// the errors of bad brokers, QoS, formats, topics and tags_from_topic.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+
+using namespace citynexus;
+using namespace citynexus::app;
+
+namespace {
+
+std::string ErrorText(std::string_view text) {
+  Result<Config> result = LoadConfigText(text);
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code() == StatusCode::kInvalidArgument);
+  return result.error().message();
+}
+
+}  // namespace
+
+TEST_CASE("mqtt is off by default", "[app][config][mqtt]") {
+  const Config c = DefaultConfig();
+  CHECK(c.mqtt.brokers.empty());
+  CHECK(c.mqtt.client_id == "citynexus");
+  CHECK(c.mqtt.keepalive == std::chrono::seconds(30));
+  CHECK(c.mqtt.qos == 1);
+  CHECK(c.mqtt.subscriptions.empty());
+}
+
+TEST_CASE("a full mqtt section loads into MqttOptions", "[app][config][mqtt]") {
+  Result<Config> c = LoadConfigText(R"({"mqtt": {
+    "brokers": ["tcp://localhost:1883", "ssl://broker.example:8883"],
+    "client_id": "cn-1", "username": "u", "password": "p",
+    "keepalive_s": 10, "qos": 2,
+    "subscriptions": [
+      {"topic": "city/+/traffic", "format": "line_protocol",
+       "precision": "s", "tags_from_topic": {"district": 1}},
+      {"topic": "$share/g/sensors/+/t", "format": "value",
+       "measurement": "air", "field": "t",
+       "tags_from_topic": {"sensor": 2, "area": 0}, "unit": "°C",
+       "domain": "environment"}
+    ]}})");
+  INFO((c.has_value() ? "" : c.error().message()));
+  REQUIRE(c.has_value());
+  const connectors::MqttOptions& m = c->mqtt;
+  REQUIRE(m.brokers.size() == 2);
+  CHECK(m.brokers[1] == "ssl://broker.example:8883");
+  CHECK(m.client_id == "cn-1");
+  CHECK(m.keepalive == std::chrono::seconds(10));
+  CHECK(m.qos == 2);
+  REQUIRE(m.subscriptions.size() == 2);
+  CHECK(m.subscriptions[0].precision == connectors::Precision::kSecond);
+  CHECK(m.subscriptions[1].format == connectors::MqttFormat::kValue);
+  REQUIRE(m.subscriptions[1].tags_from_topic.size() == 2);
+  CHECK(m.subscriptions[1].tags_from_topic[0].first == "area");  // sorted
+  CHECK(m.subscriptions[1].tags_from_topic[1].second == 2);
+  CHECK(m.subscriptions[1].unit == "°C");
+}
+
+TEST_CASE("mqtt config errors name the path and what was expected",
+          "[app][config][mqtt]") {
+  CHECK_THAT(ErrorText(R"({"mqtt": {"brokers": ["localhost:1883"]}})"),
+             Catch::Contains("mqtt.brokers[0]: expected a broker URI"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"brokers": ["http://h:1"]}})"),
+             Catch::Contains("mqtt.brokers[0]: broker URI scheme"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"brokers": ["tcp://h:99999"]}})"),
+             Catch::Contains("mqtt.brokers[0]: broker URI port"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"qos": 3}})"),
+             Catch::Contains("mqtt.qos: must be between 0 and 2, got 3"));
+  CHECK_THAT(
+      ErrorText(
+          R"({"mqtt": {"subscriptions": [{"topic": "a", "format": "xml"}]}})"),
+      Catch::Contains("mqtt.subscriptions[0].format: expected one of"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a/+", "format": "value", "measurement": "m",
+                  "field": "f", "tags_from_topic": {"sensor": "1"}}]}})"),
+             Catch::Contains("mqtt.subscriptions[0].tags_from_topic.sensor: "
+                             "expected an integer topic level"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a/+", "format": "value", "measurement": "m",
+                  "field": "f", "tags_from_topic": {"sensor": 1.5}}]}})"),
+             Catch::Contains("expected an integer topic level"));
+  CHECK_THAT(
+      ErrorText(R"({"mqtt": {"subscriptions": [{"topic": "a/#/b"}]}})"),
+      Catch::Contains("mqtt.subscriptions[0].topic: # must be the last"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [{"format": "value"}]}})"),
+             Catch::Contains("mqtt.subscriptions[0].topic: expected a topic"));
+  CHECK_THAT(
+      ErrorText(
+          R"({"mqtt": {"subscriptions": [{"topic": "a", "format": "value"}]}})"),
+      Catch::Contains("mqtt.subscriptions[0].measurement: required"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a", "measurement": "m"}]}})"),
+             Catch::Contains("line protocol payloads name their measurement"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a", "formt": "value"}]}})"),
+             Catch::Contains("did you mean"));
+}
+
+TEST_CASE("formats without a decoder yet are rejected at config load",
+          "[app][config][mqtt]") {
+  for (const char* format : {"senml", "ttn", "json"}) {
+    if (connectors::MqttFormatSupported(
+            connectors::ParseMqttFormat(format).value())) {
+      continue;
+    }
+    INFO(format);
+    CHECK_THAT(
+        ErrorText(
+            std::string(
+                R"({"mqtt": {"subscriptions": [{"topic": "a", "format": ")") +
+            format + "\"}]}}"),
+        Catch::Contains("is not supported yet"));
+  }
+}
