@@ -71,7 +71,8 @@ bool AcceptsAnyType(Fn fn) {
 }
 
 std::optional<Reduced> Reduce(Fn fn, double param,
-                              std::span<const TimedValue> points) {
+                              std::span<const TimedValue> points,
+                              bool greater_on_tie) {
   if (points.empty()) return std::nullopt;
   switch (fn) {
     case Fn::kCount:
@@ -111,16 +112,18 @@ std::optional<Reduced> Reduce(Fn fn, double param,
     case Fn::kFirst: {
       const TimedValue* best = &points[0];
       for (const auto& p : points) {
-        if (p.time_ns != best->time_ns) break;
+        if (p.time_ns != best->time_ns || !greater_on_tie) break;
         if (Greater(p.value, best->value)) best = &p;
       }
       return Reduced{best->time_ns, ToCell(best->value)};
     }
     case Fn::kLast: {
       const TimedValue* best = &points.back();
+      const int64_t last_ns = best->time_ns;
       for (auto it = points.rbegin(); it != points.rend(); ++it) {
-        if (it->time_ns != best->time_ns) break;
-        if (Greater(it->value, best->value)) best = &*it;
+        if (it->time_ns != last_ns) break;
+        // Without a tie rule the first series (in key order) wins.
+        if (!greater_on_tie || Greater(it->value, best->value)) best = &*it;
       }
       return Reduced{best->time_ns, ToCell(best->value)};
     }
@@ -212,7 +215,7 @@ std::vector<std::pair<int64_t, double>> IntegralByWindow(
         const double at_end =
             prev_v + slope * static_cast<double>(window_end - prev_t);
         sum += 0.5 * (at_end + prev_v) *
-               static_cast<double>(window_end - prev_t) / unit;
+               (static_cast<double>(window_end - prev_t) / unit);
         prev_v = at_end;
         prev_t = window_end;
       }
@@ -221,7 +224,7 @@ std::vector<std::pair<int64_t, double>> IntegralByWindow(
       window_end = window_start + interval_ns;
       sum = 0;
     }
-    sum += 0.5 * (v + prev_v) * static_cast<double>(t - prev_t) / unit;
+    sum += 0.5 * (v + prev_v) * (static_cast<double>(t - prev_t) / unit);
     prev_t = t;
     prev_v = v;
   }

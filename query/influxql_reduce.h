@@ -50,10 +50,14 @@ struct Reduced {
   Cell value;
 };
 
-// Reduces one bucket (`points` ascending by time, non-empty). `param` is
-// percentile's p. Integral is computed by IntegralByWindow.
+// Reduces one bucket (`points` ascending by time, stable in series key
+// order, non-empty). `param` is percentile's p. Points of several series at
+// the same time: with `greater_on_tie` first/last pick the greater value (as
+// InfluxDB does with GROUP BY time), otherwise the first series' point (as it
+// does without). Integral is computed by IntegralByWindow.
 std::optional<Reduced> Reduce(Fn fn, double param,
-                              std::span<const TimedValue> points);
+                              std::span<const TimedValue> points,
+                              bool greater_on_tie);
 
 // InfluxDB's integral over `points` (ascending): trapezoids in value x
 // (ns / unit_ns); with interval_ns > 0 the area is split at window ends,

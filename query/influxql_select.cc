@@ -449,9 +449,11 @@ class SelectRun {
         rows.push_back(std::move(r));
       }
     }
-    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-      return s_.descending ? a.t > b.t : a.t < b.t;
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return a.t < b.t; });
+    // Descending is the exact reverse: same-time rows of several series
+    // come in reverse series order too, as in InfluxDB.
+    if (s_.descending) std::reverse(rows.begin(), rows.end());
     for (size_t i = static_cast<size_t>(s_.offset); i < rows.size(); ++i) {
       if (s_.limit > 0 && out->values.size() >= static_cast<size_t>(s_.limit)) {
         break;
@@ -678,7 +680,8 @@ class SelectRun {
           ++j;
         }
         auto r = Reduce(c.fn, c.param,
-                        std::span<const TimedValue>(points).subspan(i, j - i));
+                        std::span<const TimedValue>(points).subspan(i, j - i),
+                        /*greater_on_tie=*/interval > 0);
         if (r) {
           if (std::holds_alternative<int64_t>(r->value)) {
             integer_column[ci] = true;
@@ -689,6 +692,8 @@ class SelectRun {
       }
     }
     if (!any) return Status::Ok();
+
+    if (interval == 0) return SingleRows(cols, values, out);
 
     // Bucket grid and row times.
     std::vector<int64_t> times;
@@ -731,21 +736,6 @@ class SelectRun {
       FillColumn(cols[ci], integer_column[ci], times, known, &grid, ci);
     }
 
-    // Selector time: a single selector without GROUP BY time reports the
-    // selected point's time; otherwise the lower bound of the range.
-    int64_t single_time = range_.has_min() ? range_.min_ns : 0;
-    if (interval == 0) {
-      // integral() without GROUP BY time reports time 0 (its window start).
-      if (std::all_of(cols.begin(), cols.end(),
-                      [](const Column& c) { return c.fn == Fn::kIntegral; })) {
-        single_time = 0;
-      }
-      if (cols.size() == 1 && IsSelector(cols[0].fn)) {
-        auto it = values[0].find(0);
-        if (it != values[0].end()) single_time = it->second.time_ns;
-      }
-      if (!present[0]) return Status::Ok();
-    }
     std::vector<size_t> order(n);
     for (size_t r = 0; r < n; ++r) order[r] = s_.descending ? n - 1 - r : r;
     int64_t skipped = 0;
@@ -756,9 +746,48 @@ class SelectRun {
         break;
       }
       std::vector<Cell> row;
-      row.push_back(interval > 0 ? times[r] : single_time);
+      row.push_back(times[r]);
       for (auto& cell : grid[r]) row.push_back(std::move(cell));
       out->values.push_back(std::move(row));
+    }
+    return Status::Ok();
+  }
+
+  // Rows of an aggregate without GROUP BY time. Each column reports its own
+  // time, as InfluxDB does: integral() its window start (0), a lone selector
+  // its point's time, everything else the lower time bound (0 when none).
+  // Columns with the same time share a row.
+  Status SingleRows(const std::vector<Column>& cols,
+                    const std::vector<ColumnValues>& values,
+                    ResultRows* out) const {
+    const int64_t lower = range_.has_min() ? range_.min_ns : 0;
+    const bool lone_selector = cols.size() == 1 && IsSelector(cols[0].fn);
+    std::map<int64_t, std::vector<Cell>> rows;
+    for (size_t ci = 0; ci < cols.size(); ++ci) {
+      auto it = values[ci].find(0);
+      if (it == values[ci].end()) continue;
+      int64_t t = lower;
+      if (cols[ci].fn == Fn::kIntegral) {
+        t = 0;
+      } else if (lone_selector) {
+        t = it->second.time_ns;
+      }
+      auto& row = rows[t];
+      row.resize(cols.size());
+      row[ci] = it->second.value;
+    }
+    std::vector<std::vector<Cell>> ordered;
+    for (auto& [t, cells] : rows) {
+      std::vector<Cell> row{t};
+      for (auto& c : cells) row.push_back(std::move(c));
+      ordered.push_back(std::move(row));
+    }
+    if (s_.descending) std::reverse(ordered.begin(), ordered.end());
+    for (size_t i = static_cast<size_t>(s_.offset); i < ordered.size(); ++i) {
+      if (s_.limit > 0 && out->values.size() >= static_cast<size_t>(s_.limit)) {
+        break;
+      }
+      out->values.push_back(std::move(ordered[i]));
     }
     return Status::Ok();
   }

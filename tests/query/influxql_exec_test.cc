@@ -432,3 +432,34 @@ TEST_CASE("influxql ORDER BY time DESC also reverses the series order",
             R"j({"name":"cpu","tags":{"host":"a"},"columns":["time","value"],)j"
             R"j("values":[[1704067500,5]]})j"));
 }
+
+TEST_CASE("influxql breaks same-time ties between series like InfluxDB",
+          "[query][influxql]") {
+  Fixture f;
+  // Without GROUP BY time the first series (key order) wins first() and
+  // last(); with it, the greater value.
+  CHECK(f.Query("SELECT first(value) FROM cpu WHERE time <= "
+                "'2024-01-01T00:00:00Z'") ==
+        One(R"j({"name":"cpu","columns":["time","first"],)j"
+            R"j("values":[["2024-01-01T00:00:00Z",1]]})j"));
+  CHECK(f.Query("SELECT last(value) FROM cpu WHERE time <= "
+                "'2024-01-01T00:00:00Z'") ==
+        One(R"j({"name":"cpu","columns":["time","last"],)j"
+            R"j("values":[["2024-01-01T00:00:00Z",1]]})j"));
+  CHECK(f.Query("SELECT first(value) FROM cpu WHERE time >= "
+                "'2024-01-01T00:00:00Z' AND time < '2024-01-01T00:01:00Z' "
+                "GROUP BY time(1m)") ==
+        One(R"j({"name":"cpu","columns":["time","first"],)j"
+            R"j("values":[["2024-01-01T00:00:00Z",10]]})j"));
+  // Raw rows in descending order reverse the series order at equal times.
+  CHECK(f.Query("SELECT value FROM cpu WHERE time <= '2024-01-01T00:00:00Z' "
+                "ORDER BY time DESC") ==
+        One(R"j({"name":"cpu","columns":["time","value"],"values":[)j"
+            R"j(["2024-01-01T00:00:00Z",10],["2024-01-01T00:00:00Z",1]]})j"));
+  // integral() keeps time 0 next to another function: two rows.
+  CHECK(f.Query("SELECT mean(value), integral(value) FROM cpu WHERE host = "
+                "'a' AND time >= '2024-01-01T00:00:00Z'") ==
+        One(R"j({"name":"cpu","columns":["time","mean","integral"],"values":[)j"
+            R"j(["1970-01-01T00:00:00Z",null,1080],)j"
+            R"j(["2024-01-01T00:00:00Z",3,null]]})j"));
+}
