@@ -133,7 +133,7 @@ TEST_CASE("json mapping treats a root object as one record without time",
 
   // A root array of plain values: each element is a record, "" the value.
   JsonMappingRule values;
-  values.measurement = "m";
+  values.measurement = "metric";
   values.fields = {{"v", ""}};
   auto array = Decode("[1, 2.5, null, 4]", values);
   REQUIRE(array.lines.size() == 3);
@@ -147,7 +147,7 @@ TEST_CASE("json mapping epoch formats accept numbers and numeric text",
           "[connectors][json_mapping]") {
   JsonMappingRule rule;
   rule.time = "/t";
-  rule.measurement = "m";
+  rule.measurement = "metric";
   rule.fields = {{"v", "/v"}};
   rule.time_format = TimeFormat::kEpochSeconds;
   auto seconds = Decode(
@@ -210,7 +210,7 @@ TEST_CASE("json mapping reports missing records and unparsable bodies",
           "[connectors][json_mapping]") {
   JsonMappingRule rule;
   rule.records = "/result/records";
-  rule.measurement = "m";
+  rule.measurement = "metric";
   rule.fields = {{"v", "/v"}};
   auto missing = Decode(R"({"result": {}})", rule);
   REQUIRE(missing.errors.size() == 1);
@@ -231,7 +231,7 @@ TEST_CASE("json mapping rejects unusable rules", "[connectors][json_mapping]") {
   rule.fields = {{"v", "/v"}};
   CHECK(ValidateJsonMappingRule(rule).message() ==
         "mapping: measurement must not be empty");
-  rule.measurement = "m";
+  rule.measurement = "metric";
   CHECK(ValidateJsonMappingRule(rule).ok());
   rule.fields.push_back({"v", "/w"});
   CHECK(ValidateJsonMappingRule(rule).message() ==
