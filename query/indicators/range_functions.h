@@ -1,0 +1,60 @@
+// Per-series functions over a time window [a, b): the *_over_time family,
+// counter-aware increase and rate, integral (trapezoid, value x hours) and
+// time_share (fraction of the observed time a condition held), computed
+// from bucket aggregates where possible and from raw points otherwise.
+// Exact rules (boundaries, gaps) are in docs/indicators.md.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "query/indicators/eval_value.h"
+#include "query/indicators/series_data.h"
+
+namespace citynexus::query::indicators {
+
+enum class RangeFn {
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kCount,
+  kLast,
+  kQuantile,
+  kIncrease,
+  kRate,
+  kIntegral,
+  kTimeShare,
+};
+
+// kInvalidArgument for an unknown name.
+Result<RangeFn> RangeFnFromName(std::string_view name);
+// True when the function can be computed from bucket aggregates (rollups).
+bool IsBucketRangeFn(RangeFn fn);
+
+// A bucket function over the buckets inside [a, b). kAbsent without points.
+Cell BucketWindow(RangeFn fn, const BucketData& data, int64_t a, int64_t b);
+
+// A raw-point function (quantile with `q` in 0..1, increase, rate,
+// integral) over [a, b) of a numeric series.
+Cell RawWindow(RangeFn fn, const RawData& data, int64_t a, int64_t b, double q);
+
+// Fraction of the observed time in [a, b) during which `holds(i)` was true
+// for the state set by point i. Each point's state lasts until the next
+// point, at most 3 median intervals (the rest is a gap, excluded); the last
+// point's state lasts one interval.
+Cell TimeShareWindow(const RawData& data, int64_t a, int64_t b,
+                     const std::function<bool(size_t)>& holds);
+
+// A function over the cells [from, to) of a subquery's inner steps;
+// `expected` is the number of inner steps in the window (for coverage).
+// kNotSupported for increase, rate, integral and time_share.
+Result<Cell> CellsWindow(RangeFn fn, const std::vector<Cell>& cells,
+                         size_t from, size_t to, double q);
+
+}  // namespace citynexus::query::indicators

@@ -1,0 +1,267 @@
+#include "query/indicators/vector_ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "query/bucket_math.h"
+
+namespace citynexus::query::indicators {
+namespace {
+
+double Arith(BinaryOp op, double l, double r) {
+  switch (op) {
+    case BinaryOp::kAdd:
+      return l + r;
+    case BinaryOp::kSub:
+      return l - r;
+    case BinaryOp::kMul:
+      return l * r;
+    case BinaryOp::kDiv:
+      return l / r;  // IEEE: x/0 = ±Inf, 0/0 = NaN
+    default:
+      return 0;
+  }
+}
+
+std::string LabelsText(const Labels& labels) {
+  std::string s = "{";
+  for (const auto& [k, v] : labels) {
+    if (s.size() > 1) s += ",";
+    s += k + "=\"" + v + "\"";
+  }
+  return s + "}";
+}
+
+// The labels used to match the two sides of a binary operation.
+Labels Signature(const Labels& labels, const Expr& e) {
+  if (!e.has_matching) return labels;
+  Labels out;
+  for (const auto& kv : labels) {
+    const bool listed =
+        std::find(e.matching_labels.begin(), e.matching_labels.end(),
+                  kv.first) != e.matching_labels.end();
+    if (listed == e.on) out.push_back(kv);
+  }
+  return out;
+}
+
+// Combines one cell pair. `vector_side_value` is the value a filtering
+// comparison keeps (PromQL keeps the left-hand side; for scalar op vector,
+// the vector's value).
+Cell Combine(const Expr& e, const Cell& l, const Cell& r,
+             bool keep_right_value) {
+  if (l.state == CellState::kNone || r.state == CellState::kNone) return {};
+  Cell out;
+  out.coverage = std::min(l.coverage, r.coverage);
+  if (l.state == CellState::kAbsent || r.state == CellState::kAbsent) {
+    out.state = CellState::kAbsent;
+    out.coverage = 0;
+    return out;
+  }
+  out.state = CellState::kValue;
+  if (!IsComparison(e.op)) {
+    out.value = Arith(e.op, l.value, r.value);
+    return out;
+  }
+  const bool holds = CompareValues(e.op, l.value, r.value);
+  if (e.return_bool) {
+    out.value = holds ? 1 : 0;
+    return out;
+  }
+  if (!holds) return {};
+  out.value = keep_right_value ? r.value : l.value;
+  return out;
+}
+
+Labels Reduce(const Labels& labels, const Expr& e, bool arithmetic) {
+  // PromQL: arithmetic results keep the matching labels (on) or drop the
+  // ignored ones; filtering comparisons keep the left-hand side as is.
+  if (!arithmetic || !e.has_matching) return labels;
+  return Signature(labels, e);
+}
+
+}  // namespace
+
+bool CompareValues(BinaryOp op, double l, double r) {
+  switch (op) {
+    case BinaryOp::kEq:
+      return l == r;
+    case BinaryOp::kNe:
+      return l != r;
+    case BinaryOp::kGt:
+      return l > r;
+    case BinaryOp::kLt:
+      return l < r;
+    case BinaryOp::kGe:
+      return l >= r;
+    case BinaryOp::kLe:
+      return l <= r;
+    default:
+      return false;
+  }
+}
+
+Result<Value> ApplyBinary(const Expr& e, Value lhs, Value rhs) {
+  const bool arithmetic = !IsComparison(e.op) && e.op != BinaryOp::kAnd;
+  if (e.op == BinaryOp::kAnd && (lhs.scalar || rhs.scalar)) {
+    return Status::InvalidArgument(
+        "\"and\" needs instant vectors on both sides");
+  }
+  if (lhs.scalar && rhs.scalar) {
+    if (IsComparison(e.op) && !e.return_bool) {
+      return Status::InvalidArgument(
+          std::string("comparison ") + BinaryOpText(e.op) +
+          " between two scalars needs the bool modifier");
+    }
+    Value out;
+    out.scalar = true;
+    out.rows.push_back(Row{});
+    const auto& l = lhs.rows[0].cells;
+    const auto& r = rhs.rows[0].cells;
+    for (size_t k = 0; k < l.size(); ++k) {
+      out.rows[0].cells.push_back(Combine(e, l[k], r[k], false));
+    }
+    return out;
+  }
+  if (lhs.scalar || rhs.scalar) {
+    const bool scalar_left = lhs.scalar;
+    Value& vec = scalar_left ? rhs : lhs;
+    const auto& sc = (scalar_left ? lhs : rhs).rows[0].cells;
+    for (auto& row : vec.rows) {
+      for (size_t k = 0; k < row.cells.size(); ++k) {
+        row.cells[k] = scalar_left ? Combine(e, sc[k], row.cells[k], true)
+                                   : Combine(e, row.cells[k], sc[k], false);
+      }
+    }
+    return std::move(vec);
+  }
+  // vector op vector: one-to-one on the match signature.
+  std::map<Labels, size_t> right;
+  for (size_t i = 0; i < rhs.rows.size(); ++i) {
+    Labels sig = Signature(rhs.rows[i].labels, e);
+    auto [it, inserted] = right.emplace(sig, i);
+    if (!inserted && e.op != BinaryOp::kAnd) {
+      return Status::InvalidArgument(
+          std::string("many-to-many matching for \"") + BinaryOpText(e.op) +
+          "\": several series on the right side have labels " +
+          LabelsText(sig) + "; aggregate them or match on(...) other labels");
+    }
+  }
+  Value out;
+  std::map<Labels, size_t> seen;
+  for (auto& row : lhs.rows) {
+    Labels sig = Signature(row.labels, e);
+    auto it = right.find(sig);
+    if (it == right.end()) continue;
+    if (e.op != BinaryOp::kAnd && !seen.emplace(sig, 0).second) {
+      return Status::InvalidArgument(
+          std::string("many-to-many matching for \"") + BinaryOpText(e.op) +
+          "\": several series on the left side have labels " + LabelsText(sig) +
+          "; aggregate them or match on(...) other labels");
+    }
+    const Row& r = rhs.rows[it->second];
+    Row o;
+    o.labels = Reduce(row.labels, e, arithmetic);
+    o.cells.resize(row.cells.size());
+    for (size_t k = 0; k < row.cells.size(); ++k) {
+      if (e.op == BinaryOp::kAnd) {
+        o.cells[k] =
+            r.cells[k].state == CellState::kNone ? Cell{} : row.cells[k];
+        if (o.cells[k].state != CellState::kNone) {
+          o.cells[k].coverage =
+              std::min(o.cells[k].coverage, r.cells[k].coverage);
+        }
+      } else {
+        o.cells[k] = Combine(e, row.cells[k], r.cells[k], false);
+      }
+    }
+    out.rows.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
+                             const Value* param) {
+  if (arg.scalar) {
+    return Status::InvalidArgument(
+        "aggregation over a scalar; it needs an "
+        "instant vector");
+  }
+  std::map<Labels, std::vector<const Row*>> groups;
+  for (const auto& row : arg.rows) {
+    Labels key;
+    for (const auto& kv : row.labels) {
+      const bool listed = std::find(e.grouping.begin(), e.grouping.end(),
+                                    kv.first) != e.grouping.end();
+      if (listed != e.without) key.push_back(kv);
+    }
+    groups[key].push_back(&row);
+  }
+  Value out;
+  size_t steps = 0;
+  if (!arg.rows.empty()) steps = arg.rows[0].cells.size();
+  for (const auto& [key, rows] : groups) {
+    Row o;
+    o.labels = key;
+    o.cells.resize(steps);
+    std::vector<double> values;
+    for (size_t k = 0; k < steps; ++k) {
+      values.clear();
+      size_t members = 0;
+      double coverage = 0;
+      for (const Row* r : rows) {
+        const Cell& c = r->cells[k];
+        if (c.state == CellState::kNone) continue;
+        ++members;
+        coverage += c.coverage;  // absent members count as 0 coverage
+        if (c.state == CellState::kValue) values.push_back(c.value);
+      }
+      Cell& cell = o.cells[k];
+      if (members == 0) continue;  // kNone
+      cell.coverage = coverage / static_cast<double>(members);
+      if (values.empty()) {
+        cell.state = CellState::kAbsent;
+        continue;
+      }
+      cell.state = CellState::kValue;
+      double v = 0;
+      switch (e.agg) {
+        case AggOp::kSum:
+        case AggOp::kAvg:
+          for (double x : values) v += x;
+          if (e.agg == AggOp::kAvg) v /= static_cast<double>(values.size());
+          break;
+        case AggOp::kMin:
+          v = *std::min_element(values.begin(), values.end());
+          break;
+        case AggOp::kMax:
+          v = *std::max_element(values.begin(), values.end());
+          break;
+        case AggOp::kCount:
+          v = static_cast<double>(values.size());
+          break;
+        case AggOp::kQuantile: {
+          const Cell& q = param->rows[0].cells[k];
+          if (q.state != CellState::kValue) {
+            cell.state = CellState::kAbsent;
+            continue;
+          }
+          if (q.value < 0) {
+            v = -INFINITY;
+          } else if (q.value > 1) {
+            v = INFINITY;
+          } else {
+            v = Percentile(values, q.value * 100);
+          }
+          break;
+        }
+      }
+      cell.value = v;
+    }
+    out.rows.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace citynexus::query::indicators
