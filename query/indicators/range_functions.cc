@@ -29,6 +29,33 @@ double Quantile(std::vector<double>& values, double q) {
   return Percentile(values, q * 100);
 }
 
+// Linear interpolation between neighbouring points (also those just
+// outside the window), clipped to [a, b); gaps are not integrated. The
+// coverage is the share of the window covered by integrated segments.
+Cell Integral(const RawData& d, size_t lo, int64_t a, int64_t b) {
+  const int64_t max_gap = MaxGap(d.interval_ns);
+  double area = 0;  // value x ns
+  int64_t observed = 0;
+  const size_t first = lo > 0 ? lo - 1 : lo;
+  for (size_t i = first; i + 1 < d.times.size() && d.times[i] < b; ++i) {
+    const int64_t t0 = d.times[i];
+    const int64_t t1 = d.times[i + 1];
+    if (t1 - t0 > max_gap || t1 <= a) continue;
+    const int64_t c0 = std::max(t0, a);
+    const int64_t c1 = std::min(t1, b);
+    if (c1 <= c0) continue;
+    const double slope =
+        (d.values[i + 1] - d.values[i]) / static_cast<double>(t1 - t0);
+    const double v0 = d.values[i] + slope * static_cast<double>(c0 - t0);
+    const double v1 = d.values[i] + slope * static_cast<double>(c1 - t0);
+    area += (v0 + v1) / 2 * static_cast<double>(c1 - c0);
+    observed += c1 - c0;
+  }
+  if (observed == 0) return Absent();
+  return Make(area / kNsPerHour,
+              static_cast<double>(observed) / static_cast<double>(b - a));
+}
+
 }  // namespace
 
 Result<RangeFn> RangeFnFromName(std::string_view name) {
@@ -91,6 +118,7 @@ Cell BucketWindow(RangeFn fn, const BucketData& d, int64_t a, int64_t b) {
 
 Cell RawWindow(RangeFn fn, const RawData& d, int64_t a, int64_t b, double q) {
   const auto [lo, hi] = d.Range(a, b);
+  if (fn == RangeFn::kIntegral) return Integral(d, lo, a, b);
   if (hi == lo) return Absent();
   const double cov = Coverage(hi - lo, d.interval_ns, b - a);
   switch (fn) {
@@ -112,27 +140,6 @@ Cell RawWindow(RangeFn fn, const RawData& d, int64_t a, int64_t b, double q) {
       if (fn == RangeFn::kIncrease) return Make(inc, cov);
       return Make(inc / (static_cast<double>(b - a) / 1e9), cov);
     }
-    case RangeFn::kIntegral: {
-      // Linear interpolation between neighbouring points (also those just
-      // outside the window), clipped to [a, b); gaps are not integrated.
-      const int64_t max_gap = MaxGap(d.interval_ns);
-      double area = 0;  // value x ns
-      const size_t first = lo > 0 ? lo - 1 : lo;
-      for (size_t i = first; i + 1 < d.times.size() && d.times[i] < b; ++i) {
-        const int64_t t0 = d.times[i];
-        const int64_t t1 = d.times[i + 1];
-        if (t1 - t0 > max_gap || t1 <= a) continue;
-        const int64_t c0 = std::max(t0, a);
-        const int64_t c1 = std::min(t1, b);
-        if (c1 <= c0) continue;
-        const double slope =
-            (d.values[i + 1] - d.values[i]) / static_cast<double>(t1 - t0);
-        const double v0 = d.values[i] + slope * static_cast<double>(c0 - t0);
-        const double v1 = d.values[i] + slope * static_cast<double>(c1 - t0);
-        area += (v0 + v1) / 2 * static_cast<double>(c1 - c0);
-      }
-      return Make(area / kNsPerHour, cov);
-    }
     default:
       return Absent();
   }
@@ -148,9 +155,12 @@ Cell TimeShareWindow(const RawData& d, int64_t a, int64_t b,
   const size_t first = lo > 0 ? lo - 1 : lo;
   for (size_t i = first; i < d.times.size() && d.times[i] < b; ++i) {
     const int64_t t0 = d.times[i];
-    int64_t t1 = i + 1 < d.times.size() ? d.times[i + 1] : t0 + tail;
-    t1 = std::min(t1, t0 + max_gap);
-    if (i + 1 == d.times.size()) t1 = std::min(t1, t0 + tail);
+    // A state lasts until the next point; across a gap (or after the last
+    // point) it lasts one interval and the rest is unobserved.
+    int64_t t1 = t0 + tail;
+    if (i + 1 < d.times.size() && d.times[i + 1] - t0 <= max_gap) {
+      t1 = d.times[i + 1];
+    }
     const int64_t c0 = std::max(t0, a);
     const int64_t c1 = std::min(t1, b);
     if (c1 <= c0) continue;

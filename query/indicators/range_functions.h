@@ -46,8 +46,8 @@ Cell RawWindow(RangeFn fn, const RawData& data, int64_t a, int64_t b, double q);
 
 // Fraction of the observed time in [a, b) during which `holds(i)` was true
 // for the state set by point i. Each point's state lasts until the next
-// point, at most 3 median intervals (the rest is a gap, excluded); the last
-// point's state lasts one interval.
+// point; when the next point is more than 3 median intervals away (a gap),
+// or for the last point, it lasts one interval and the rest is excluded.
 Cell TimeShareWindow(const RawData& data, int64_t a, int64_t b,
                      const std::function<bool(size_t)>& holds);
 
