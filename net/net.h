@@ -232,4 +232,115 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
+// ---- the client ----
+//
+// An HTTP/1.1 client on Boost.Beast/Asio for pulling data (open-data
+// pollers): http:// and https:// URLs, connect and read timeouts, bounded
+// redirect following, a response body limit, gzip response decoding and
+// arbitrary request headers (conditional requests: If-None-Match,
+// If-Modified-Since). One connection per request ("Connection: close"):
+// pollers fetch every few seconds at most, so keep-alive would only add
+// state. HTTPS verifies the peer against the system CA store (or
+// ClientOptions::ca_file), sends SNI and checks the host name.
+
+// An absolute http:// or https:// URL, split for connecting.
+struct HttpUrl {
+  std::string scheme;  // "http" or "https" (lower-case)
+  std::string host;    // as written, without IPv6 brackets
+  uint16_t port = 0;   // explicit or the scheme's default (80, 443)
+  std::string target;  // path and query as sent: "/a/b?x=1" ("/" when empty)
+
+  bool tls() const { return scheme == "https"; }
+  // "https://host:8443/a?x=1"; the default port is left out.
+  std::string ToString() const;
+};
+
+// Parses an absolute URL "scheme://host[:port][/path][?query][#fragment]"
+// (scheme case-insensitive; userinfo is refused, the fragment dropped).
+// kInvalidArgument naming the problem: another scheme, empty host, bad port,
+// spaces or control characters.
+Result<HttpUrl> ParseHttpUrl(std::string_view url);
+
+// Resolves `reference` (a Location header or a link in a document: absolute,
+// scheme-relative "//host/p", absolute-path "/p" or relative "p?q") against
+// `base` (RFC 3986 section 5.2, with dot segments removed).
+// kInvalidArgument when the result is not a valid http(s) URL.
+Result<HttpUrl> ResolveHttpUrl(const HttpUrl& base, std::string_view reference);
+
+struct ClientOptions {
+  // Time allowed to resolve the host, connect and finish the TLS handshake.
+  // Default 10 s.
+  std::chrono::milliseconds connect_timeout{10000};
+  // Time allowed to send the request and receive the whole response, per
+  // hop of a redirect chain. Default 30 s.
+  std::chrono::milliseconds read_timeout{30000};
+  // Largest response body accepted, on the wire and again after gzip
+  // decoding; larger responses fail with kResourceExhausted. Default 32 MiB.
+  uint64_t max_body_bytes = 32ull << 20;
+  // Redirects (301, 302, 303, 307, 308) followed per request; one more fails
+  // with kIOError. 0 returns redirects to the caller. Default 5.
+  int max_redirects = 5;
+  // PEM file of CA certificates trusted for https://. Empty (default): the
+  // system store (OpenSSL default verify paths, /etc/ssl/certs on Debian).
+  std::string ca_file;
+  std::string user_agent = "citynexus";
+};
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;  // absolute http:// or https:// URL
+  // Extra headers ("If-None-Match", "Authorization", ...). Host,
+  // User-Agent, Accept-Encoding (gzip), Connection and Content-Length are
+  // set by the client.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct ClientResponse {
+  int status = 0;
+  // Header names lower-cased; a repeated header keeps its last value.
+  std::map<std::string, std::string> headers;
+  // The body, gzip-decoded when the server sent Content-Encoding: gzip.
+  std::string body;
+  // The URL that answered (differs from the request's after redirects).
+  std::string final_url;
+
+  std::optional<std::string> Header(std::string_view lower_name) const;
+};
+
+// Runs requests on its own I/O thread ("http-client"). Every status,
+// 4xx and 5xx included, is a successful Result; errors are transport
+// problems: kInvalidArgument (bad URL or redirect Location), kUnavailable
+// (resolve, connect, TLS or timeout failure, or the client is shut down),
+// kIOError (malformed response, undecodable gzip, too many redirects),
+// kResourceExhausted (body over max_body_bytes).
+//
+// Thread-safety: all methods are safe to call from any thread.
+class HttpClient {
+ public:
+  // Starts the I/O thread. Never fails: a CA file that cannot be loaded
+  // makes every https:// request fail with kUnavailable naming it.
+  explicit HttpClient(ClientOptions options = {});
+  ~HttpClient();  // Shutdown()s
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  using Callback = std::function<void(Result<ClientResponse>)>;
+  // Starts `request`; `done` is called exactly once, on the client's I/O
+  // thread (keep it short), or inline when the client is shut down.
+  void Fetch(ClientRequest request, Callback done);
+  // Blocking facade over Fetch(). Must not be called from a Fetch callback
+  // (it would wait for its own thread).
+  Result<ClientResponse> FetchSync(ClientRequest request);
+  // Cancels requests in flight (they finish with kUnavailable), waits up to
+  // `grace` for their callbacks, then joins the I/O thread; requests still
+  // stuck (e.g. in the system resolver) are completed with kUnavailable.
+  // Later Fetch() calls fail at once. Idempotent.
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace citynexus::net
