@@ -64,10 +64,10 @@ Result<int64_t> ParseTimeString(const std::string& text) {
     }
   }
   if (s.size() < 10 || s[4] != '-') {
-    return Status::InvalidArgument("invalid time string: '" + text + "'");
+    return Status::InvalidArgument("invalid timestamp string");
   }
   auto t = ParseTimeNs(s, 0);
-  if (!t) return Status::InvalidArgument("invalid time string: '" + text + "'");
+  if (!t) return Status::InvalidArgument("invalid timestamp string");
   return *t;
 }
 

@@ -70,8 +70,8 @@ bool ParseInfluxDuration(std::string_view text, int64_t* out_ns) {
 
 std::string Lexer::Where(size_t offset) const {
   size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < text_.size(); ++i) {
-    if (text_[i] == '\n') {
+  for (size_t i = 0; i < offset; ++i) {
+    if (i < text_.size() && text_[i] == '\n') {
       ++line;
       col = 1;
     } else {
@@ -197,7 +197,10 @@ Token Lexer::Scan() {
   SkipBlanks();
   Token t;
   t.pos = pos_;
-  if (pos_ >= text_.size()) return t;
+  if (pos_ >= text_.size()) {
+    t.pos = text_.size() + 1;  // InfluxDB reports EOF one past the end
+    return t;
+  }
   const size_t start = pos_;
   const char c = text_[pos_];
   if (IsIdentStart(c)) {

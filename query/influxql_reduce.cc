@@ -110,20 +110,22 @@ std::optional<Reduced> Reduce(Fn fn, double param,
       return Reduced{best->time_ns, ToCell(best->value)};
     }
     case Fn::kFirst: {
+      // Several series at the earliest time: the greater value with GROUP BY
+      // time; without, InfluxDB 1.6 returns the last series' point.
       const TimedValue* best = &points[0];
       for (const auto& p : points) {
-        if (p.time_ns != best->time_ns || !greater_on_tie) break;
-        if (Greater(p.value, best->value)) best = &p;
+        if (p.time_ns != points[0].time_ns) break;
+        if (greater_on_tie ? Greater(p.value, best->value) : true) best = &p;
       }
       return Reduced{best->time_ns, ToCell(best->value)};
     }
     case Fn::kLast: {
       const TimedValue* best = &points.back();
-      const int64_t last_ns = best->time_ns;
-      for (auto it = points.rbegin(); it != points.rend(); ++it) {
-        if (it->time_ns != last_ns) break;
-        // Without a tie rule the first series (in key order) wins.
-        if (!greater_on_tie || Greater(it->value, best->value)) best = &*it;
+      if (greater_on_tie) {
+        for (auto it = points.rbegin(); it != points.rend(); ++it) {
+          if (it->time_ns != points.back().time_ns) break;
+          if (Greater(it->value, best->value)) best = &*it;
+        }
       }
       return Reduced{best->time_ns, ToCell(best->value)};
     }

@@ -53,8 +53,8 @@ struct Reduced {
 // Reduces one bucket (`points` ascending by time, stable in series key
 // order, non-empty). `param` is percentile's p. Points of several series at
 // the same time: with `greater_on_tie` first/last pick the greater value (as
-// InfluxDB does with GROUP BY time), otherwise the first series' point (as it
-// does without). Integral is computed by IntegralByWindow.
+// InfluxDB does with GROUP BY time), otherwise the last series' point (as
+// InfluxDB 1.6 does without). Integral is computed by IntegralByWindow.
 std::optional<Reduced> Reduce(Fn fn, double param,
                               std::span<const TimedValue> points,
                               bool greater_on_tie);

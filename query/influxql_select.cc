@@ -833,37 +833,44 @@ class SelectRun {
         return;
       }
       case FillKind::kLinear: {
+        // As InfluxDB: from the previous real value to the next one, in
+        // bucket units (time / interval, truncated), m * x + b.
+        const int64_t interval = s_.interval_ns;
+        auto num = [](const Cell& x) {
+          if (const auto* d = std::get_if<double>(&x)) return *d;
+          if (const auto* i = std::get_if<int64_t>(&x)) {
+            return static_cast<double>(*i);
+          }
+          return std::nan("");
+        };
         std::optional<size_t> prev;
         for (size_t r = 0; r < n; ++r) {
-          if (!known[r]) continue;
-          if (prev && r > *prev + 1) {
-            const Cell& a = (*grid)[*prev][ci];
-            const Cell& b = (*grid)[r][ci];
-            const bool ints = std::holds_alternative<int64_t>(a) &&
-                              std::holds_alternative<int64_t>(b);
-            auto num = [](const Cell& x) {
-              if (const auto* d = std::get_if<double>(&x)) return *d;
-              if (const auto* i = std::get_if<int64_t>(&x)) {
-                return static_cast<double>(*i);
-              }
-              return std::nan("");
-            };
-            const double va = num(a), vb = num(b);
-            if (!std::isnan(va) && !std::isnan(vb)) {
-              const double slope =
-                  (vb - va) / static_cast<double>(times[r] - times[*prev]);
-              for (size_t k = *prev + 1; k < r; ++k) {
-                const double v =
-                    va + slope * static_cast<double>(times[k] - times[*prev]);
-                if (ints) {
-                  (*grid)[k][ci] = static_cast<int64_t>(v);
-                } else {
-                  (*grid)[k][ci] = v;
-                }
-              }
-            }
+          if (known[r]) {
+            prev = r;
+            continue;
           }
-          prev = r;
+          if (!prev) continue;
+          size_t next = r + 1;
+          while (next < n && !known[next]) ++next;
+          if (next >= n) break;  // trailing gaps stay null
+          const Cell& a = (*grid)[*prev][ci];
+          const Cell& b = (*grid)[next][ci];
+          const int64_t x0 = times[*prev] / interval;
+          const int64_t x1 = times[next] / interval;
+          const int64_t x = times[r] / interval;
+          const auto* ia = std::get_if<int64_t>(&a);
+          const auto* ib = std::get_if<int64_t>(&b);
+          if (ia && ib) {
+            const double m =
+                static_cast<double>(*ib - *ia) / static_cast<double>(x1 - x0);
+            (*grid)[r][ci] = static_cast<int64_t>(
+                m * static_cast<double>(x - x0) + static_cast<double>(*ia));
+          } else {
+            const double va = num(a), vb = num(b);
+            if (std::isnan(va) || std::isnan(vb)) continue;
+            const double m = (vb - va) / static_cast<double>(x1 - x0);
+            (*grid)[r][ci] = m * static_cast<double>(x - x0) + va;
+          }
         }
         return;
       }

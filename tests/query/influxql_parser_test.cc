@@ -217,7 +217,7 @@ TEST_CASE("parser marks statements it cannot run as not supported",
 TEST_CASE("parse errors name the token and position like InfluxDB",
           "[query][influxql]") {
   CHECK(ParseError("SELECT value") ==
-        "found EOF, expected FROM at line 1, char 13");
+        "found EOF, expected FROM at line 1, char 14");
   CHECK(ParseError("SELECT FROM cpu") ==
         "found FROM, expected identifier, string, number, bool at line 1, "
         "char 8");
