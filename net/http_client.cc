@@ -381,6 +381,13 @@ class HttpClient::Impl {
   }
 
  private:
+  std::chrono::milliseconds ConnectTimeout(const Operation& op) const {
+    return op.request.timeout.value_or(options_.connect_timeout);
+  }
+  std::chrono::milliseconds ReadTimeout(const Operation& op) const {
+    return op.request.timeout.value_or(options_.read_timeout);
+  }
+
   void SetUpTls() {
     beast::error_code ec;
     SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
@@ -472,7 +479,7 @@ class HttpClient::Impl {
     op.resolver = &resolver;
     bool resolve_timed_out = false;
     asio::steady_timer timer(ioc_);
-    timer.expires_after(options_.connect_timeout);
+    timer.expires_after(ConnectTimeout(op));
     timer.async_wait(
         [&resolver, &resolve_timed_out](const beast::error_code& ec) {
           // Only touches the coroutine's locals when it fired, i.e. while
@@ -493,7 +500,7 @@ class HttpClient::Impl {
     if (resolve_timed_out) {
       co_return Status::Unavailable(
           "resolving " + url.host + " timed out after " +
-          std::to_string(options_.connect_timeout.count()) + " ms");
+          std::to_string(ConnectTimeout(op).count()) + " ms");
     }
     if (ec) {
       co_return Status::Unavailable("resolving " + url.host + ": " +
@@ -525,13 +532,13 @@ class HttpClient::Impl {
       }
       stream.set_verify_mode(ssl::verify_peer);
       stream.set_verify_callback(ssl::host_name_verification(url.host));
-      beast::get_lowest_layer(stream).expires_after(options_.connect_timeout);
+      beast::get_lowest_layer(stream).expires_after(ConnectTimeout(op));
       co_await stream.async_handshake(
           ssl::stream_base::client,
           asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         co_return TransportError(op, "TLS handshake with " + url.host, ec,
-                                 options_.connect_timeout);
+                                 ConnectTimeout(op));
       }
       co_return co_await Exchange(op, stream, request, verb, out);
     }
@@ -546,11 +553,11 @@ class HttpClient::Impl {
       Operation& op, beast::tcp_stream& stream,
       const tcp::resolver::results_type& endpoints) {
     beast::error_code ec;
-    stream.expires_after(options_.connect_timeout);
+    stream.expires_after(ConnectTimeout(op));
     co_await stream.async_connect(
         endpoints, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      co_return TransportError(op, "connecting", ec, options_.connect_timeout);
+      co_return TransportError(op, "connecting", ec, ConnectTimeout(op));
     }
     co_return Status::Ok();
   }
@@ -561,12 +568,12 @@ class HttpClient::Impl {
                                    http::request<http::string_body>& request,
                                    http::verb verb, ClientResponse* out) {
     beast::error_code ec;
-    beast::get_lowest_layer(stream).expires_after(options_.read_timeout);
+    beast::get_lowest_layer(stream).expires_after(ReadTimeout(op));
     co_await http::async_write(stream, request,
                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       co_return TransportError(op, "sending the request", ec,
-                               options_.read_timeout);
+                               ReadTimeout(op));
     }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
@@ -598,7 +605,7 @@ class HttpClient::Impl {
     }
     if (ec) {
       co_return TransportError(op, "reading the response", ec,
-                               options_.read_timeout);
+                               ReadTimeout(op));
     }
     beast::error_code ignored;
     beast::get_lowest_layer(stream).socket().shutdown(

@@ -294,6 +294,9 @@ struct ClientRequest {
   // set by the client.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Overrides ClientOptions::connect_timeout and read_timeout for this
+  // request when set (pollers configure a timeout each).
+  std::optional<std::chrono::milliseconds> timeout;
 };
 
 struct ClientResponse {
