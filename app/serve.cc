@@ -31,8 +31,9 @@
 //   ingest       connectors::HttpIngest's write pool, ingest.write_threads
 //                threads behind a bounded queue: decode write requests and
 //                append them durably, then answer. Joined by Stop().
+//   mqtt         Paho's callback/consumer thread when mqtt.brokers is set:
+//                decodes messages and appends them durably before the ack.
 // Not wired yet (each adds its threads here when it lands):
-//   mqtt         Paho's callback thread per MQTT connector.
 //   pollers      run on the io_context pool (no threads of their own).
 
 namespace citynexus::app {
@@ -96,6 +97,8 @@ Status Serve(const Config& config) {
   const query::QueryEngine queries(**store, config.query);
   query::RegisterQueryRoutes(router, queries);
   query::RegisterInfluxQlRoutes(router, **store, config.query);
+  connectors::MqttConnector mqtt(**store, metrics, config.mqtt);
+  mqtt.RegisterRoutes(router);
 
   net::ServerOptions http_options = config.http;
   http_options.version = CITYNEXUS_VERSION;
@@ -113,8 +116,19 @@ Status Serve(const Config& config) {
       << FormatHostPort(http_options.host, server->port());
 
   // ---- connectors ----
-  // TODO(lead): MQTT connectors and pollers start here, after the store and
-  // HTTP, and stop first in the shutdown below.
+  // Started after the store and HTTP; stopped first in the shutdown below.
+  if (mqtt.enabled()) {
+    server->AddHealthCheck("mqtt", [&mqtt] { return mqtt.Health(); });
+    if (Status status = mqtt.Start(); !status.ok()) {
+      server->Stop();
+      (void)(*store)->Close();
+      return status.WithContext("starting the MQTT connector");
+    }
+    CN_LOG(kInfo, kComponent) << "MQTT connector started ("
+                              << config.mqtt.subscriptions.size()
+                              << " subscriptions)";
+  }
+  // TODO(lead): pollers start here (#4).
 
   const int signal_number = signals.Wait();
   CN_LOG(kInfo, kComponent)
@@ -124,6 +138,7 @@ Status Serve(const Config& config) {
   // up to shutdown_grace for in-flight requests and joins the I/O threads);
   // then (once wired) stop connectors and pollers; then flush and close the
   // store, which joins its threads.
+  mqtt.Stop();  // no more messages in; one being stored is finished
   server->Stop();
   server.reset();
   ingest.Stop();  // finishes (and answers) queued writes first

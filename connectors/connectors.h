@@ -10,11 +10,18 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "connectors/decoders/csv_mapping.h"
 #include "connectors/decoders/decoded.h"
+#include "connectors/decoders/gbfs.h"
+#include "connectors/decoders/json_mapping.h"
 #include "connectors/decoders/line_protocol.h"
+#include "connectors/decoders/senml.h"
+#include "connectors/decoders/ttn.h"
 #include "connectors/mqtt_options.h"
 #include "connectors/point_writer.h"
 #include "engine/engine.h"
@@ -22,20 +29,36 @@
 
 namespace citynexus::connectors {
 
+// A named mapping for POST /api/v1/ingest/{name}: how to turn an open-data
+// style JSON or CSV body into points.
+struct IngestSource {
+  enum class Format { kJson, kCsv };
+  std::string name;  // the {source} path segment
+  Format format = Format::kJson;
+  JsonMappingRule json;  // when format is kJson
+  CsvMappingRule csv;    // when format is kCsv
+};
+
 struct HttpIngestOptions {
   // Threads that decode and append request bodies (off the I/O threads).
   size_t write_threads = 2;
   // Requests waiting for a write thread before new ones get 503.
   size_t max_queued_requests = 64;
+  // Mappings served at POST /api/v1/ingest/{name}.
+  std::vector<IngestSource> sources;
 };
 
 class WriteWorkers;
 
-// POST /write (InfluxDB 1.x) and POST /api/v2/write (InfluxDB 2.x): line
-// protocol bodies (gzip inflated by net/), 204 when every line was stored,
-// 400 with each rejected line (first 100) while the good lines are stored,
-// 503 + Retry-After when the write path is saturated. The response is sent
-// only after the points are durable.
+// The HTTP write endpoints:
+//   POST /write (InfluxDB 1.x), POST /api/v2/write (InfluxDB 2.x): line
+//     protocol;
+//   POST /api/v1/senml[?measurement=]: SenML JSON (RFC 8428);
+//   POST /api/v1/ingest/{source}: JSON or CSV through a configured mapping.
+// Bodies may be gzip (inflated by net/). 204 when everything was stored;
+// 400 naming each rejected line/record (first 100) while the good ones are
+// stored; 503 + Retry-After when the write path is saturated. The response
+// is sent only after the points are durable.
 class HttpIngest {
  public:
   // `store` and `metrics` must outlive this object.
@@ -51,10 +74,18 @@ class HttpIngest {
   void Stop();
 
  private:
+  // Decodes a request body into a batch (runs on a write thread).
+  using Decoder = std::function<void(const std::string& body, DecodedBatch*)>;
+
   void HandleWrite(net::Request request, net::Responder respond, bool v1_api);
+  void HandleSenml(net::Request request, net::Responder respond);
+  void HandleMapped(net::Request request, net::Responder respond);
+  // Queues decode + durable write of `body`, answering through `respond`.
+  void Submit(std::string body, Decoder decode, net::Responder respond);
 
   engine::Store& store_;
   PointWriter writer_;
+  std::vector<IngestSource> sources_;
   std::unique_ptr<WriteWorkers> workers_;
   net::Counter* points_written_;
   net::Counter* lines_rejected_;

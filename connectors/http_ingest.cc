@@ -47,6 +47,7 @@ HttpIngest::HttpIngest(engine::Store& store, net::MetricsRegistry& metrics,
                        HttpIngestOptions options)
     : store_(store),
       writer_(store, "http"),
+      sources_(options.sources),
       workers_(std::make_unique<WriteWorkers>(options.write_threads,
                                               options.max_queued_requests)) {
   points_written_ = metrics.GetCounter(
@@ -78,6 +79,14 @@ void HttpIngest::RegisterRoutes(net::Router& router) {
                   [this](net::Request req, net::Responder respond) {
                     HandleWrite(std::move(req), std::move(respond), false);
                   });
+  router.AddAsync("POST", "/api/v1/senml",
+                  [this](net::Request req, net::Responder respond) {
+                    HandleSenml(std::move(req), std::move(respond));
+                  });
+  router.AddAsync("POST", "/api/v1/ingest/{source}",
+                  [this](net::Request req, net::Responder respond) {
+                    HandleMapped(std::move(req), std::move(respond));
+                  });
 }
 
 void HttpIngest::HandleWrite(net::Request request, net::Responder respond,
@@ -93,13 +102,64 @@ void HttpIngest::HandleWrite(net::Request request, net::Responder respond,
   LineProtocolOptions options;
   options.precision = *precision;
   options.default_time_ns = NowNs();  // the server clock at arrival
+  Submit(std::move(request.body),
+         [options](const std::string& body, DecodedBatch* batch) {
+           DecodeLineProtocol(body, options, batch);
+         },
+         std::move(respond));
+}
 
-  // The job owns the request body; the responder may be called from the
-  // worker thread (net/ posts it back to the connection's strand).
-  auto job = [this, options, body = std::move(request.body),
-              respond]() mutable {
+void HttpIngest::HandleSenml(net::Request request, net::Responder respond) {
+  SenmlOptions options;
+  if (auto m = request.Param("measurement"); m && !m->empty()) {
+    options.measurement = *m;
+  }
+  options.now_ns = NowNs();  // relative SenML times count from arrival
+  Submit(std::move(request.body),
+         [options](const std::string& body, DecodedBatch* batch) {
+           DecodeSenml(body, options, batch);
+         },
+         std::move(respond));
+}
+
+void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
+  const std::string& name = request.path_params["source"];
+  const IngestSource* source = nullptr;
+  for (const auto& s : sources_) {
+    if (s.name == name) source = &s;
+  }
+  if (source == nullptr) {
+    respond(net::Response::Error(
+        404, "not_found",
+        "no ingest source \"" + name +
+            "\" is configured (config ingest.sources[].name)"));
+    return;
+  }
+  const int64_t now = NowNs();
+  Submit(std::move(request.body),
+         [source, now](const std::string& body, DecodedBatch* batch) {
+           // A rule problem was caught at config load; a body that is not
+           // JSON at all comes back as one error in the batch.
+           Status status =
+               source->format == IngestSource::Format::kJson
+                   ? DecodeMappedJson(body, source->json, now, batch)
+                   : DecodeMappedCsv(body, source->csv, now, batch);
+           if (!status.ok()) {
+             batch->errors.push_back({0, DecodeElement::kLine, "",
+                                      status.message()});
+           }
+         },
+         std::move(respond));
+}
+
+void HttpIngest::Submit(std::string body, Decoder decode,
+                        net::Responder respond) {
+  // The job owns the body; the responder may be called from the write
+  // thread (net/ posts it back to the connection's strand).
+  auto job = [this, body = std::move(body), decode = std::move(decode),
+              respond]() {
     DecodedBatch batch;
-    DecodeLineProtocol(body, options, &batch);
+    decode(body, &batch);
     auto outcome = writer_.Write(batch);
     if (!outcome) {
       respond(net::Response::FromStatus(outcome.error()));

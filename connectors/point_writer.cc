@@ -64,10 +64,13 @@ Result<PointWriter::CachedSeries> PointWriter::Resolve(
   auto info = store_.GetOrCreateSeries(key, type);
   if (!info) return info.error();
   if (info->meta.source.empty() && info->type == type) {
-    // A new series: record where it came from. Best effort; the points
-    // matter more than the metadata.
+    // A new series: record where it came from and what the payload says
+    // about it (SenML unit, GBFS station location, ...). Best effort; the
+    // points matter more than the metadata.
     engine::SeriesMeta meta = info->meta;
     meta.source = source_;
+    batch.ApplySeriesMeta(static_cast<uint32_t>(&line - batch.lines.data()),
+                          field, &meta);
     (void)store_.SetSeriesMeta(info->id, meta);
   }
   CachedSeries cached{info->id, info->type};
@@ -128,6 +131,9 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
                           r.reason});
     }
   }
+
+  // Errors made here count in the decoder's unit (line, record, station).
+  for (DecodeError& e : rejected) e.unit = batch.line_unit;
 
   // Merge decode errors and write rejections in line order.
   outcome.rejected.reserve(batch.errors.size() + rejected.size());

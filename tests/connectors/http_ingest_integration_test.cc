@@ -120,3 +120,71 @@ TEST_CASE("a bad precision is a 400 naming the parameter",
   CHECK(w.status == 400);
   CHECK_THAT(w.body, Catch::Contains("precision"));
 }
+
+TEST_CASE("SenML posted to /api/v1/senml lands with its unit as metadata",
+          "[connectors][http][senml][integration]") {
+  Server s;
+  const std::string pack =
+      R"([{"bn":"urn:dev:ow:10e2073a01080063:","bt":1.320067464e+09,"bu":"Cel","v":23.1,"n":"temp"},)"
+      R"({"n":"temp","t":60,"v":23.4},{"n":"hum","u":"%RH","v":48}])";
+  auto w = HttpRequest(s.port(), "POST", "/api/v1/senml?measurement=climate",
+                       pack, "Content-Type: application/senml+json\r\n");
+  REQUIRE(w.status == 204);
+  engine::SeriesFilter filter;
+  filter.measurement = "climate";
+  auto series = s.store->FindSeries(filter);
+  REQUIRE(series.size() == 2);
+  bool saw_temp = false;
+  for (const auto& info : series) {
+    REQUIRE(info.key.tags.size() == 1);
+    if (info.key.tags[0].second == "urn:dev:ow:10e2073a01080063:temp") {
+      saw_temp = true;
+      CHECK(info.meta.unit == "Cel");
+      std::vector<double> values;
+      REQUIRE(s.store
+                  ->Scan(info.id, 0, INT64_MAX / 2,
+                         [&](const engine::Sample& p) {
+                           values.push_back(std::get<double>(p.value));
+                           return true;
+                         })
+                  .ok());
+      CHECK(values == std::vector<double>{23.1, 23.4});
+    } else {
+      CHECK(info.meta.unit == "%RH");
+    }
+  }
+  CHECK(saw_temp);
+
+  auto bad = HttpRequest(s.port(), "POST", "/api/v1/senml",
+                         R"([{"n":"x","v":1,"bad_":2},{"n":"ok","v":2}])");
+  REQUIRE(bad.status == 400);
+  CHECK_THAT(bad.body, Catch::Contains("record 0"));
+}
+
+TEST_CASE("a configured JSON mapping ingests an open-data array; unknown sources 404",
+          "[connectors][http][mapping][integration]") {
+  connectors::HttpIngestOptions options;
+  connectors::IngestSource source;
+  source.name = "parking";
+  source.format = connectors::IngestSource::Format::kJson;
+  source.json.records = "/lots";
+  source.json.time = "/updated";
+  source.json.measurement = "parking";
+  source.json.fields = {{"free", "/free", connectors::MappedType::kInt}};
+  source.json.tags = {{"lot", "/id"}};
+  options.sources.push_back(source);
+  Server s(options);
+  const std::string body =
+      R"({"lots":[{"id":"P1","free":12,"updated":"2024-01-01T10:00:00Z"},)"
+      R"({"id":"P2","free":3,"updated":"2024-01-01T10:00:00Z"}]})";
+  auto w = HttpRequest(s.port(), "POST", "/api/v1/ingest/parking", body);
+  REQUIRE(w.status == 204);
+  auto r = HttpRequest(s.port(), "GET",
+                       "/api/v1/query?measurement=parking&tag.lot=P1"
+                       "&start=2024-01-01&end=2024-01-02");
+  REQUIRE(r.status == 200);
+  CHECK(json::parse(r.body)["series"][0]["values"] ==
+        json::parse("[[1704103200000,12]]"));
+  auto missing = HttpRequest(s.port(), "POST", "/api/v1/ingest/nope", body);
+  CHECK(missing.status == 404);
+}
