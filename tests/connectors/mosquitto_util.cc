@@ -91,6 +91,10 @@ Mosquitto::Mosquitto(std::filesystem::path dir, uint16_t port)
        // (the default of 1000 would silently drop the rest).
        << "max_queued_messages 100000\n"
        << "log_dest stderr\n"
+       // Started as root, mosquitto drops to user "mosquitto", which cannot
+       // write the persistence file into our (root-owned, 0700) temp dir:
+       // every save fails and a restart forgets all sessions and queues.
+       << (geteuid() == 0 ? "user root\n" : "")
        << "log_type error\nlog_type warning\nlog_type notice\n";
 }
 
