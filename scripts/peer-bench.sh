@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Peer benchmark: citynexus against InfluxDB 1.6.7 (Debian) on this machine,
+# same data (urban1000: 1000 series, 10M points by default), same HTTP write
+# and InfluxQL query paths. See docs/performance.md for what it measures.
+#
+# Usage: scripts/peer-bench.sh [CITYNEXUS_BINARY] [--points N] [--quick]
+#                              [--reps N] [--out FILE] [run_peer_bench.py flags]
+#   CITYNEXUS_BINARY defaults to build/app/citynexus (build it Release first).
+#   --quick: 1M points and 10 repetitions per query.
+#
+# When influxd is missing, installs Debian's influxdb + influxdb-client through
+# scripts/test-influx-parity.sh (its install step, which keeps the package from
+# starting a system influxd), asked to only list its queries afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+binary=build/app/citynexus
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  binary=$1
+  shift
+fi
+
+if ! command -v influxd >/dev/null 2>&1; then
+  echo "peer-bench: influxd not found; installing it via scripts/test-influx-parity.sh"
+  scripts/test-influx-parity.sh --list >/dev/null
+fi
+
+python3 -B scripts/peer_bench/run_peer_bench.py --citynexus "$binary" "$@"

@@ -1,0 +1,463 @@
+#!/usr/bin/env python3
+"""Peer benchmark: citynexus against InfluxDB 1.6 on the same machine and data.
+
+Generates (once, cached) the urban1000 data set (urban1000.py: 1000 series at
+60 s, 10M points by default), then, one server at a time:
+
+1. measures the client ceiling: the same Python clients pushing the same
+   batches to a null HTTP sink (load_clients.py);
+2. ingests into a throwaway influxd over POST /write, 2 keep-alive
+   connections, 5000-line batches, and measures points/s;
+3. waits until influxd's compactions settle (it runs with
+   cache-snapshot-write-cold-duration=5s and compact-full-write-cold-duration=15s
+   so the shards are fully compacted within seconds instead of hours) and
+   measures the allocated bytes (du) of its data + wal dirs;
+4. ingests into a throwaway citynexus (default config: storage.sync
+   "interval") the same way; stops it, runs `citynexus compact`, measures its
+   data dir, starts it again;
+5. checks that both hold every point (count() per measurement), then runs
+   Q1..Q4 through GET /query (InfluxQL) on both, alternating, after 2 warm-up
+   runs, on one keep-alive connection per server, and reports the median and
+   p95 of the client-observed latency. The answers of both servers are
+   compared (run_parity's comparator): a timing of a wrong answer is flagged.
+
+Prints a table and writes the same as JSON (--out). Server start/stop and the
+influxd config come from ../influx_parity/run_parity.py. Python 3 stdlib only.
+
+  run_peer_bench.py --citynexus build/app/citynexus               # 10M points
+  run_peer_bench.py --citynexus build/app/citynexus --quick       # 1M points
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "influx_parity"))
+import load_clients  # noqa: E402
+import run_parity  # noqa: E402
+import urban1000  # noqa: E402
+
+DB = run_parity.DB
+# InfluxDB snapshots its cache after 10 min without writes and fully compacts
+# a shard after 4 h by default; shortened so its disk size settles in a
+# benchmark run. Inserted into run_parity's config template.
+INFLUXD_COMPACTION = (
+    '  cache-snapshot-write-cold-duration = "5s"\n'
+    '  compact-full-write-cold-duration = "15s"\n')
+SETTLE_QUIET_SECONDS = 30  # no file change for this long = compactions done
+SETTLE_TIMEOUT = 600
+
+
+def rfc3339(epoch_s):
+    return datetime.datetime.fromtimestamp(epoch_s, datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_queries(manifest):
+    start, end = manifest["start"], manifest["end"]
+    rng = "time >= '%s' AND time < '%s'" % (rfc3339(start), rfc3339(end))
+    week = "time >= '%s' AND time < '%s'" % (rfc3339(start), rfc3339(start + 7 * 86400))
+    day = min(2, max(0, (end - start) // 86400 - 1))
+    one_day = "time >= '%s' AND time < '%s'" % (rfc3339(start + day * 86400),
+                                                 rfc3339(start + (day + 1) * 86400))
+    return [
+        ("Q1", "one series, 1 week, GROUP BY time(1h) mean", 2.0,
+         "SELECT mean(no2) FROM air WHERE station = 'A0042' AND %s GROUP BY time(1h)" % week),
+        ("Q2", "400 series, GROUP BY time(1d), district mean, whole range", 5.0,
+         "SELECT mean(vehicles) FROM traffic WHERE %s GROUP BY time(1d), district" % rng),
+        # One statement per measurement: with several measurements in one FROM,
+        # InfluxDB 1.6 gives every series the union of all tag keys ("" where
+        # absent), which citynexus does not mimic; the work is the same.
+        ("Q3", "last(*) GROUP BY * over all 1000 series", 5.0,
+         "; ".join("SELECT last(*) FROM %s GROUP BY *" % k[0] for k in urban1000.KINDS)),
+        ("Q4", "one series, 1-day max", 2.0,
+         "SELECT max(m3) FROM water_flow WHERE point = 'W0007' AND %s" % one_day),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Measurement helpers
+
+def dir_bytes(*paths):
+    """(apparent bytes, allocated bytes) of every file under paths. Allocated
+    (what du counts) is the one reported: influxd's series files are sparse,
+    preallocated segments whose apparent size is mostly holes."""
+    apparent = allocated = 0
+    for path in paths:
+        for parent, _, files in os.walk(path):
+            for name in files:
+                try:
+                    st = os.lstat(os.path.join(parent, name))
+                except OSError:
+                    continue  # removed by a compaction while walking
+                apparent += st.st_size
+                allocated += st.st_blocks * 512
+    return apparent, allocated
+
+
+def _snapshot(paths):
+    state = []
+    for path in paths:
+        for parent, _, files in os.walk(path):
+            for name in sorted(files):
+                try:
+                    state.append((os.path.join(parent, name),
+                                  os.path.getsize(os.path.join(parent, name))))
+                except OSError:
+                    pass
+    return sorted(state)
+
+
+def wait_settled(paths, log):
+    """Polls until no file under paths changed for SETTLE_QUIET_SECONDS and no
+    compaction temp file exists. Returns seconds waited."""
+    started = time.time()
+    last, quiet_since = None, time.time()
+    while time.time() - started < SETTLE_TIMEOUT:
+        now = _snapshot(paths)
+        busy = any(name.endswith(".tmp") for name, _ in now)
+        if now != last or busy:
+            last, quiet_since = now, time.time()
+        elif time.time() - quiet_since >= SETTLE_QUIET_SECONDS:
+            return time.time() - started
+        time.sleep(2)
+    log("warning: influxd files still changing after %d s" % SETTLE_TIMEOUT)
+    return time.time() - started
+
+
+def count_points(target, manifest):
+    total = 0
+    for measurement, _, _, field, _ in urban1000.KINDS:
+        status, body, raw = target.query("SELECT count(%s) FROM %s WHERE time >= %ds AND "
+                                         "time < %ds" % (field, measurement, manifest["start"],
+                                                         manifest["end"]))
+        try:
+            total += body["results"][0]["series"][0]["values"][0][1]
+        except (KeyError, IndexError, TypeError):
+            raise run_parity.SetupError("%s: count(%s) failed: %d %s" % (
+                target.name, field, status, raw[:300]))
+    return total
+
+
+class Timer(object):
+    """GET /query on one keep-alive connection, timed by the client."""
+
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+
+    def query(self, text):
+        path = "/query?" + urllib.parse.urlencode({"db": DB, "q": text})
+        started = time.perf_counter()
+        self.conn.request("GET", path)
+        resp = self.conn.getresponse()
+        data = resp.read()
+        elapsed = time.perf_counter() - started
+        raw = data.decode("utf-8", "replace")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        return elapsed, (resp.status, body, raw)
+
+    def close(self):
+        self.conn.close()
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100.0
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def statement_error(answer):
+    status, body, raw = answer
+    if status != 200 or body is None:
+        return "HTTP %d: %s" % (status, raw[:200])
+    for result in body.get("results", []):
+        if "error" in result:
+            return result["error"]
+    return None
+
+
+def machine_info():
+    info = {"cores": os.cpu_count(), "kernel": platform.release(),
+            "python": platform.python_version()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal"):
+                    info["ram_gib"] = round(int(line.split()[1]) / 1024.0 / 1024.0, 1)
+    except OSError:
+        pass
+    return info
+
+
+def tool_version(argv):
+    try:
+        out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             timeout=30).stdout.decode("utf-8", "replace").strip()
+        return out.splitlines()[0] if out else ""
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def load_avg():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# --------------------------------------------------------------------------
+# Phases
+
+def start_influxd(influxd, root):
+    template = run_parity.INFLUXD_CONFIG
+    if "[data]\n" not in template:
+        raise run_parity.SetupError("run_parity.INFLUXD_CONFIG has no [data] section")
+    run_parity.INFLUXD_CONFIG = template.replace("[data]\n", "[data]\n" + INFLUXD_COMPACTION, 1)
+    try:
+        return run_parity.start_influxd(influxd, root)
+    finally:
+        run_parity.INFLUXD_CONFIG = template
+
+
+def ingest(target, files, manifest, connections, log):
+    before = load_avg()
+    got = load_clients.push(target.port, "/write?db=%s&precision=s" % DB, files, connections)
+    rate = manifest["points"] / got["seconds"]
+    log("%s: ingested %d points in %.2f s = %.0f points/s (%d x 503 retried), load %s" % (
+        target.name, manifest["points"], got["seconds"], rate, got["retries_503"], load_avg()))
+    return {"seconds": round(got["seconds"], 3), "points_per_s": round(rate),
+            "retries_503": got["retries_503"], "load_before": before, "load_after": load_avg()}
+
+
+def run(args):
+    log = print
+    results = {"command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
+               "started": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                   timespec="seconds"),
+               "machine": machine_info(),
+               "versions": {"influxd": tool_version([args.influxd, "version"]),
+                            "citynexus": tool_version([args.citynexus, "version"])},
+               "load_start": load_avg(), "connections": args.connections,
+               "reps": args.reps, "warmup": args.warmup}
+    log("machine: %(cores)s cores, %(ram_gib)s GiB, kernel %(kernel)s, %(cpu)s" %
+        dict({"cpu": "?", "ram_gib": "?"}, **results["machine"]))
+    log("versions: %s; %s; load %s" % (results["versions"]["influxd"],
+                                       results["versions"]["citynexus"], results["load_start"]))
+    directory, manifest = urban1000.ensure(args.cache_dir, args.points, log)
+    results["dataset"] = manifest
+    files = urban1000.batch_paths(directory, manifest)
+    points = manifest["points"]
+
+    with load_clients.NullSink() as sink:
+        got = load_clients.push(sink.port, "/write", files, args.connections)
+    results["client_ceiling"] = {"seconds": round(got["seconds"], 3),
+                                 "points_per_s": round(points / got["seconds"]),
+                                 "load_after": load_avg()}
+    log("client ceiling (null sink, %d connections): %.0f points/s" % (
+        args.connections, points / got["seconds"]))
+
+    root = tempfile.mkdtemp(prefix="peer-bench-", dir=args.temp_dir)
+    servers = []
+    try:
+        # ---- influxd
+        influx_root = os.path.join(root, "influxd")
+        influx_server, influx = start_influxd(args.influxd, influx_root)
+        servers.append(influx_server)
+        status, _, raw = influx.query("CREATE DATABASE " + DB, method="POST")
+        if status != 200:
+            raise run_parity.SetupError("influxd: CREATE DATABASE: %d %s" % (status, raw))
+        results["influxd"] = {"ingest": ingest(influx, files, manifest, args.connections, log)}
+        waited = wait_settled([os.path.join(influx_root, "data"),
+                               os.path.join(influx_root, "wal")], log)
+        apparent, allocated = dir_bytes(os.path.join(influx_root, "data"),
+                                        os.path.join(influx_root, "wal"))
+        results["influxd"]["disk"] = {
+            "bytes": allocated, "apparent_bytes": apparent,
+            "bytes_per_point": round(allocated / points, 3), "settle_seconds": round(waited)}
+        log("influxd: %d bytes allocated (%d apparent) in data+wal after %.0f s settling "
+            "= %.2f bytes/point" % (allocated, apparent, waited, allocated / points))
+
+        # ---- citynexus
+        cn_root = os.path.join(root, "citynexus")
+        cn_server, cn = run_parity.start_citynexus(args.citynexus, cn_root)
+        servers.append(cn_server)
+        cn.query("CREATE DATABASE " + DB, method="POST")  # best effort
+        results["citynexus"] = {"ingest": ingest(cn, files, manifest, args.connections, log)}
+        data_dir = os.path.join(cn_root, "data")
+        before_compact, _ = dir_bytes(data_dir)
+        started = time.time()
+        cn_server.stop()
+        servers.remove(cn_server)
+        stop_seconds = time.time() - started
+        started = time.time()
+        proc = subprocess.run([args.citynexus, "compact", "--data-dir", data_dir],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        compact_seconds = time.time() - started
+        if proc.returncode != 0:
+            raise run_parity.SetupError("citynexus compact failed: %s" % proc.stdout[-500:])
+        apparent, allocated = dir_bytes(data_dir)
+        stats = subprocess.run([args.citynexus, "stats", "--data-dir", data_dir, "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            stats = json.loads(stats.stdout)
+        except ValueError:
+            stats = {"error": stats.stderr.decode("utf-8", "replace")[:300]}
+        results["citynexus"]["disk"] = {
+            "bytes": allocated, "apparent_bytes": apparent,
+            "bytes_per_point": round(allocated / points, 3),
+            "bytes_before_compact": before_compact, "stop_seconds": round(stop_seconds, 1),
+            "compact_seconds": round(compact_seconds, 1), "stats": stats}
+        log("citynexus: %d bytes before compact; stop %.1f s, compact %.1f s; %d bytes "
+            "allocated (%d apparent) after = %.2f bytes/point (stats: %s points)" % (
+                before_compact, stop_seconds, compact_seconds, allocated, apparent,
+                allocated / points, stats.get("points")))
+        cn_server, cn = run_parity.start_citynexus(args.citynexus, cn_root)
+        servers.append(cn_server)
+
+        # ---- same data?
+        for target, key in ((influx, "influxd"), (cn, "citynexus")):
+            n = count_points(target, manifest)
+            results[key]["points_counted"] = n
+            log("%s: count() over all measurements = %d (%s)" % (
+                target.name, n, "ok" if n == points else "expected %d" % points))
+
+        # ---- queries
+        results["queries"] = run_queries(args, manifest, influx, cn, log)
+        results["load_end"] = load_avg()
+        print_table(results)
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=1, sort_keys=True)
+        log("results written to %s" % args.out)
+        ok = all(q["answers_match"] for q in results["queries"]) and all(
+            results[k]["points_counted"] == points for k in ("influxd", "citynexus"))
+        return 0 if ok else 1
+    except (run_parity.SetupError, RuntimeError) as e:
+        print("peer bench failed: %s" % e, file=sys.stderr)
+        return 2
+    finally:
+        for server in reversed(servers):
+            server.stop()
+        if args.keep_temp:
+            print("kept %s" % root)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def run_queries(args, manifest, influx, cn, log):
+    out = []
+    timers = {"influxd": Timer(influx.port), "citynexus": Timer(cn.port)}
+    try:
+        for qid, label, target_factor, text in make_queries(manifest):
+            first = {}
+            for name, timer in timers.items():
+                for _ in range(args.warmup):
+                    _, first[name] = timer.query(text)
+            times = {name: [] for name in timers}
+            for _ in range(args.reps):
+                for name, timer in timers.items():  # alternating
+                    elapsed, _ = timer.query(text)
+                    times[name].append(elapsed * 1000.0)
+            diff = run_parity.diff_answers(*first["influxd"], *first["citynexus"],
+                                           names=("influxd", "citynexus"))
+            entry = {"id": qid, "label": label, "query": text, "target_factor": target_factor,
+                     "answers_match": diff is None, "diff": diff,
+                     "errors": {n: statement_error(a) for n, a in first.items()},
+                     "load_after": load_avg()}
+            for name in timers:
+                entry[name] = {"median_ms": round(statistics.median(times[name]), 3),
+                               "p95_ms": round(percentile(times[name], 95), 3),
+                               "min_ms": round(min(times[name]), 3)}
+            entry["speedup"] = round(entry["influxd"]["median_ms"] /
+                                     entry["citynexus"]["median_ms"], 2)
+            entry["met"] = entry["answers_match"] and entry["speedup"] >= target_factor
+            log("%s: influxd %.2f ms, citynexus %.2f ms (median of %d), %.1fx%s" % (
+                qid, entry["influxd"]["median_ms"], entry["citynexus"]["median_ms"], args.reps,
+                entry["speedup"], "" if diff is None else " ANSWERS DIFFER: %s" % diff))
+            out.append(entry)
+    finally:
+        for timer in timers.values():
+            timer.close()
+    return out
+
+
+def print_table(r):
+    points = r["dataset"]["points"]
+    print()
+    print("urban1000: %d series, %d points, %d-line batches, %d connections" % (
+        r["dataset"]["series"], points, r["dataset"]["lines_per_batch"], r["connections"]))
+    print("%-44s %14s %14s %9s" % ("", "influxd", "citynexus", "cn better"))
+    i, c = r["influxd"], r["citynexus"]
+    print("%-44s %14s %14s %8.2fx" % (
+        "ingest points/s (HTTP /write)", "{:,}".format(i["ingest"]["points_per_s"]),
+        "{:,}".format(c["ingest"]["points_per_s"]),
+        c["ingest"]["points_per_s"] / i["ingest"]["points_per_s"]))
+    print("%-44s %14.2f %14.2f %8.2fx" % (
+        "bytes/point on disk", i["disk"]["bytes_per_point"], c["disk"]["bytes_per_point"],
+        i["disk"]["bytes_per_point"] / c["disk"]["bytes_per_point"]))
+    for q in r["queries"]:
+        for stat in ("median_ms", "p95_ms"):
+            print("%-44s %14.2f %14.2f %8.2fx%s" % (
+                "%s %s (ms)" % (q["id"], stat.split("_")[0]), q["influxd"][stat],
+                q["citynexus"][stat], q["influxd"][stat] / q["citynexus"][stat],
+                "" if stat == "p95_ms" else "  target %gx: %s%s" % (
+                    q["target_factor"], "MET" if q["met"] else "NOT MET",
+                    "" if q["answers_match"] else " (answers differ)")))
+    print("client ceiling (null sink): %s points/s" % "{:,}".format(
+        r["client_ceiling"]["points_per_s"]))
+    print("load average: start %s, end %s" % (r["load_start"], r["load_end"]))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--citynexus", default="build/app/citynexus")
+    parser.add_argument("--influxd", default="influxd")
+    parser.add_argument("--points", type=int, default=10000,
+                        help="points per series (default 10000: 10M points)")
+    parser.add_argument("--quick", action="store_true",
+                        help="1000 points per series (1M points), 10 repetitions")
+    parser.add_argument("--reps", type=int, default=20, help="timed runs per query")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed runs per query")
+    parser.add_argument("--connections", type=int, default=2)
+    parser.add_argument("--cache-dir", default=os.path.join(tempfile.gettempdir(),
+                                                            "citynexus-peer-bench"),
+                        help="where the generated data set is kept between runs")
+    parser.add_argument("--temp-dir", default=None, help="parent of the servers' temp dirs")
+    parser.add_argument("--out", default="peer-bench-results.json")
+    parser.add_argument("--keep-temp", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.points = min(args.points, 1000)
+        args.reps = min(args.reps, 10)
+    if not os.access(args.citynexus, os.X_OK):
+        print("citynexus binary %s not found or not executable" % args.citynexus,
+              file=sys.stderr)
+        return 2
+    if not shutil.which(args.influxd):
+        print("%s not found (scripts/peer-bench.sh installs it)" % args.influxd,
+              file=sys.stderr)
+        return 2
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
