@@ -222,6 +222,313 @@ void ValidateMqttSubscription(const MqttSubscription& s,
   }
 }
 
+// ---- pollers: the open-data pollers (connectors::PollerOptions) ----
+
+using connectors::PollerFormat;
+using connectors::PollerOptions;
+
+// A JSON boolean (`pollers[].header`).
+template <typename T>
+Option<T> BoolOption(Doc doc, bool default_value,
+                     std::function<void(T&, bool)> store,
+                     std::function<bool(const T&)> load) {
+  Option<T> option;
+  option.info =
+      InfoFrom(std::move(doc), "boolean", "true, false", Json(default_value));
+  option.set = [store](const Json& value, const std::string& where, T& target,
+                       ConfigErrors& errors) {
+    if (!value.is_boolean()) {
+      errors.Add(where, "expected true or false, got " + Show(value));
+      return;
+    }
+    store(target, value.get<bool>());
+  };
+  option.get = [load](const T& target) { return Json(load(target)); };
+  return option;
+}
+
+// `fields`: field name -> source (JSON Pointer or CSV column), either as a
+// string (a float field) or as {"source": ..., "type": ...}.
+Option<PollerOptions> PollerFieldsOption(Doc doc) {
+  Option<PollerOptions> option;
+  option.info =
+      InfoFrom(std::move(doc), "object",
+               "name -> source or {\"source\", \"type\"}", std::nullopt);
+  option.set = [](const Json& value, const std::string& where,
+                  PollerOptions& target, ConfigErrors& errors) {
+    if (!value.is_object() || value.empty()) {
+      errors.Add(where,
+                 "expected an object of field name -> source, like "
+                 "{\"vehicles\": {\"source\": \"/counts/vehicles\", "
+                 "\"type\": \"int\"}}, got " +
+                     Show(value));
+      return;
+    }
+    std::vector<connectors::MappedField> fields;
+    bool ok = true;
+    for (const auto& [name, spec] : value.items()) {
+      const std::string item = JoinPath(where, name);
+      connectors::MappedField field;
+      field.name = name;
+      const Json* source = &spec;
+      if (spec.is_object()) {
+        for (const auto& [key, v] : spec.items()) {
+          if (key != "source" && key != "type") {
+            errors.Add(JoinPath(item, key),
+                       "unknown key; expected \"source\" or \"type\"");
+            ok = false;
+          }
+        }
+        source = spec.contains("source") ? &spec["source"] : nullptr;
+        if (spec.contains("type")) {
+          const Json& type = spec["type"];
+          const std::string t = type.is_string() ? type.get<std::string>() : "";
+          if (t == "float") {
+            field.type = connectors::MappedType::kFloat;
+          } else if (t == "int") {
+            field.type = connectors::MappedType::kInt;
+          } else if (t == "bool") {
+            field.type = connectors::MappedType::kBool;
+          } else if (t == "string") {
+            field.type = connectors::MappedType::kString;
+          } else {
+            errors.Add(JoinPath(item, "type"),
+                       "expected one of \"float\", \"int\", \"bool\", "
+                       "\"string\", got " +
+                           Show(type));
+            ok = false;
+          }
+        }
+      }
+      if (source == nullptr || !source->is_string() ||
+          source->get_ref<const std::string&>().empty()) {
+        errors.Add(item,
+                   "expected a source (JSON Pointer or CSV column) string or "
+                   "{\"source\": ..., \"type\": ...}, got " +
+                       Show(spec));
+        ok = false;
+        continue;
+      }
+      field.source = source->get<std::string>();
+      fields.push_back(std::move(field));
+    }
+    if (ok) {
+      target.json.fields = fields;
+      target.csv.fields = std::move(fields);
+    }
+  };
+  option.get = [](const PollerOptions& target) {
+    if (target.json.fields.empty()) return Json();
+    Json out = Json::object();
+    for (const connectors::MappedField& f : target.json.fields) {
+      const char* type = "float";
+      switch (f.type) {
+        case connectors::MappedType::kInt:
+          type = "int";
+          break;
+        case connectors::MappedType::kBool:
+          type = "bool";
+          break;
+        case connectors::MappedType::kString:
+          type = "string";
+          break;
+        case connectors::MappedType::kFloat:
+          break;
+      }
+      out[f.name] = Json{{"source", f.source}, {"type", type}};
+    }
+    return out;
+  };
+  return option;
+}
+
+// `tags`: tag name -> source (JSON Pointer or CSV column).
+Option<PollerOptions> PollerTagsOption(Doc doc) {
+  Option<PollerOptions> option;
+  option.info = InfoFrom(std::move(doc), "object of string", "name -> source",
+                         std::nullopt);
+  option.set = [](const Json& value, const std::string& where,
+                  PollerOptions& target, ConfigErrors& errors) {
+    if (!value.is_object()) {
+      errors.Add(where,
+                 "expected an object of tag name -> source, like "
+                 "{\"sensor\": \"/id\"}, got " +
+                     Show(value));
+      return;
+    }
+    std::vector<connectors::MappedTag> tags;
+    bool ok = true;
+    for (const auto& [name, source] : value.items()) {
+      if (!source.is_string() || source.get_ref<const std::string&>().empty()) {
+        errors.Add(JoinPath(where, name),
+                   "expected a source (JSON Pointer or CSV column), got " +
+                       Show(source));
+        ok = false;
+        continue;
+      }
+      tags.push_back({name, source.get<std::string>()});
+    }
+    if (ok) {
+      target.json.tags = tags;
+      target.csv.tags = std::move(tags);
+    }
+  };
+  option.get = [](const PollerOptions& target) {
+    if (target.json.tags.empty()) return Json();
+    Json out = Json::object();
+    for (const connectors::MappedTag& t : target.json.tags) {
+      out[t.name] = t.source;
+    }
+    return out;
+  };
+  return option;
+}
+
+std::string TimeFormatName(connectors::TimeFormat f) {
+  switch (f) {
+    case connectors::TimeFormat::kEpochSeconds:
+      return "epoch_s";
+    case connectors::TimeFormat::kEpochMillis:
+      return "epoch_ms";
+    case connectors::TimeFormat::kEpochNanos:
+      return "epoch_ns";
+    case connectors::TimeFormat::kRfc3339:
+      break;
+  }
+  return "rfc3339";
+}
+
+std::vector<Option<PollerOptions>> PollerOptionTable() {
+  using P = PollerOptions;
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  std::vector<Option<P>> o;
+  o.push_back(StringOption<P>(
+      {"name", "", "Unique name; metrics label and series source."},
+      std::nullopt, [](P& p, const std::string& v) { p.name = v; },
+      [](const P& p) { return NonEmpty(p.name); }));
+  o.push_back(StringOption<P>(
+      {"url", "", "http:// or https:// URL polled."}, std::nullopt,
+      [](P& p, const std::string& v) { p.url = v; },
+      [](const P& p) { return NonEmpty(p.url); }));
+  o.push_back(EnumOption<P>(
+      {"format", "", "What the URL serves."}, "gbfs", {"gbfs", "json", "csv"},
+      [](P& p, const std::string& v) {
+        p.format = connectors::ParsePollerFormat(v).value();
+      },
+      [](const P& p) {
+        return std::string(connectors::PollerFormatName(p.format));
+      }));
+  o.push_back(DurationOption<P>(
+      {"interval", "", "Time between polls."}, "60s", seconds(1), kDay,
+      [](P& p, seconds d) { p.interval = duration_cast<milliseconds>(d); },
+      [](const P& p) -> std::optional<seconds> {
+        return duration_cast<seconds>(p.interval);
+      }));
+  o.push_back(IntegerOption<P>(
+      {"timeout_ms", "ms", "Connect and read timeout of each request."}, 10000,
+      100, 600000, [](P& p, int64_t v) { p.timeout = milliseconds(v); },
+      [](const P& p) { return static_cast<int64_t>(p.timeout.count()); }));
+  o.push_back(DurationOption<P>(
+      {"backoff_max", "", "Longest wait between failing polls."}, "15m",
+      seconds(1), kDay,
+      [](P& p, seconds d) { p.backoff_max = duration_cast<milliseconds>(d); },
+      [](const P& p) -> std::optional<seconds> {
+        return duration_cast<seconds>(p.backoff_max);
+      }));
+  o.push_back(StringOption<P>(
+      {"measurement", "", "Measurement of the points."}, std::nullopt,
+      [](P& p, const std::string& v) { p.measurement = v; },
+      [](const P& p) { return NonEmpty(p.measurement); }));
+  o.push_back(StringOption<P>(
+      {"domain", "", "Domain recorded on the series this poller creates."},
+      std::nullopt, [](P& p, const std::string& v) { p.domain = v; },
+      [](const P& p) { return NonEmpty(p.domain); }));
+  o.push_back(StringOption<P>(
+      {"language", "", "GBFS feed language picked from gbfs.json."},
+      std::nullopt, [](P& p, const std::string& v) { p.language = v; },
+      [](const P& p) { return NonEmpty(p.language); }));
+  o.push_back(StringOption<P>(
+      {"system_id", "", "GBFS: tag system_id of every station."}, std::nullopt,
+      [](P& p, const std::string& v) { p.system_id = v; },
+      [](const P& p) { return NonEmpty(p.system_id); }));
+  o.push_back(IntegerOption<P>(
+      {"information_every", "polls",
+       "GBFS: station_information is fetched every this many polls."},
+      10, 1, 10000,
+      [](P& p, int64_t v) { p.information_every = static_cast<int>(v); },
+      [](const P& p) { return int64_t{p.information_every}; }));
+  o.push_back(StringOption<P>(
+      {"records", "", "JSON: JSON Pointer to the records."}, std::nullopt,
+      [](P& p, const std::string& v) { p.json.records = v; },
+      [](const P& p) { return NonEmpty(p.json.records); }));
+  o.push_back(StringOption<P>(
+      {"time", "", "JSON Pointer (json) or column (csv) of the time."},
+      std::nullopt,
+      [](P& p, const std::string& v) {
+        p.json.time = v;
+        p.csv.time_column = v;
+      },
+      [](const P& p) { return NonEmpty(p.json.time); }));
+  o.push_back(EnumOption<P>(
+      {"time_format", "", "How the time is written."}, "rfc3339",
+      {"rfc3339", "epoch_s", "epoch_ms", "epoch_ns"},
+      [](P& p, const std::string& v) {
+        p.json.time_format = connectors::ParseTimeFormat(v).value();
+        p.csv.time_format = p.json.time_format;
+      },
+      [](const P& p) { return TimeFormatName(p.json.time_format); }));
+  o.push_back(PollerFieldsOption(
+      {"fields", "", "JSON, CSV: field name -> source and type."}));
+  o.push_back(PollerTagsOption({"tags", "", "JSON, CSV: tag name -> source."}));
+  o.push_back(EnumOption<P>(
+      {"delimiter", "", "CSV: cell separator."}, ",", {",", ";", "\t"},
+      [](P& p, const std::string& v) { p.csv.delimiter = v[0]; },
+      [](const P& p) { return std::string(1, p.csv.delimiter); }));
+  o.push_back(EnumOption<P>(
+      {"decimal_separator", "", "CSV: decimal separator of float cells."}, ".",
+      {".", ","},
+      [](P& p, const std::string& v) { p.csv.decimal_separator = v[0]; },
+      [](const P& p) { return std::string(1, p.csv.decimal_separator); }));
+  o.push_back(BoolOption<P>(
+      {"header", "", "CSV: whether the first row names the columns."}, true,
+      [](P& p, bool v) { p.csv.header = v; },
+      [](const P& p) { return p.csv.header; }));
+  return o;
+}
+
+void ValidatePoller(const PollerOptions& p, const std::string& where,
+                    ConfigErrors& errors) {
+  if (p.format != PollerFormat::kJson && !p.json.records.empty()) {
+    errors.Add(where + ".records", "only for format \"json\"");
+  }
+  if (p.format == PollerFormat::kGbfs && !p.json.time.empty()) {
+    errors.Add(where + ".time", "only for formats \"json\" and \"csv\"");
+  }
+  if (p.format == PollerFormat::kGbfs && !p.json.tags.empty()) {
+    errors.Add(where + ".tags", "only for formats \"json\" and \"csv\"");
+  }
+  if (p.format != PollerFormat::kGbfs &&
+      (!p.language.empty() || !p.system_id.empty())) {
+    errors.Add(where,
+               "\"language\" and \"system_id\" are only for format "
+               "\"gbfs\"");
+  }
+  if (p.format != PollerFormat::kGbfs && p.measurement.empty()) {
+    errors.Add(where + ".measurement",
+               "required for formats \"json\" and "
+               "\"csv\", got none");
+    return;
+  }
+  for (const auto& [member, problem] : connectors::PollerOptionProblems(p)) {
+    if (member == "mapping") {
+      errors.Add(where, problem);
+    } else {
+      errors.Add(where + "." + member, problem);
+    }
+  }
+}
+
 std::vector<Option<RetentionRule>> RetentionRuleOptions() {
   using R = RetentionRule;
   std::vector<Option<R>> o;
@@ -462,11 +769,32 @@ std::vector<Option<Config>> BuildConfigOptions() {
       [](const C& c) -> const std::vector<MqttSubscription>& {
         return c.mqtt.subscriptions;
       }));
+  // ---- pollers: the open-data pollers (connectors::PollerOptions) ----
+  o.push_back(ObjectArrayOption<C, PollerOptions>(
+      {"pollers", "",
+       "Open-data pollers, each an object with the fields below."},
+      PollerOptionTable(), ValidatePoller,
+      [](C& c, std::vector<PollerOptions> v) { c.pollers = std::move(v); },
+      [](const C& c) -> const std::vector<PollerOptions>& {
+        return c.pollers;
+      }));
   return o;
 }
 
 // Checks that span several options; run after every option was applied.
 void CheckConfig(const Config& config, ConfigErrors& errors) {
+  for (size_t i = 0; i < config.pollers.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (config.pollers[i].name == config.pollers[j].name) {
+        errors.Add("pollers[" + std::to_string(i) + "].name",
+                   Quote(config.pollers[i].name) +
+                       " is already the name of "
+                       "pollers[" +
+                       std::to_string(j) + "]");
+        break;
+      }
+    }
+  }
   const auto& rollups = config.storage.rollup_resolutions;
   const seconds window = config.storage.block_window;
   for (size_t i = 0; i < rollups.size(); ++i) {

@@ -15,9 +15,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/log.h"
 #include "connectors/connectors.h"
+// Until connectors/connectors.h exports the pollers (see docs/pollers.md).
+#include "connectors/pollers.h"
 #include "engine/engine.h"
 #include "net/net.h"
 #include "query/query.h"
@@ -41,6 +44,8 @@ struct Config {
   query::QueryOptions query;
   // Options `mqtt.*`: the MQTT connector; off while mqtt.brokers is empty.
   connectors::MqttOptions mqtt;
+  // Option `pollers`: the open-data pollers; none by default.
+  std::vector<connectors::PollerOptions> pollers;
 };
 
 // engine::StoreOptions for opening the store this configuration describes.

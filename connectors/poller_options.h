@@ -43,7 +43,8 @@ struct PollerOptions {
   // there) or a station_status.json. Required.
   std::string url;
   PollerFormat format = PollerFormat::kGbfs;
-  // Time between the starts of two successful polls. Default 60 s.
+  // Wait from the end of a successful poll to the start of the next.
+  // Default 60 s.
   std::chrono::milliseconds interval{60000};
   // Connect and read timeout of each request (each applies separately).
   // Default 10 s.
