@@ -222,10 +222,12 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
   auto inner_grid =
       FixedStepGrid(w.min_a, w.max_b, sq.resolution_ns, ctx.limits.max_steps);
   if (!inner_grid) return inner_grid.error().WithContext("subquery");
-  EvalContext inner{ctx.store, ctx.facts, *inner_grid, ctx.limits, 0, 0};
+  // The inner evaluation shares the read counters, so limits hold overall.
+  EvalContext inner{ctx.store,  ctx.facts,       *inner_grid,
+                    ctx.limits, ctx.points_read, ctx.buckets_read};
   auto v = Evaluate(*sq.args[0], inner);
-  ctx.points_read += inner.points_read;
-  ctx.buckets_read += inner.buckets_read;
+  ctx.points_read = inner.points_read;
+  ctx.buckets_read = inner.buckets_read;
   if (!v) return v.error();
   Value out;
   out.scalar = v->scalar;

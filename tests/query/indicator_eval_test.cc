@@ -335,3 +335,30 @@ TEST_CASE("aggregation counts missing series in coverage",
   CHECK_FALSE(PointAt(z, kT0).value.has_value());
   CHECK(PointAt(z, kT0).quality == Quality::kInsufficientData);
 }
+
+TEST_CASE("evaluation limits stop oversized evaluations",
+          "[query][indicators][eval]") {
+  IndicatorFixture f;
+  WritePower(f);
+  query::EvaluationLimits limits;
+  limits.max_raw_points = 3;
+  limits.max_steps = 10;
+  query::IndicatorService service(f.store(), query::IndicatorCatalog(), f.facts,
+                                  limits);
+  const int64_t end = kT0 + 2 * kDay;
+  auto raw = service.EvaluateExpression("increase(power.kw[1d])",
+                                        {kT0, end, "1d", ""});
+  REQUIRE_FALSE(raw.has_value());
+  CHECK(raw.error().code() == StatusCode::kResourceExhausted);
+  // The same limit holds inside a subquery.
+  auto sub = service.EvaluateExpression(
+      "max_over_time(max(quantile_over_time(0.5, power.kw[6h]))[1d:6h])",
+      {kT0, end, "1d", ""});
+  REQUIRE_FALSE(sub.has_value());
+  CHECK(sub.error().code() == StatusCode::kResourceExhausted);
+  auto steps = service.EvaluateExpression("sum_over_time(power.kw)",
+                                          {kT0, end, "1h", ""});
+  REQUIRE_FALSE(steps.has_value());
+  CHECK(steps.error().code() == StatusCode::kResourceExhausted);
+  CHECK_THAT(steps.error().message(), Catch::Contains("max_steps"));
+}
