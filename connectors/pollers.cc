@@ -352,7 +352,7 @@ Pollers::~Pollers() { Stop(); }
 
 Status Pollers::Start() {
   std::lock_guard lock(mu_);
-  if (started_ || options_.empty()) return Status::Ok();
+  if (started_ || stopped_ || options_.empty()) return Status::Ok();
   CITYNEXUS_RETURN_IF_ERROR(ValidatePollers(options_));
   started_ = true;
   client_ = std::make_unique<net::HttpClient>();
@@ -366,9 +366,14 @@ Status Pollers::Start() {
 }
 
 void Pollers::Stop(std::chrono::milliseconds grace) {
-  std::lock_guard lock(mu_);
-  if (!started_ || stopped_) return;
-  stopped_ = true;
+  {
+    // Not held while joining: Health() from /healthz must not wait for it.
+    // pollers_ and client_ no longer change once stopped_ is set.
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    if (!started_) return;
+  }
   for (auto& poller : pollers_) poller->RequestStop();
   // Cancels fetches in flight; their threads see stopping_ and leave.
   client_->Shutdown(grace);
