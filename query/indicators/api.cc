@@ -41,7 +41,9 @@ json SeriesJson(const EvaluationResult& r, int64_t epoch_unit) {
       quality.push_back(std::string(QualityName(p.quality)));
     }
     json labels = json::object();
-    for (const auto& [k, v] : s.labels) labels[k] = v;
+    for (const auto& [k, v] : s.labels) {
+      labels[k] = v;
+    }
     list.push_back({{"labels", labels},
                     {"values", values},
                     {"coverage", coverage},
@@ -72,11 +74,15 @@ Result<EvaluationRequest> RequestFrom(Get get, int64_t now_ns,
                                       int64_t default_span_ns) {
   EvaluationRequest r;
   auto end = ParseTimeNs(get("end").value_or("now"), now_ns);
-  if (!end) return end.error().WithContext("end");
+  if (!end) {
+    return end.error().WithContext("end");
+  }
   r.end_ns = *end;
   if (auto start_text = get("start")) {
     auto start = ParseTimeNs(*start_text, now_ns);
-    if (!start) return start.error().WithContext("start");
+    if (!start) {
+      return start.error().WithContext("start");
+    }
     r.start_ns = *start;
   } else {
     r.start_ns = r.end_ns - default_span_ns;
@@ -91,8 +97,9 @@ Result<EvaluationRequest> RequestFrom(Get get, int64_t now_ns,
 net::Response HandleListIndicators(const IndicatorService& service,
                                    const net::Request& /*req*/) {
   json list = json::array();
-  for (const auto& d : service.catalog().All())
+  for (const auto& d : service.catalog().All()) {
     list.push_back(DefinitionJson(d));
+  }
   return net::Response::Json(200, json{{"indicators", list}}.dump());
 }
 
@@ -112,9 +119,13 @@ net::Response HandleGetIndicator(const IndicatorService& service,
   }
   auto request = RequestFrom([&](std::string_view k) { return req.Param(k); },
                              now_ns, 30 * kDayNs);
-  if (!request) return ErrorResponse(request.error());
+  if (!request) {
+    return ErrorResponse(request.error());
+  }
   auto result = service.Evaluate(id, *request);
-  if (!result) return ErrorResponse(result.error());
+  if (!result) {
+    return ErrorResponse(result.error());
+  }
   json body = DefinitionJson(*def);
   body["step"] = request->step.empty() ? def->step : request->step;
   body["tz"] = request->time_zone.empty() ? "UTC" : request->time_zone;
@@ -147,9 +158,15 @@ net::Response HandleEvaluateExpression(const IndicatorService& service,
   }
   auto get = [&](std::string_view k) -> std::optional<std::string> {
     const std::string key(k);
-    if (!in.contains(key) || in[key].is_null()) return std::nullopt;
-    if (in[key].is_string()) return in[key].get<std::string>();
-    if (in[key].is_number()) return in[key].dump();  // epoch seconds
+    if (!in.contains(key) || in[key].is_null()) {
+      return std::nullopt;
+    }
+    if (in[key].is_string()) {
+      return in[key].get<std::string>();
+    }
+    if (in[key].is_number()) {
+      return in[key].dump();  // epoch seconds
+    }
     return std::string("?");
   };
   auto epoch = ParseEpochUnit(get("epoch").value_or("ms"));
@@ -158,13 +175,17 @@ net::Response HandleEvaluateExpression(const IndicatorService& service,
                                 "epoch: " + epoch.error().message());
   }
   auto request = RequestFrom(get, now_ns, kDayNs);
-  if (!request) return ErrorResponse(request.error());
+  if (!request) {
+    return ErrorResponse(request.error());
+  }
   const std::string expr = in["expr"].get<std::string>();
   ExprErrorPosition pos;
   pos.offset = std::string::npos;
   auto result = service.EvaluateExpression(expr, *request, &pos);
   if (!result) {
-    if (pos.offset == std::string::npos) return ErrorResponse(result.error());
+    if (pos.offset == std::string::npos) {
+      return ErrorResponse(result.error());
+    }
     json err = {
         {"code", std::string(StatusCodeName(result.error().code()))},
         {"message", result.error().message()},

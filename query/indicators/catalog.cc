@@ -34,7 +34,9 @@ const std::set<std::string>& ReferenceStatuses() {
 
 size_t EditDistance(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j) {
+    prev[j] = j;
+  }
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
@@ -69,8 +71,12 @@ Status ValidateStep(const std::string& step) {
     }
   }
   auto ns = ParseDurationNs(step);
-  if (!ns) return ns.error();
-  if (*ns <= 0) return Status::InvalidArgument("must be positive");
+  if (!ns) {
+    return ns.error();
+  }
+  if (*ns <= 0) {
+    return Status::InvalidArgument("must be positive");
+  }
   return Status::Ok();
 }
 
@@ -97,7 +103,9 @@ Result<IndicatorDefinition> FromJson(const json& j) {
     }
   }
   auto id = RequiredString(j, "id");
-  if (!id) return id.error();
+  if (!id) {
+    return id.error();
+  }
   if (!std::regex_match(*id, std::regex("[a-z][a-z0-9_]*"))) {
     return Status::InvalidArgument("id: expected snake_case, got \"" + *id +
                                    "\"");
@@ -109,13 +117,19 @@ Result<IndicatorDefinition> FromJson(const json& j) {
   }
   d.version = j["version"].get<int>();
   auto name = RequiredString(j, "name");
-  if (!name) return name.error();
+  if (!name) {
+    return name.error();
+  }
   d.name = *name;
   auto unit = RequiredString(j, "unit");
-  if (!unit) return unit.error();
+  if (!unit) {
+    return unit.error();
+  }
   d.unit = *unit;
   auto expr = RequiredString(j, "expr");
-  if (!expr) return expr.error();
+  if (!expr) {
+    return expr.error();
+  }
   d.expr = *expr;
   if (!j.contains("domains") || !j["domains"].is_array() ||
       j["domains"].empty()) {
@@ -140,7 +154,9 @@ Result<IndicatorDefinition> FromJson(const json& j) {
     }
   }
   auto standard = RequiredString(ref, "standard");
-  if (!standard) return standard.error().WithContext("reference");
+  if (!standard) {
+    return standard.error().WithContext("reference");
+  }
   d.reference.standard = *standard;
   if (ref.contains("code") && !ref["code"].is_null()) {
     if (!ref["code"].is_string()) {
@@ -151,7 +167,9 @@ Result<IndicatorDefinition> FromJson(const json& j) {
     d.reference.code = ref["code"].get<std::string>();
   }
   auto status = RequiredString(ref, "status");
-  if (!status) return status.error().WithContext("reference");
+  if (!status) {
+    return status.error().WithContext("reference");
+  }
   if (ReferenceStatuses().count(*status) == 0) {
     return Status::InvalidArgument(
         "reference.status: expected confirmed, \"section confirmed, no. "
@@ -199,7 +217,9 @@ Result<IndicatorDefinition> ParseIndicatorDefinition(
     return Status::InvalidArgument(std::string("not JSON: ") + e.what());
   }
   auto d = FromJson(j);
-  if (!d) return d;
+  if (!d) {
+    return d;
+  }
   auto parsed = indicators::ParseExpr(d->expr);
   if (!parsed) {
     return Status(parsed.error().code(), "expr: " + parsed.error().message());
@@ -248,7 +268,9 @@ const IndicatorDefinition* IndicatorCatalog::Find(std::string_view id) const {
   auto it = std::lower_bound(defs_.begin(), defs_.end(), id,
                              [](const IndicatorDefinition& d,
                                 std::string_view x) { return d.id < x; });
-  if (it == defs_.end() || it->id != id) return nullptr;
+  if (it == defs_.end() || it->id != id) {
+    return nullptr;
+  }
   return &*it;
 }
 
@@ -270,16 +292,22 @@ Result<IndicatorCatalog> LoadIndicatorCatalog(
         files.push_back(entry.path());
       }
     }
-    if (ec) return Status::IOError(dir + ": " + ec.message());
+    if (ec) {
+      return Status::IOError(dir + ": " + ec.message());
+    }
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
       std::ifstream in(file);
-      if (!in) return Status::IOError(file.string() + ": cannot read");
+      if (!in) {
+        return Status::IOError(file.string() + ": cannot read");
+      }
       std::stringstream text;
       text << in.rdbuf();
       auto d = ParseIndicatorDefinition(text.str(), facts, known_measurements,
                                         warnings);
-      if (!d) return d.error().WithContext(file.string());
+      if (!d) {
+        return d.error().WithContext(file.string());
+      }
       d->source_path = file.string();
       CITYNEXUS_RETURN_IF_ERROR(catalog.Add(std::move(*d)));
     }

@@ -60,7 +60,9 @@ Result<Value> BucketFunction(RangeFn fn, const Expr& sel, const Windows& w,
                              EvalContext& ctx) {
   auto series =
       MatchSelector(ctx.store, sel, ctx.limits.max_series_per_selector);
-  if (!series) return series.error();
+  if (!series) {
+    return series.error();
+  }
   std::vector<int64_t> edges = w.a;
   edges.insert(edges.end(), w.b.begin(), w.b.end());
   const int64_t grid = CommonGrid(edges);
@@ -74,7 +76,9 @@ Result<Value> BucketFunction(RangeFn fn, const Expr& sel, const Windows& w,
   for (const auto& s : *series) {
     auto data = FetchBuckets(ctx.store, s.id, w.min_a, w.max_b, grid,
                              &ctx.buckets_read);
-    if (!data) return data.error().WithContext(SelectorText(sel));
+    if (!data) {
+      return data.error().WithContext(SelectorText(sel));
+    }
     Row row;
     row.labels = LabelsOf(s);
     row.cells.reserve(w.a.size());
@@ -98,7 +102,9 @@ Result<Value> RawFunction(RangeFn fn, const Expr& sel, const Windows& w,
                           const Value* q, EvalContext& ctx) {
   auto series =
       MatchSelector(ctx.store, sel, ctx.limits.max_series_per_selector);
-  if (!series) return series.error();
+  if (!series) {
+    return series.error();
+  }
   Value out;
   for (const auto& s : *series) {
     if (s.type == engine::ValueType::kString) {
@@ -107,7 +113,9 @@ Result<Value> RawFunction(RangeFn fn, const Expr& sel, const Windows& w,
                                      "compare them");
     }
     auto data = Raw(s, w, ctx);
-    if (!data) return data.error().WithContext(SelectorText(sel));
+    if (!data) {
+      return data.error().WithContext(SelectorText(sel));
+    }
     Row row;
     row.labels = LabelsOf(s);
     for (size_t k = 0; k < w.a.size(); ++k) {
@@ -168,7 +176,9 @@ Result<Value> TimeShare(const Expr& call, EvalContext& ctx) {
   Value threshold;
   if (!text) {
     auto t = Evaluate(*other, ctx);
-    if (!t) return t.error();
+    if (!t) {
+      return t.error();
+    }
     if (!t->scalar) {
       return Status::NotSupported(
           "time_share compares a selector with a scalar, not another series");
@@ -177,11 +187,15 @@ Result<Value> TimeShare(const Expr& call, EvalContext& ctx) {
   }
   auto series =
       MatchSelector(ctx.store, *sel, ctx.limits.max_series_per_selector);
-  if (!series) return series.error();
+  if (!series) {
+    return series.error();
+  }
   Value out;
   for (const auto& s : *series) {
     auto data = Raw(s, w, ctx);
-    if (!data) return data.error().WithContext(SelectorText(*sel));
+    if (!data) {
+      return data.error().WithContext(SelectorText(*sel));
+    }
     if (data->is_string != text) {
       return Status::InvalidArgument(
           SelectorText(*sel) + (text ? " is numeric; compare it with a number"
@@ -221,14 +235,18 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
   const Windows w = WindowsOf(ctx.grid, sq.range_ns, sq.offset_ns);
   auto inner_grid =
       FixedStepGrid(w.min_a, w.max_b, sq.resolution_ns, ctx.limits.max_steps);
-  if (!inner_grid) return inner_grid.error().WithContext("subquery");
+  if (!inner_grid) {
+    return inner_grid.error().WithContext("subquery");
+  }
   // The inner evaluation shares the read counters, so limits hold overall.
   EvalContext inner{ctx.store,  ctx.facts,       *inner_grid,
                     ctx.limits, ctx.points_read, ctx.buckets_read};
   auto v = Evaluate(*sq.args[0], inner);
   ctx.points_read = inner.points_read;
   ctx.buckets_read = inner.buckets_read;
-  if (!v) return v.error();
+  if (!v) {
+    return v.error();
+  }
   Value out;
   out.scalar = v->scalar;
   const auto& starts = inner_grid->starts;
@@ -252,7 +270,9 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
         qv = qc.value;
       }
       auto c = CellsWindow(fn, row.cells, from, to, qv);
-      if (!c) return c.error();
+      if (!c) {
+        return c.error();
+      }
       o.cells.push_back(*c);
     }
     out.rows.push_back(std::move(o));
@@ -262,12 +282,18 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
 
 Result<Value> RangeCall(const Expr& call, EvalContext& ctx) {
   auto fn = RangeFnFromName(call.text);
-  if (!fn) return fn.error();
-  if (*fn == RangeFn::kTimeShare) return TimeShare(call, ctx);
+  if (!fn) {
+    return fn.error();
+  }
+  if (*fn == RangeFn::kTimeShare) {
+    return TimeShare(call, ctx);
+  }
   Value q;
   if (*fn == RangeFn::kQuantile) {
     auto qv = Evaluate(*call.args[0], ctx);
-    if (!qv) return qv.error();
+    if (!qv) {
+      return qv.error();
+    }
     if (!qv->scalar) {
       return Status::InvalidArgument("quantile_over_time: q must be a scalar");
     }
@@ -275,16 +301,22 @@ Result<Value> RangeCall(const Expr& call, EvalContext& ctx) {
   }
   const Value* qp = *fn == RangeFn::kQuantile ? &q : nullptr;
   const Expr& arg = *call.args.back();
-  if (arg.kind == ExprKind::kSubquery) return Subquery(*fn, arg, qp, ctx);
+  if (arg.kind == ExprKind::kSubquery) {
+    return Subquery(*fn, arg, qp, ctx);
+  }
   const Windows w =
       WindowsOf(ctx.grid, arg.has_range ? arg.range_ns : 0, arg.offset_ns);
-  if (IsBucketRangeFn(*fn)) return BucketFunction(*fn, arg, w, ctx);
+  if (IsBucketRangeFn(*fn)) {
+    return BucketFunction(*fn, arg, w, ctx);
+  }
   return RawFunction(*fn, arg, w, qp, ctx);
 }
 
 Result<Value> ScalarArg(const Expr& e, EvalContext& ctx, const char* fn) {
   auto v = Evaluate(e, ctx);
-  if (!v) return v;
+  if (!v) {
+    return v;
+  }
   if (!v->scalar) {
     return Status::InvalidArgument(std::string(fn) + ": expected a scalar");
   }
@@ -308,20 +340,26 @@ Result<Value> Call(const Expr& call, EvalContext& ctx) {
     return out;
   }
   auto arg = Evaluate(*call.args[0], ctx);
-  if (!arg) return arg;
+  if (!arg) {
+    return arg;
+  }
   if (name == "abs") {
     MapValues(*arg, [](double v, size_t) { return std::fabs(v); });
     return arg;
   }
   if (name == "clamp_min" || name == "clamp_max") {
     auto bound = ScalarArg(*call.args[1], ctx, name.c_str());
-    if (!bound) return bound;
+    if (!bound) {
+      return bound;
+    }
     const bool is_min = name == "clamp_min";
     const auto& cells = bound->rows[0].cells;
     for (auto& row : arg->rows) {
       for (size_t k = 0; k < row.cells.size(); ++k) {
         Cell& c = row.cells[k];
-        if (c.state != CellState::kValue) continue;
+        if (c.state != CellState::kValue) {
+          continue;
+        }
         if (cells[k].state != CellState::kValue) {
           c = Cell{0, 0, CellState::kAbsent};
           continue;
@@ -358,30 +396,42 @@ Result<Value> Evaluate(const Expr& e, EvalContext& ctx) {
       return Status::InvalidArgument(
           "a subquery (expr)[W:R] must be passed to a range function");
     case ExprKind::kCall:
-      if (IsRangeFunction(e.text)) return RangeCall(e, ctx);
+      if (IsRangeFunction(e.text)) {
+        return RangeCall(e, ctx);
+      }
       return Call(e, ctx);
     case ExprKind::kAggregate: {
       Value param;
       if (e.agg == AggOp::kQuantile) {
         auto q = ScalarArg(*e.args[0], ctx, "quantile");
-        if (!q) return q;
+        if (!q) {
+          return q;
+        }
         param = std::move(*q);
       }
       auto arg = Evaluate(*e.args.back(), ctx);
-      if (!arg) return arg;
+      if (!arg) {
+        return arg;
+      }
       return ApplyAggregate(e, *arg,
                             e.agg == AggOp::kQuantile ? &param : nullptr);
     }
     case ExprKind::kBinary: {
       auto l = Evaluate(*e.args[0], ctx);
-      if (!l) return l;
+      if (!l) {
+        return l;
+      }
       auto r = Evaluate(*e.args[1], ctx);
-      if (!r) return r;
+      if (!r) {
+        return r;
+      }
       return ApplyBinary(e, std::move(*l), std::move(*r));
     }
     case ExprKind::kNegate: {
       auto v = Evaluate(*e.args[0], ctx);
-      if (!v) return v;
+      if (!v) {
+        return v;
+      }
       MapValues(*v, [](double x, size_t) { return -x; });
       return v;
     }

@@ -35,13 +35,19 @@ std::pair<int, int> LineColumn(std::string_view text, size_t pos) {
 
 std::string FormatExprError(std::string_view text, size_t pos,
                             std::string_view message) {
-  if (pos > text.size()) pos = text.size();
+  if (pos > text.size()) {
+    pos = text.size();
+  }
   const auto [line, col] = LineColumn(text, pos);
   size_t begin = text.rfind('\n', pos == 0 ? 0 : pos - 1);
   begin = (begin == std::string_view::npos || pos == 0) ? 0 : begin + 1;
-  if (pos > 0 && begin > pos) begin = pos;
+  if (pos > 0 && begin > pos) {
+    begin = pos;
+  }
   size_t end = text.find('\n', pos);
-  if (end == std::string_view::npos) end = text.size();
+  if (end == std::string_view::npos) {
+    end = text.size();
+  }
   std::string out = "line " + std::to_string(line) + ":" + std::to_string(col) +
                     ": " + std::string(message) + "\n  " +
                     std::string(text.substr(begin, end - begin)) + "\n  " +
@@ -53,7 +59,9 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
   std::vector<Token> out;
   size_t i = 0;
   auto fail = [&](size_t pos, const std::string& msg) -> Status {
-    if (error_pos) *error_pos = pos;
+    if (error_pos) {
+      *error_pos = pos;
+    }
     return Status::InvalidArgument(FormatExprError(text, pos, msg));
   };
   while (i < text.size()) {
@@ -63,14 +71,18 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
       continue;
     }
     if (c == '#') {  // comment to end of line, as in PromQL
-      while (i < text.size() && text[i] != '\n') ++i;
+      while (i < text.size() && text[i] != '\n') {
+        ++i;
+      }
       continue;
     }
     Token t;
     t.pos = i;
     if (IsIdentStart(c)) {
       size_t j = i;
-      while (j < text.size() && IsIdentChar(text[j])) ++j;
+      while (j < text.size() && IsIdentChar(text[j])) {
+        ++j;
+      }
       t.kind = TokenKind::kIdent;
       t.text = std::string(text.substr(i, j - i));
       i = j;
@@ -78,7 +90,9 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
                (c == '.' && i + 1 < text.size() && IsDigit(text[i + 1]))) {
       // A number, or a duration when unit letters follow directly.
       size_t j = i;
-      while (j < text.size() && (IsDigit(text[j]) || text[j] == '.')) ++j;
+      while (j < text.size() && (IsDigit(text[j]) || text[j] == '.')) {
+        ++j;
+      }
       const bool exponent = j < text.size() &&
                             (text[j] == 'e' || text[j] == 'E') &&
                             j + 1 < text.size() &&
@@ -87,7 +101,9 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
                               j + 2 < text.size() && IsDigit(text[j + 2])));
       if (exponent) {
         j += 2;
-        while (j < text.size() && IsDigit(text[j])) ++j;
+        while (j < text.size() && IsDigit(text[j])) {
+          ++j;
+        }
       }
       if (!exponent && j < text.size() &&
           std::isalpha(static_cast<unsigned char>(text[j]))) {
@@ -132,7 +148,9 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
         }
         value += text[j++];
       }
-      if (!closed) return fail(i, "unterminated string");
+      if (!closed) {
+        return fail(i, "unterminated string");
+      }
       t.kind = TokenKind::kString;
       t.text = std::move(value);
       i = j;

@@ -20,27 +20,34 @@ const std::set<std::string_view>& RangeFunctions() {
 
 // Functions over instant vectors / scalars with their argument counts.
 int InstantFunctionArity(std::string_view name) {
-  if (name == "abs") return 1;
-  if (name == "clamp_min" || name == "clamp_max") return 2;
-  if (name == "fact") return 1;
+  if (name == "abs") {
+    return 1;
+  }
+  if (name == "clamp_min" || name == "clamp_max") {
+    return 2;
+  }
+  if (name == "fact") {
+    return 1;
+  }
   return -1;
 }
 
 bool AggOpFromName(std::string_view name, AggOp* op) {
-  if (name == "sum")
+  if (name == "sum") {
     *op = AggOp::kSum;
-  else if (name == "avg")
+  } else if (name == "avg") {
     *op = AggOp::kAvg;
-  else if (name == "min")
+  } else if (name == "min") {
     *op = AggOp::kMin;
-  else if (name == "max")
+  } else if (name == "max") {
     *op = AggOp::kMax;
-  else if (name == "count")
+  } else if (name == "count") {
     *op = AggOp::kCount;
-  else if (name == "quantile")
+  } else if (name == "quantile") {
     *op = AggOp::kQuantile;
-  else
+  } else {
     return false;
+  }
   return true;
 }
 
@@ -51,7 +58,9 @@ class Parser {
 
   Result<std::unique_ptr<Expr>> ParseAll() {
     auto e = ParseAnd();
-    if (!e) return e;
+    if (!e) {
+      return e;
+    }
     if (Peek().kind != TokenKind::kEnd) {
       if (Peek().kind == TokenKind::kLBracket) {
         return Fail(Peek().pos,
@@ -72,7 +81,9 @@ class Parser {
   }
   const Token& Next() {
     const Token& t = tokens_[index_];
-    if (index_ + 1 < tokens_.size()) ++index_;
+    if (index_ + 1 < tokens_.size()) {
+      ++index_;
+    }
     return t;
   }
   bool IsIdent(std::string_view word, size_t ahead = 0) const {
@@ -128,7 +139,9 @@ class Parser {
       e->on = Next().text == "on";
       e->has_matching = true;
       auto labels = ParseLabelList();
-      if (!labels) return labels.error();
+      if (!labels) {
+        return labels.error();
+      }
       e->matching_labels = std::move(*labels);
     }
     if (IsIdent("group_left") || IsIdent("group_right")) {
@@ -154,13 +167,19 @@ class Parser {
 
   Result<std::unique_ptr<Expr>> ParseAnd() {
     auto lhs = ParseComparison();
-    if (!lhs) return lhs;
+    if (!lhs) {
+      return lhs;
+    }
     while (IsIdent("and")) {
       const size_t pos = Next().pos;
       auto e = MakeBinary(BinaryOp::kAnd, pos, std::move(*lhs));
-      if (!e) return e;
+      if (!e) {
+        return e;
+      }
       auto rhs = ParseComparison();
-      if (!rhs) return rhs;
+      if (!rhs) {
+        return rhs;
+      }
       (*e)->args.push_back(std::move(*rhs));
       lhs = std::move(e);
     }
@@ -173,7 +192,9 @@ class Parser {
 
   Result<std::unique_ptr<Expr>> ParseComparison() {
     auto lhs = ParseAdditive();
-    if (!lhs) return lhs;
+    if (!lhs) {
+      return lhs;
+    }
     for (;;) {
       BinaryOp op;
       switch (Peek().kind) {
@@ -202,9 +223,13 @@ class Parser {
       }
       const size_t pos = Next().pos;
       auto e = MakeBinary(op, pos, std::move(*lhs));
-      if (!e) return e;
+      if (!e) {
+        return e;
+      }
       auto rhs = ParseAdditive();
-      if (!rhs) return rhs;
+      if (!rhs) {
+        return rhs;
+      }
       (*e)->args.push_back(std::move(*rhs));
       lhs = std::move(e);
     }
@@ -212,16 +237,22 @@ class Parser {
 
   Result<std::unique_ptr<Expr>> ParseAdditive() {
     auto lhs = ParseMultiplicative();
-    if (!lhs) return lhs;
+    if (!lhs) {
+      return lhs;
+    }
     while (Peek().kind == TokenKind::kPlus ||
            Peek().kind == TokenKind::kMinus) {
       const BinaryOp op =
           Peek().kind == TokenKind::kPlus ? BinaryOp::kAdd : BinaryOp::kSub;
       const size_t pos = Next().pos;
       auto e = MakeBinary(op, pos, std::move(*lhs));
-      if (!e) return e;
+      if (!e) {
+        return e;
+      }
       auto rhs = ParseMultiplicative();
-      if (!rhs) return rhs;
+      if (!rhs) {
+        return rhs;
+      }
       (*e)->args.push_back(std::move(*rhs));
       lhs = std::move(e);
     }
@@ -230,16 +261,22 @@ class Parser {
 
   Result<std::unique_ptr<Expr>> ParseMultiplicative() {
     auto lhs = ParseUnary();
-    if (!lhs) return lhs;
+    if (!lhs) {
+      return lhs;
+    }
     while (Peek().kind == TokenKind::kStar ||
            Peek().kind == TokenKind::kSlash) {
       const BinaryOp op =
           Peek().kind == TokenKind::kStar ? BinaryOp::kMul : BinaryOp::kDiv;
       const size_t pos = Next().pos;
       auto e = MakeBinary(op, pos, std::move(*lhs));
-      if (!e) return e;
+      if (!e) {
+        return e;
+      }
       auto rhs = ParseUnary();
-      if (!rhs) return rhs;
+      if (!rhs) {
+        return rhs;
+      }
       (*e)->args.push_back(std::move(*rhs));
       lhs = std::move(e);
     }
@@ -251,8 +288,12 @@ class Parser {
       const bool minus = Peek().kind == TokenKind::kMinus;
       const size_t pos = Next().pos;
       auto child = ParseUnary();
-      if (!child) return child;
-      if (!minus) return child;
+      if (!child) {
+        return child;
+      }
+      if (!minus) {
+        return child;
+      }
       if ((*child)->kind == ExprKind::kNumber) {
         (*child)->number = -(*child)->number;
         (*child)->pos = pos;
@@ -265,7 +306,9 @@ class Parser {
       return e;
     }
     auto primary = ParsePrimary();
-    if (!primary) return primary;
+    if (!primary) {
+      return primary;
+    }
     return ParsePostfix(std::move(*primary));
   }
 
@@ -281,7 +324,9 @@ class Parser {
         }
         e->range_ns = Next().duration_ns;
         e->has_range = true;
-        if (e->range_ns <= 0) return Fail(e->pos, "range must be positive");
+        if (e->range_ns <= 0) {
+          return Fail(e->pos, "range must be positive");
+        }
         CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRBracket, "']'"));
       } else if (subquery) {
         Next();
@@ -330,7 +375,9 @@ class Parser {
         return e;
       }
       case TokenKind::kString: {
-        if (Peek(1).kind == TokenKind::kDot) return ParseSelector();
+        if (Peek(1).kind == TokenKind::kDot) {
+          return ParseSelector();
+        }
         auto e = std::make_unique<Expr>();
         e->kind = ExprKind::kString;
         e->pos = t.pos;
@@ -340,7 +387,9 @@ class Parser {
       case TokenKind::kLParen: {
         Next();
         auto e = ParseAnd();
-        if (!e) return e;
+        if (!e) {
+          return e;
+        }
         CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
         return e;
       }
@@ -351,7 +400,9 @@ class Parser {
              IsIdent("without", 1))) {
           return ParseAggregate(op);
         }
-        if (Peek(1).kind == TokenKind::kLParen) return ParseCall();
+        if (Peek(1).kind == TokenKind::kLParen) {
+          return ParseCall();
+        }
         return ParseSelector();
       }
       case TokenKind::kDuration:
@@ -447,7 +498,9 @@ class Parser {
       if (IsIdent("by") || IsIdent("without")) {
         e->without = Next().text == "without";
         auto labels = ParseLabelList();
-        if (!labels) return labels.error();
+        if (!labels) {
+          return labels.error();
+        }
         e->grouping = std::move(*labels);
       }
       return Status::Ok();
@@ -456,13 +509,17 @@ class Parser {
     CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "'('"));
     if (op == AggOp::kQuantile) {
       auto q = ParseAnd();
-      if (!q) return q;
+      if (!q) {
+        return q;
+      }
       e->args.push_back(std::move(*q));
       CITYNEXUS_RETURN_IF_ERROR(
           Expect(TokenKind::kComma, "',' after the quantile"));
     }
     auto arg = ParseAnd();
-    if (!arg) return arg;
+    if (!arg) {
+      return arg;
+    }
     e->args.push_back(std::move(*arg));
     CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
     if (e->grouping.empty() && !e->without) {
@@ -486,7 +543,9 @@ class Parser {
     Next();  // '('
     while (Peek().kind != TokenKind::kRParen) {
       auto arg = ParseAnd();
-      if (!arg) return arg;
+      if (!arg) {
+        return arg;
+      }
       e->args.push_back(std::move(*arg));
       if (name == "time_share" && Peek().kind == TokenKind::kLBracket) {
         // time_share(cond [W]): the window follows the whole condition.
@@ -591,21 +650,31 @@ void CollectFacts(const Expr& e,
   if (e.kind == ExprKind::kCall && e.text == "fact" && !e.args.empty()) {
     facts_with_pos->emplace_back(e.args[0]->text, e.args[0]->pos);
   }
-  for (const auto& a : e.args) CollectFacts(*a, facts_with_pos);
+  for (const auto& a : e.args) {
+    CollectFacts(*a, facts_with_pos);
+  }
 }
 
 void CollectSelectors(const Expr& e, std::vector<const Expr*>* selectors) {
-  if (e.kind == ExprKind::kSelector) selectors->push_back(&e);
-  for (const auto& a : e.args) CollectSelectors(*a, selectors);
+  if (e.kind == ExprKind::kSelector) {
+    selectors->push_back(&e);
+  }
+  for (const auto& a : e.args) {
+    CollectSelectors(*a, selectors);
+  }
 }
 
 Result<std::unique_ptr<Expr>> ParseExpr(std::string_view text,
                                         size_t* error_pos) {
   auto tokens = Tokenize(text, error_pos);
-  if (!tokens) return tokens.error();
+  if (!tokens) {
+    return tokens.error();
+  }
   Parser parser(text, std::move(*tokens));
   auto e = parser.ParseAll();
-  if (!e && error_pos) *error_pos = parser.error_pos();
+  if (!e && error_pos) {
+    *error_pos = parser.error_pos();
+  }
   return e;
 }
 

@@ -21,10 +21,14 @@ bool Facts::Has(const std::string& name) const {
 std::optional<double> Facts::ValueAt(const std::string& name,
                                      int64_t t_ns) const {
   auto it = facts_.find(name);
-  if (it == facts_.end()) return std::nullopt;
+  if (it == facts_.end()) {
+    return std::nullopt;
+  }
   std::optional<double> value;
   for (const auto& p : it->second) {
-    if (p.from_ns > t_ns) break;
+    if (p.from_ns > t_ns) {
+      break;
+    }
     value = p.value;
   }
   return value;
@@ -32,7 +36,9 @@ std::optional<double> Facts::ValueAt(const std::string& name,
 
 std::vector<std::string> Facts::Names() const {
   std::vector<std::string> out;
-  for (const auto& [k, v] : facts_) out.push_back(k);
+  for (const auto& [k, v] : facts_) {
+    out.push_back(k);
+  }
   return out;
 }
 
@@ -71,7 +77,9 @@ Result<Facts> FactsFromJson(std::string_view json_text) {
       }
       for (const auto& [k, unused] : p.items()) {
         if (k != "from" && k != "value") {
-          return Status::InvalidArgument(ppath + "." + k + ": unknown key");
+          std::string msg = ppath;
+          msg += "." + k + ": unknown key";
+          return Status::InvalidArgument(msg);
         }
       }
       Facts::Period period;
@@ -81,9 +89,13 @@ Result<Facts> FactsFromJson(std::string_view json_text) {
           return Status::InvalidArgument(ppath + ".from: expected a date");
         }
         std::string from = p["from"].get<std::string>();
-        if (from.size() == 10) from += "T00:00:00Z";  // a date: UTC midnight
+        if (from.size() == 10) {
+          from += "T00:00:00Z";  // a date: UTC midnight
+        }
         auto t = ParseTimeNs(from, 0);
-        if (!t) return t.error().WithContext(ppath + ".from");
+        if (!t) {
+          return t.error().WithContext(ppath + ".from");
+        }
         period.from_ns = *t;
       }
       periods.push_back(period);

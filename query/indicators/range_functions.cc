@@ -24,8 +24,12 @@ int64_t MaxGap(int64_t interval_ns) {
 }
 
 double Quantile(std::vector<double>& values, double q) {
-  if (q < 0) return -std::numeric_limits<double>::infinity();
-  if (q > 1) return std::numeric_limits<double>::infinity();
+  if (q < 0) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  if (q > 1) {
+    return std::numeric_limits<double>::infinity();
+  }
   return Percentile(values, q * 100);
 }
 
@@ -40,10 +44,14 @@ Cell Integral(const RawData& d, size_t lo, int64_t a, int64_t b) {
   for (size_t i = first; i + 1 < d.times.size() && d.times[i] < b; ++i) {
     const int64_t t0 = d.times[i];
     const int64_t t1 = d.times[i + 1];
-    if (t1 - t0 > max_gap || t1 <= a) continue;
+    if (t1 - t0 > max_gap || t1 <= a) {
+      continue;
+    }
     const int64_t c0 = std::max(t0, a);
     const int64_t c1 = std::min(t1, b);
-    if (c1 <= c0) continue;
+    if (c1 <= c0) {
+      continue;
+    }
     const double slope =
         (d.values[i + 1] - d.values[i]) / static_cast<double>(t1 - t0);
     const double v0 = d.values[i] + slope * static_cast<double>(c0 - t0);
@@ -51,7 +59,9 @@ Cell Integral(const RawData& d, size_t lo, int64_t a, int64_t b) {
     area += (v0 + v1) / 2 * static_cast<double>(c1 - c0);
     observed += c1 - c0;
   }
-  if (observed == 0) return Absent();
+  if (observed == 0) {
+    return Absent();
+  }
   return Make(area / kNsPerHour,
               static_cast<double>(observed) / static_cast<double>(b - a));
 }
@@ -59,17 +69,39 @@ Cell Integral(const RawData& d, size_t lo, int64_t a, int64_t b) {
 }  // namespace
 
 Result<RangeFn> RangeFnFromName(std::string_view name) {
-  if (name == "sum_over_time") return RangeFn::kSum;
-  if (name == "avg_over_time") return RangeFn::kAvg;
-  if (name == "min_over_time") return RangeFn::kMin;
-  if (name == "max_over_time") return RangeFn::kMax;
-  if (name == "count_over_time") return RangeFn::kCount;
-  if (name == "last_over_time") return RangeFn::kLast;
-  if (name == "quantile_over_time") return RangeFn::kQuantile;
-  if (name == "increase") return RangeFn::kIncrease;
-  if (name == "rate") return RangeFn::kRate;
-  if (name == "integral") return RangeFn::kIntegral;
-  if (name == "time_share") return RangeFn::kTimeShare;
+  if (name == "sum_over_time") {
+    return RangeFn::kSum;
+  }
+  if (name == "avg_over_time") {
+    return RangeFn::kAvg;
+  }
+  if (name == "min_over_time") {
+    return RangeFn::kMin;
+  }
+  if (name == "max_over_time") {
+    return RangeFn::kMax;
+  }
+  if (name == "count_over_time") {
+    return RangeFn::kCount;
+  }
+  if (name == "last_over_time") {
+    return RangeFn::kLast;
+  }
+  if (name == "quantile_over_time") {
+    return RangeFn::kQuantile;
+  }
+  if (name == "increase") {
+    return RangeFn::kIncrease;
+  }
+  if (name == "rate") {
+    return RangeFn::kRate;
+  }
+  if (name == "integral") {
+    return RangeFn::kIntegral;
+  }
+  if (name == "time_share") {
+    return RangeFn::kTimeShare;
+  }
   return Status::InvalidArgument("unknown range function " + std::string(name));
 }
 
@@ -90,7 +122,9 @@ bool IsBucketRangeFn(RangeFn fn) {
 Cell BucketWindow(RangeFn fn, const BucketData& d, int64_t a, int64_t b) {
   const auto [lo, hi] = d.Range(a, b);
   const uint64_t count = d.prefix_count[hi] - d.prefix_count[lo];
-  if (count == 0) return Absent();
+  if (count == 0) {
+    return Absent();
+  }
   const double cov = Coverage(count, d.interval_ns, b - a);
   const double sum = d.prefix_sum[hi] - d.prefix_sum[lo];
   switch (fn) {
@@ -118,8 +152,12 @@ Cell BucketWindow(RangeFn fn, const BucketData& d, int64_t a, int64_t b) {
 
 Cell RawWindow(RangeFn fn, const RawData& d, int64_t a, int64_t b, double q) {
   const auto [lo, hi] = d.Range(a, b);
-  if (fn == RangeFn::kIntegral) return Integral(d, lo, a, b);
-  if (hi == lo) return Absent();
+  if (fn == RangeFn::kIntegral) {
+    return Integral(d, lo, a, b);
+  }
+  if (hi == lo) {
+    return Absent();
+  }
   const double cov = Coverage(hi - lo, d.interval_ns, b - a);
   switch (fn) {
     case RangeFn::kQuantile: {
@@ -132,12 +170,17 @@ Cell RawWindow(RangeFn fn, const RawData& d, int64_t a, int64_t b, double q) {
       // The increment between two readings belongs to the window holding
       // the later one, so consecutive windows add up to the total.
       std::vector<std::pair<int64_t, double>> pts;
-      for (size_t i = lo; i < hi; ++i)
+      for (size_t i = lo; i < hi; ++i) {
         pts.emplace_back(d.times[i], d.values[i]);
+      }
       std::optional<double> prev;
-      if (lo > 0) prev = d.values[lo - 1];
+      if (lo > 0) {
+        prev = d.values[lo - 1];
+      }
       const double inc = CounterIncrease(pts, prev);
-      if (fn == RangeFn::kIncrease) return Make(inc, cov);
+      if (fn == RangeFn::kIncrease) {
+        return Make(inc, cov);
+      }
       return Make(inc / (static_cast<double>(b - a) / 1e9), cov);
     }
     default:
@@ -163,11 +206,17 @@ Cell TimeShareWindow(const RawData& d, int64_t a, int64_t b,
     }
     const int64_t c0 = std::max(t0, a);
     const int64_t c1 = std::min(t1, b);
-    if (c1 <= c0) continue;
+    if (c1 <= c0) {
+      continue;
+    }
     observed += c1 - c0;
-    if (holds(i)) held += c1 - c0;
+    if (holds(i)) {
+      held += c1 - c0;
+    }
   }
-  if (observed == 0) return Absent();
+  if (observed == 0) {
+    return Absent();
+  }
   const double cov = static_cast<double>(observed) / static_cast<double>(b - a);
   return Make(static_cast<double>(held) / static_cast<double>(observed),
               std::min(1.0, cov));
@@ -184,7 +233,9 @@ Result<Cell> CellsWindow(RangeFn fn, const std::vector<Cell>& cells,
   bool any = false;
   double last = 0;
   for (size_t i = from; i < to; ++i) {
-    if (cells[i].state == CellState::kNone) continue;
+    if (cells[i].state == CellState::kNone) {
+      continue;
+    }
     any = true;
     coverage += cells[i].coverage;
     if (cells[i].state == CellState::kValue) {
@@ -192,15 +243,23 @@ Result<Cell> CellsWindow(RangeFn fn, const std::vector<Cell>& cells,
       last = cells[i].value;
     }
   }
-  if (!any) return Cell{};
-  if (values.empty()) return Absent();
+  if (!any) {
+    return Cell{};
+  }
+  if (values.empty()) {
+    return Absent();
+  }
   const double cov = to > from ? coverage / static_cast<double>(to - from) : 0;
   double v = 0;
   switch (fn) {
     case RangeFn::kSum:
     case RangeFn::kAvg:
-      for (double x : values) v += x;
-      if (fn == RangeFn::kAvg) v /= static_cast<double>(values.size());
+      for (double x : values) {
+        v += x;
+      }
+      if (fn == RangeFn::kAvg) {
+        v /= static_cast<double>(values.size());
+      }
       break;
     case RangeFn::kMin:
       v = *std::min_element(values.begin(), values.end());

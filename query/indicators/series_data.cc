@@ -11,7 +11,9 @@ namespace {
 constexpr int64_t kSecondNs = 1000000000;
 
 int64_t Median(std::vector<int64_t>& v) {
-  if (v.empty()) return 0;
+  if (v.empty()) {
+    return 0;
+  }
   const size_t mid = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid),
                    v.end());
@@ -47,7 +49,9 @@ Result<std::vector<engine::SeriesInfo>> MatchSelector(engine::Store& store,
       const auto& m = selector.matchers[i];
       std::string value;
       for (const auto& [k, v] : s.key.tags) {
-        if (k == m.label) value = v;
+        if (k == m.label) {
+          value = v;
+        }
       }
       switch (m.op) {
         case MatchOp::kEqual:
@@ -64,7 +68,9 @@ Result<std::vector<engine::SeriesInfo>> MatchSelector(engine::Store& store,
           break;
       }
     }
-    if (!ok) continue;
+    if (!ok) {
+      continue;
+    }
     if (out.size() >= max_series) {
       return Status::ResourceExhausted(
           "selector " + selector.measurement + "." + selector.field +
@@ -95,10 +101,14 @@ std::pair<size_t, size_t> RawData::Range(int64_t a, int64_t b) const {
 
 int64_t CommonGrid(const std::vector<int64_t>& edges) {
   int64_t g = 0;
-  for (int64_t e : edges) g = std::gcd(g, e < 0 ? -e : e);
+  for (int64_t e : edges) {
+    g = std::gcd(g, e < 0 ? -e : e);
+  }
   // Sub-second edges would make an absurd number of buckets; the engine
   // rejects nothing here, but rollups start at 1 h anyway.
-  if (g < kSecondNs) g = kSecondNs;
+  if (g < kSecondNs) {
+    g = kSecondNs;
+  }
   return g;
 }
 
@@ -112,7 +122,9 @@ Result<BucketData> FetchBuckets(engine::Store& store, engine::SeriesId id,
   req.step_ns = grid_ns;
   engine::AggregateStats stats;
   auto buckets = store.Aggregate(req, &stats);
-  if (!buckets) return buckets.error();
+  if (!buckets) {
+    return buckets.error();
+  }
   BucketData d;
   d.buckets = std::move(*buckets);
   *buckets_read += d.buckets.size();
@@ -142,7 +154,9 @@ Result<RawData> FetchRaw(engine::Store& store, engine::SeriesId id,
                          uint64_t* points_read) {
   RawData d;
   auto info = store.GetSeries(id);
-  if (!info) return info.error();
+  if (!info) {
+    return info.error();
+  }
   d.is_string = info->type == engine::ValueType::kString;
   bool over = false;
   Status st = store.Scan(id, start_ns, end_ns, [&](const engine::Sample& s) {
@@ -167,7 +181,9 @@ Result<RawData> FetchRaw(engine::Store& store, engine::SeriesId id,
     }
     return true;
   });
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    return st;
+  }
   if (over) {
     return Status::ResourceExhausted("more than " + std::to_string(max_points) +
                                      " raw points (max_raw_points)");
@@ -181,8 +197,12 @@ Result<RawData> FetchRaw(engine::Store& store, engine::SeriesId id,
 }
 
 double Coverage(uint64_t count, int64_t interval_ns, int64_t window_ns) {
-  if (count == 0) return 0;
-  if (interval_ns <= 0 || window_ns <= 0) return 1;
+  if (count == 0) {
+    return 0;
+  }
+  if (interval_ns <= 0 || window_ns <= 0) {
+    return 1;
+  }
   const double c = static_cast<double>(count) *
                    static_cast<double>(interval_ns) /
                    static_cast<double>(window_ns);

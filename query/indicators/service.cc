@@ -37,7 +37,9 @@ Result<EvaluationResult> IndicatorService::Evaluate(
     return Status::NotFound("no indicator \"" + std::string(id) + "\"");
   }
   auto r = Run(*def->parsed, def->step, def->min_coverage, request);
-  if (!r) return r.error().WithContext("indicator " + def->id);
+  if (!r) {
+    return r.error().WithContext("indicator " + def->id);
+  }
   return r;
 }
 
@@ -46,7 +48,9 @@ Result<EvaluationResult> IndicatorService::EvaluateExpression(
     ExprErrorPosition* error_position) const {
   size_t offset = 0;
   auto set_pos = [&](size_t pos) {
-    if (!error_position) return;
+    if (!error_position) {
+      return;
+    }
     error_position->offset = pos;
     const auto [line, col] = indicators::LineColumn(expr, pos);
     error_position->line = line;
@@ -76,19 +80,27 @@ Result<EvaluationResult> IndicatorService::Run(
   const std::string step = request.step.empty() ? default_step : request.step;
   auto grid = indicators::MakeStepGrid(request.start_ns, request.end_ns, step,
                                        request.time_zone, limits_.max_steps);
-  if (!grid) return grid.error();
+  if (!grid) {
+    return grid.error();
+  }
   indicators::EvalContext ctx{store_, facts_, *grid, limits_, 0, 0};
   auto value = indicators::Evaluate(expr, ctx);
-  if (!value) return value.error();
+  if (!value) {
+    return value.error();
+  }
   EvaluationResult out;
   out.steps = grid->starts;
   out.step_count = static_cast<int64_t>(grid->size());
   for (const auto& row : value->rows) {
     IndicatorSeries s;
-    for (const auto& [k, v] : row.labels) s.labels[k] = v;
+    for (const auto& [k, v] : row.labels) {
+      s.labels[k] = v;
+    }
     for (size_t k = 0; k < row.cells.size(); ++k) {
       const auto& c = row.cells[k];
-      if (c.state == indicators::CellState::kNone) continue;
+      if (c.state == indicators::CellState::kNone) {
+        continue;
+      }
       IndicatorPoint p;
       p.t_ns = grid->starts[k];
       p.coverage = c.coverage;
@@ -102,7 +114,9 @@ Result<EvaluationResult> IndicatorService::Run(
       }
       s.points.push_back(p);
     }
-    if (!s.points.empty()) out.series.push_back(std::move(s));
+    if (!s.points.empty()) {
+      out.series.push_back(std::move(s));
+    }
   }
   out.points_read = ctx.points_read;
   out.buckets_read = ctx.buckets_read;

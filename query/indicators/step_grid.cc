@@ -18,7 +18,9 @@ std::pair<int64_t, int64_t> StepGrid::Window(size_t k, int64_t range_ns,
 
 Result<StepGrid> FixedStepGrid(int64_t start_ns, int64_t end_ns,
                                int64_t step_ns, size_t max_steps) {
-  if (step_ns <= 0) return Status::InvalidArgument("step must be positive");
+  if (step_ns <= 0) {
+    return Status::InvalidArgument("step must be positive");
+  }
   if (end_ns <= start_ns) {
     return Status::InvalidArgument("end must be after start");
   }
@@ -64,7 +66,9 @@ Result<StepGrid> MakeStepGrid(int64_t start_ns, int64_t end_ns,
   }
   if (!calendar) {
     auto ns = ParseDurationNs(step);
-    if (!ns) return ns.error().WithContext("step");
+    if (!ns) {
+      return ns.error().WithContext("step");
+    }
     return FixedStepGrid(start_ns, end_ns, *ns, max_steps);
   }
   if (digits == 0 || digits > 4 || std::stoi(step.substr(0, digits)) < 1) {
@@ -76,10 +80,14 @@ Result<StepGrid> MakeStepGrid(int64_t start_ns, int64_t end_ns,
   const int count = std::stoi(step.substr(0, digits));
   auto zone = time_zone.empty() ? Result<TimeZone>(TimeZone::Utc())
                                 : TimeZone::Load(time_zone);
-  if (!zone) return zone.error().WithContext("tz");
+  if (!zone) {
+    return zone.error().WithContext("tz");
+  }
   auto edges =
       CalendarBucketEdges(start_ns, end_ns, cal, count, *zone, max_steps + 1);
-  if (!edges) return edges.error();
+  if (!edges) {
+    return edges.error();
+  }
   if (edges->size() < 2) {
     return Status::InvalidArgument("empty evaluation range");
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "query/bucket_math.h"
@@ -27,21 +28,30 @@ double Arith(BinaryOp op, double l, double r) {
 std::string LabelsText(const Labels& labels) {
   std::string s = "{";
   for (const auto& [k, v] : labels) {
-    if (s.size() > 1) s += ",";
-    s += k + "=\"" + v + "\"";
+    if (s.size() > 1) {
+      s += ",";
+    }
+    s += k;
+    s += "=\"";
+    s += v;
+    s += "\"";
   }
   return s + "}";
 }
 
 // The labels used to match the two sides of a binary operation.
 Labels Signature(const Labels& labels, const Expr& e) {
-  if (!e.has_matching) return labels;
+  if (!e.has_matching) {
+    return labels;
+  }
   Labels out;
   for (const auto& kv : labels) {
     const bool listed =
         std::find(e.matching_labels.begin(), e.matching_labels.end(),
                   kv.first) != e.matching_labels.end();
-    if (listed == e.on) out.push_back(kv);
+    if (listed == e.on) {
+      out.push_back(kv);
+    }
   }
   return out;
 }
@@ -51,7 +61,9 @@ Labels Signature(const Labels& labels, const Expr& e) {
 // the vector's value).
 Cell Combine(const Expr& e, const Cell& l, const Cell& r,
              bool keep_right_value) {
-  if (l.state == CellState::kNone || r.state == CellState::kNone) return {};
+  if (l.state == CellState::kNone || r.state == CellState::kNone) {
+    return {};
+  }
   Cell out;
   out.coverage = std::min(l.coverage, r.coverage);
   if (l.state == CellState::kAbsent || r.state == CellState::kAbsent) {
@@ -69,7 +81,9 @@ Cell Combine(const Expr& e, const Cell& l, const Cell& r,
     out.value = holds ? 1 : 0;
     return out;
   }
-  if (!holds) return {};
+  if (!holds) {
+    return {};
+  }
   out.value = keep_right_value ? r.value : l.value;
   return out;
 }
@@ -77,7 +91,9 @@ Cell Combine(const Expr& e, const Cell& l, const Cell& r,
 Labels Reduce(const Labels& labels, const Expr& e, bool arithmetic) {
   // PromQL: arithmetic results keep the matching labels (on) or drop the
   // ignored ones; filtering comparisons keep the left-hand side as is.
-  if (!arithmetic || !e.has_matching) return labels;
+  if (!arithmetic || !e.has_matching) {
+    return labels;
+  }
   return Signature(labels, e);
 }
 
@@ -153,7 +169,9 @@ Result<Value> ApplyBinary(const Expr& e, Value lhs, Value rhs) {
   for (auto& row : lhs.rows) {
     Labels sig = Signature(row.labels, e);
     auto it = right.find(sig);
-    if (it == right.end()) continue;
+    if (it == right.end()) {
+      continue;
+    }
     if (e.op != BinaryOp::kAnd && !seen.emplace(sig, 0).second) {
       return Status::InvalidArgument(
           std::string("many-to-many matching for \"") + BinaryOpText(e.op) +
@@ -194,13 +212,17 @@ Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
     for (const auto& kv : row.labels) {
       const bool listed = std::find(e.grouping.begin(), e.grouping.end(),
                                     kv.first) != e.grouping.end();
-      if (listed != e.without) key.push_back(kv);
+      if (listed != e.without) {
+        key.push_back(kv);
+      }
     }
     groups[key].push_back(&row);
   }
   Value out;
   size_t steps = 0;
-  if (!arg.rows.empty()) steps = arg.rows[0].cells.size();
+  if (!arg.rows.empty()) {
+    steps = arg.rows[0].cells.size();
+  }
   for (const auto& [key, rows] : groups) {
     Row o;
     o.labels = key;
@@ -212,13 +234,19 @@ Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
       double coverage = 0;
       for (const Row* r : rows) {
         const Cell& c = r->cells[k];
-        if (c.state == CellState::kNone) continue;
+        if (c.state == CellState::kNone) {
+          continue;
+        }
         ++members;
         coverage += c.coverage;  // absent members count as 0 coverage
-        if (c.state == CellState::kValue) values.push_back(c.value);
+        if (c.state == CellState::kValue) {
+          values.push_back(c.value);
+        }
       }
       Cell& cell = o.cells[k];
-      if (members == 0) continue;  // kNone
+      if (members == 0) {
+        continue;  // kNone
+      }
       cell.coverage = coverage / static_cast<double>(members);
       if (values.empty()) {
         cell.state = CellState::kAbsent;
@@ -229,8 +257,12 @@ Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
       switch (e.agg) {
         case AggOp::kSum:
         case AggOp::kAvg:
-          for (double x : values) v += x;
-          if (e.agg == AggOp::kAvg) v /= static_cast<double>(values.size());
+          for (double x : values) {
+            v += x;
+          }
+          if (e.agg == AggOp::kAvg) {
+            v /= static_cast<double>(values.size());
+          }
           break;
         case AggOp::kMin:
           v = *std::min_element(values.begin(), values.end());
@@ -248,9 +280,9 @@ Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
             continue;
           }
           if (q.value < 0) {
-            v = -INFINITY;
+            v = -std::numeric_limits<double>::infinity();
           } else if (q.value > 1) {
-            v = INFINITY;
+            v = std::numeric_limits<double>::infinity();
           } else {
             v = Percentile(values, q.value * 100);
           }
