@@ -42,8 +42,8 @@ TEST_CASE("travel_time_index weights segment ratios by vehicles",
   const double tt2[] = {60, 60, 90, 90, 90};
   for (int d = 0; d < 28; ++d) {
     for (int i = 0; i < 5; ++i) {
-      f.Write(s1, kT0 + d * kDay + i * 4 * kHourNs, tt1[i]);
-      f.Write(s2, kT0 + d * kDay + i * 4 * kHourNs, tt2[i]);
+      f.Write(s1, kT0 + d * kDay + i * (4 * kHourNs), tt1[i]);
+      f.Write(s2, kT0 + d * kDay + i * (4 * kHourNs), tt2[i]);
     }
   }
   const int64_t day27 = kT0 + 27 * kDay;
@@ -168,7 +168,7 @@ TEST_CASE("ev_public_charging_power_per_bev discounts unavailable time",
                             "connector_status", engine::ValueType::kString);
   // Status every 6 h for 30 days (120 readings per connector).
   for (int i = 0; i < 120; ++i) {
-    const int64_t t = kT0 + i * 6 * kHourNs;
+    const int64_t t = kT0 + i * (6 * kHourNs);
     f.Write(c11, t, std::string("Available"));
     // CP1 connector 2: Faulted for the first 3 days (12 readings).
     f.Write(c12, t, std::string(i < 12 ? "Faulted" : "Charging"));
@@ -218,7 +218,9 @@ void WriteWaterYear(IndicatorFixture& f) {
   f.WriteRegular(f.Series("water", {{"outlet", "W1"}}, "system_input"),
                  kMar2024, kDay, 365, 1000);
   const auto billed = f.Series("water", {{"class", "all"}}, "billed_volume");
-  for (int64_t s : kMonthStarts) f.Write(billed, s * kSec, 25000.0);
+  for (int64_t s : kMonthStarts) {
+    f.Write(billed, s * kSec, 25000.0);
+  }
 }
 
 }  // namespace
@@ -275,9 +277,11 @@ TEST_CASE("ev_charging_local_pv_share sums min(EV, PV) per 15 minutes",
   // EV power every 15 min through 24:00: 8 kW at 10:00..12:00 (9 readings),
   // else 0. PV energy per 15 min: 1.5 kWh at 09:00..12:45, else 0.
   for (int i = 0; i <= 96; ++i) {
-    const int64_t t = kT0 + i * 15 * kMinute;
+    const int64_t t = kT0 + i * (15 * kMinute);
     f.Write(ev, t, (i >= 40 && i <= 48) ? 8.0 : 0.0);
-    if (i < 96) f.Write(pv, t, (i >= 36 && i < 52) ? 1.5 : 0.0);
+    if (i < 96) {
+      f.Write(pv, t, (i >= 36 && i < 52) ? 1.5 : 0.0);
+    }
   }
   // EV energy per 15 min (trapezoids): [09:45,10:00) (0+8)/2/4 = 1 kWh,
   // eight quarters 10:00-12:00 of 8/4 = 2 kWh, [12:00,12:15) 1 kWh: 18 kWh.

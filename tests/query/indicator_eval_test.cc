@@ -18,7 +18,9 @@ namespace {
 void WritePower(IndicatorFixture& f) {
   const auto id = f.Series("power", {{"site", "A"}}, "kw");
   const double day0[] = {1, 2, 3, 6};
-  for (int i = 0; i < 4; ++i) f.Write(id, kT0 + i * 6 * kHourNs, day0[i]);
+  for (int i = 0; i < 4; ++i) {
+    f.Write(id, kT0 + i * (6 * kHourNs), day0[i]);
+  }
   f.Write(id, kT0 + kDay, 4.0);
   f.Write(id, kT0 + kDay + 6 * kHourNs, 8.0);
 }
@@ -177,7 +179,9 @@ TEST_CASE("increase and rate handle counter resets; windows add up",
   const auto id = f.Series("meter", {{"m", "1"}}, "kwh");
   // Day 0: 100, 110, 120, then a reset to 5 at 18 h. Day 1: 15, 25, 35, 45.
   const double values[] = {100, 110, 120, 5, 15, 25, 35, 45};
-  for (int i = 0; i < 8; ++i) f.Write(id, kT0 + i * 6 * kHourNs, values[i]);
+  for (int i = 0; i < 8; ++i) {
+    f.Write(id, kT0 + i * (6 * kHourNs), values[i]);
+  }
   const int64_t end = kT0 + 2 * kDay;
   auto r = f.Eval("increase(meter.kwh[1d])", kT0, end, "1d");
   const std::map<std::string, std::string> m = {{"m", "1"}};
@@ -198,7 +202,9 @@ TEST_CASE("integral is a trapezoid in value x hours, clipped to the window",
   const auto id = f.Series("ev", {{"cp", "1"}}, "power");
   // kW at 0, 1, 2, 3 h: 0, 10, 10, 0.
   const double kw[] = {0, 10, 10, 0};
-  for (int i = 0; i < 4; ++i) f.Write(id, kT0 + i * kHourNs, kw[i]);
+  for (int i = 0; i < 4; ++i) {
+    f.Write(id, kT0 + i * kHourNs, kw[i]);
+  }
   const std::map<std::string, std::string> cp = {{"cp", "1"}};
   // (0+10)/2*1 + 10*1 + (10+0)/2*1 = 20 kWh.
   auto day = f.Eval("integral(ev.power[1d])", kT0, kT0 + kDay, "1d");
@@ -217,8 +223,10 @@ TEST_CASE("time_share is the share of observed time a comparison held",
   // Every 15 min over day 0, except a gap 18:00-20:00 (8 readings
   // missing); power > 0 from 08:00 to 12:00 (16 readings).
   for (int i = 0; i < 96; ++i) {
-    const int64_t t = kT0 + i * 15 * kMinute;
-    if (i >= 72 && i < 80) continue;  // the gap
+    const int64_t t = kT0 + i * (15 * kMinute);
+    if (i >= 72 && i < 80) {
+      continue;  // the gap
+    }
     f.Write(id, t, (i >= 32 && i < 48) ? 7.0 : 0.0);
   }
   const std::map<std::string, std::string> cp = {{"cp", "1"}};
@@ -240,7 +248,7 @@ TEST_CASE("time_share is the share of observed time a comparison held",
       f.Series("ev", {{"cp", "1"}}, "status", engine::ValueType::kString);
   const char* states[] = {"Available", "Faulted", "Available", "Available"};
   for (int i = 0; i < 4; ++i) {
-    f.Write(st, kT0 + i * 6 * kHourNs, std::string(states[i]));
+    f.Write(st, kT0 + i * (6 * kHourNs), std::string(states[i]));
   }
   auto s = f.Eval("time_share(ev.status == \"Faulted\" [1d])", kT0, kT0 + kDay,
                   "1d");

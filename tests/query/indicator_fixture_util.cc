@@ -37,6 +37,7 @@ void IndicatorFixture::WriteRegular(engine::SeriesId id, int64_t start_ns,
                                     int64_t interval_ns, int count,
                                     double value) {
   std::vector<engine::Point> pts;
+  pts.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
     pts.push_back(engine::Point{id, start_ns + i * interval_ns, value});
   }
@@ -52,7 +53,9 @@ query::EvaluationResult IndicatorFixture::Eval(const std::string& expr,
   query::IndicatorService service(*store_, query::IndicatorCatalog(), facts);
   query::EvaluationRequest req{start_ns, end_ns, step, tz};
   auto r = service.EvaluateExpression(expr, req);
-  if (!r) FAIL(r.error().ToString());
+  if (!r) {
+    FAIL(r.error().ToString());
+  }
   return std::move(*r);
 }
 
@@ -72,11 +75,15 @@ query::EvaluationResult IndicatorFixture::EvalIndicator(
   auto catalog = query::LoadIndicatorCatalog(
       {std::string(CITYNEXUS_SOURCE_DIR) + "/config/indicators"}, facts,
       &warnings);
-  if (!catalog) FAIL(catalog.error().ToString());
+  if (!catalog) {
+    FAIL(catalog.error().ToString());
+  }
   query::IndicatorService service(*store_, std::move(*catalog), facts);
   query::EvaluationRequest req{start_ns, end_ns, step, ""};
   auto r = service.Evaluate(id, req);
-  if (!r) FAIL(r.error().ToString());
+  if (!r) {
+    FAIL(r.error().ToString());
+  }
   return std::move(*r);
 }
 
@@ -84,9 +91,13 @@ const query::IndicatorPoint& PointAt(
     const query::EvaluationResult& r, int64_t t_ns,
     const std::map<std::string, std::string>& labels) {
   for (const auto& s : r.series) {
-    if (s.labels != labels) continue;
+    if (s.labels != labels) {
+      continue;
+    }
     for (const auto& p : s.points) {
-      if (p.t_ns == t_ns) return p;
+      if (p.t_ns == t_ns) {
+        return p;
+      }
     }
   }
   FAIL("no point at t=" << t_ns << " for the given labels (" << r.series.size()

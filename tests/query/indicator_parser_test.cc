@@ -11,7 +11,9 @@ namespace {
 
 std::unique_ptr<Expr> Parse(const std::string& text) {
   auto e = ParseExpr(text);
-  if (!e) FAIL(e.error().message());
+  if (!e) {
+    FAIL(e.error().message());
+  }
   return std::move(*e);
 }
 
