@@ -53,22 +53,35 @@ BinaryOp Mirror(BinaryOp op) {
   }
 }
 
-Result<int64_t> ParseTimeString(const std::string& text) {
+Result<int64_t> ParseTimeString(const std::string& text, const TimeZone* zone) {
   std::string s = text;
-  // InfluxDB also accepts "2006-01-02 15:04:05" (UTC).
+  // InfluxDB also accepts "2006-01-02 15:04:05" (in the tz() zone, or UTC).
+  bool local = false;
   if (s.size() >= 19 && s[10] == ' ') {
     s[10] = 'T';
     if (s.back() != 'Z' && s.find('+', 19) == std::string::npos &&
         s.find('-', 19) == std::string::npos) {
       s += 'Z';
+      local = true;
     }
+  } else if (s.size() == 10) {
+    local = true;  // "2006-01-02": midnight
   }
   if (s.size() < 10 || s[4] != '-') {
     return Status::InvalidArgument("invalid timestamp string");
   }
   auto t = ParseTimeNs(s, 0);
   if (!t) return Status::InvalidArgument("invalid timestamp string");
-  return *t;
+  if (!local || zone == nullptr) return *t;
+  // Parsed as if UTC: that is the local wall-clock time; find its instant.
+  constexpr int64_t kNs = 1000000000;
+  int64_t seconds = *t / kNs;
+  int64_t frac = *t % kNs;
+  if (frac < 0) {
+    frac += kNs;
+    --seconds;
+  }
+  return zone->LocalToUtc(seconds) * kNs + frac;
 }
 
 double AsNumber(const Cell& c, bool* ok) {
@@ -81,12 +94,12 @@ double AsNumber(const Cell& c, bool* ok) {
 
 }  // namespace
 
-Result<int64_t> EvalTime(const Expr& e, int64_t now_ns) {
+Result<int64_t> EvalTime(const Expr& e, int64_t now_ns, const TimeZone* zone) {
   switch (e.kind) {
     case ExprKind::kParen:
-      return EvalTime(*e.lhs, now_ns);
+      return EvalTime(*e.lhs, now_ns, zone);
     case ExprKind::kString:
-      return ParseTimeString(e.name);
+      return ParseTimeString(e.name, zone);
     case ExprKind::kInteger:
     case ExprKind::kDuration:
       return e.integer;
@@ -97,9 +110,9 @@ Result<int64_t> EvalTime(const Expr& e, int64_t now_ns) {
       break;
     case ExprKind::kBinary:
       if (e.op == BinaryOp::kAdd || e.op == BinaryOp::kSub) {
-        auto lhs = EvalTime(*e.lhs, now_ns);
+        auto lhs = EvalTime(*e.lhs, now_ns, zone);
         if (!lhs) return lhs.error();
-        auto rhs = EvalTime(*e.rhs, now_ns);
+        auto rhs = EvalTime(*e.rhs, now_ns, zone);
         if (!rhs) return rhs.error();
         return e.op == BinaryOp::kAdd ? *lhs + *rhs : *lhs - *rhs;
       }
@@ -111,22 +124,22 @@ Result<int64_t> EvalTime(const Expr& e, int64_t now_ns) {
 }
 
 Status SplitCondition(const Expr* condition, int64_t now_ns, TimeRange* range,
-                      std::vector<const Expr*>* filters) {
+                      std::vector<const Expr*>* filters, const TimeZone* zone) {
   if (condition == nullptr) return Status::Ok();
   const Expr& e = *condition;
   if (e.kind == ExprKind::kParen) {
-    return SplitCondition(e.lhs.get(), now_ns, range, filters);
+    return SplitCondition(e.lhs.get(), now_ns, range, filters, zone);
   }
   if (e.kind == ExprKind::kBinary && e.op == BinaryOp::kAnd) {
     CITYNEXUS_RETURN_IF_ERROR(
-        SplitCondition(e.lhs.get(), now_ns, range, filters));
-    return SplitCondition(e.rhs.get(), now_ns, range, filters);
+        SplitCondition(e.lhs.get(), now_ns, range, filters, zone));
+    return SplitCondition(e.rhs.get(), now_ns, range, filters, zone);
   }
   if (e.kind == ExprKind::kBinary && IsComparison(e.op) &&
       (IsTimeRef(*e.lhs) || IsTimeRef(*e.rhs))) {
     const bool time_left = IsTimeRef(*e.lhs);
     const BinaryOp op = time_left ? e.op : Mirror(e.op);
-    auto t = EvalTime(time_left ? *e.rhs : *e.lhs, now_ns);
+    auto t = EvalTime(time_left ? *e.rhs : *e.lhs, now_ns, zone);
     if (!t) return t.error();
     switch (op) {
       case BinaryOp::kGt:

@@ -21,6 +21,7 @@
 #include "engine/engine.h"
 #include "query/influxql_ast.h"
 #include "query/influxql_exec.h"
+#include "query/time_zone.h"
 
 namespace citynexus::query::influxql {
 
@@ -34,13 +35,17 @@ struct TimeRange {
 
 // Value of a time expression: 'RFC 3339' strings, integers (ns), duration
 // literals (1704067200s = since the epoch), now(), and +/- durations.
-Result<int64_t> EvalTime(const Expr& e, int64_t now_ns);
+// Strings without a UTC offset ('2024-03-31 00:00:00', '2024-03-31') are
+// local times of `zone` (the statement's tz()) when given, else UTC.
+Result<int64_t> EvalTime(const Expr& e, int64_t now_ns,
+                         const TimeZone* zone = nullptr);
 
 // Walks the top-level AND chain of `condition` (may be null): conditions on
 // `time` narrow `range`, everything else is appended to `filters`.
 // kNotSupported for time conditions under OR or with !=.
 Status SplitCondition(const Expr* condition, int64_t now_ns, TimeRange* range,
-                      std::vector<const Expr*>* filters);
+                      std::vector<const Expr*>* filters,
+                      const TimeZone* zone = nullptr);
 
 using TagList = std::vector<std::pair<std::string, std::string>>;
 using FieldLookup = std::function<const engine::Value*(const std::string&)>;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "engine/engine.h"
 #include "query/influxql_ast.h"
 #include "query/query.h"
+#include "query/time_zone.h"
 
 namespace citynexus::query::influxql {
 
@@ -34,6 +36,8 @@ struct ResultRows {
   std::vector<std::vector<Cell>> values;
   // Column 0 holds int64 nanosecond times, written as RFC 3339 or epoch.
   bool time_column = false;
+  // The statement's tz() zone: RFC 3339 times carry its offset. Null: UTC.
+  std::shared_ptr<const TimeZone> zone;
 };
 
 struct StatementResult {

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "query/influxql_lexer.h"
+#include "query/time_zone.h"
 
 namespace citynexus::query::influxql {
 namespace {
@@ -325,6 +326,11 @@ class Parser {
       if (t.kind != TokenKind::kString) return Error(t, "expected string");
       s.tz = Next().text;
       CITYNEXUS_RETURN_IF_ERROR(ExpectOp(")"));
+      // InfluxDB resolves the zone while parsing: an unknown one fails the
+      // whole query.
+      if (!s.tz.empty() && s.tz != "UTC" && !TimeZone::Load(s.tz)) {
+        return Status::InvalidArgument("unable to find time zone " + s.tz);
+      }
     }
     return s;
   }

@@ -189,8 +189,9 @@ std::optional<Reduced> Reduce(Fn fn, double param,
 }
 
 std::vector<std::pair<int64_t, double>> IntegralByWindow(
-    std::span<const TimedValue> points, int64_t unit_ns, int64_t interval_ns,
-    int64_t offset_ns) {
+    std::span<const TimedValue> points, int64_t unit_ns,
+    const TimeWindows& windows) {
+  const int64_t interval_ns = windows.interval_ns();
   std::vector<std::pair<int64_t, double>> out;
   if (points.empty()) return out;
   const double unit = static_cast<double>(unit_ns);
@@ -199,8 +200,8 @@ std::vector<std::pair<int64_t, double>> IntegralByWindow(
   int64_t window_start = 0;
   int64_t window_end = 0;
   if (interval_ns > 0) {
-    window_start = BucketStart(prev_t, interval_ns, offset_ns);
-    window_end = window_start + interval_ns;
+    window_start = windows.Start(prev_t);
+    window_end = windows.End(prev_t);
   }
   double sum = 0;
   for (size_t i = 1; i < points.size(); ++i) {
@@ -222,8 +223,8 @@ std::vector<std::pair<int64_t, double>> IntegralByWindow(
         prev_t = window_end;
       }
       out.emplace_back(window_start, sum);
-      window_start = BucketStart(t, interval_ns, offset_ns);
-      window_end = window_start + interval_ns;
+      window_start = windows.Start(t);
+      window_end = windows.End(t);
       sum = 0;
     }
     sum += 0.5 * (v + prev_v) * (static_cast<double>(t - prev_t) / unit);

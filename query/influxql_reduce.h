@@ -16,6 +16,7 @@
 
 #include "engine/engine.h"
 #include "query/influxql_exec.h"
+#include "query/influxql_window.h"
 
 namespace citynexus::query::influxql {
 
@@ -60,11 +61,11 @@ std::optional<Reduced> Reduce(Fn fn, double param,
                               bool greater_on_tie);
 
 // InfluxDB's integral over `points` (ascending): trapezoids in value x
-// (ns / unit_ns); with interval_ns > 0 the area is split at window ends,
-// interpolating there. Returns (window start, area) pairs, ascending; without
-// an interval one pair at time 0.
+// (ns / unit_ns); with windows (an interval > 0) the area is split at window
+// ends, interpolating there. Returns (window start, area) pairs, ascending;
+// without an interval one pair at time 0.
 std::vector<std::pair<int64_t, double>> IntegralByWindow(
-    std::span<const TimedValue> points, int64_t unit_ns, int64_t interval_ns,
-    int64_t offset_ns);
+    std::span<const TimedValue> points, int64_t unit_ns,
+    const TimeWindows& windows);
 
 }  // namespace citynexus::query::influxql

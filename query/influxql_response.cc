@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace citynexus::query::influxql {
 namespace {
@@ -76,6 +77,13 @@ class Writer {
   std::string out_;
 };
 
+std::string FormatTime(int64_t ns, const TimeZone* zone) {
+  if (zone == nullptr) return FormatRfc3339Nano(ns);
+  int64_t seconds = ns / 1000000000;
+  if (ns % 1000000000 < 0) --seconds;
+  return FormatRfc3339Nano(ns, zone->OffsetAt(seconds));
+}
+
 void WriteCell(Writer& w, const Cell& c) {
   if (const auto* d = std::get_if<double>(&c)) {
     w.Raw(FormatFloat(*d));
@@ -122,7 +130,7 @@ void WriteRows(Writer& w, const ResultRows& r, const ResponseFormat& format) {
           // Go's integer division truncates toward zero, as C++'s does.
           w.Raw(format.epoch_divisor > 0
                     ? std::to_string(*t / format.epoch_divisor)
-                    : QuoteJson(FormatRfc3339Nano(*t)));
+                    : QuoteJson(FormatTime(*t, r.zone.get())));
         } else {
           WriteCell(w, row[i]);
         }
@@ -146,7 +154,13 @@ int64_t EpochDivisor(std::string_view epoch) {
   return 1;
 }
 
-std::string FormatRfc3339Nano(int64_t ns) {
+std::string FormatRfc3339Nano(int64_t ns) { return FormatRfc3339Nano(ns, 0); }
+
+std::string FormatRfc3339Nano(int64_t ns, int64_t offset_seconds) {
+  // Wall-clock time at the offset (unsigned: no UB at the extremes).
+  ns =
+      static_cast<int64_t>(static_cast<uint64_t>(ns) +
+                           static_cast<uint64_t>(offset_seconds) * 1000000000u);
   constexpr int64_t kNsPerDay = 86400LL * 1000000000;
   int64_t days = ns / kNsPerDay;
   int64_t rem = ns % kNsPerDay;
@@ -173,7 +187,20 @@ std::string FormatRfc3339Nano(int64_t ns) {
     while (fs.back() == '0') fs.pop_back();
     out += fs;
   }
-  out += 'Z';
+  if (offset_seconds == 0) {
+    out += 'Z';
+    return out;
+  }
+  int64_t minutes = offset_seconds / 60;  // Go truncates toward zero
+  out += minutes < 0 ? '-' : '+';
+  if (minutes < 0) minutes = -minutes;
+  auto two_digits = [&out](int64_t v) {
+    if (v < 10) out += '0';
+    out += std::to_string(v);
+  };
+  two_digits(minutes / 60);
+  out += ':';
+  two_digits(minutes % 60);
   return out;
 }
 

@@ -34,6 +34,10 @@ std::string WriteError(std::string_view message, bool pretty);
 
 // "2024-01-01T00:00:00.5Z" (Go's RFC3339Nano in UTC).
 std::string FormatRfc3339Nano(int64_t ns);
+// The same instant as local time at `offset_seconds` from UTC:
+// "2024-03-31T00:00:00+01:00". As Go, a zero offset is written "Z" and the
+// suffix keeps whole minutes only.
+std::string FormatRfc3339Nano(int64_t ns, int64_t offset_seconds);
 // A float as Go's encoding/json writes it; "null" for NaN and infinities.
 std::string FormatFloat(double value);
 // A JSON string literal with Go's escapes (\u003c for '<', ...).

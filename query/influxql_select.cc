@@ -11,6 +11,8 @@
 #include "query/influxql_condition.h"
 #include "query/influxql_exec.h"
 #include "query/influxql_reduce.h"
+#include "query/influxql_window.h"
+#include "query/time_zone.h"
 
 namespace citynexus::query::influxql {
 namespace {
@@ -164,10 +166,15 @@ class SelectRun {
       : store_(store), limits_(limits), s_(s) {}
 
   Status Prepare(const ExecContext& ctx) {
-    if (!s_.tz.empty() && s_.tz != "UTC" && s_.tz != "Etc/UTC") {
-      // TODO(lead): calendar buckets in time zones (#5).
-      return Status::NotSupported("not supported: tz('" + s_.tz + "')");
+    // UTC needs no zone: epoch-aligned buckets and "Z" times are the same.
+    if (!s_.tz.empty() && s_.tz != "UTC") {
+      auto zone = TimeZone::Load(s_.tz);
+      if (!zone) {
+        return Status::InvalidArgument("unable to find time zone " + s_.tz);
+      }
+      zone_ = std::make_shared<const TimeZone>(std::move(*zone));
     }
+    windows_ = TimeWindows(s_.interval_ns, s_.interval_offset_ns, zone_);
     for (const auto& src : s_.sources) {
       if (src.database.empty() && ctx.database.empty()) {
         return Status::InvalidArgument("database name required");
@@ -180,8 +187,8 @@ class SelectRun {
       return Status::InvalidArgument(
           "GROUP BY requires at least one aggregate function");
     }
-    CITYNEXUS_RETURN_IF_ERROR(
-        SplitCondition(s_.condition.get(), ctx.now_ns, &range_, &filters_));
+    CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s_.condition.get(), ctx.now_ns,
+                                             &range_, &filters_, zone_.get()));
     // GROUP BY time without an upper bound ends at now(), as in InfluxDB.
     if (aggregate_ && s_.interval_ns > 0 && !range_.has_max()) {
       range_.max_ns = ctx.now_ns;
@@ -338,6 +345,7 @@ class SelectRun {
       rows.name = measurement;
       rows.tags = g.tags;
       rows.time_column = true;
+      rows.zone = zone_;
       rows.columns.push_back("time");
       for (const auto& c : cols) rows.columns.push_back(c.name);
       if (aggregate_) {
@@ -527,7 +535,10 @@ class SelectRun {
                                  ColumnValues* values, int64_t* first_data) {
     const int64_t interval = s_.interval_ns;
     const int64_t offset = s_.interval_offset_ns;
-    if (interval <= 0 || row_filter_.uses_fields()) return false;
+    // Zoned windows are not fixed-length buckets: read raw points instead.
+    if (interval <= 0 || row_filter_.uses_fields() || windows_.zoned()) {
+      return false;
+    }
     switch (c.fn) {
       case Fn::kCount:
       case Fn::kSum:
@@ -640,7 +651,6 @@ class SelectRun {
   Status Aggregate(const Group& g, const std::vector<Column>& cols,
                    ResultRows* out) {
     const int64_t interval = s_.interval_ns;
-    const int64_t offset = s_.interval_offset_ns;
     std::vector<ColumnValues> values(cols.size());
     std::vector<bool> integer_column(cols.size(), false);
     int64_t first_data = INT64_MAX;
@@ -665,18 +675,19 @@ class SelectRun {
       first_data = std::min(first_data, points.front().time_ns);
       if (c.fn == Fn::kIntegral) {
         for (const auto& [t, area] : IntegralByWindow(
-                 points, static_cast<int64_t>(c.param), interval, offset)) {
+                 points, static_cast<int64_t>(c.param), windows_)) {
           values[ci][t] = Reduced{0, area};
         }
         continue;
       }
       size_t i = 0;
       while (i < points.size()) {
-        const int64_t b =
-            interval > 0 ? BucketStart(points[i].time_ns, interval, offset) : 0;
+        const int64_t t = points[i].time_ns;
+        const int64_t b = interval > 0 ? windows_.Start(t) : 0;
+        const int64_t end = interval > 0 ? windows_.End(t) : 0;
         size_t j = i;
         while (j < points.size() &&
-               (interval == 0 || points[j].time_ns < b + interval)) {
+               (interval == 0 || points[j].time_ns < end)) {
           ++j;
         }
         auto r = Reduce(c.fn, c.param,
@@ -696,29 +707,11 @@ class SelectRun {
     if (interval == 0) return SingleRows(cols, values, out);
 
     // Bucket grid and row times.
-    std::vector<int64_t> times;
-    if (interval > 0) {
-      const int64_t lo = BucketStart(
-          range_.has_min() ? range_.min_ns : first_data, interval, offset);
-      const int64_t hi = BucketStart(range_.max_ns, interval, offset);
-      // Unsigned: the span of extreme time bounds does not fit an int64.
-      const uint64_t buckets =
-          hi < lo ? 0
-                  : (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) /
-                            static_cast<uint64_t>(interval) +
-                        1;
-      if (buckets > limits_.max_buckets) {
-        return Status::ResourceExhausted(
-            "query would return more than " +
-            std::to_string(limits_.max_buckets) +
-            " buckets; the limit is query.max_buckets");
-      }
-      for (uint64_t k = 0; k < buckets; ++k) {
-        times.push_back(lo + static_cast<int64_t>(k) * interval);
-      }
-    } else {
-      times.push_back(0);
-    }
+    auto grid_times =
+        windows_.Grid(range_.has_min() ? range_.min_ns : first_data,
+                      range_.max_ns, limits_.max_buckets);
+    if (!grid_times) return grid_times.error();
+    const std::vector<int64_t>& times = *grid_times;
 
     // Fill, column by column.
     const size_t n = times.size();
@@ -883,6 +876,8 @@ class SelectRun {
   bool aggregate_ = false;
   bool wildcard_ = false;
   std::vector<Column> columns_;
+  std::shared_ptr<const TimeZone> zone_;  // tz(); null for UTC
+  TimeWindows windows_;
   TimeRange range_;
   std::vector<const Expr*> filters_;
   RowFilter row_filter_;

@@ -137,6 +137,28 @@ QUERIES = [
     # No upper time bound: influxd ends the buckets at now().
     _q("SELECT count(m3) FROM water_flow WHERE point = 'P04' AND time >= %s "
        "GROUP BY time(1d)" % D2),
+    # tz(): windows at local midnight, times written with the zone's offset.
+    # The data set has no DST switch (2026-01-05 .. 01-08, Berlin at +01:00
+    # throughout), so the DST queries stretch the time range across a switch
+    # and influxd fills the empty windows: the window grid crosses the switch.
+    _q("SELECT mean(vehicles) FROM traffic WHERE %s GROUP BY time(1d) "
+       "tz('Europe/Berlin')" % ALL),
+    _q("SELECT count(vehicles) FROM traffic WHERE time >= %s AND "
+       "time < '2026-04-02T00:00:00Z' GROUP BY time(1d) tz('Europe/Berlin')" % D0),
+    _q("SELECT max(no2) FROM air WHERE time >= '2025-10-23T00:00:00Z' AND "
+       "time < %s GROUP BY time(1d) fill(-1) tz('Europe/Berlin')" % D3),
+    _q("SELECT count(m3) FROM water_flow WHERE point = 'P01' AND time >= "
+       "'2026-01-07T12:00:00Z' AND time < '2026-03-30T00:00:00Z' "
+       "GROUP BY time(6h) tz('Europe/Berlin')"),
+    _q("SELECT sum(vehicles) FROM traffic WHERE %s GROUP BY time(1h) "
+       "tz('Asia/Kolkata')" % DAY1),
+    _q("SELECT vehicles FROM traffic WHERE sensor = 'S01' AND "
+       "time >= '2026-01-05 00:00:00' AND time < '2026-01-05 00:05:00' "
+       "tz('America/New_York')"),
+    _q("SELECT integral(m3, 1h) FROM water_flow WHERE point = 'P01' AND %s "
+       "GROUP BY time(1d) tz('Europe/London')" % ALL),
+    _q("SELECT count(vehicles) FROM traffic WHERE %s tz('Europe/Berlin')" % ALL),
+    _q("SELECT count(vehicles) FROM traffic WHERE %s tz('Mars/Base')" % ALL),
     # Schema exploration.
     _q("SHOW MEASUREMENTS"),
     _q("SHOW TAG KEYS"),
@@ -166,8 +188,6 @@ EXTRA_QUERIES = [
     _q("SELECT mean(speed) * 3.6 AS kmh FROM traffic WHERE %s GROUP BY time(1d)" % ALL),
     _q("SELECT mode(vehicles) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
     _q("SELECT count(distinct(vehicles)) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
-    _q("SELECT mean(vehicles) FROM traffic WHERE %s GROUP BY time(1d) "
-       "tz('Europe/Berlin')" % ALL),
     _q("SELECT * FROM traffic, air WHERE time >= %s AND time < '2026-01-05T00:02:00Z' "
        "AND (sensor = 'S01' OR station = 'A1')" % D0),
     _q("SELECT mean(*) FROM water_flow WHERE " + DAY1),
