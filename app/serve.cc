@@ -33,8 +33,9 @@
 //                append them durably, then answer. Joined by Stop().
 //   mqtt         Paho's callback/consumer thread when mqtt.brokers is set:
 //                decodes messages and appends them durably before the ack.
-// Not wired yet (each adds its threads here when it lands):
-//   pollers      run on the io_context pool (no threads of their own).
+//   pollers      one thread per configured poller (sleeps between polls,
+//                writes each poll durably), plus one "http-client" I/O thread
+//                shared by their HTTP requests. Joined by Pollers::Stop().
 
 namespace citynexus::app {
 namespace {
@@ -99,6 +100,7 @@ Status Serve(const Config& config) {
   query::RegisterInfluxQlRoutes(router, **store, config.query);
   connectors::MqttConnector mqtt(**store, metrics, config.mqtt);
   mqtt.RegisterRoutes(router);
+  connectors::Pollers pollers(**store, metrics, config.pollers);
 
   net::ServerOptions http_options = config.http;
   http_options.version = CITYNEXUS_VERSION;
@@ -128,7 +130,16 @@ Status Serve(const Config& config) {
                               << config.mqtt.subscriptions.size()
                               << " subscriptions)";
   }
-  // TODO(lead): pollers start here (#4).
+  if (pollers.enabled()) {
+    server->AddHealthCheck("pollers", [&pollers] { return pollers.Health(); });
+    if (Status status = pollers.Start(); !status.ok()) {
+      mqtt.Stop();
+      server->Stop();
+      (void)(*store)->Close();
+      return status.WithContext("starting the pollers");
+    }
+    CN_LOG(kInfo, kComponent) << config.pollers.size() << " poller(s) started";
+  }
 
   const int signal_number = signals.Wait();
   CN_LOG(kInfo, kComponent)
@@ -138,7 +149,8 @@ Status Serve(const Config& config) {
   // up to shutdown_grace for in-flight requests and joins the I/O threads);
   // then (once wired) stop connectors and pollers; then flush and close the
   // store, which joins its threads.
-  mqtt.Stop();  // no more messages in; one being stored is finished
+  pollers.Stop();  // wakes sleeping pollers; a write in progress finishes
+  mqtt.Stop();     // no more messages in; one being stored is finished
   server->Stop();
   server.reset();
   ingest.Stop();  // finishes (and answers) queued writes first

@@ -24,6 +24,7 @@
 #include "connectors/decoders/ttn.h"
 #include "connectors/mqtt_options.h"
 #include "connectors/point_writer.h"
+#include "connectors/pollers.h"
 #include "engine/engine.h"
 #include "net/net.h"
 
