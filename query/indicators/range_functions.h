@@ -51,9 +51,9 @@ Cell RawWindow(RangeFn fn, const RawData& data, int64_t a, int64_t b, double q);
 Cell TimeShareWindow(const RawData& data, int64_t a, int64_t b,
                      const std::function<bool(size_t)>& holds);
 
-// A function over the cells [from, to) of a subquery's inner steps;
-// `expected` is the number of inner steps in the window (for coverage).
-// kNotSupported for increase, rate, integral and time_share.
+// A function over the cells [from, to) of a subquery's inner steps. The
+// coverage is the mean coverage of those steps (a step without a cell counts
+// as 0). kNotSupported for increase, rate, integral and time_share.
 Result<Cell> CellsWindow(RangeFn fn, const std::vector<Cell>& cells,
                          size_t from, size_t to, double q);
 
