@@ -132,7 +132,8 @@ void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
     respond(net::Response::Error(
         404, "not_found",
         "no ingest source \"" + name +
-            "\" is configured (config ingest.sources[].name)"));
+            "\" is defined (TODO(#4): ingest sources are not configurable "
+            "from the config file yet; use a poller or line protocol)"));
     return;
   }
   const int64_t now = NowNs();
