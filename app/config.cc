@@ -186,7 +186,19 @@ Result<Config> LoadConfigFile(const std::string& path,
   if (in.bad()) {
     return Status::IOError("cannot read config file " + path);
   }
-  return LoadConfigText(contents.str(), overrides);
+  Result<Config> config = LoadConfigText(contents.str(), overrides);
+  if (!config) return config;
+  // Indicator directories travel with the config file (config/ in the
+  // repository, /etc/citynexus in the container): resolve relative ones
+  // against its directory, not against wherever the process was started.
+  const std::filesystem::path base =
+      std::filesystem::path(path).parent_path();
+  for (std::string& dir : config->indicator_paths) {
+    if (std::filesystem::path(dir).is_relative()) {
+      dir = (base / dir).lexically_normal().string();
+    }
+  }
+  return config;
 }
 
 Result<Config> LoadDefaultConfigWith(

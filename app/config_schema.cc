@@ -769,6 +769,63 @@ std::vector<Option<Config>> BuildConfigOptions() {
       [](const C& c) -> const std::vector<MqttSubscription>& {
         return c.mqtt.subscriptions;
       }));
+  // ---- indicators and city facts (query/indicators.h) ----
+  {
+    Option<C> paths;
+    paths.info = InfoFrom(
+        {"indicators.paths", "",
+         "Directories with indicator definitions (one JSON file per "
+         "indicator). Relative paths are relative to the config file's "
+         "directory. Empty: no indicators."},
+        "array of string", "non-empty strings", Json::array());
+    paths.set = [](const Json& value, const std::string& where, C& c,
+                   ConfigErrors& errors) {
+      if (!value.is_array()) {
+        errors.Add(where, "expected an array of directory names, got " +
+                              Show(value));
+        return;
+      }
+      std::vector<std::string> dirs;
+      for (size_t i = 0; i < value.size(); ++i) {
+        if (!value[i].is_string() || value[i].get<std::string>().empty()) {
+          errors.Add(where + "[" + std::to_string(i) + "]",
+                     "expected a directory name, got " + Show(value[i]));
+          return;
+        }
+        dirs.push_back(value[i].get<std::string>());
+      }
+      c.indicator_paths = std::move(dirs);
+    };
+    paths.get = [](const C& c) { return Json(c.indicator_paths); };
+    o.push_back(std::move(paths));
+  }
+  {
+    Option<C> facts;
+    facts.info = InfoFrom(
+        {"facts", "",
+         "Static city facts for indicators: name -> number, or name -> "
+         "[{\"from\": \"YYYY-MM-DD\", \"value\": number}, ...] for values "
+         "with validity periods (the one in force at each step applies)."},
+        "object", "name -> number or periods", Json::object());
+    facts.set = [](const Json& value, const std::string& where, C& c,
+                   ConfigErrors& errors) {
+      if (!value.is_object()) {
+        errors.Add(where, "expected an object of fact name -> value, got " +
+                              Show(value));
+        return;
+      }
+      auto parsed = query::FactsFromJson(value.dump());
+      if (!parsed) {
+        errors.Add(where, parsed.error().message());
+        return;
+      }
+      c.facts = std::move(*parsed);
+      c.facts_json = value.dump();
+    };
+    facts.get = [](const C& c) { return Json::parse(c.facts_json); };
+    o.push_back(std::move(facts));
+  }
+
   // ---- pollers: the open-data pollers (connectors::PollerOptions) ----
   o.push_back(ObjectArrayOption<C, PollerOptions>(
       {"pollers", "",

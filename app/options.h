@@ -23,6 +23,7 @@
 #include "connectors/pollers.h"
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/indicators.h"
 #include "query/query.h"
 
 namespace citynexus::app {
@@ -42,6 +43,13 @@ struct Config {
   connectors::HttpIngestOptions ingest;
   // Options `query.*`: guards of the read API.
   query::QueryOptions query;
+  // Option `indicators.paths`: directories of indicator definitions;
+  // relative ones are resolved against the config file's directory.
+  std::vector<std::string> indicator_paths;
+  // Option `facts`: static city facts used by indicators, parsed and
+  // validated; `facts_json` keeps the text for check-config's output.
+  query::Facts facts;
+  std::string facts_json = "{}";
   // Options `mqtt.*`: the MQTT connector; off while mqtt.brokers is empty.
   connectors::MqttOptions mqtt;
   // Option `pollers`: the open-data pollers; none by default.

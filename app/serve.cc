@@ -12,6 +12,7 @@
 #include "connectors/connectors.h"
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/indicators.h"
 #include "query/query.h"
 
 // Threads of a `citynexus serve` process (STYLE §5: know every thread):
@@ -98,6 +99,24 @@ Status Serve(const Config& config) {
   const query::QueryEngine queries(**store, config.query);
   query::RegisterQueryRoutes(router, queries);
   query::RegisterInfluxQlRoutes(router, **store, config.query);
+  // Indicators: definitions validated now; a broken catalog is a startup
+  // error naming the file and position.
+  std::vector<std::string> indicator_warnings;
+  std::vector<std::string> known_measurements;
+  for (const auto& s : (*store)->FindSeries({})) {
+    known_measurements.push_back(s.key.measurement);
+  }
+  auto catalog = query::LoadIndicatorCatalog(
+      config.indicator_paths, config.facts, &indicator_warnings,
+      known_measurements.empty() ? nullptr : &known_measurements);
+  if (!catalog) {
+    (void)(*store)->Close();
+    return catalog.error().WithContext("loading indicators");
+  }
+  for (const auto& w : indicator_warnings) CN_LOG(kWarn, kComponent) << w;
+  const query::IndicatorService indicators(**store, std::move(*catalog),
+                                           config.facts);
+  query::RegisterIndicatorRoutes(router, indicators);
   connectors::MqttConnector mqtt(**store, metrics, config.mqtt);
   mqtt.RegisterRoutes(router);
   connectors::Pollers pollers(**store, metrics, config.pollers);

@@ -36,7 +36,8 @@ std::optional<uint16_t> ListeningPort(const std::string& log) {
   return static_cast<uint16_t>(port);
 }
 
-// The shipped config/citynexus.json without its MQTT brokers, written into
+// The shipped config/citynexus.json without its MQTT brokers (and with the
+// shipped indicator catalog by absolute path), written into
 // `dir`. The shipped file points at the mosquitto `make run` starts on
 // 127.0.0.1:1883; a test machine has none, and /healthz rightly reports a
 // configured broker that is down.
@@ -44,6 +45,9 @@ std::string ShippedConfigWithoutBroker(const std::string& dir) {
   std::ifstream in(std::string(CITYNEXUS_SOURCE_DIR) + "/config/citynexus.json");
   nlohmann::json config = nlohmann::json::parse(in);
   config["mqtt"]["brokers"] = nlohmann::json::array();
+  // The copy lives elsewhere; keep pointing at the shipped catalog.
+  config["indicators"]["paths"] = {std::string(CITYNEXUS_SOURCE_DIR) +
+                                   "/config/indicators"};
   const std::string path = dir + "/citynexus.json";
   std::ofstream(path) << config.dump(2);
   return path;
