@@ -232,3 +232,24 @@ TEST_CASE("daily sums in Europe/Berlin follow local midnights across DST",
   CHECK(AsDouble(v[0].second) == 23);  // the short day
   CHECK(AsDouble(v[1].second) == 24);
 }
+
+TEST_CASE("a scan over the whole int64 time range sees head and sealed points",
+          "[query][engine]") {
+  Fixture f;
+  const auto s = f.Series("m", {}, "v");
+  f.Write({{s, -5 * kHour, 1.0}, {s, 7 * kHour, 2.0}});
+  auto count_all = [&] {
+    size_t n = 0;
+    REQUIRE(f.store
+                ->Scan(s, INT64_MIN, INT64_MAX,
+                       [&](const engine::Sample&) {
+                         ++n;
+                         return true;
+                       })
+                .ok());
+    return n;
+  };
+  CHECK(count_all() == 2);
+  REQUIRE(f.store->Flush().ok());
+  CHECK(count_all() == 2);
+}
