@@ -20,6 +20,7 @@ Generates (once, cached) the urban1000 data set (urban1000.py: 1000 series at
    runs, on one keep-alive connection per server, and reports the median and
    p95 of the client-observed latency. The answers of both servers are
    compared (run_parity's comparator): a timing of a wrong answer is flagged.
+   Q1, Q2 and Q4 are also timed through citynexus' own GET /api/v1/query.
 
 Prints a table and writes the same as JSON (--out). Server start/stop and the
 influxd config come from ../influx_parity/run_parity.py. Python 3 stdlib only.
@@ -64,6 +65,24 @@ SETTLE_TIMEOUT = 600
 def rfc3339(epoch_s):
     return datetime.datetime.fromtimestamp(epoch_s, datetime.timezone.utc).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_api_queries(manifest):
+    """citynexus' own JSON API (GET /api/v1/query) for the same questions as
+    Q1, Q2 and Q4: {id: query string}. Not compared with InfluxDB."""
+    start, end = manifest["start"], manifest["end"]
+    day = min(2, max(0, (end - start) // 86400 - 1))
+    return {
+        "Q1": {"measurement": "air", "field": "no2", "tag.station": "A0042",
+               "start": str(start), "end": str(start + 7 * 86400), "step": "1h",
+               "agg": "mean", "epoch": "s"},
+        "Q2": {"measurement": "traffic", "field": "vehicles", "start": str(start),
+               "end": str(end), "step": "1d", "agg": "mean", "group_by": "district",
+               "epoch": "s"},
+        "Q4": {"measurement": "water_flow", "field": "m3", "tag.point": "W0007",
+               "start": str(start + day * 86400), "end": str(start + (day + 1) * 86400),
+               "step": "1d", "agg": "max", "epoch": "s"},
+    }
 
 
 def make_queries(manifest):
@@ -162,7 +181,9 @@ class Timer(object):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
 
     def query(self, text):
-        path = "/query?" + urllib.parse.urlencode({"db": DB, "q": text})
+        return self.get("/query?" + urllib.parse.urlencode({"db": DB, "q": text}))
+
+    def get(self, path):
         started = time.perf_counter()
         self.conn.request("GET", path)
         resp = self.conn.getresponse()
@@ -393,6 +414,18 @@ def run_queries(args, manifest, influx, cn, log):
                                "min_ms": round(min(times[name]), 3)}
             entry["speedup"] = round(entry["influxd"]["median_ms"] /
                                      entry["citynexus"]["median_ms"], 2)
+            api = make_api_queries(manifest).get(qid)
+            if api:
+                path = "/api/v1/query?" + urllib.parse.urlencode(api)
+                answer = None
+                for _ in range(args.warmup):
+                    _, answer = timers["citynexus"].get(path)
+                api_times = [timers["citynexus"].get(path)[0] * 1000.0 for _ in range(args.reps)]
+                entry["citynexus_api_v1"] = {
+                    "path": path, "status": answer[0] if answer else None,
+                    "series": len((answer[1] or {}).get("series") or []) if answer else 0,
+                    "median_ms": round(statistics.median(api_times), 3),
+                    "p95_ms": round(percentile(api_times, 95), 3)}
             entry["met"] = None if target_factor is None else (
                 entry["answers_match"] and entry["speedup"] >= target_factor)
             log("%s: influxd %.2f ms, citynexus %.2f ms (median of %d), %.1fx%s" % (
@@ -427,6 +460,12 @@ def print_table(r):
                 "" if stat == "p95_ms" or q["met"] is None else "  target %gx: %s%s" % (
                     q["target_factor"], "MET" if q["met"] else "NOT MET",
                     "" if q["answers_match"] else " (answers differ)")))
+    for q in r["queries"]:
+        if "citynexus_api_v1" in q:
+            a = q["citynexus_api_v1"]
+            print("%-44s %14s %14.2f   (HTTP %s, %d series)" % (
+                "%s median via /api/v1/query (ms)" % q["id"], "-", a["median_ms"], a["status"],
+                a["series"]))
     print("client ceiling (null sink): %s points/s" % "{:,}".format(
         r["client_ceiling"]["points_per_s"]))
     print("load average: start %s, end %s" % (r["load_start"], r["load_end"]))
