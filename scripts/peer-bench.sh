@@ -7,6 +7,7 @@
 #                              [--reps N] [--out FILE] [run_peer_bench.py flags]
 #   CITYNEXUS_BINARY defaults to build/app/citynexus (build it Release first).
 #   --quick: 1M points and 10 repetitions per query.
+#   --self-test: checks the data generator and the HTTP clients, no servers.
 #
 # When influxd is missing, installs Debian's influxdb + influxdb-client through
 # scripts/test-influx-parity.sh (its install step, which keeps the package from
@@ -18,6 +19,10 @@ binary=build/app/citynexus
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   binary=$1
   shift
+fi
+
+if [[ " $* " == *" --self-test "* ]]; then
+  exec python3 -B scripts/peer_bench/run_peer_bench.py --citynexus "$binary" "$@"
 fi
 
 if ! command -v influxd >/dev/null 2>&1; then

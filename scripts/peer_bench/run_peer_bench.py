@@ -471,6 +471,46 @@ def print_table(r):
     print("load average: start %s, end %s" % (r["load_start"], r["load_end"]))
 
 
+def self_test():
+    """Checks the harness without servers: the generator is deterministic and
+    writes what its manifest says, and the clients deliver every byte to the
+    null sink. Returns 0 or 1."""
+    import hashlib
+    problems = []
+    digests = []
+    with tempfile.TemporaryDirectory() as root:
+        for attempt in ("a", "b"):
+            directory, manifest = urban1000.ensure(os.path.join(root, attempt), 12,
+                                                   log=lambda _: None)
+            h = hashlib.sha256()
+            lines = 0
+            per_series = {}
+            for name in urban1000.batch_paths(directory, manifest):
+                with open(name, "rb") as f:
+                    data = f.read()
+                h.update(data)
+                for line in data.splitlines():
+                    lines += 1
+                    key = line.split(b" ", 1)[0]
+                    per_series[key] = per_series.get(key, 0) + 1
+            digests.append(h.hexdigest())
+        if digests[0] != digests[1]:
+            problems.append("two generations with the same seed differ")
+        if lines != manifest["points"] or lines != 12 * urban1000.SERIES:
+            problems.append("generated %d lines, manifest says %d" % (lines, manifest["points"]))
+        if len(per_series) != urban1000.SERIES or set(per_series.values()) != {12}:
+            problems.append("expected %d series with 12 points each, got %d series" % (
+                urban1000.SERIES, len(per_series)))
+    try:
+        load_clients.self_test()
+    except RuntimeError as e:
+        problems.append(str(e))
+    for p in problems:
+        print("FAIL  " + p)
+    print("self test: %s" % ("FAIL" if problems else "PASS"))
+    return 1 if problems else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--citynexus", default="build/app/citynexus")
@@ -488,7 +528,11 @@ def main():
     parser.add_argument("--temp-dir", default=None, help="parent of the servers' temp dirs")
     parser.add_argument("--out", default="peer-bench-results.json")
     parser.add_argument("--keep-temp", action="store_true")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the generator and the clients (no servers) and exit")
     args = parser.parse_args()
+    if args.self_test:
+        return self_test()
     if args.quick:
         args.points = min(args.points, 1000)
         args.reps = min(args.reps, 10)
