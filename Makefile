@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-influx-parity build deps bench clean format
+.PHONY: run test test-influx-parity peer-bench build deps bench clean format
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -15,6 +15,11 @@ test: deps build
 # from Debian on first use) on the same generated data set.
 test-influx-parity: deps build
 	scripts/test-influx-parity.sh $(BUILD_DIR)/app/citynexus
+
+# Opt-in: citynexus vs InfluxDB 1.6.7 on 10M points (docs/performance.md);
+# PEER_BENCH_FLAGS=--quick for 1M.
+peer-bench: deps build
+	scripts/peer-bench.sh $(BUILD_DIR)/app/citynexus $(PEER_BENCH_FLAGS)
 
 deps:
 	@scripts/install-deps.sh
