@@ -379,7 +379,9 @@ TEST_CASE(
   std::set<int64_t> values;
   for (const auto& p : points) values.insert(std::get<int64_t>(p.value));
   CHECK(values.size() == kMessages);
-  CHECK(h.connector->Health().ok());
+  // The persisted session delivers before the connector has resubscribed
+  // after its reconnect; health turns OK once it has.
+  CHECK(WaitFor([&] { return h.connector->Health().ok(); }));
 }
 
 // Not run directly ([.] hides it): the child process of the next test. It
