@@ -1,19 +1,57 @@
 #include "app/cmd_backup.h"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cmd_common.h"
 #include "app/cmd_stats.h"
+#include "app/config_values.h"
 #include "engine/engine.h"
+#include "net/net.h"
 
 namespace citynexus::app {
+namespace {
+
+// Asks the server at `server` (host:port) to back its store up into `to`
+// (POST /api/v1/admin/backup, see app/admin_backup.h).
+int OnlineBackup(const std::string& server, const std::string& to,
+                 std::ostream& out, std::ostream& err) {
+  const std::string absolute = std::filesystem::absolute(to).string();
+  net::HttpClient client;
+  net::ClientRequest request;
+  request.method = "POST";
+  request.url = "http://" + server + "/api/v1/admin/backup";
+  request.headers.emplace_back("Content-Type", "application/json");
+  request.body = nlohmann::json{{"to", absolute}}.dump();
+  // A checkpoint of a large store takes a while: be patient.
+  request.timeout = std::chrono::minutes(30);
+  Result<net::ClientResponse> response = client.FetchSync(request);
+  if (!response) {
+    err << "citynexus: asking the server at " << server
+        << " for an online backup: " << response.error().message() << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 200) {
+    err << "citynexus: the server at " << server << " answered "
+        << response->status << ": " << response->body << "\n";
+    return kExitFailure;
+  }
+  out << "backed up online by the server at " << server << " to " << absolute
+      << "\n";
+  return kExitOk;
+}
+
+}  // namespace
 
 int RunBackup(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
   if (auto problem =
-          ParseArgs(args, {"--data-dir", "--to", "--config"}, &parsed)) {
+          ParseArgs(args, {"--data-dir", "--to", "--config", "--server"},
+                    &parsed)) {
     return UsageError("backup", kBackupUsage, *problem, err);
   }
   if (parsed.help) {
@@ -47,13 +85,25 @@ int RunBackup(const std::vector<std::string>& args, std::ostream& out,
   // The engine refuses a held data dir too; probing first lets us say what
   // to do about it.
   if (Status free = CheckDataDirFree(config->data_dir); !free.ok()) {
-    err << "citynexus: " << free.message() << "\n";
-    if (Result<std::optional<int>> holder = DataDirHolder(config->data_dir);
-        holder && *holder) {
-      err << "citynexus: backing up a running server is not supported yet; "
-             "stop the server, then run backup again\n";
+    // Held by a running server: ask it for an online backup when we know
+    // where it listens.
+    std::optional<std::string> server;
+    if (parsed.Has("--server")) {
+      server = parsed.flags["--server"];
+    } else if (parsed.Has("--config")) {
+      const std::string host =
+          config->http.host == "0.0.0.0" || config->http.host.empty()
+              ? "127.0.0.1"
+              : config->http.host;
+      server = FormatHostPort(host, config->http.port);
     }
-    return kExitFailure;
+    if (!server) {
+      err << "citynexus: " << free.message() << "\n";
+      err << "citynexus: to back up a running server online, give its "
+             "address: --server HOST:PORT (or --config FILE)\n";
+      return kExitFailure;
+    }
+    return OnlineBackup(*server, to, out, err);
   }
   Result<std::unique_ptr<engine::Store>> store =
       engine::OpenStore(StoreOptionsFor(*config));

@@ -20,17 +20,21 @@ inline constexpr std::string_view kBackupSummary =
 
 inline constexpr std::string_view kBackupUsage =
     "usage: citynexus backup --data-dir DIR --to BACKUP_DIR [--config FILE]\n"
+    "                        [--server HOST:PORT]\n"
     "\n"
     "Seals buffered points and writes a consistent copy of the store into\n"
-    "BACKUP_DIR, which must not exist. The store must not be held by a\n"
-    "running server: stop it first (backing up a running server is not\n"
-    "supported yet). Restore with \"citynexus restore\".\n"
+    "BACKUP_DIR, which must not exist. When a running server holds the\n"
+    "store, the backup is taken online by that server (it keeps ingesting):\n"
+    "give its address with --server, or --config to use its http.listen.\n"
+    "The server writes BACKUP_DIR on its own machine. Restore with\n"
+    "\"citynexus restore\".\n"
     "\n"
     "flags:\n"
     "  --data-dir DIR      the store (replaces data_dir of --config)\n"
     "  --to BACKUP_DIR     where the copy goes; must not exist\n"
     "  --config FILE       configuration file; its data_dir and storage\n"
-    "                      options\n"
+    "                      options, and http.listen of the running server\n"
+    "  --server HOST:PORT  a running server holding the store (online backup)\n"
     "  -h, --help          show this help\n";
 
 inline constexpr std::string_view kRestoreSummary =

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "app/admin_backup.h"
 #include "app/config_values.h"
 #include "common/log.h"
 #include "connectors/connectors.h"
@@ -34,6 +35,8 @@
 //                append them durably, then answer. Joined by Stop().
 //   mqtt         Paho's callback/consumer thread when mqtt.brokers is set:
 //                decodes messages and appends them durably before the ack.
+//   backup       app::AdminBackup: one thread per online backup request
+//                (POST /api/v1/admin/backup), at most one at a time.
 //   pollers      one thread per configured poller (sleeps between polls,
 //                writes each poll durably), plus one "http-client" I/O thread
 //                shared by their HTTP requests. Joined by Pollers::Stop().
@@ -117,6 +120,8 @@ Status Serve(const Config& config) {
   const query::IndicatorService indicators(**store, std::move(*catalog),
                                            config.facts);
   query::RegisterIndicatorRoutes(router, indicators);
+  AdminBackup backups(**store);
+  backups.RegisterRoutes(router);
   connectors::MqttConnector mqtt(**store, metrics, config.mqtt);
   mqtt.RegisterRoutes(router);
   connectors::Pollers pollers(**store, metrics, config.pollers);
@@ -173,6 +178,7 @@ Status Serve(const Config& config) {
   server->Stop();
   server.reset();
   ingest.Stop();  // finishes (and answers) queued writes first
+  backups.Stop();  // a running online backup completes first
   // Close() flushes buffered points into sealed blocks and joins the
   // store's threads.
   if (Status status = (*store)->Close(); !status.ok()) {

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -61,8 +62,27 @@ TEST_CASE(
   }
   const testing::ProcessResult backup = testing::RunCitynexus(
       {"backup", "--data-dir", data_dir, "--to", dir.str() + "/b"});
-  CHECK(Has(backup.err, "backing up a running server is not supported yet"));
+  CHECK(Has(backup.err, "--server HOST:PORT"));
   CHECK(!std::filesystem::exists(dir.str() + "/b"));
+
+  // Online: the running server takes the backup itself.
+  const std::string listening = *log;
+  const size_t at = listening.rfind("127.0.0.1:");
+  REQUIRE(at != std::string::npos);
+  const std::string server =
+      "127.0.0.1:" + std::to_string(std::stoi(listening.substr(at + 10)));
+  const testing::ProcessResult online = testing::RunCitynexus(
+      {"backup", "--data-dir", data_dir, "--to", dir.str() + "/online",
+       "--server", server});
+  INFO("online backup stderr: " << online.err);
+  CHECK(online.exit_code == 0);
+  CHECK(Has(online.out, "backed up online by the server at " + server));
+  const testing::ProcessResult restored = testing::RunCitynexus(
+      {"restore", "--from", dir.str() + "/online", "--data-dir",
+       dir.str() + "/restored"});
+  INFO("restore stderr: " << restored.err);
+  CHECK(restored.exit_code == 0);
+  CHECK(Has(restored.out, "1 series, 1 points"));
 
   serve.Signal(SIGTERM);
   const auto stopped = serve.Wait(seconds(60));
