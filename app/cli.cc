@@ -14,6 +14,7 @@
 #include "app/cmd_stats.h"
 #include "app/config.h"
 #include "app/serve.h"
+#include "query/indicators.h"
 
 namespace citynexus::app {
 namespace {
@@ -59,9 +60,10 @@ constexpr Command kCommands[] = {
     {"check-config", "validate a config file, print the effective config",
      "usage: citynexus check-config FILE\n"
      "\n"
-     "Validates FILE. On success prints the effective configuration (every\n"
-     "option, defaults filled in) as JSON on stdout and exits 0; otherwise\n"
-     "prints every problem on stderr and exits 1.\n"
+     "Validates FILE and the indicator definitions it points to. On success\n"
+     "prints the effective configuration (every option, defaults filled in)\n"
+     "as JSON on stdout and exits 0; otherwise prints every problem on\n"
+     "stderr and exits 1.\n"
      "\n"
      "flags:\n"
      "  -h, --help   show this help\n",
@@ -169,6 +171,16 @@ int RunCheckConfig(const std::vector<std::string>& args, std::ostream& out,
   Result<Config> config = LoadConfigFile(file);
   if (!config) {
     PrintConfigErrors(config.error(), file, {}, err);
+    return kExitFailure;
+  }
+  // The indicator definitions are part of the configuration: validate them
+  // the way serve loads them (syntax with positions, functions, facts).
+  std::vector<std::string> warnings;
+  auto catalog = query::LoadIndicatorCatalog(config->indicator_paths,
+                                             config->facts, &warnings);
+  for (const std::string& w : warnings) err << "citynexus: warning: " << w << "\n";
+  if (!catalog) {
+    err << "citynexus: " << file << ": " << catalog.error().message() << "\n";
     return kExitFailure;
   }
   out << EffectiveConfigJson(*config);
