@@ -68,6 +68,10 @@ std::string_view OpenApiDocument() {
       "responses": {"204": {"description": "stored durably"}, "400": {"description": "rejected records named"}}}},
     "/api/v1/deadletters": {"get": {"summary": "Undecodable MQTT messages kept for inspection",
       "responses": {"200": {"description": "newest first"}}}},
+    "/api/v1/admin/backup": {"post": {"summary": "Online backup of the store into a new directory on the server (loopback clients only)",
+      "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"to": {"type": "string"}}}}}},
+      "responses": {"200": {"description": "{\"backup\": DIR}"}, "403": {"description": "not a loopback client"},
+                    "409": {"description": "another backup runs"}}}},
     "/api/v1/openapi.json": {"get": {"summary": "This document",
       "responses": {"200": {"description": "OpenAPI 3 document"}}}}
   }
