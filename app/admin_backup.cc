@@ -1,9 +1,8 @@
 #include "app/admin_backup.h"
 
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace citynexus::app {
 
@@ -81,8 +80,7 @@ void AdminBackup::Handle(net::Request request, net::Responder respond) {
       respond(net::Response::FromStatus(status.WithContext("backup")));
       return;
     }
-    respond(net::Response::Json(
-        200, nlohmann::json{{"backup", to}}.dump()));
+    respond(net::Response::Json(200, nlohmann::json{{"backup", to}}.dump()));
   });
   std::lock_guard lock(mu_);
   worker_ = std::move(worker);

@@ -39,9 +39,9 @@ class AdminBackup {
   engine::Store& store_;
   std::mutex mu_;
   std::condition_variable idle_;  // signalled when busy_ turns false
-  std::thread worker_;   // GUARDED_BY(mu_): the current or last backup
-  bool busy_ = false;    // GUARDED_BY(mu_)
-  bool stopped_ = false; // GUARDED_BY(mu_)
+  std::thread worker_;            // GUARDED_BY(mu_): the current or last backup
+  bool busy_ = false;             // GUARDED_BY(mu_)
+  bool stopped_ = false;          // GUARDED_BY(mu_)
 };
 
 // True for 127.0.0.0/8 and ::1 peers ("127.0.0.1:53312", "[::1]:4000").

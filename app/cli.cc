@@ -178,7 +178,8 @@ int RunCheckConfig(const std::vector<std::string>& args, std::ostream& out,
   std::vector<std::string> warnings;
   auto catalog = query::LoadIndicatorCatalog(config->indicator_paths,
                                              config->facts, &warnings);
-  for (const std::string& w : warnings) err << "citynexus: warning: " << w << "\n";
+  for (const std::string& w : warnings)
+    err << "citynexus: warning: " << w << "\n";
   if (!catalog) {
     err << "citynexus: " << file << ": " << catalog.error().message() << "\n";
     return kExitFailure;

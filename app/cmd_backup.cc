@@ -3,7 +3,6 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "app/cmd_common.h"
@@ -49,9 +48,8 @@ int OnlineBackup(const std::string& server, const std::string& to,
 int RunBackup(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
-  if (auto problem =
-          ParseArgs(args, {"--data-dir", "--to", "--config", "--server"},
-                    &parsed)) {
+  if (auto problem = ParseArgs(
+          args, {"--data-dir", "--to", "--config", "--server"}, &parsed)) {
     return UsageError("backup", kBackupUsage, *problem, err);
   }
   if (parsed.help) {

@@ -191,8 +191,7 @@ Result<Config> LoadConfigFile(const std::string& path,
   // Indicator directories travel with the config file (config/ in the
   // repository, /etc/citynexus in the container): resolve relative ones
   // against its directory, not against wherever the process was started.
-  const std::filesystem::path base =
-      std::filesystem::path(path).parent_path();
+  const std::filesystem::path base = std::filesystem::path(path).parent_path();
   for (std::string& dir : config->indicator_paths) {
     if (std::filesystem::path(dir).is_relative()) {
       dir = (base / dir).lexically_normal().string();

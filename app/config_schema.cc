@@ -781,8 +781,8 @@ std::vector<Option<Config>> BuildConfigOptions() {
     paths.set = [](const Json& value, const std::string& where, C& c,
                    ConfigErrors& errors) {
       if (!value.is_array()) {
-        errors.Add(where, "expected an array of directory names, got " +
-                              Show(value));
+        errors.Add(where,
+                   "expected an array of directory names, got " + Show(value));
         return;
       }
       std::vector<std::string> dirs;

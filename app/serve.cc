@@ -150,9 +150,9 @@ Status Serve(const Config& config) {
       (void)(*store)->Close();
       return status.WithContext("starting the MQTT connector");
     }
-    CN_LOG(kInfo, kComponent) << "MQTT connector started ("
-                              << config.mqtt.subscriptions.size()
-                              << " subscriptions)";
+    CN_LOG(kInfo, kComponent)
+        << "MQTT connector started (" << config.mqtt.subscriptions.size()
+        << " subscriptions)";
   }
   if (pollers.enabled()) {
     server->AddHealthCheck("pollers", [&pollers] { return pollers.Health(); });
@@ -177,7 +177,7 @@ Status Serve(const Config& config) {
   mqtt.Stop();     // no more messages in; one being stored is finished
   server->Stop();
   server.reset();
-  ingest.Stop();  // finishes (and answers) queued writes first
+  ingest.Stop();   // finishes (and answers) queued writes first
   backups.Stop();  // a running online backup completes first
   // Close() flushes buffered points into sealed blocks and joins the
   // store's threads.

@@ -38,10 +38,11 @@ constexpr int64_t kT0 = 1704067200;  // 2024-01-01T00:00:00Z
 
 // Batch i covers kLinesPerBatch consecutive (series, minute) pairs.
 std::string MakeBatch(int64_t batch_index) {
-  static const char* kKinds[] = {"traffic,sensor=K%d,district=d%02d vehicles=%di",
-                                 "energy,meter=E%d,district=d%02d kwh=%d.%02d",
-                                 "water_flow,point=W%d,district=d%02d m3=%d.%03d",
-                                 "air,station=A%d,district=d%02d no2=%d.%d"};
+  static const char* kKinds[] = {
+      "traffic,sensor=K%d,district=d%02d vehicles=%di",
+      "energy,meter=E%d,district=d%02d kwh=%d.%02d",
+      "water_flow,point=W%d,district=d%02d m3=%d.%03d",
+      "air,station=A%d,district=d%02d no2=%d.%d"};
   std::mt19937_64 rng(static_cast<uint64_t>(batch_index) * 7919 + 1);
   std::string body;
   body.reserve(kLinesPerBatch * 64);
@@ -58,7 +59,8 @@ std::string MakeBatch(int64_t batch_index) {
     if (kind == 0) {
       len = std::snprintf(line, sizeof(line), kKinds[0], series, district, a);
     } else {
-      len = std::snprintf(line, sizeof(line), kKinds[kind], series, district, a, b);
+      len = std::snprintf(line, sizeof(line), kKinds[kind], series, district, a,
+                          b);
     }
     body.append(line, static_cast<size_t>(len));
     len = std::snprintf(line, sizeof(line), " %lld\n",

@@ -22,7 +22,8 @@ LogLevel GetLogLevel();
 bool LogEnabled(LogLevel level);
 
 // Writes one line: timestamp, level, component, message.
-void LogLine(LogLevel level, std::string_view component, std::string_view message);
+void LogLine(LogLevel level, std::string_view component,
+             std::string_view message);
 
 }  // namespace citynexus
 
@@ -30,12 +31,12 @@ void LogLine(LogLevel level, std::string_view component, std::string_view messag
 // The stream expression is not evaluated when the level is disabled. The
 // macro is one expression (glog's voidify trick), so it is safe in an
 // unbraced `if` without dangling-else surprises.
-#define CN_LOG(level, component)                                      \
-  !::citynexus::LogEnabled(::citynexus::LogLevel::level)              \
-      ? (void)0                                                       \
-      : ::citynexus::internal::LogVoidify() &                         \
-            ::citynexus::internal::LogMessage(                        \
-                ::citynexus::LogLevel::level, component)              \
+#define CN_LOG(level, component)                                            \
+  !::citynexus::LogEnabled(::citynexus::LogLevel::level)                    \
+      ? (void)0                                                             \
+      : ::citynexus::internal::LogVoidify() &                               \
+            ::citynexus::internal::LogMessage(::citynexus::LogLevel::level, \
+                                              component)                    \
                 .stream()
 
 namespace citynexus::internal {

@@ -1,8 +1,7 @@
 // The InfluxDB-compatible write endpoints; see connectors/connectors.h.
 #include <chrono>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "connectors/connectors.h"
 #include "connectors/write_workers.h"
@@ -21,8 +20,8 @@ int64_t NowNs() {
 
 net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
   nlohmann::json rejected = nlohmann::json::array();
-  for (size_t i = 0;
-       i < outcome.rejected.size() && i < kMaxReportedRejections; ++i) {
+  for (size_t i = 0; i < outcome.rejected.size() && i < kMaxReportedRejections;
+       ++i) {
     const DecodeError& e = outcome.rejected[i];
     rejected.push_back({{"line", e.line}, {"reason", e.ToString()}});
   }
@@ -30,8 +29,8 @@ net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
       "partial write: " + std::to_string(outcome.rejected.size()) +
       " line(s) or field(s) rejected, " +
       std::to_string(outcome.points_written) + " point(s) from " +
-      std::to_string(lines_total) + " accepted line(s) stored; first: " +
-      outcome.rejected.front().ToString();
+      std::to_string(lines_total) +
+      " accepted line(s) stored; first: " + outcome.rejected.front().ToString();
   nlohmann::json body = {{"error",
                           {{"code", "partial_write"},
                            {"message", message},
@@ -102,11 +101,12 @@ void HttpIngest::HandleWrite(net::Request request, net::Responder respond,
   LineProtocolOptions options;
   options.precision = *precision;
   options.default_time_ns = NowNs();  // the server clock at arrival
-  Submit(std::move(request.body),
-         [options](const std::string& body, DecodedBatch* batch) {
-           DecodeLineProtocol(body, options, batch);
-         },
-         std::move(respond));
+  Submit(
+      std::move(request.body),
+      [options](const std::string& body, DecodedBatch* batch) {
+        DecodeLineProtocol(body, options, batch);
+      },
+      std::move(respond));
 }
 
 void HttpIngest::HandleSenml(net::Request request, net::Responder respond) {
@@ -115,11 +115,12 @@ void HttpIngest::HandleSenml(net::Request request, net::Responder respond) {
     options.measurement = *m;
   }
   options.now_ns = NowNs();  // relative SenML times count from arrival
-  Submit(std::move(request.body),
-         [options](const std::string& body, DecodedBatch* batch) {
-           DecodeSenml(body, options, batch);
-         },
-         std::move(respond));
+  Submit(
+      std::move(request.body),
+      [options](const std::string& body, DecodedBatch* batch) {
+        DecodeSenml(body, options, batch);
+      },
+      std::move(respond));
 }
 
 void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
@@ -137,20 +138,20 @@ void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
     return;
   }
   const int64_t now = NowNs();
-  Submit(std::move(request.body),
-         [source, now](const std::string& body, DecodedBatch* batch) {
-           // A rule problem was caught at config load; a body that is not
-           // JSON at all comes back as one error in the batch.
-           Status status =
-               source->format == IngestSource::Format::kJson
-                   ? DecodeMappedJson(body, source->json, now, batch)
-                   : DecodeMappedCsv(body, source->csv, now, batch);
-           if (!status.ok()) {
-             batch->errors.push_back({0, DecodeElement::kLine, "",
-                                      status.message()});
-           }
-         },
-         std::move(respond));
+  Submit(
+      std::move(request.body),
+      [source, now](const std::string& body, DecodedBatch* batch) {
+        // A rule problem was caught at config load; a body that is not
+        // JSON at all comes back as one error in the batch.
+        Status status = source->format == IngestSource::Format::kJson
+                            ? DecodeMappedJson(body, source->json, now, batch)
+                            : DecodeMappedCsv(body, source->csv, now, batch);
+        if (!status.ok()) {
+          batch->errors.push_back(
+              {0, DecodeElement::kLine, "", status.message()});
+        }
+      },
+      std::move(respond));
 }
 
 void HttpIngest::Submit(std::string body, Decoder decode,

@@ -48,8 +48,7 @@ PointWriter::PointWriter(engine::Store& store, std::string source)
 
 Result<PointWriter::CachedSeries> PointWriter::Resolve(
     const std::string& cache_key, const DecodedLine& line,
-    const DecodedBatch& batch, std::string_view field,
-    engine::ValueType type) {
+    const DecodedBatch& batch, std::string_view field, engine::ValueType type) {
   {
     std::shared_lock lock(mu_);
     auto it = cache_.find(cache_key);
@@ -104,8 +103,7 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
       auto series = Resolve(cache_key, line, batch, field.key, type);
       if (!series) {
         rejected.push_back({line.line_number, DecodeElement::kFieldKey,
-                            std::string(field.key),
-                            series.error().message()});
+                            std::string(field.key), series.error().message()});
         continue;
       }
       if (series->type != type) {
@@ -127,8 +125,8 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
     if (!appended) return appended.error();
     outcome.points_written = appended->written;
     for (const auto& r : appended->rejected) {
-      rejected.push_back({point_line[r.index], DecodeElement::kLine, "",
-                          r.reason});
+      rejected.push_back(
+          {point_line[r.index], DecodeElement::kLine, "", r.reason});
     }
   }
 

@@ -49,8 +49,7 @@ class PointWriter {
   Result<CachedSeries> Resolve(const std::string& cache_key,
                                const DecodedLine& line,
                                const DecodedBatch& batch,
-                               std::string_view field,
-                               engine::ValueType type);
+                               std::string_view field, engine::ValueType type);
 
   engine::Store& store_;
   std::string source_;

@@ -572,8 +572,7 @@ class HttpClient::Impl {
     co_await http::async_write(stream, request,
                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      co_return TransportError(op, "sending the request", ec,
-                               ReadTimeout(op));
+      co_return TransportError(op, "sending the request", ec, ReadTimeout(op));
     }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
@@ -604,8 +603,7 @@ class HttpClient::Impl {
       co_return Status::IOError("malformed response: " + ec.message());
     }
     if (ec) {
-      co_return TransportError(op, "reading the response", ec,
-                               ReadTimeout(op));
+      co_return TransportError(op, "reading the response", ec, ReadTimeout(op));
     }
     beast::error_code ignored;
     beast::get_lowest_layer(stream).socket().shutdown(

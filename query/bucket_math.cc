@@ -106,7 +106,8 @@ double TrapezoidIntegral(const std::vector<std::pair<int64_t, double>>& points,
                          int64_t unit_ns) {
   double area = 0;
   for (size_t i = 1; i < points.size(); ++i) {
-    const double dt = static_cast<double>(points[i].first - points[i - 1].first);
+    const double dt =
+        static_cast<double>(points[i].first - points[i - 1].first);
     area += (points[i].second + points[i - 1].second) * 0.5 * dt;
   }
   return area / static_cast<double>(unit_ns);
@@ -146,9 +147,8 @@ std::vector<std::pair<int64_t, std::optional<double>>> ApplyFill(
         // Interpolate only between two buckets that have values.
         if (previous && i < sparse.size()) {
           const auto& next = sparse[i];
-          const double frac =
-              static_cast<double>(t - previous->first) /
-              static_cast<double>(next.first - previous->first);
+          const double frac = static_cast<double>(t - previous->first) /
+                              static_cast<double>(next.first - previous->first);
           v = previous->second + (next.second - previous->second) * frac;
         }
         break;

@@ -3,9 +3,8 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "query/openapi.h"
 #include "query/query.h"
@@ -106,7 +105,8 @@ std::string CsvEscape(const std::string& s) {
 Result<std::pair<CalendarUnit, int>> CalendarStep(const std::string& step,
                                                   bool zoned) {
   size_t digits = 0;
-  while (digits < step.size() && std::isdigit(static_cast<unsigned char>(step[digits]))) {
+  while (digits < step.size() &&
+         std::isdigit(static_cast<unsigned char>(step[digits]))) {
     ++digits;
   }
   const std::string unit = step.substr(digits);
@@ -255,7 +255,7 @@ net::Response HandleQuery(const QueryEngine& engine, const net::Request& req) {
       for (const auto& [t, v] : s.values) {
         json jv = ValueToJson(v);
         csv += prefix + std::to_string(t / unit) + "," +
-               (jv.is_null() ? std::string()
+               (jv.is_null()     ? std::string()
                 : jv.is_string() ? CsvEscape(jv.get<std::string>())
                                  : jv.dump()) +
                "\n";

@@ -65,7 +65,7 @@ enum class CalendarUnit { kDay, kWeek, kMonth };
 
 struct QuerySpec {
   std::string measurement;
-  std::string field;  // empty: every field of the measurement
+  std::string field;               // empty: every field of the measurement
   std::vector<TagPredicate> tags;  // all must hold
   int64_t start_ns = 0;            // inclusive
   int64_t end_ns = 0;              // exclusive
@@ -78,7 +78,7 @@ struct QuerySpec {
   int calendar_count = 0;
   std::string time_zone;
   AggFunction agg = AggFunction::kNone;
-  double agg_param = 0;            // percentile p; integral unit in ns
+  double agg_param = 0;               // percentile p; integral unit in ns
   std::vector<std::string> group_by;  // tag keys; empty: one group per series
   FillMode fill = FillMode::kNone;
   double fill_value = 0;

@@ -99,14 +99,22 @@ struct Group {
 
 Result<std::pair<AggFunction, double>> ParseAggFunction(std::string_view text) {
   static const std::pair<std::string_view, AggFunction> kNames[] = {
-      {"count", AggFunction::kCount},     {"sum", AggFunction::kSum},
-      {"mean", AggFunction::kMean},       {"avg", AggFunction::kMean},
-      {"min", AggFunction::kMin},         {"max", AggFunction::kMax},
-      {"first", AggFunction::kFirst},     {"last", AggFunction::kLast},
-      {"spread", AggFunction::kSpread},   {"median", AggFunction::kMedian},
-      {"stddev", AggFunction::kStddev},   {"integral", AggFunction::kIntegral},
-      {"increase", AggFunction::kIncrease}, {"rate", AggFunction::kRate},
-      {"raw", AggFunction::kNone},        {"", AggFunction::kNone}};
+      {"count", AggFunction::kCount},
+      {"sum", AggFunction::kSum},
+      {"mean", AggFunction::kMean},
+      {"avg", AggFunction::kMean},
+      {"min", AggFunction::kMin},
+      {"max", AggFunction::kMax},
+      {"first", AggFunction::kFirst},
+      {"last", AggFunction::kLast},
+      {"spread", AggFunction::kSpread},
+      {"median", AggFunction::kMedian},
+      {"stddev", AggFunction::kStddev},
+      {"integral", AggFunction::kIntegral},
+      {"increase", AggFunction::kIncrease},
+      {"rate", AggFunction::kRate},
+      {"raw", AggFunction::kNone},
+      {"", AggFunction::kNone}};
   for (const auto& [name, f] : kNames) {
     if (text == name) {
       double param = f == AggFunction::kMedian ? 50 : 0;
@@ -130,8 +138,9 @@ Result<std::pair<AggFunction, double>> ParseAggFunction(std::string_view text) {
       }
     } catch (const std::exception&) {
     }
-    return Status::InvalidArgument("agg: percentile must be between 0 and 100, got \"" +
-                                   std::string(text) + "\"");
+    return Status::InvalidArgument(
+        "agg: percentile must be between 0 and 100, got \"" +
+        std::string(text) + "\"");
   }
   return Status::InvalidArgument(
       "agg: unknown function \"" + std::string(text) +
@@ -224,10 +233,10 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
     }
   }
   if (series.size() > options_.max_series) {
-    return Status::ResourceExhausted(
-        "query selects " + std::to_string(series.size()) +
-        " series; the limit (max_series) is " +
-        std::to_string(options_.max_series));
+    return Status::ResourceExhausted("query selects " +
+                                     std::to_string(series.size()) +
+                                     " series; the limit (max_series) is " +
+                                     std::to_string(options_.max_series));
   }
   std::sort(series.begin(), series.end(),
             [](const SeriesInfo& a, const SeriesInfo& b) {
@@ -241,14 +250,16 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
   // epoch-aligned (k*step + offset); without a step, one bucket spans the
   // whole range; calendar grids follow local midnights in a time zone.
   const bool calendar = spec.calendar_count > 0;
-  const int64_t step = spec.step_ns > 0 ? spec.step_ns : spec.end_ns - spec.start_ns;
+  const int64_t step =
+      spec.step_ns > 0 ? spec.step_ns : spec.end_ns - spec.start_ns;
   const int64_t offset = spec.step_ns > 0 ? spec.offset_ns : spec.start_ns;
   std::vector<int64_t> edges;
   if (spec.agg != AggFunction::kNone) {
     const size_t max_per_series =
         options_.max_buckets / std::max<size_t>(1, series.size());
     if (calendar) {
-      auto zone = TimeZone::Load(spec.time_zone.empty() ? "UTC" : spec.time_zone);
+      auto zone =
+          TimeZone::Load(spec.time_zone.empty() ? "UTC" : spec.time_zone);
       if (!zone) return zone.error();
       auto calendar_edges =
           CalendarBucketEdges(spec.start_ns, spec.end_ns, spec.calendar_unit,
@@ -300,9 +311,9 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
             return true;
           }));
       if (over) {
-        return Status::ResourceExhausted(
-            "query reads more than " + std::to_string(options_.max_points) +
-            " points; the limit is max_points");
+        return Status::ResourceExhausted("query reads more than " +
+                                         std::to_string(options_.max_points) +
+                                         " points; the limit is max_points");
       }
       result.stats.points_read += out.values.size();
       result.series.push_back(std::move(out));
@@ -361,8 +372,8 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
       };
       for (const SeriesInfo* s : g.members) {
         if (!calendar) {
-          CITYNEXUS_RETURN_IF_ERROR(aggregate(
-              {s->id, spec.start_ns, spec.end_ns, step, offset}));
+          CITYNEXUS_RETURN_IF_ERROR(
+              aggregate({s->id, spec.start_ns, spec.end_ns, step, offset}));
           continue;
         }
         // Calendar buckets differ in width (DST days, months): one request
@@ -371,8 +382,8 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
           const int64_t lo = std::max(edges[i], spec.start_ns);
           const int64_t hi = std::min(edges[i + 1], spec.end_ns);
           if (lo >= hi) continue;
-          CITYNEXUS_RETURN_IF_ERROR(aggregate(
-              {s->id, lo, hi, edges[i + 1] - edges[i], edges[i]}));
+          CITYNEXUS_RETURN_IF_ERROR(
+              aggregate({s->id, lo, hi, edges[i + 1] - edges[i], edges[i]}));
         }
       }
       for (const auto& [t, b] : merged) {
@@ -381,8 +392,9 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
     } else {
       // Raw functions: read each member's points (plus the point before the
       // range, so a counter's first increase is not lost).
-      std::map<int64_t, std::vector<double>> pooled;  // median/percentile/stddev
-      std::map<int64_t, double> summed;               // increase/rate/integral
+      std::map<int64_t, std::vector<double>>
+          pooled;                        // median/percentile/stddev
+      std::map<int64_t, double> summed;  // increase/rate/integral
       for (const SeriesInfo* s : g.members) {
         std::vector<std::pair<int64_t, double>> points;
         std::optional<double> before;
@@ -390,12 +402,12 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
                              spec.agg == AggFunction::kRate;
         if (counter) {
           const int64_t lookback = edges[1] - edges[0];
-          CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
-              s->id, spec.start_ns - lookback, spec.start_ns,
-              [&](const engine::Sample& p) {
-                before = AsDouble(p.value);
-                return true;
-              }));
+          CITYNEXUS_RETURN_IF_ERROR(store_.Scan(s->id, spec.start_ns - lookback,
+                                                spec.start_ns,
+                                                [&](const engine::Sample& p) {
+                                                  before = AsDouble(p.value);
+                                                  return true;
+                                                }));
         }
         CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
             s->id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
@@ -404,9 +416,9 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
             }));
         result.stats.points_read += points.size();
         if (result.stats.points_read > options_.max_points) {
-          return Status::ResourceExhausted(
-              "query reads more than " + std::to_string(options_.max_points) +
-              " points; the limit is max_points");
+          return Status::ResourceExhausted("query reads more than " +
+                                           std::to_string(options_.max_points) +
+                                           " points; the limit is max_points");
         }
         // Split into buckets.
         size_t i = 0;
@@ -434,9 +446,9 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
               break;
             }
             case AggFunction::kIntegral: {
-              const int64_t unit =
-                  spec.agg_param > 0 ? static_cast<int64_t>(spec.agg_param)
-                                     : 1000000000;
+              const int64_t unit = spec.agg_param > 0
+                                       ? static_cast<int64_t>(spec.agg_param)
+                                       : 1000000000;
               summed[b] += TrapezoidIntegral(in, unit);
               break;
             }

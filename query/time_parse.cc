@@ -88,8 +88,8 @@ bool ParseRfc3339(std::string_view s, int64_t* out_ns) {
   if (pos != s.size()) return false;
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
                                      static_cast<unsigned>(day));
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second -
-                       offset_s;
+  const int64_t secs =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
   *out_ns = secs * kNsPerSecond + frac_ns;
   return true;
 }
@@ -186,8 +186,8 @@ Result<int64_t> ParseTimeNs(std::string_view text, int64_t now_ns) {
   }
   if (number.find('.') == std::string_view::npos) {
     int64_t n = 0;
-    auto [ptr, ec] = std::from_chars(number.data(),
-                                     number.data() + number.size(), n);
+    auto [ptr, ec] =
+        std::from_chars(number.data(), number.data() + number.size(), n);
     if (ec != std::errc() || ptr != number.data() + number.size()) return bad();
     if (n > INT64_MAX / mult || n < INT64_MIN / mult) {
       return Status::InvalidArgument("time \"" + std::string(text) +

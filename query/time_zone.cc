@@ -13,7 +13,8 @@ namespace citynexus::query {
 // A POSIX TZ rule with DST given as Mm.w.d dates: "CET-1CEST,M3.5.0,M10.5.0/3".
 // Zones without DST have has_dst == false and use std_offset always.
 struct TimeZone::Rule {
-  int32_t std_offset = 0;  // seconds east of UTC (POSIX writes west: sign flipped)
+  int32_t std_offset =
+      0;  // seconds east of UTC (POSIX writes west: sign flipped)
   bool has_dst = false;
   int32_t dst_offset = 0;
   struct Date {
@@ -75,7 +76,8 @@ class PosixParser {
       return true;
     }
     const size_t begin = pos_;
-    while (pos_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[pos_]))) {
+    while (pos_ < s_.size() &&
+           std::isalpha(static_cast<unsigned char>(s_[pos_]))) {
       ++pos_;
     }
     return pos_ - begin >= 3;
@@ -146,14 +148,13 @@ int64_t RuleDay(int64_t year, const TimeZone::Rule::Date& d) {
 
 int32_t RuleOffsetAt(const TimeZone::Rule& r, int64_t utc) {
   if (!r.has_dst) return r.std_offset;
-  const int64_t year =
-      CivilFromDays(FloorDiv(utc + r.std_offset, 86400)).year;
+  const int64_t year = CivilFromDays(FloorDiv(utc + r.std_offset, 86400)).year;
   // DST starts at a local standard time and ends at a local DST time.
   const int64_t start =
       RuleDay(year, r.start) * 86400 + r.start.time - r.std_offset;
   const int64_t end = RuleDay(year, r.end) * 86400 + r.end.time - r.dst_offset;
-  const bool dst = start < end ? (utc >= start && utc < end)
-                               : (utc >= start || utc < end);
+  const bool dst =
+      start < end ? (utc >= start && utc < end) : (utc >= start || utc < end);
   return dst ? r.dst_offset : r.std_offset;
 }
 
@@ -196,15 +197,16 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   // RFC 8536: a v1 block with 32-bit times, then (version >= 2) a second
   // header and block with 64-bit times, then a POSIX TZ footer.
   auto counts = [&](size_t at, int64_t c[6]) {
-    for (int i = 0; i < 6; ++i) c[i] = ReadBe(d, at + 20 + 4 * static_cast<size_t>(i), 4);
+    for (int i = 0; i < 6; ++i)
+      c[i] = ReadBe(d, at + 20 + 4 * static_cast<size_t>(i), 4);
   };
   int64_t c[6];  // isutcnt isstdcnt leapcnt timecnt typecnt charcnt
   counts(0, c);
   size_t header = 0;
   int time_bytes = 4;
   if (d[4] >= '2') {
-    const size_t v1_size = static_cast<size_t>(
-        c[3] * 4 + c[3] + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0]);
+    const size_t v1_size = static_cast<size_t>(c[3] * 4 + c[3] + c[4] * 6 +
+                                               c[5] + c[2] * 8 + c[1] + c[0]);
     header = 44 + v1_size;
     if (d.size() < header + 44) return Bad(name, "truncated TZif file");
     counts(header, c);
@@ -212,9 +214,9 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   }
   const int64_t timecnt = c[3], typecnt = c[4];
   const size_t data = header + 44;
-  const size_t block = static_cast<size_t>(
-      c[3] * time_bytes + c[3] + c[4] * 6 + c[5] + c[2] * (time_bytes + 4) +
-      c[1] + c[0]);
+  const size_t block =
+      static_cast<size_t>(c[3] * time_bytes + c[3] + c[4] * 6 + c[5] +
+                          c[2] * (time_bytes + 4) + c[1] + c[0]);
   if (typecnt < 1 || d.size() < data + block) {
     return Bad(name, "truncated TZif file");
   }
@@ -230,7 +232,8 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   for (int64_t i = 0; i < timecnt; ++i) {
     const int64_t t =
         ReadBe(d, data + static_cast<size_t>(i * time_bytes), time_bytes);
-    const int64_t type = static_cast<unsigned char>(d[types_at + static_cast<size_t>(i)]);
+    const int64_t type =
+        static_cast<unsigned char>(d[types_at + static_cast<size_t>(i)]);
     if (type >= typecnt) return Bad(name, "corrupt TZif transition type");
     z.transitions_.push_back(t);
     z.offsets_.push_back(offset_of_type(type));
@@ -241,7 +244,8 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
       const size_t close = d.find('\n', footer + 1);
       if (close != std::string::npos && close > footer + 1) {
         auto rule = std::make_shared<Rule>();
-        PosixParser parser(std::string_view(d).substr(footer + 1, close - footer - 1));
+        PosixParser parser(
+            std::string_view(d).substr(footer + 1, close - footer - 1));
         if (parser.Parse(rule.get())) z.rule_ = std::move(rule);
       }
     }
@@ -285,8 +289,7 @@ Result<std::vector<int64_t>> CalendarBucketEdges(int64_t start_ns,
   if (count < 1) return Status::InvalidArgument("step: count must be >= 1");
   constexpr int64_t kNs = 1000000000;
   const int64_t start_s = FloorDiv(start_ns, kNs);
-  const int64_t local_day =
-      FloorDiv(start_s + zone.OffsetAt(start_s), 86400);
+  const int64_t local_day = FloorDiv(start_s + zone.OffsetAt(start_s), 86400);
   // Index of the first bucket in units since the epoch, and the local day
   // number where bucket `i` starts.
   int64_t index = 0;
@@ -299,7 +302,8 @@ Result<std::vector<int64_t>> CalendarBucketEdges(int64_t start_ns,
       case CalendarUnit::kMonth: {
         const int64_t months = i * count;
         const int64_t y = 1970 + FloorDiv(months, 12);
-        const unsigned m = static_cast<unsigned>(months - FloorDiv(months, 12) * 12) + 1;
+        const unsigned m =
+            static_cast<unsigned>(months - FloorDiv(months, 12) * 12) + 1;
         return DaysFromCivil(y, m, 1);
       }
     }
@@ -325,9 +329,9 @@ Result<std::vector<int64_t>> CalendarBucketEdges(int64_t start_ns,
     edges.push_back(edge);
     if (edge >= end_ns) break;
     if (edges.size() > max_buckets + 1) {
-      return Status::ResourceExhausted(
-          "query would return more than " + std::to_string(max_buckets) +
-          " buckets; the limit is max_buckets");
+      return Status::ResourceExhausted("query would return more than " +
+                                       std::to_string(max_buckets) +
+                                       " buckets; the limit is max_buckets");
     }
   }
   return edges;

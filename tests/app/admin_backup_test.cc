@@ -13,8 +13,9 @@ net::Response Call(const net::Router& router, net::Request request) {
   const auto match = router.Find("POST", "/api/v1/admin/backup");
   REQUIRE(match.handler != nullptr);
   std::promise<net::Response> answer;
-  (*match.handler)(std::move(request),
-                   [&answer](net::Response r) { answer.set_value(std::move(r)); });
+  (*match.handler)(std::move(request), [&answer](net::Response r) {
+    answer.set_value(std::move(r));
+  });
   return answer.get_future().get();
 }
 

@@ -71,15 +71,15 @@ TEST_CASE(
   REQUIRE(at != std::string::npos);
   const std::string server =
       "127.0.0.1:" + std::to_string(std::stoi(listening.substr(at + 10)));
-  const testing::ProcessResult online = testing::RunCitynexus(
-      {"backup", "--data-dir", data_dir, "--to", dir.str() + "/online",
-       "--server", server});
+  const testing::ProcessResult online =
+      testing::RunCitynexus({"backup", "--data-dir", data_dir, "--to",
+                             dir.str() + "/online", "--server", server});
   INFO("online backup stderr: " << online.err);
   CHECK(online.exit_code == 0);
   CHECK(Has(online.out, "backed up online by the server at " + server));
-  const testing::ProcessResult restored = testing::RunCitynexus(
-      {"restore", "--from", dir.str() + "/online", "--data-dir",
-       dir.str() + "/restored"});
+  const testing::ProcessResult restored =
+      testing::RunCitynexus({"restore", "--from", dir.str() + "/online",
+                             "--data-dir", dir.str() + "/restored"});
   INFO("restore stderr: " << restored.err);
   CHECK(restored.exit_code == 0);
   CHECK(Has(restored.out, "1 series, 1 points"));

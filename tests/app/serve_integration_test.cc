@@ -42,7 +42,8 @@ std::optional<uint16_t> ListeningPort(const std::string& log) {
 // 127.0.0.1:1883; a test machine has none, and /healthz rightly reports a
 // configured broker that is down.
 std::string ShippedConfigWithoutBroker(const std::string& dir) {
-  std::ifstream in(std::string(CITYNEXUS_SOURCE_DIR) + "/config/citynexus.json");
+  std::ifstream in(std::string(CITYNEXUS_SOURCE_DIR) +
+                   "/config/citynexus.json");
   nlohmann::json config = nlohmann::json::parse(in);
   config["mqtt"]["brokers"] = nlohmann::json::array();
   // The copy lives elsewhere; keep pointing at the shipped catalog.
@@ -84,8 +85,8 @@ TEST_CASE("serve answers /healthz on the port it logs and exits 0 on SIGTERM",
   testing::TempDir dir;
   const std::string data_dir = dir.str() + "/data";
   testing::Citynexus serve({"serve", "--config",
-                            ShippedConfigWithoutBroker(dir.str()),
-                            "--data-dir", data_dir, "--listen", "127.0.0.1:0"});
+                            ShippedConfigWithoutBroker(dir.str()), "--data-dir",
+                            data_dir, "--listen", "127.0.0.1:0"});
   const auto log = serve.WaitForStderr(" listening on 127.0.0.1:", seconds(60));
   INFO("stderr: " << serve.Stderr());
   REQUIRE(log.has_value());

@@ -34,7 +34,8 @@ struct Server {
     store = std::move(*opened);
     ingest = std::make_unique<connectors::HttpIngest>(*store, metrics, options);
     ingest->RegisterRoutes(router);
-    queries = std::make_unique<query::QueryEngine>(*store, query::QueryOptions{});
+    queries =
+        std::make_unique<query::QueryEngine>(*store, query::QueryOptions{});
     query::RegisterQueryRoutes(router, *queries);
     net::ServerOptions server_options;
     server_options.port = 0;
@@ -52,8 +53,9 @@ struct Server {
 
 }  // namespace
 
-TEST_CASE("line protocol written over /write is read back through /api/v1/query",
-          "[connectors][http][integration]") {
+TEST_CASE(
+    "line protocol written over /write is read back through /api/v1/query",
+    "[connectors][http][integration]") {
   Server s;
   const std::string body =
       "traffic,sensor=K12,district=Mitte vehicles=14i,speed=43.5 1704067200\n"
@@ -110,13 +112,16 @@ TEST_CASE("a field type conflict is rejected with its reason",
   auto w = HttpRequest(s.port(), "POST", "/write?precision=s",
                        "traffic vehicles=3.5 1704067260\n");
   REQUIRE(w.status == 400);
-  CHECK_THAT(w.body, Catch::Contains("field type conflict: vehicles is integer, got float"));
+  CHECK_THAT(
+      w.body,
+      Catch::Contains("field type conflict: vehicles is integer, got float"));
 }
 
 TEST_CASE("a bad precision is a 400 naming the parameter",
           "[connectors][http][integration]") {
   Server s;
-  auto w = HttpRequest(s.port(), "POST", "/api/v2/write?precision=h", "m v=1\n");
+  auto w =
+      HttpRequest(s.port(), "POST", "/api/v2/write?precision=h", "m v=1\n");
   CHECK(w.status == 400);
   CHECK_THAT(w.body, Catch::Contains("precision"));
 }
@@ -161,8 +166,9 @@ TEST_CASE("SenML posted to /api/v1/senml lands with its unit as metadata",
   CHECK_THAT(bad.body, Catch::Contains("record 0"));
 }
 
-TEST_CASE("a configured JSON mapping ingests an open-data array; unknown sources 404",
-          "[connectors][http][mapping][integration]") {
+TEST_CASE(
+    "a configured JSON mapping ingests an open-data array; unknown sources 404",
+    "[connectors][http][mapping][integration]") {
   connectors::HttpIngestOptions options;
   connectors::IngestSource source;
   source.name = "parking";

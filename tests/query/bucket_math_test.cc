@@ -1,8 +1,7 @@
 #include "query/bucket_math.h"
 
-#include <cmath>
-
 #include <catch2/catch.hpp>
+#include <cmath>
 
 using namespace citynexus::query;
 using citynexus::engine::Bucket;

@@ -1,7 +1,6 @@
 // QueryEngine against a real store on disk.
-#include <cmath>
-
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "engine/engine.h"
 #include "query/query.h"
@@ -135,13 +134,16 @@ TEST_CASE("regex and negated tag predicates select series", "[query][engine]") {
   f.Series("parking", {{"lot", "P2-south"}}, "free");
   f.Series("parking", {{"lot", "P3-north"}}, "free");
   query::QueryEngine q(*f.store, {});
-  auto north = q.FindSeries("parking", {{"lot", query::TagOp::kRegexMatch, "north$"}}, "");
+  auto north = q.FindSeries("parking",
+                            {{"lot", query::TagOp::kRegexMatch, "north$"}}, "");
   REQUIRE(north.has_value());
   CHECK(north->size() == 2);
-  auto not_p1 = q.FindSeries("parking", {{"lot", query::TagOp::kNotEqual, "P1-north"}}, "");
+  auto not_p1 = q.FindSeries(
+      "parking", {{"lot", query::TagOp::kNotEqual, "P1-north"}}, "");
   REQUIRE(not_p1.has_value());
   CHECK(not_p1->size() == 2);
-  auto bad = q.FindSeries("parking", {{"lot", query::TagOp::kRegexMatch, "("}}, "");
+  auto bad =
+      q.FindSeries("parking", {{"lot", query::TagOp::kRegexMatch, "("}}, "");
   CHECK_FALSE(bad.has_value());
 }
 
@@ -217,7 +219,7 @@ TEST_CASE("daily sums in Europe/Berlin follow local midnights across DST",
   query::QueryEngine q(*f.store, {});
   query::QuerySpec spec;
   spec.measurement = "energy";
-  spec.start_ns = t0 + 23 * kHour;        // 2024-03-31 00:00 Berlin (CET)
+  spec.start_ns = t0 + 23 * kHour;            // 2024-03-31 00:00 Berlin (CET)
   spec.end_ns = t0 + (23 + 23 + 24) * kHour;  // 2024-04-02 00:00 Berlin
   spec.agg = query::AggFunction::kSum;
   spec.calendar_unit = query::CalendarUnit::kDay;

@@ -28,8 +28,9 @@ TEST_CASE("civil date conversions round-trip and know weekdays",
   CHECK(FloorDiv(-1, 86400) == -1);
 }
 
-TEST_CASE("Europe/Berlin offsets switch on the last Sundays of March and October",
-          "[query][tz]") {
+TEST_CASE(
+    "Europe/Berlin offsets switch on the last Sundays of March and October",
+    "[query][tz]") {
   auto berlin = TimeZone::Load("Europe/Berlin");
   REQUIRE(berlin.has_value());
   CHECK(berlin->OffsetAt(Utc(2024, 1, 15)) == 3600);
@@ -55,14 +56,15 @@ TEST_CASE("unknown or malicious zone names are refused", "[query][tz]") {
   CHECK(TimeZone::Load("UTC")->OffsetAt(12345) == 0);
 }
 
-TEST_CASE("calendar days in Berlin are 23 and 25 hours long at the DST switches",
-          "[query][tz]") {
+TEST_CASE(
+    "calendar days in Berlin are 23 and 25 hours long at the DST switches",
+    "[query][tz]") {
   auto berlin = TimeZone::Load("Europe/Berlin");
   REQUIRE(berlin.has_value());
   // Local days 2024-03-30 .. 2024-04-01 (spring forward on the 31st).
-  auto edges = CalendarBucketEdges(Utc(2024, 3, 30, 12) * kNs,
-                                   Utc(2024, 4, 1, 12) * kNs,
-                                   CalendarUnit::kDay, 1, *berlin, 100);
+  auto edges =
+      CalendarBucketEdges(Utc(2024, 3, 30, 12) * kNs, Utc(2024, 4, 1, 12) * kNs,
+                          CalendarUnit::kDay, 1, *berlin, 100);
   REQUIRE(edges.has_value());
   REQUIRE(edges->size() == 4);
   CHECK((*edges)[0] == Utc(2024, 3, 29, 23) * kNs);
@@ -71,8 +73,8 @@ TEST_CASE("calendar days in Berlin are 23 and 25 hours long at the DST switches"
   CHECK((*edges)[3] == Utc(2024, 4, 1, 22) * kNs);
   // Autumn: 2024-10-27 is 25 hours long.
   edges = CalendarBucketEdges(Utc(2024, 10, 27, 5) * kNs,
-                              Utc(2024, 10, 27, 6) * kNs, CalendarUnit::kDay,
-                              1, *berlin, 100);
+                              Utc(2024, 10, 27, 6) * kNs, CalendarUnit::kDay, 1,
+                              *berlin, 100);
   REQUIRE(edges.has_value());
   REQUIRE(edges->size() == 2);
   CHECK((*edges)[1] - (*edges)[0] == 25 * 3600 * kNs);
@@ -83,16 +85,16 @@ TEST_CASE("calendar weeks start on Monday and months on the first, locally",
   auto berlin = TimeZone::Load("Europe/Berlin");
   REQUIRE(berlin.has_value());
   // Wednesday 2024-01-10 lies in the week starting Monday 2024-01-08.
-  auto weeks = CalendarBucketEdges(Utc(2024, 1, 10) * kNs,
-                                   Utc(2024, 1, 16) * kNs, CalendarUnit::kWeek,
-                                   1, *berlin, 100);
+  auto weeks =
+      CalendarBucketEdges(Utc(2024, 1, 10) * kNs, Utc(2024, 1, 16) * kNs,
+                          CalendarUnit::kWeek, 1, *berlin, 100);
   REQUIRE(weeks.has_value());
   REQUIRE(weeks->size() == 3);
   CHECK((*weeks)[0] == Utc(2024, 1, 7, 23) * kNs);
   CHECK((*weeks)[1] == Utc(2024, 1, 14, 23) * kNs);
-  auto months = CalendarBucketEdges(Utc(2024, 2, 15) * kNs,
-                                    Utc(2024, 4, 2) * kNs,
-                                    CalendarUnit::kMonth, 1, *berlin, 100);
+  auto months =
+      CalendarBucketEdges(Utc(2024, 2, 15) * kNs, Utc(2024, 4, 2) * kNs,
+                          CalendarUnit::kMonth, 1, *berlin, 100);
   REQUIRE(months.has_value());
   REQUIRE(months->size() == 4);
   CHECK((*months)[0] == Utc(2024, 1, 31, 23) * kNs);  // Feb 1 local

@@ -31,8 +31,8 @@ HttpReply HttpRequest(uint16_t port, const std::string& method,
                         "\r\n" + body;
   size_t sent = 0;
   while (sent < request.size()) {
-    const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent,
-                             MSG_NOSIGNAL);
+    const ssize_t n =
+        ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
     sent += static_cast<size_t>(n);
   }
