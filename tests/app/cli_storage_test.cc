@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/cli_run_util.h"
 #include "app/cmd_common.h"
 #include "app/process_util.h"
 #include "engine/engine.h"
@@ -19,28 +20,7 @@
 namespace citynexus::app {
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Outcome RunCli(std::vector<std::string> args) {
-  args.insert(args.begin(), "citynexus");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  Outcome o;
-  o.code = Run(static_cast<int>(argv.size()), argv.data(), out, err);
-  o.out = out.str();
-  o.err = err.str();
-  return o;
-}
-
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
+using Outcome = CliOutcome;
 
 constexpr int64_t kT0 = 1704067200'000'000'000;  // 2024-01-01T00:00:00Z
 constexpr int64_t kStep = 10'000'000'000;        // 10 s

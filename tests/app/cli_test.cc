@@ -8,34 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "app/cli_run_util.h"
 #include "app/process_util.h"
 #include "support/temp_dir.h"
 
 namespace citynexus::app {
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Outcome RunCli(std::vector<std::string> args) {
-  args.insert(args.begin(), "citynexus");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  std::ostringstream out;
-  std::ostringstream err;
-  Outcome o;
-  o.code = Run(static_cast<int>(argv.size()), argv.data(), out, err);
-  o.out = out.str();
-  o.err = err.str();
-  return o;
-}
-
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
+using Outcome = CliOutcome;
 
 TEST_CASE("version prints the version and exits 0", "[app][cli]") {
   const Outcome o = RunCli({"version"});
