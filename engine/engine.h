@@ -30,8 +30,8 @@ using SeriesId = uint64_t;
 
 // The value type a series holds. Numeric types aggregate; the others do not.
 enum class ValueType : uint8_t {
-  kFloat = 1,   // IEEE-754 double, stored bit-exact
-  kInt = 2,     // int64, exact (never converted through a double)
+  kFloat = 1,  // IEEE-754 double, stored bit-exact
+  kInt = 2,    // int64, exact (never converted through a double)
   kBool = 3,
   kString = 4,  // short strings (status texts, states)
 };
@@ -65,10 +65,10 @@ struct SeriesKey {
 
 // Descriptive metadata of a series. Empty strings mean "unknown".
 struct SeriesMeta {
-  std::string unit;         // "kWh", "°C", "m3"
-  std::string domain;       // "mobility", "energy", "water", "environment"
+  std::string unit;    // "kWh", "°C", "m3"
+  std::string domain;  // "mobility", "energy", "water", "environment"
   std::string description;
-  std::string source;       // connector that created it: "mqtt:...", "http"
+  std::string source;  // connector that created it: "mqtt:...", "http"
   std::optional<double> latitude;   // WGS84 degrees
   std::optional<double> longitude;  // WGS84 degrees
 
@@ -84,10 +84,10 @@ struct SeriesInfo {
 
 // A catalog search. Empty fields match everything; all given fields must match.
 struct SeriesFilter {
-  std::string measurement;  // exact
-  std::string field;        // exact
+  std::string measurement;                                // exact
+  std::string field;                                      // exact
   std::vector<std::pair<std::string, std::string>> tags;  // each must equal
-  std::string domain;       // exact
+  std::string domain;                                     // exact
 };
 
 // One point of one series. Timestamps are nanoseconds since the Unix epoch.
@@ -104,8 +104,8 @@ struct RejectedPoint {
 };
 
 struct AppendResult {
-  size_t written = 0;                  // points made durable
-  std::vector<RejectedPoint> rejected; // the rest, each with its reason
+  size_t written = 0;                   // points made durable
+  std::vector<RejectedPoint> rejected;  // the rest, each with its reason
 };
 
 // A time point with its value as read back from a series.
@@ -131,10 +131,10 @@ struct Bucket {
 
 struct AggregateRequest {
   SeriesId series = 0;
-  int64_t start_ns = 0;  // inclusive
-  int64_t end_ns = 0;    // exclusive
-  int64_t step_ns = 0;   // bucket width; > 0
-  int64_t offset_ns = 0; // buckets start at k*step + offset (epoch-aligned)
+  int64_t start_ns = 0;   // inclusive
+  int64_t end_ns = 0;     // exclusive
+  int64_t step_ns = 0;    // bucket width; > 0
+  int64_t offset_ns = 0;  // buckets start at k*step + offset (epoch-aligned)
 };
 
 struct AggregateStats {
@@ -146,8 +146,8 @@ struct AggregateStats {
 // Sizes and counts for `citynexus stats`.
 struct StoreStats {
   uint64_t series = 0;
-  uint64_t points = 0;            // approximate for sealed data (block headers)
-  uint64_t bytes_on_disk = 0;     // whole data dir
+  uint64_t points = 0;         // approximate for sealed data (block headers)
+  uint64_t bytes_on_disk = 0;  // whole data dir
   std::vector<std::pair<std::string, uint64_t>> column_family_bytes;
   std::optional<int64_t> first_timestamp_ns;
   std::optional<int64_t> last_timestamp_ns;
@@ -190,6 +190,12 @@ class Store {
   // Stops early when `visit` returns false.
   virtual Status Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
                       const std::function<bool(const Sample&)>& visit) = 0;
+
+  // The newest point of `series` in [start_ns, end_ns), nullopt when there
+  // is none. Reads the heads and the newest chunk holding points in the
+  // range (back to front), not the whole range as a Scan would.
+  virtual Result<std::optional<Sample>> Last(SeriesId series, int64_t start_ns,
+                                             int64_t end_ns) = 0;
 
   // Buckets of a numeric series over [start_ns, end_ns). Reads rollups when
   // the step and range allow and the result equals the raw computation.
@@ -250,6 +256,7 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
 
 // Restores a backup made by Store::Backup into `data_dir`, which must be
 // empty or absent. kInvalidArgument when it is not.
-Status RestoreBackup(const std::string& backup_dir, const std::string& data_dir);
+Status RestoreBackup(const std::string& backup_dir,
+                     const std::string& data_dir);
 
 }  // namespace citynexus::engine

@@ -147,15 +147,34 @@ bool Head::Collect(SeriesId id, int64_t start_ns, int64_t end_ns,
   return true;
 }
 
-bool Head::HasPointsIn(SeriesId id, int64_t start_ns, int64_t end_ns) const {
+std::optional<int64_t> Head::EarliestIn(SeriesId id, int64_t start_ns,
+                                        int64_t end_ns) const {
   const Shard& shard = shards_[id % kShards];
   std::lock_guard lock(shard.mu);
   const SeriesHead* head = Find(shard, id);
-  if (head == nullptr) return false;
+  if (head == nullptr) return std::nullopt;
+  std::optional<int64_t> earliest;
   for (const HeadPoint& p : head->points) {
-    if (p.ts >= start_ns && p.ts < end_ns) return true;
+    if (p.ts >= start_ns && p.ts < end_ns && (!earliest || p.ts < *earliest)) {
+      earliest = p.ts;
+    }
   }
-  return false;
+  return earliest;
+}
+
+std::optional<int64_t> Head::LatestIn(SeriesId id, int64_t start_ns,
+                                      int64_t end_ns) const {
+  const Shard& shard = shards_[id % kShards];
+  std::lock_guard lock(shard.mu);
+  const SeriesHead* head = Find(shard, id);
+  if (head == nullptr) return std::nullopt;
+  std::optional<int64_t> latest;
+  for (const HeadPoint& p : head->points) {
+    if (p.ts >= start_ns && p.ts < end_ns && (!latest || p.ts > *latest)) {
+      latest = p.ts;
+    }
+  }
+  return latest;
 }
 
 std::unique_ptr<Head> Head::SwapOut() {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,7 +45,12 @@ class Head {
   // series has no points at all in the head.
   bool Collect(SeriesId id, int64_t start_ns, int64_t end_ns,
                ChunkColumns* out) const;
-  bool HasPointsIn(SeriesId id, int64_t start_ns, int64_t end_ns) const;
+  // The smallest / greatest timestamp of `id` in [start_ns, end_ns);
+  // nullopt when the series has no point there.
+  std::optional<int64_t> EarliestIn(SeriesId id, int64_t start_ns,
+                                    int64_t end_ns) const;
+  std::optional<int64_t> LatestIn(SeriesId id, int64_t start_ns,
+                                  int64_t end_ns) const;
 
   // Moves all content into a new Head and leaves this one empty.
   std::unique_ptr<Head> SwapOut();

@@ -41,7 +41,8 @@ RocksStore::RocksStore(const StoreOptions& options,
       tuning_(tuning),
       window_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(
                      options.block_window)
-                     .count()) {
+                     .count()),
+      rollup_cache_(tuning.rollup_cache_bytes) {
   for (auto r : options.rollup_resolutions) {
     rollup_ns_.push_back(
         std::chrono::duration_cast<std::chrono::nanoseconds>(r).count());

@@ -29,6 +29,7 @@
 
 #include "engine/engine.h"
 #include "engine/head.h"
+#include "engine/rollup_cache.h"
 #include "engine/series_catalog.h"
 
 namespace citynexus::engine {
@@ -45,6 +46,10 @@ struct RocksStoreTuning {
   std::chrono::milliseconds seal_interval{std::chrono::hours(1)};
   // Close() seals the head. Tests turn this off to exercise log replay.
   bool seal_on_close = true;
+  // Memory for decoded rollups of the coarsest resolution (rollup_cache.h);
+  // 0 disables the cache. Default 256 MiB: about 9000 series-years of
+  // daily buckets.
+  size_t rollup_cache_bytes = size_t{256} << 20;
 };
 
 class RocksStore final : public Store {
@@ -62,6 +67,8 @@ class RocksStore final : public Store {
   Result<AppendResult> Append(std::span<const Point> points) override;
   Status Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
               const std::function<bool(const Sample&)>& visit) override;
+  Result<std::optional<Sample>> Last(SeriesId series, int64_t start_ns,
+                                     int64_t end_ns) override;
   Result<std::vector<Bucket>> Aggregate(const AggregateRequest& request,
                                         AggregateStats* stats) override;
   Status Flush() override;
@@ -98,6 +105,10 @@ class RocksStore final : public Store {
   // reduced to [0, step) (store_read.cc).
   Result<std::vector<Bucket>> AggregateClamped(const AggregateRequest& request,
                                                AggregateStats* stats);
+  // All rollup buckets of `id` at the coarsest resolution, from the cache
+  // or (then cached) from the rollups CF (store_read.cc).
+  Result<std::shared_ptr<const RollupCache::Buckets>> CoarsestRollups(
+      SeriesId id);
   Status CheckWritable() const;
   std::shared_ptr<const Head> Frozen() const;
 
@@ -118,6 +129,7 @@ class RocksStore final : public Store {
 
   SeriesCatalog catalog_;
   Head head_;
+  RollupCache rollup_cache_;
   mutable std::mutex frozen_mu_;
   std::shared_ptr<const Head> frozen_;  // GUARDED_BY(frozen_mu_)
 

@@ -53,6 +53,8 @@ Status RocksStore::SealAll() {
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
     if (s.ok()) {
       sealed_seq_ = upto;
+      // Before the frozen head goes: see rollup_cache.h.
+      frozen->ForEachSeries([&](SeriesId id) { rollup_cache_.Invalidate(id); });
     } else {
       status = Status::IOError("writing sealed chunks: " + s.ToString());
     }

@@ -1,10 +1,12 @@
 // In-memory series catalog (see series_catalog.h).
 #include "engine/series_catalog.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
 #include "engine/keys.h"
+#include "engine/series_key_internal.h"
 
 namespace citynexus::engine {
 
@@ -161,6 +163,18 @@ void SeriesCatalog::IndexInsert(SeriesId id) {
   index_[i] = id;
 }
 
+void SeriesCatalog::MeasurementIndexInsert(SeriesId id) {
+  auto& ids = by_measurement_[std::string(
+      CanonicalMeasurementPart(RecordCanonical(RecordAt(id))))];
+  // Ids arrive ascending (creation, or loading in key order); keep the
+  // vector sorted should a caller ever load out of order.
+  if (ids.empty() || ids.back() < id) {
+    ids.push_back(id);
+  } else {
+    ids.insert(std::upper_bound(ids.begin(), ids.end(), id), id);
+  }
+}
+
 Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
   std::unique_lock lock(mu_);
   // Only the parts the index needs are checked here (a full decode costs
@@ -192,6 +206,7 @@ Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
   if (is_new) {
     if ((count_ + 1) * 10 > index_.size() * 7) Grow();
     IndexInsert(id);
+    MeasurementIndexInsert(id);
     ++count_;
   }
   next_id_ = std::max(next_id_, id + 1);
@@ -228,6 +243,7 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
   types_[id] = static_cast<uint8_t>(type);
   if ((count_ + 1) * 10 > index_.size() * 7) Grow();
   IndexInsert(id);
+  MeasurementIndexInsert(id);
   ++count_;
   SeriesInfo info;
   info.id = id;
@@ -278,10 +294,10 @@ std::optional<ValueType> SeriesCatalog::TypeOf(SeriesId id) const {
   return static_cast<ValueType>(types_[id]);
 }
 
-void SeriesCatalog::ForEach(
-    const std::function<void(const SeriesInfo&)>& visit) const {
-  std::shared_lock lock(mu_);
-  for (SeriesId id = 1; id < records_.size(); ++id) {
+template <typename Ids>
+void SeriesCatalog::VisitIds(
+    const Ids& ids, const std::function<void(const SeriesInfo&)>& visit) const {
+  for (SeriesId id : ids) {
     std::string_view record = RecordAt(id);
     if (record.empty()) continue;
     SeriesInfo info;
@@ -291,9 +307,33 @@ void SeriesCatalog::ForEach(
   }
 }
 
+namespace {
+// The ids 1..n-1, as a range VisitIds can iterate without allocating.
+struct IdRange {
+  struct Iter {
+    SeriesId id;
+    SeriesId operator*() const { return id; }
+    Iter& operator++() {
+      ++id;
+      return *this;
+    }
+    bool operator!=(const Iter& o) const { return id != o.id; }
+  };
+  SeriesId end_id;
+  Iter begin() const { return {1}; }
+  Iter end() const { return {std::max<SeriesId>(end_id, 1)}; }
+};
+}  // namespace
+
+void SeriesCatalog::ForEach(
+    const std::function<void(const SeriesInfo&)>& visit) const {
+  std::shared_lock lock(mu_);
+  VisitIds(IdRange{static_cast<SeriesId>(records_.size())}, visit);
+}
+
 std::vector<SeriesInfo> SeriesCatalog::Find(const SeriesFilter& filter) const {
   std::vector<SeriesInfo> out;
-  ForEach([&](const SeriesInfo& info) {
+  auto match = [&](const SeriesInfo& info) {
     if (!filter.measurement.empty() &&
         info.key.measurement != filter.measurement) {
       return;
@@ -308,7 +348,15 @@ std::vector<SeriesInfo> SeriesCatalog::Find(const SeriesFilter& filter) const {
       if (!found) return;
     }
     out.push_back(info);
-  });
+  };
+  std::shared_lock lock(mu_);
+  if (filter.measurement.empty()) {
+    VisitIds(IdRange{static_cast<SeriesId>(records_.size())}, match);
+  } else if (auto it =
+                 by_measurement_.find(EscapeCanonicalName(filter.measurement));
+             it != by_measurement_.end()) {
+    VisitIds(it->second, match);
+  }
   return out;
 }
 
@@ -319,8 +367,13 @@ size_t SeriesCatalog::size() const {
 
 size_t SeriesCatalog::MemoryBytes() const {
   std::shared_lock lock(mu_);
-  return arena_bytes_ + records_.capacity() * sizeof(const char*) +
-         types_.capacity() + index_.capacity() * sizeof(SeriesId) +
+  size_t measurement_index = 0;
+  for (const auto& [name, ids] : by_measurement_) {
+    measurement_index += name.capacity() + ids.capacity() * sizeof(SeriesId);
+  }
+  return arena_bytes_ + measurement_index +
+         records_.capacity() * sizeof(const char*) + types_.capacity() +
+         index_.capacity() * sizeof(SeriesId) +
          blocks_.capacity() * sizeof(void*);
 }
 

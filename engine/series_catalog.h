@@ -18,6 +18,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -79,6 +80,12 @@ class SeriesCatalog {
   std::string_view RecordAt(SeriesId id) const;      // REQUIRES(mu_)
   std::optional<SeriesId> FindLocked(std::string_view canonical) const;
   void IndexInsert(SeriesId id);  // REQUIRES(mu_ exclusive)
+  // Adds `id` to by_measurement_. REQUIRES(mu_ exclusive)
+  void MeasurementIndexInsert(SeriesId id);
+  // Decodes and visits the series `ids` (under the shared lock).
+  template <typename Ids>
+  void VisitIds(const Ids& ids,
+                const std::function<void(const SeriesInfo&)>& visit) const;
   void Grow();
 
   mutable std::shared_mutex mu_;
@@ -92,6 +99,9 @@ class SeriesCatalog {
   std::vector<uint8_t> types_;  // types_[id], 0 when unused
   // Open addressing, linear probing; 0 = empty slot, else series id.
   std::vector<SeriesId> index_;
+  // Ids of each measurement, ascending, keyed by the escaped measurement
+  // part of the canonical key: Find() by measurement decodes only those.
+  std::unordered_map<std::string, std::vector<SeriesId>> by_measurement_;
   size_t count_ = 0;
   SeriesId next_id_ = 1;
 };

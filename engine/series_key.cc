@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "engine/engine.h"
+#include "engine/series_key_internal.h"
 
 namespace citynexus::engine {
 
@@ -70,6 +71,25 @@ std::string ReadName(std::string_view text, size_t& pos,
 
 }  // namespace
 
+std::string_view CanonicalMeasurementPart(std::string_view canonical) {
+  size_t pos = 0;
+  while (pos < canonical.size()) {
+    if (canonical[pos] == '\\') {
+      pos += 2;
+      continue;
+    }
+    if (canonical[pos] == '{') break;
+    ++pos;
+  }
+  return canonical.substr(0, std::min(pos, canonical.size()));
+}
+
+std::string EscapeCanonicalName(std::string_view measurement) {
+  std::string out;
+  AppendEscaped(out, measurement);
+  return out;
+}
+
 std::string SeriesKey::Canonical() const {
   std::string out;
   out.reserve(measurement.size() + field.size() + 2 + tags.size() * 16);
@@ -90,8 +110,8 @@ std::string SeriesKey::Canonical() const {
 Result<SeriesKey> SeriesKey::Parse(std::string_view canonical) {
   auto bad = [&](std::string_view why) {
     return Status::InvalidArgument("bad series key \"" +
-                                   std::string(canonical) + "\": " +
-                                   std::string(why));
+                                   std::string(canonical) +
+                                   "\": " + std::string(why));
   };
   SeriesKey key;
   size_t pos = 0;

@@ -119,6 +119,91 @@ Status RocksStore::Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
       [&](const ChunkColumns& c, size_t i) { return visit(SampleAt(c, i)); });
 }
 
+Result<std::shared_ptr<const RollupCache::Buckets>> RocksStore::CoarsestRollups(
+    SeriesId id) {
+  if (auto hit = rollup_cache_.Get(id)) return hit;
+  const uint64_t generation = rollup_cache_.generation();
+  const uint32_t res_s =
+      static_cast<uint32_t>(rollup_ns_.back() / 1'000'000'000);
+  std::string lower = RollupKey(id, res_s, INT64_MIN);
+  std::string upper = RollupKey(id, res_s, INT64_MAX);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
+  auto all = std::make_shared<RollupCache::Buckets>();
+  std::vector<Bucket> record;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    Status st = DecodeRollupRecord(
+        std::string_view(it->value().data(), it->value().size()), &record);
+    if (!st.ok()) {
+      return st.WithContext("series " + std::to_string(id) + " rollup " +
+                            std::to_string(res_s) + "s");
+    }
+    all->insert(all->end(), record.begin(), record.end());
+  }
+  if (!it->status().ok()) {
+    return Status::IOError("reading rollups: " + it->status().ToString());
+  }
+  all->shrink_to_fit();
+  rollup_cache_.Put(id, generation, all);
+  return std::shared_ptr<const RollupCache::Buckets>(std::move(all));
+}
+
+Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
+                                               int64_t end_ns) {
+  if (closed_.load()) return Status::Unavailable("store is closed");
+  if (!catalog_.TypeOf(id)) {
+    return Status::NotFound("unknown series id " + std::to_string(id));
+  }
+  start_ns = ClampTs(start_ns);
+  end_ns = ClampTs(end_ns);
+  std::optional<Sample> none;
+  if (start_ns >= end_ns) return none;
+  // Newest timestamps in the heads first (live before frozen, as in
+  // ReadRange), then the newest sealed point, reading chunks back to front.
+  std::optional<int64_t> newest = head_.LatestIn(id, start_ns, end_ns);
+  if (auto frozen = Frozen()) {
+    auto t = frozen->LatestIn(id, start_ns, end_ns);
+    if (t && (!newest || *t > *newest)) newest = t;
+  }
+  std::string lower = ChunkKey(id, WindowStart(start_ns, window_ns_));
+  rocksdb::Slice lower_slice(lower);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, chunks_cf()));
+  ChunkColumns chunk;
+  for (it->SeekForPrev(ChunkKey(id, WindowStart(end_ns - 1, window_ns_)));
+       it->Valid(); it->Prev()) {
+    std::string_view key(it->key().data(), it->key().size());
+    Status st = DecodeChunk(
+        std::string_view(it->value().data(), it->value().size()), &chunk);
+    if (!st.ok()) return st.WithContext("reading " + DescribeChunkKey(key));
+    SliceColumns(&chunk, start_ns, end_ns);
+    if (chunk.size() == 0) continue;
+    const size_t i = chunk.size() - 1;
+    // A sealed point strictly newer than both heads is the answer.
+    if (!newest || chunk.timestamps[i] > *newest) {
+      return std::optional<Sample>(SampleAt(chunk, i));
+    }
+    break;
+  }
+  if (!it->status().ok()) {
+    return Status::IOError("reading chunks of series " + std::to_string(id) +
+                           ": " + it->status().ToString());
+  }
+  if (!newest) return none;
+  // A head holds the newest timestamp: the merged read from there on picks
+  // the winning write (and anything appended meanwhile).
+  std::optional<Sample> last;
+  CITYNEXUS_RETURN_IF_ERROR(
+      ReadRange(id, *newest, end_ns, [&](const ChunkColumns& c, size_t i) {
+        last = SampleAt(c, i);
+        return true;
+      }));
+  return last;
+}
+
 Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
                                                   AggregateStats* stats) {
   AggregateStats local;
@@ -169,11 +254,17 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
   if (res > 0) {
     a = req.start_ns + FloorMod(-req.start_ns, res);  // ceil to res
     b = req.end_ns - FloorMod(req.end_ns, res);       // floor to res
-    auto frozen = Frozen();
-    if (a >= b || head_.HasPointsIn(req.series, a, b) ||
-        (frozen && frozen->HasPointsIn(req.series, a, b))) {
-      res = 0;
+    // Rollups hold sealed points only: they stop at the rollup bucket of the
+    // earliest point still in a head, and raw reads merge the rest. Live
+    // before frozen, as in ReadRange, so a concurrent seal cannot hide one.
+    auto cut_before = [&](std::optional<int64_t> ts) {
+      if (ts) b = std::min(b, *ts - FloorMod(*ts, res));
+    };
+    if (a < b) cut_before(head_.EarliestIn(req.series, a, b));
+    if (auto frozen = Frozen(); frozen && a < b) {
+      cut_before(frozen->EarliestIn(req.series, a, b));
     }
+    if (a >= b) res = 0;
   }
   if (res == 0) {
     CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, req.end_ns));
@@ -182,6 +273,27 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
 
   stats->used_rollups = true;
   CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
+  auto add_rollup = [&](const Bucket& rb) {
+    ++stats->rollups_read;
+    int64_t start =
+        rb.start_ns - FloorMod(rb.start_ns - req.offset_ns, req.step_ns);
+    if (out.empty() || out.back().start_ns != start) {
+      out.emplace_back();
+      out.back().start_ns = start;
+    }
+    CombineBuckets(&out.back(), rb);
+  };
+  if (res == rollup_ns_.back() && rollup_cache_.enabled()) {
+    auto cached = CoarsestRollups(req.series);
+    if (!cached) return cached.error();
+    const RollupCache::Buckets& all = **cached;
+    auto it = std::lower_bound(
+        all.begin(), all.end(), a,
+        [](const Bucket& x, int64_t t) { return x.start_ns < t; });
+    for (; it != all.end() && it->start_ns < b; ++it) add_rollup(*it);
+    CITYNEXUS_RETURN_IF_ERROR(raw(b, req.end_ns));
+    return out;
+  }
   uint32_t res_s = static_cast<uint32_t>(res / 1'000'000'000);
   std::string lower = RollupKey(req.series, res_s, WindowStart(a, window_ns_));
   std::string upper = RollupKey(req.series, res_s, b);
@@ -198,15 +310,7 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
                             " rollup " + std::to_string(res_s) + "s");
     }
     for (const Bucket& rb : rollup) {
-      if (rb.start_ns < a || rb.start_ns >= b) continue;
-      ++stats->rollups_read;
-      int64_t start =
-          rb.start_ns - FloorMod(rb.start_ns - req.offset_ns, req.step_ns);
-      if (out.empty() || out.back().start_ns != start) {
-        out.emplace_back();
-        out.back().start_ns = start;
-      }
-      CombineBuckets(&out.back(), rb);
+      if (rb.start_ns >= a && rb.start_ns < b) add_rollup(rb);
     }
   }
   if (!it->status().ok()) {

@@ -74,6 +74,7 @@ Status RocksStore::RunRetention(int64_t now_ns) {
     if (batch.Count() >= 1000) CITYNEXUS_RETURN_IF_ERROR(commit());
   }
   CITYNEXUS_RETURN_IF_ERROR(commit());
+  if (ranges > 0) rollup_cache_.Clear();
   if (ranges > 0 || head_dropped > 0) {
     CN_LOG(kInfo, "retention") << "expired " << ranges << " ranges, "
                                << head_dropped << " head points";

@@ -186,8 +186,12 @@ TEST_CASE("the head keeps the last write per timestamp and swaps out whole",
   CHECK(c.floats == std::vector<double>{1.0, 33.0});
   REQUIRE(head.Collect(17, 0, 100, &c));
   CHECK(c.strings == std::vector<std::string>{"x"});
-  CHECK(head.HasPointsIn(1, 30, 31));
-  CHECK_FALSE(head.HasPointsIn(1, 11, 30));
+  CHECK(head.EarliestIn(1, 0, 100) == 10);
+  CHECK(head.LatestIn(1, 0, 100) == 30);
+  CHECK(head.EarliestIn(1, 30, 31) == 30);
+  CHECK_FALSE(head.EarliestIn(1, 11, 30).has_value());
+  CHECK_FALSE(head.LatestIn(1, 11, 30).has_value());
+  CHECK_FALSE(head.LatestIn(99, 0, 100).has_value());
   CHECK_FALSE(head.Collect(99, 0, 100, &c));
 
   auto frozen = head.SwapOut();

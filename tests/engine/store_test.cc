@@ -287,6 +287,34 @@ TEST_CASE("store finds series by measurement, field, tags and domain",
         StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("store finds series by measurements with escaped characters",
+          "[engine][store][catalog]") {
+  TempDir dir;
+  const std::vector<std::string> names = {"a",     "a{b",  "a\\b",
+                                          "a,b=c", "a\\{", "a}#"};
+  std::vector<SeriesId> ids;
+  {
+    auto store = OpenOrFail(TestOptions(dir.str()));
+    for (const auto& n : names) {
+      ids.push_back(MakeSeries(*store, n, "f", ValueType::kFloat));
+    }
+  }
+  // Once as created, once as loaded from disk.
+  auto store = OpenOrFail(TestOptions(dir.str()));
+  for (size_t i = 0; i < names.size(); ++i) {
+    INFO("measurement " << names[i]);
+    SeriesFilter f;
+    f.measurement = names[i];
+    auto found = store->FindSeries(f);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == ids[i]);
+    CHECK(found[0].key.measurement == names[i]);
+  }
+  SeriesFilter none;
+  none.measurement = "b";
+  CHECK(store->FindSeries(none).empty());
+}
+
 TEST_CASE("a second open of the same data dir fails with a clear message",
           "[engine][store]") {
   TempDir dir;

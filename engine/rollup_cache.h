@@ -1,0 +1,73 @@
+// In-memory cache of decoded rollups at the coarsest resolution (1 d by
+// default), one entry per series holding all its sealed buckets.
+//
+// Why: a year of daily buckets is 366 rollup records per series (one per
+// block window), and dashboards evaluate indicators over thousands of series
+// again and again. Decoding the records costs about a microsecond each; the
+// cached buckets cost a binary search.
+//
+// Consistency: entries describe sealed data only (as the rollup records do).
+// The sealer and retention Invalidate() a series after committing new
+// rollups and before its points leave the frozen head, so a reader either
+// still sees those points in a head (and stops rollups before them) or finds
+// no stale entry. Loads race with invalidations through a generation number:
+// Put() drops an entry loaded before the last invalidation.
+//
+// Bounded by bytes; least recently used entries are evicted first.
+//
+// Thread-safety: safe for concurrent use (one mutex; operations are short).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace citynexus::engine {
+
+class RollupCache {
+ public:
+  using Buckets = std::vector<Bucket>;  // ascending by start_ns
+
+  // `max_bytes` 0 disables the cache (Get always misses, Put ignores).
+  explicit RollupCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  bool enabled() const { return max_bytes_ > 0; }
+  // The buckets of `id`, or null on a miss.
+  std::shared_ptr<const Buckets> Get(SeriesId id);
+  // Read before loading; pass to Put().
+  uint64_t generation() const;
+  // Stores `buckets` unless an invalidation happened after `generation`
+  // was read, or the entry alone exceeds the bound.
+  void Put(SeriesId id, uint64_t generation,
+           std::shared_ptr<const Buckets> buckets);
+  // Drops the entry of `id` (its rollups changed).
+  void Invalidate(SeriesId id);
+  // Drops everything.
+  void Clear();
+
+  size_t bytes() const;
+  size_t entries() const;
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Buckets> buckets;
+    std::list<SeriesId>::iterator lru;  // position in lru_
+    size_t bytes = 0;
+  };
+  void EraseLocked(std::unordered_map<SeriesId, Entry>::iterator it);
+
+  const size_t max_bytes_;
+  mutable std::mutex mu_;
+  std::unordered_map<SeriesId, Entry> entries_;  // GUARDED_BY(mu_)
+  std::list<SeriesId> lru_;                      // front = most recent
+  size_t bytes_ = 0;                             // GUARDED_BY(mu_)
+  uint64_t generation_ = 0;                      // GUARDED_BY(mu_)
+};
+
+}  // namespace citynexus::engine
