@@ -719,6 +719,15 @@ std::vector<Option<Config>> BuildConfigOptions() {
       1000000, 100, int64_t{1} << 32,
       [](C& c, int64_t v) { c.query.max_buckets = static_cast<size_t>(v); },
       [](const C& c) { return static_cast<int64_t>(c.query.max_buckets); }));
+  o.push_back(DurationOption<C>(
+      {"query.timeout", "",
+       "Time one query or indicator evaluation may run before it is stopped "
+       "(504; InfluxQL reports it per statement). Queries also stop when "
+       "their client disconnects."},
+      "1m", seconds(1), kDay, [](C& c, seconds d) { c.query.timeout = d; },
+      [](const C& c) -> std::optional<seconds> {
+        return std::chrono::duration_cast<seconds>(c.query.timeout);
+      }));
 
   // ---- mqtt: the MQTT connector (connectors::MqttOptions) ----
   o.push_back(BrokerListOption(

@@ -117,8 +117,10 @@ Status Serve(const Config& config) {
     return catalog.error().WithContext("loading indicators");
   }
   for (const auto& w : indicator_warnings) CN_LOG(kWarn, kComponent) << w;
+  query::EvaluationLimits evaluation_limits;
+  evaluation_limits.timeout = config.query.timeout;
   const query::IndicatorService indicators(**store, std::move(*catalog),
-                                           config.facts);
+                                           config.facts, evaluation_limits);
   query::RegisterIndicatorRoutes(router, indicators);
   AdminBackup backups(**store);
   backups.RegisterRoutes(router);

@@ -20,6 +20,10 @@ std::string_view StatusCodeName(StatusCode code) {
       return "resource_exhausted";
     case StatusCode::kNotSupported:
       return "not_supported";
+    case StatusCode::kDeadlineExceeded:
+      return "deadline_exceeded";
+    case StatusCode::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -23,6 +23,8 @@ enum class StatusCode {
   kUnavailable,        // a peer (broker, server) is down; retry later
   kResourceExhausted,  // a bound was hit (queue, limit); back off and retry
   kNotSupported,       // a known gap: the feature is not implemented
+  kDeadlineExceeded,   // an operation ran past its time limit
+  kCancelled,          // the caller gave up (e.g. an HTTP client left)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -54,6 +56,12 @@ class [[nodiscard]] Status {
   }
   static Status NotSupported(std::string m) {
     return {StatusCode::kNotSupported, std::move(m)};
+  }
+  static Status DeadlineExceeded(std::string m) {
+    return {StatusCode::kDeadlineExceeded, std::move(m)};
+  }
+  static Status Cancelled(std::string m) {
+    return {StatusCode::kCancelled, std::move(m)};
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }
@@ -103,8 +111,8 @@ class [[nodiscard]] Result {
 
 // Evaluates an expression returning Status and returns it from the current
 // function when it is not OK.
-#define CITYNEXUS_RETURN_IF_ERROR(expr)             \
-  do {                                              \
-    ::citynexus::Status _cn_status = (expr);        \
-    if (!_cn_status.ok()) return _cn_status;        \
+#define CITYNEXUS_RETURN_IF_ERROR(expr)      \
+  do {                                       \
+    ::citynexus::Status _cn_status = (expr); \
+    if (!_cn_status.ok()) return _cn_status; \
   } while (0)

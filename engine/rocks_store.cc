@@ -47,6 +47,9 @@ RocksStore::RocksStore(const StoreOptions& options,
     rollup_ns_.push_back(
         std::chrono::duration_cast<std::chrono::nanoseconds>(r).count());
   }
+  for (const auto& rule : options.retention) {
+    if (rule.raw_max_age) raw_expires_ = true;
+  }
   std::sort(rollup_ns_.begin(), rollup_ns_.end());
   rollup_ns_.erase(std::unique(rollup_ns_.begin(), rollup_ns_.end()),
                    rollup_ns_.end());

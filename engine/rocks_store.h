@@ -109,6 +109,9 @@ class RocksStore final : public Store {
   // or (then cached) from the rollups CF (store_read.cc).
   Result<std::shared_ptr<const RollupCache::Buckets>> CoarsestRollups(
       SeriesId id);
+  Result<std::optional<Sample>> LastFromRollups(SeriesId id, ValueType type,
+                                                int64_t start_ns,
+                                                int64_t end_ns);
   Status CheckWritable() const;
   std::shared_ptr<const Head> Frozen() const;
 
@@ -122,6 +125,9 @@ class RocksStore final : public Store {
   const RocksStoreTuning tuning_;
   const int64_t window_ns_;
   std::vector<int64_t> rollup_ns_;  // ascending
+  // Some retention rule drops raw points: rollups may then outlive the
+  // chunks they describe, so Last() does not answer from them.
+  bool raw_expires_ = false;
 
   std::unique_ptr<rocksdb::DB> db_;
   // default, series, log, chunks, rollups, meta (owned; destroyed in Close).

@@ -12,6 +12,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/chunk_codec.h"
 #include "engine/columns.h"
@@ -150,10 +151,41 @@ Result<std::shared_ptr<const RollupCache::Buckets>> RocksStore::CoarsestRollups(
   return std::shared_ptr<const RollupCache::Buckets>(std::move(all));
 }
 
+// The newest sealed point of a numeric series in [start_ns, end_ns) from the
+// cached coarsest rollups, which keep every bucket's last point: nullopt when
+// they cannot tell (no bucket before end_ns, or the newest one reaches past
+// end_ns or lies before start_ns), and the caller reads chunks instead.
+Result<std::optional<Sample>> RocksStore::LastFromRollups(SeriesId id,
+                                                          ValueType type,
+                                                          int64_t start_ns,
+                                                          int64_t end_ns) {
+  std::optional<Sample> unknown;
+  if (!rollup_cache_.enabled() || rollup_ns_.empty() || raw_expires_ ||
+      (type != ValueType::kFloat && type != ValueType::kInt)) {
+    return unknown;
+  }
+  auto cached = CoarsestRollups(id);
+  if (!cached) return cached.error();
+  const RollupCache::Buckets& all = **cached;
+  auto after = std::lower_bound(
+      all.begin(), all.end(), end_ns,
+      [](const Bucket& b, int64_t t) { return b.start_ns < t; });
+  if (after == all.begin()) return unknown;
+  const Bucket& b = *(after - 1);
+  if (b.last_ns >= end_ns || b.last_ns < start_ns) return unknown;
+  if (type == ValueType::kFloat) {
+    return std::optional<Sample>(Sample{b.last_ns, b.last});
+  }
+  // Integers pass through double in rollups: exact below 2^53 only.
+  if (std::abs(b.last) >= 9007199254740992.0) return unknown;
+  return std::optional<Sample>(Sample{b.last_ns, static_cast<int64_t>(b.last)});
+}
+
 Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
                                                int64_t end_ns) {
   if (closed_.load()) return Status::Unavailable("store is closed");
-  if (!catalog_.TypeOf(id)) {
+  const auto type = catalog_.TypeOf(id);
+  if (!type) {
     return Status::NotFound("unknown series id " + std::to_string(id));
   }
   start_ns = ClampTs(start_ns);
@@ -166,6 +198,11 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
   if (auto frozen = Frozen()) {
     auto t = frozen->LatestIn(id, start_ns, end_ns);
     if (t && (!newest || *t > *newest)) newest = t;
+  }
+  auto from_rollups = LastFromRollups(id, *type, start_ns, end_ns);
+  if (!from_rollups) return from_rollups.error();
+  if (*from_rollups && (!newest || (*from_rollups)->timestamp_ns > *newest)) {
+    return from_rollups;
   }
   std::string lower = ChunkKey(id, WindowStart(start_ns, window_ns_));
   rocksdb::Slice lower_slice(lower);

@@ -2,11 +2,14 @@
 // http_session.h.
 #include "net/http_session.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <cctype>
+#include <cerrno>
 #include <iomanip>
 #include <limits>
 #include <optional>
@@ -312,6 +315,17 @@ void HttpSession::OnReadError(beast::error_code ec) {
 
 // ---- handling ----
 
+bool HttpSession::PeerClosed() {
+  auto& socket = stream_.socket();
+  if (!socket.is_open()) return true;
+  char byte;
+  const ssize_t n =
+      ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return false;  // a pipelined request: the client is there
+  if (n == 0) return true;  // orderly close
+  return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+}
+
 void HttpSession::Dispatch() {
   state_ = State::kHandling;
   in_flight_ = true;
@@ -325,6 +339,10 @@ void HttpSession::Dispatch() {
   request.method = method_;
   request.target = target_;
   request.remote_address = remote_;
+  request.client_gone = [weak = weak_from_this()] {
+    auto self = weak.lock();
+    return !self || self->PeerClosed();
+  };
   const TargetParts parts = SplitTarget(request.target);
 
   // Route first, so an unknown path is a 404 whatever else is wrong.

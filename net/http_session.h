@@ -59,6 +59,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
   void OnReadError(boost::beast::error_code ec);
   void Dispatch();
+  // True when the client has closed the connection (or it failed): a
+  // non-blocking MSG_PEEK that reads nothing. Only on the session's strand.
+  bool PeerClosed();
   void OnResponse(uint64_t seq, Response response);
   // Sends `response`; closes afterwards when `close` or the request asked.
   void Write(Response response, bool close);

@@ -74,6 +74,12 @@ Response Response::FromStatus(const Status& status) {
     case StatusCode::kNotSupported:
       http = 501;
       break;
+    case StatusCode::kDeadlineExceeded:  // as Google APIs map DEADLINE_EXCEEDED
+      http = 504;
+      break;
+    case StatusCode::kCancelled:  // nginx's "client closed request": only
+      http = 499;                 // the access log sees it
+      break;
     case StatusCode::kCorruption:
     case StatusCode::kIOError:
       http = 500;

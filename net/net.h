@@ -40,6 +40,11 @@ struct Request {
   // Values captured by `{name}` segments of the matched route pattern.
   std::map<std::string, std::string> path_params;
   std::string remote_address;  // "127.0.0.1:53312"
+  // True once the client has closed its connection (a non-blocking peek at
+  // the socket), so long handlers can stop work nobody waits for. Call it
+  // only while a sync handler runs (on the I/O thread); null in tests that
+  // build requests by hand.
+  std::function<bool()> client_gone;
 
   // First value of query parameter `name`, if present.
   std::optional<std::string> Param(std::string_view name) const;
@@ -62,7 +67,9 @@ struct Response {
                         std::string_view message);
   // The one place Status maps to HTTP: kInvalidArgument 400, kNotFound 404,
   // kResourceExhausted and kUnavailable 503 with Retry-After (back-pressure),
-  // kNotSupported 501, everything else 500. JSON error body as Error().
+  // kNotSupported 501, kDeadlineExceeded 504, kCancelled 499 (the client is
+  // gone; only the access log sees it), everything else 500. JSON error body
+  // as Error().
   static Response FromStatus(const Status& status);
 };
 

@@ -9,6 +9,7 @@
 // Store (itself thread-safe).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "common/status.h"
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/query_guard.h"
 
 namespace citynexus::query {
 
@@ -134,12 +136,17 @@ struct EvaluationRequest {
   int64_t end_ns = 0;     // exclusive
   std::string step;       // "" = the definition's step
   std::string time_zone;  // IANA name; "" = UTC
+  // Stops the evaluation on timeout or client disconnect; null: never.
+  const QueryGuard* guard = nullptr;
 };
 
 struct EvaluationLimits {
   size_t max_series_per_selector = 10000;
   size_t max_steps = 100000;           // steps of one evaluation
   uint64_t max_raw_points = 50000000;  // raw points read per evaluation
+  // Time one HTTP evaluation may run (<= 0: no limit); it also stops when
+  // the client disconnects.
+  std::chrono::milliseconds timeout{60000};
 };
 
 struct EvaluationResult {
@@ -167,6 +174,7 @@ class IndicatorService {
 
   const IndicatorCatalog& catalog() const { return catalog_; }
   const Facts& facts() const { return facts_; }
+  const EvaluationLimits& limits() const { return limits_; }
 
   // kNotFound for an unknown id; kInvalidArgument for a bad range, step or
   // time zone; kResourceExhausted naming the limit hit; kNotSupported for a

@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "query/influxql_ast.h"
 #include "query/query.h"
+#include "query/query_guard.h"
 #include "query/time_zone.h"
 
 namespace citynexus::query::influxql {
@@ -48,6 +49,8 @@ struct StatementResult {
 struct ExecContext {
   std::string database;  // the `db` parameter; may be empty
   int64_t now_ns = 0;
+  // Stops statements on timeout or client disconnect; null: never.
+  const QueryGuard* guard = nullptr;
 };
 
 class Executor {
@@ -56,6 +59,8 @@ class Executor {
   // buckets per statement.
   Executor(engine::Store& store, QueryOptions limits)
       : store_(store), limits_(limits) {}
+
+  const QueryOptions& limits() const { return limits_; }
 
   // Runs one statement. Never fails as a whole: errors (including
   // "not supported: ...") are reported in StatementResult::error, as

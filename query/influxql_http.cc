@@ -12,6 +12,7 @@
 #include "query/influxql_parser.h"
 #include "query/influxql_response.h"
 #include "query/query.h"
+#include "query/query_guard.h"
 
 namespace citynexus::query {
 namespace {
@@ -127,7 +128,10 @@ net::Response HandleInfluxQl(const influxql::Executor& executor,
         influxql::WriteError(
             "error parsing query: " + statements.error().message(), pretty));
   }
+  // One guard for the whole request: the time limit covers all statements.
+  const QueryGuard guard(executor.limits().timeout, req.client_gone);
   influxql::ExecContext ctx;
+  ctx.guard = &guard;
   ctx.database = get("db");
   ctx.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                    std::chrono::system_clock::now().time_since_epoch())

@@ -15,10 +15,6 @@ double ToDouble(const engine::Value& v) {
   return std::nan("");
 }
 
-Cell ToCell(const engine::Value& v) {
-  return std::visit([](const auto& x) -> Cell { return x; }, v);
-}
-
 bool AllIntegers(std::span<const TimedValue> points) {
   for (const auto& p : points) {
     if (!std::holds_alternative<int64_t>(p.value)) return false;
@@ -40,6 +36,10 @@ bool Greater(const engine::Value& a, const engine::Value& b) {
 }
 
 }  // namespace
+
+Cell ToCell(const engine::Value& v) {
+  return std::visit([](const auto& x) -> Cell { return x; }, v);
+}
 
 std::optional<Fn> FnByName(std::string_view name) {
   static const std::pair<std::string_view, Fn> kNames[] = {

@@ -46,6 +46,9 @@ struct TimedValue {
   engine::Value value;
 };
 
+// A stored value as a result cell.
+Cell ToCell(const engine::Value& v);
+
 struct Reduced {
   int64_t time_ns = 0;  // selected point's time (selectors)
   Cell value;

@@ -211,7 +211,7 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
 
 Result<std::vector<ResultRows>> Executor::Select(
     const SelectStatement& s, const ExecContext& context) const {
-  detail::SelectRun run(store_, limits_, s);
+  detail::SelectRun run(store_, limits_, s, context.guard);
   CITYNEXUS_RETURN_IF_ERROR(run.Prepare(context));
   auto names = run.Measurements();
   if (!names) return names.error();

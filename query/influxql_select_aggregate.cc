@@ -146,6 +146,31 @@ Result<bool> SelectRun::FromEngineBuckets(const Group& g, const Column& c,
   return true;
 }
 
+Result<bool> SelectRun::FromNewestPoints(const Group& g, const Column& c,
+                                         ColumnValues* values) {
+  if (s_.interval_ns > 0 || c.fn != Fn::kLast || row_filter_.uses_fields()) {
+    return false;
+  }
+  std::optional<TimedValue> newest;
+  for (const TagSet* ts : g.members) {
+    auto it = ts->fields.find(c.field);
+    if (it == ts->fields.end()) continue;
+    auto last = store_.Last(it->second->id, range_.min_ns, EndExclusive());
+    if (!last) return last.error();
+    if (!last->has_value()) continue;
+    CITYNEXUS_RETURN_IF_ERROR(CountPoints(1));
+    // On equal times the later member wins, as in Reduce without GROUP BY
+    // time (InfluxDB 1.6 returns the last series' point).
+    if (!newest || (*last)->timestamp_ns >= newest->time_ns) {
+      newest = TimedValue{(*last)->timestamp_ns, std::move((*last)->value)};
+    }
+  }
+  if (newest) {
+    (*values)[0] = Reduced{newest->time_ns, ToCell(newest->value)};
+  }
+  return true;
+}
+
 Status SelectRun::Aggregate(const Group& g, const std::vector<Column>& cols,
                             ResultRows* out) {
   const int64_t interval = s_.interval_ns;
@@ -156,6 +181,16 @@ Status SelectRun::Aggregate(const Group& g, const std::vector<Column>& cols,
   for (size_t ci = 0; ci < cols.size(); ++ci) {
     const Column& c = cols[ci];
     CITYNEXUS_RETURN_IF_ERROR(CheckTypes(g, c));
+    auto newest = FromNewestPoints(g, c, &values[ci]);
+    if (!newest) return newest.error();
+    if (*newest) {
+      any = any || !values[ci].empty();
+      if (!values[ci].empty() &&
+          std::holds_alternative<int64_t>(values[ci].begin()->second.value)) {
+        integer_column[ci] = true;
+      }
+      continue;
+    }
     auto fast = FromEngineBuckets(g, c, &values[ci], &first_data);
     if (!fast) return fast.error();
     if (*fast) {

@@ -8,6 +8,7 @@
 namespace citynexus::query::influxql::detail {
 
 Status SelectRun::CountPoints(size_t n) {
+  if (guard_ != nullptr) CITYNEXUS_RETURN_IF_ERROR(guard_->Check());
   points_read_ += n;
   if (points_read_ > limits_.max_points) {
     return Status::ResourceExhausted("query reads more than " +

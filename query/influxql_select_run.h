@@ -64,8 +64,8 @@ Result<std::vector<Column>> PlanColumns(const SelectStatement& s,
 class SelectRun {
  public:
   SelectRun(engine::Store& store, const QueryOptions& limits,
-            const SelectStatement& s)
-      : store_(store), limits_(limits), s_(s) {}
+            const SelectStatement& s, const QueryGuard* guard)
+      : store_(store), limits_(limits), s_(s), guard_(guard) {}
 
   // Statement-wide checks and state (influxql_select.cc): database, columns,
   // tz() zone and windows, time range and filters.
@@ -81,7 +81,8 @@ class SelectRun {
                         std::vector<ResultRows>* out);
 
  private:
-  // Reading points (influxql_select_raw.cc).
+  // Reading points (influxql_select_raw.cc). Called after every series
+  // read: checks the point limit and the guard (timeout, disconnect).
   Status CountPoints(size_t n);
 
   // Field values of one tag set by timestamp, for the named fields.
@@ -113,6 +114,13 @@ class SelectRun {
   Result<bool> FromEngineBuckets(const Group& g, const Column& c,
                                  ColumnValues* values, int64_t* first_data);
 
+  // last() without GROUP BY time and field conditions: the newest point of
+  // each member from Store::Last (which reads back to front) instead of
+  // every point in the range. Returns false, touching nothing, when the
+  // column does not qualify.
+  Result<bool> FromNewestPoints(const Group& g, const Column& c,
+                                ColumnValues* values);
+
   Status Aggregate(const Group& g, const std::vector<Column>& cols,
                    ResultRows* out);
 
@@ -133,6 +141,7 @@ class SelectRun {
   engine::Store& store_;
   const QueryOptions& limits_;
   const SelectStatement& s_;
+  const QueryGuard* guard_;  // may be null
   bool aggregate_ = false;
   bool wildcard_ = false;
   std::vector<Column> columns_;

@@ -216,6 +216,12 @@ Result<std::vector<ResultRows>> Executor::Show(
 StatementResult Executor::Execute(const Statement& statement,
                                   const ExecContext& context) const {
   StatementResult result;
+  if (context.guard != nullptr) {
+    if (Status st = context.guard->Check(); !st.ok()) {
+      result.error = st.message();
+      return result;
+    }
+  }
   Result<std::vector<ResultRows>> rows = std::vector<ResultRows>{};
   if (const auto* select = std::get_if<SelectStatement>(&statement)) {
     rows = Select(*select, context);

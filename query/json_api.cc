@@ -8,6 +8,7 @@
 
 #include "query/openapi.h"
 #include "query/query.h"
+#include "query/query_guard.h"
 #include "query/time_parse.h"
 
 namespace citynexus::query {
@@ -231,7 +232,8 @@ net::Response HandleQuery(const QueryEngine& engine, const net::Request& req) {
   auto epoch = ParseEpochUnit(req.Param("epoch").value_or("ms"));
   if (!epoch) return BadRequest(epoch.error().message());
   const int64_t unit = *epoch;
-  auto result = engine.Run(*spec);
+  const QueryGuard guard(engine.options().timeout, req.client_gone);
+  auto result = engine.Run(*spec, &guard);
   if (!result) {
     if (result.error().code() == StatusCode::kResourceExhausted) {
       // A query limit is the client's problem, not server overload.

@@ -8,6 +8,7 @@
 // state besides the Store, which is itself thread-safe).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -20,11 +21,16 @@
 
 namespace citynexus::query {
 
+class QueryGuard;
+
 // Guards against queries that would exhaust the server.
 struct QueryOptions {
   size_t max_series = 10000;       // series one query may touch
   uint64_t max_points = 50000000;  // raw points one query may read
   size_t max_buckets = 1000000;    // output values (series x buckets)
+  // Time one query (all statements of a /query request) may run; <= 0: no
+  // limit. The HTTP handlers also stop when the client disconnects.
+  std::chrono::milliseconds timeout{60000};
 };
 
 enum class TagOp { kEqual, kNotEqual, kRegexMatch, kRegexNotMatch };
@@ -111,11 +117,14 @@ class QueryEngine {
  public:
   // `store` must outlive the engine.
   QueryEngine(engine::Store& store, QueryOptions options);
+  const QueryOptions& options() const { return options_; }
 
   // Runs one query. kInvalidArgument for a bad spec (empty measurement,
   // end <= start, bad regex, aggregation of a non-numeric field),
   // kResourceExhausted naming the limit when a guard is hit.
-  Result<QueryResult> Run(const QuerySpec& spec) const;
+  // `guard` (optional) stops the query on timeout or client disconnect.
+  Result<QueryResult> Run(const QuerySpec& spec,
+                          const QueryGuard* guard = nullptr) const;
 
   // Series of `measurement` (all when empty) matching the predicates and
   // domain (when not empty).

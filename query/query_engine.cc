@@ -10,6 +10,7 @@
 
 #include "query/bucket_math.h"
 #include "query/query.h"
+#include "query/query_guard.h"
 #include "query/time_zone.h"
 
 namespace citynexus::query {
@@ -211,7 +212,9 @@ Result<std::vector<SeriesInfo>> QueryEngine::FindSeries(
   return out;
 }
 
-Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
+Result<QueryResult> QueryEngine::Run(const QuerySpec& spec,
+                                     const QueryGuard* guard) const {
+  auto check_guard = [guard] { return guard ? guard->Check() : Status::Ok(); };
   const auto started = std::chrono::steady_clock::now();
   if (spec.measurement.empty()) {
     return Status::InvalidArgument("measurement: required");
@@ -301,6 +304,7 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
       out.agg = "raw";
       uint64_t budget = options_.max_points - result.stats.points_read;
       bool over = false;
+      CITYNEXUS_RETURN_IF_ERROR(check_guard());
       CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
           s.id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
             if (budget-- == 0) {
@@ -362,6 +366,7 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
       std::map<int64_t, engine::Bucket> merged;
       auto aggregate = [&](const engine::AggregateRequest& req) -> Status {
         engine::AggregateStats st;
+        CITYNEXUS_RETURN_IF_ERROR(check_guard());
         auto buckets = store_.Aggregate(req, &st);
         if (!buckets) return buckets.error();
         result.stats.points_read += st.points_read;
@@ -409,6 +414,7 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec) const {
                                                   return true;
                                                 }));
         }
+        CITYNEXUS_RETURN_IF_ERROR(check_guard());
         CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
             s->id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
               points.emplace_back(p.timestamp_ns, AsDouble(p.value));

@@ -122,6 +122,8 @@ net::Response HandleGetIndicator(const IndicatorService& service,
   if (!request) {
     return ErrorResponse(request.error());
   }
+  const QueryGuard guard(service.limits().timeout, req.client_gone);
+  request->guard = &guard;
   auto result = service.Evaluate(id, *request);
   if (!result) {
     return ErrorResponse(result.error());
@@ -181,6 +183,8 @@ net::Response HandleEvaluateExpression(const IndicatorService& service,
   const std::string expr = in["expr"].get<std::string>();
   ExprErrorPosition pos;
   pos.offset = std::string::npos;
+  const QueryGuard guard(service.limits().timeout, req.client_gone);
+  request->guard = &guard;
   auto result = service.EvaluateExpression(expr, *request, &pos);
   if (!result) {
     if (pos.offset == std::string::npos) {

@@ -74,6 +74,7 @@ Result<Value> BucketFunction(RangeFn fn, const Expr& sel, const Windows& w,
   }
   Value out;
   for (const auto& s : *series) {
+    CITYNEXUS_RETURN_IF_ERROR(CheckGuard(ctx));
     auto data = FetchBuckets(ctx.store, s.id, w.min_a, w.max_b, grid,
                              &ctx.buckets_read);
     if (!data) {
@@ -94,6 +95,7 @@ Result<RawData> Raw(const engine::SeriesInfo& s, const Windows& w,
                     EvalContext& ctx) {
   // One window of look-back (the reading before a window) and look-ahead
   // (the reading that ends a window's last state).
+  CITYNEXUS_RETURN_IF_ERROR(CheckGuard(ctx));
   return FetchRaw(ctx.store, s.id, w.min_a - w.max_len, w.max_b + w.max_len,
                   ctx.limits.max_raw_points, &ctx.points_read);
 }
@@ -239,8 +241,8 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
     return inner_grid.error().WithContext("subquery");
   }
   // The inner evaluation shares the read counters, so limits hold overall.
-  EvalContext inner{ctx.store,  ctx.facts,       *inner_grid,
-                    ctx.limits, ctx.points_read, ctx.buckets_read};
+  EvalContext inner{ctx.store,       ctx.facts,        *inner_grid, ctx.limits,
+                    ctx.points_read, ctx.buckets_read, ctx.guard};
   auto v = Evaluate(*sq.args[0], inner);
   ctx.points_read = inner.points_read;
   ctx.buckets_read = inner.buckets_read;

@@ -21,9 +21,15 @@ struct EvalContext {
   const Facts& facts;
   const StepGrid& grid;
   const EvaluationLimits& limits;
-  uint64_t points_read = 0;   // raw points scanned
-  uint64_t buckets_read = 0;  // bucket aggregates read
+  uint64_t points_read = 0;           // raw points scanned
+  uint64_t buckets_read = 0;          // bucket aggregates read
+  const QueryGuard* guard = nullptr;  // checked before each series read
 };
+
+// The guard's verdict: OK, or why the evaluation must stop.
+inline Status CheckGuard(const EvalContext& ctx) {
+  return ctx.guard ? ctx.guard->Check() : Status::Ok();
+}
 
 // kInvalidArgument (type errors such as a range vector outside a range
 // function, unknown facts, non-numeric series), kResourceExhausted (limits),

@@ -83,7 +83,8 @@ Result<EvaluationResult> IndicatorService::Run(
   if (!grid) {
     return grid.error();
   }
-  indicators::EvalContext ctx{store_, facts_, *grid, limits_, 0, 0};
+  indicators::EvalContext ctx{store_, facts_, *grid,        limits_,
+                              0,      0,      request.guard};
   auto value = indicators::Evaluate(expr, ctx);
   if (!value) {
     return value.error();

@@ -48,6 +48,7 @@ TEST_CASE("Last equals the last point of a scan over chunks and heads",
   auto store = OpenOrFail(TestOptions(dir.str()));
   SeriesId f = MakeSeries(*store, "env", "temp", ValueType::kFloat);
   SeriesId s = MakeSeries(*store, "env", "state", ValueType::kString);
+  SeriesId n = MakeSeries(*store, "env", "count", ValueType::kInt);
   std::uniform_int_distribution<int> values(0, 1000);
   auto write = [&](int64_t from, int64_t to, int64_t every) {
     std::vector<Point> points;
@@ -55,6 +56,7 @@ TEST_CASE("Last equals the last point of a scan over chunks and heads",
       int v = values(rng);
       points.push_back({f, t, v / 10.0});
       points.push_back({s, t, "s" + std::to_string(v)});
+      points.push_back({n, t, int64_t{v} * 1000003});
     }
     REQUIRE(store->Append(points).has_value());
   };
@@ -72,11 +74,11 @@ TEST_CASE("Last equals the last point of a scan over chunks and heads",
 
   write(kT0 - 2 * kDay, kT0 + 2 * kDay, 7 * kMinute);
   SECTION("all in the head") {
-    for (SeriesId id : {f, s}) CheckAgainstScan(*store, id, ranges);
+    for (SeriesId id : {f, s, n}) CheckAgainstScan(*store, id, ranges);
   }
   SECTION("all sealed") {
     REQUIRE(store->Flush().ok());
-    for (SeriesId id : {f, s}) CheckAgainstScan(*store, id, ranges);
+    for (SeriesId id : {f, s, n}) CheckAgainstScan(*store, id, ranges);
   }
   SECTION("sealed, then newer, older and overwriting points in the head") {
     REQUIRE(store->Flush().ok());
@@ -84,7 +86,7 @@ TEST_CASE("Last equals the last point of a scan over chunks and heads",
     write(kT0 - 3 * kDay, kT0 - 2 * kDay, 11 * kMinute);       // older
     write(kT0 - 2 * kDay, kT0 + 2 * kDay, 7 * kMinute * 24);   // overwrites
     write(kT0 + kDay - 7 * kMinute, kT0 + kDay, 7 * kMinute);  // overwrite
-    for (SeriesId id : {f, s}) CheckAgainstScan(*store, id, ranges);
+    for (SeriesId id : {f, s, n}) CheckAgainstScan(*store, id, ranges);
   }
 }
 

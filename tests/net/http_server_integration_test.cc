@@ -436,5 +436,52 @@ TEST_CASE("server answers pipelined requests in order",
   }
 }
 
+TEST_CASE("a handler sees when its client has disconnected",
+          "[net][http][integration]") {
+  TestServer ts;
+  std::atomic<bool> entered{false}, done{false};
+  std::atomic<bool> gone_at_start{true}, gone_later{false};
+  ts.router.Add("GET", "/slow", [&](const Request& req) {
+    gone_at_start = req.client_gone();
+    entered = true;
+    // Long work that polls, as a query does between series (bounded).
+    gone_later = WaitUntil([&] { return req.client_gone(); });
+    done = true;
+    return Response::Text(200, "nobody reads this");
+  });
+  REQUIRE(ts.Start().ok());
+  {
+    TestClient c;
+    REQUIRE(c.Connect(ts.port()).ok());
+    REQUIRE(c.WriteRaw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").ok());
+    REQUIRE(WaitUntil([&] { return entered.load(); }));
+  }  // the client closes its socket here
+  REQUIRE(WaitUntil([&] { return done.load(); }));
+  CHECK_FALSE(gone_at_start);
+  CHECK(gone_later);
+}
+
+TEST_CASE("a pipelined request does not look like a disconnect",
+          "[net][http][integration]") {
+  TestServer ts;
+  std::atomic<int> gone_seen{0};
+  ts.router.Add("GET", "/probe", [&](const Request& req) {
+    if (req.client_gone()) ++gone_seen;
+    return Response::Text(200, "ok");
+  });
+  REQUIRE(ts.Start().ok());
+  TestClient c;
+  REQUIRE(c.Connect(ts.port()).ok());
+  REQUIRE(c.WriteRaw("GET /probe HTTP/1.1\r\nHost: x\r\n\r\n"
+                     "GET /probe HTTP/1.1\r\nHost: x\r\n\r\n")
+              .ok());
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.ReadResponse();
+    REQUIRE(r.has_value());
+    CHECK(r->status == 200);
+  }
+  CHECK(gone_seen == 0);
+}
+
 }  // namespace
 }  // namespace citynexus::net
