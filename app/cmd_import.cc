@@ -11,6 +11,7 @@
 
 #include "app/cmd_common.h"
 #include "app/cmd_line_chunks.h"
+#include "app/mapping_options.h"
 #include "connectors/connectors.h"
 #include "engine/engine.h"
 
@@ -100,10 +101,105 @@ struct ImportTotals {
   std::vector<std::string> shown;  // the first kShownRejections reasons
 };
 
+// Turns one chunk of the input into points. `lines_before` is the number of
+// input lines before the chunk; sets *line_offset to what must be added to
+// the batch's line numbers to make them lines of the whole input.
+class ChunkDecoder {
+ public:
+  virtual ~ChunkDecoder() = default;
+  virtual Status Decode(std::string_view chunk, uint64_t lines_before,
+                        connectors::DecodedBatch* batch,
+                        uint64_t* line_offset) = 0;
+};
+
+class LineProtocolChunks : public ChunkDecoder {
+ public:
+  explicit LineProtocolChunks(connectors::LineProtocolOptions options)
+      : options_(options) {}
+  Status Decode(std::string_view chunk, uint64_t lines_before,
+                connectors::DecodedBatch* batch,
+                uint64_t* line_offset) override {
+    connectors::DecodeLineProtocol(chunk, options_, batch);
+    *line_offset = lines_before;
+    return Status::Ok();
+  }
+
+ private:
+  connectors::LineProtocolOptions options_;
+};
+
+// CSV rows in chunks: the first chunk holds the header row (with
+// `header: true`), and every later chunk is decoded with that header in
+// front of it, so each chunk maps its columns by name.
+class CsvChunks : public ChunkDecoder {
+ public:
+  CsvChunks(connectors::CsvMappingRule rule, int64_t now_ns)
+      : rule_(std::move(rule)), now_ns_(now_ns) {}
+
+  Status Decode(std::string_view chunk, uint64_t lines_before,
+                connectors::DecodedBatch* batch,
+                uint64_t* line_offset) override {
+    if (!rule_.header) {
+      *line_offset = lines_before;
+      return connectors::DecodeMappedCsv(chunk, rule_, now_ns_, batch);
+    }
+    if (lines_before == 0) {
+      if (Status s = FindHeader(chunk); !s.ok()) return s;
+      *line_offset = 0;
+      return connectors::DecodeMappedCsv(chunk, rule_, now_ns_, batch);
+    }
+    with_header_.assign(header_);
+    with_header_.append(chunk);
+    // Line N of the chunk is line N - header_lines_ of `with_header_`.
+    *line_offset = lines_before - header_lines_;
+    return connectors::DecodeMappedCsv(with_header_, rule_, now_ns_, batch);
+  }
+
+ private:
+  // Keeps everything up to the end of the first non-blank row (BOM and
+  // blank lines included) as the header, and checks it names the mapped
+  // columns: a bad header would reject every row of every chunk.
+  Status FindHeader(std::string_view chunk) {
+    CsvRowSplitter splitter;
+    size_t from = 0;
+    while (from < chunk.size()) {
+      size_t end = splitter.NextEntryEnd(chunk, from);
+      if (end == std::string_view::npos) end = chunk.size();
+      std::string_view row = chunk.substr(from, end - from);
+      if (row.substr(0, 3) == "\xEF\xBB\xBF") row.remove_prefix(3);
+      if (row.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        header_.assign(chunk.substr(0, end));
+        if (header_.back() != '\n') header_.push_back('\n');
+        header_lines_ = static_cast<uint64_t>(
+            std::count(header_.begin(), header_.end(), '\n'));
+        connectors::DecodedBatch check;
+        if (Status s =
+                connectors::DecodeMappedCsv(header_, rule_, now_ns_, &check);
+            !s.ok()) {
+          return s;
+        }
+        if (!check.errors.empty()) {
+          return Status::InvalidArgument(check.errors.front().ToString());
+        }
+        return Status::Ok();
+      }
+      from = end;
+    }
+    return Status::InvalidArgument(
+        "no header row in the first chunk (the mapping says \"header\": "
+        "true)");
+  }
+
+  connectors::CsvMappingRule rule_;
+  int64_t now_ns_;
+  std::string header_;
+  uint64_t header_lines_ = 0;
+  std::string with_header_;
+};
+
 // Streams `reader` into `store`. Fills `totals` as it goes.
 Status Import(LineChunkReader& reader, engine::Store& store,
-              const connectors::LineProtocolOptions& options,
-              Progress& progress, ImportTotals* totals) {
+              ChunkDecoder& decoder, Progress& progress, ImportTotals* totals) {
   connectors::PointWriter writer(store, "import");
   connectors::DecodedBatch batch;
   std::string_view chunk;
@@ -114,7 +210,12 @@ Status Import(LineChunkReader& reader, engine::Store& store,
     Result<bool> more = reader.Next(&chunk, &lines_before);
     if (!more) return more.error();
     if (!*more) break;
-    connectors::DecodeLineProtocol(chunk, options, &batch);
+    uint64_t line_offset = 0;
+    if (Status s = decoder.Decode(chunk, lines_before, &batch, &line_offset);
+        !s.ok()) {
+      return s.WithContext("decoding lines " +
+                           std::to_string(lines_before + 1) + " and on");
+    }
     Result<connectors::WriteOutcome> outcome = WriteChunk(writer, batch);
     if (!outcome) {
       return outcome.error().WithContext(
@@ -122,7 +223,7 @@ Status Import(LineChunkReader& reader, engine::Store& store,
     }
     totals->points_written += outcome->points_written;
     for (connectors::DecodeError& rejected : outcome->rejected) {
-      rejected.line += lines_before;
+      rejected.line += line_offset;
       ++totals->rejections;
       if (rejected.line != last_rejected_line) {
         ++totals->lines_rejected;
@@ -149,7 +250,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   Args parsed;
   if (auto problem = ParseArgs(args,
                                {"--data-dir", "--config", "--format",
-                                "--precision", "--batch-lines"},
+                                "--precision", "--batch-lines", "--mapping"},
                                &parsed)) {
     return UsageError("import", kImportUsage, *problem, err);
   }
@@ -167,10 +268,37 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   if (!parsed.Has("--data-dir") && !parsed.Has("--config")) {
     return UsageError("import", kImportUsage, "missing --data-dir", err);
   }
+  std::string format = "line_protocol";
   if (auto it = parsed.flags.find("--format"); it != parsed.flags.end()) {
-    if (auto problem = FormatProblem(it->second)) {
+    if (auto problem = FormatProblem(it->second, {"line_protocol", "csv"})) {
       return UsageError("import", kImportUsage, *problem, err);
     }
+    format = it->second;
+  }
+  const bool csv = format == "csv";
+  if (csv != parsed.Has("--mapping")) {
+    return UsageError("import", kImportUsage,
+                      csv ? "--format csv needs --mapping FILE"
+                          : "--mapping is only for --format csv",
+                      err);
+  }
+  if (csv && parsed.Has("--precision")) {
+    return UsageError("import", kImportUsage,
+                      "--precision is only for --format line_protocol", err);
+  }
+  connectors::IngestSource mapping;
+  if (csv) {
+    const std::string& mapping_path = parsed.flags["--mapping"];
+    Result<std::string> text = LineChunkReader::ReadAll(mapping_path, 1 << 20);
+    Result<connectors::IngestSource> parsed_mapping =
+        text
+            ? MappingFromJsonText(*text, connectors::IngestSource::Format::kCsv)
+            : Result<connectors::IngestSource>(text.error());
+    if (!parsed_mapping) {
+      PrintConfigErrors(parsed_mapping.error(), mapping_path, {}, err);
+      return kExitFailure;
+    }
+    mapping = std::move(*parsed_mapping);
   }
   connectors::LineProtocolOptions options;
   if (auto it = parsed.flags.find("--precision"); it != parsed.flags.end()) {
@@ -198,8 +326,9 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
 
   // The input first: a missing file must not leave a new empty store.
   const std::string& path = parsed.positional[0];
-  Result<std::unique_ptr<LineChunkReader>> reader =
-      LineChunkReader::Open(path, static_cast<size_t>(batch_lines));
+  Result<std::unique_ptr<LineChunkReader>> reader = LineChunkReader::Open(
+      path, static_cast<size_t>(batch_lines),
+      csv ? EntrySyntax::kCsv : EntrySyntax::kLineProtocol);
   if (!reader) {
     err << "citynexus: " << reader.error().message() << "\n";
     return kExitFailure;
@@ -224,8 +353,14 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
           .count();
   Progress progress(err, &err == &std::cerr && isatty(STDERR_FILENO) == 1,
                     (*reader)->total_bytes());
+  std::unique_ptr<ChunkDecoder> decoder;
+  if (csv) {
+    decoder = std::make_unique<CsvChunks>(mapping.csv, options.default_time_ns);
+  } else {
+    decoder = std::make_unique<LineProtocolChunks>(options);
+  }
   ImportTotals totals;
-  Status status = Import(**reader, **store, options, progress, &totals);
+  Status status = Import(**reader, **store, *decoder, progress, &totals);
   progress.Finish();
   Result<engine::StoreStats> stats = (*store)->Stats();
   Status closed = (*store)->Close();
