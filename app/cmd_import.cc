@@ -11,6 +11,7 @@
 
 #include "app/cmd_common.h"
 #include "app/cmd_line_chunks.h"
+#include "app/import_chunks.h"
 #include "app/mapping_options.h"
 #include "connectors/connectors.h"
 #include "engine/engine.h"
@@ -99,102 +100,6 @@ struct ImportTotals {
   uint64_t lines_rejected = 0;
   uint64_t rejections = 0;
   std::vector<std::string> shown;  // the first kShownRejections reasons
-};
-
-// Turns one chunk of the input into points. `lines_before` is the number of
-// input lines before the chunk; sets *line_offset to what must be added to
-// the batch's line numbers to make them lines of the whole input.
-class ChunkDecoder {
- public:
-  virtual ~ChunkDecoder() = default;
-  virtual Status Decode(std::string_view chunk, uint64_t lines_before,
-                        connectors::DecodedBatch* batch,
-                        uint64_t* line_offset) = 0;
-};
-
-class LineProtocolChunks : public ChunkDecoder {
- public:
-  explicit LineProtocolChunks(connectors::LineProtocolOptions options)
-      : options_(options) {}
-  Status Decode(std::string_view chunk, uint64_t lines_before,
-                connectors::DecodedBatch* batch,
-                uint64_t* line_offset) override {
-    connectors::DecodeLineProtocol(chunk, options_, batch);
-    *line_offset = lines_before;
-    return Status::Ok();
-  }
-
- private:
-  connectors::LineProtocolOptions options_;
-};
-
-// CSV rows in chunks: the first chunk holds the header row (with
-// `header: true`), and every later chunk is decoded with that header in
-// front of it, so each chunk maps its columns by name.
-class CsvChunks : public ChunkDecoder {
- public:
-  CsvChunks(connectors::CsvMappingRule rule, int64_t now_ns)
-      : rule_(std::move(rule)), now_ns_(now_ns) {}
-
-  Status Decode(std::string_view chunk, uint64_t lines_before,
-                connectors::DecodedBatch* batch,
-                uint64_t* line_offset) override {
-    if (!rule_.header) {
-      *line_offset = lines_before;
-      return connectors::DecodeMappedCsv(chunk, rule_, now_ns_, batch);
-    }
-    if (lines_before == 0) {
-      if (Status s = FindHeader(chunk); !s.ok()) return s;
-      *line_offset = 0;
-      return connectors::DecodeMappedCsv(chunk, rule_, now_ns_, batch);
-    }
-    with_header_.assign(header_);
-    with_header_.append(chunk);
-    // Line N of the chunk is line N - header_lines_ of `with_header_`.
-    *line_offset = lines_before - header_lines_;
-    return connectors::DecodeMappedCsv(with_header_, rule_, now_ns_, batch);
-  }
-
- private:
-  // Keeps everything up to the end of the first non-blank row (BOM and
-  // blank lines included) as the header, and checks it names the mapped
-  // columns: a bad header would reject every row of every chunk.
-  Status FindHeader(std::string_view chunk) {
-    CsvRowSplitter splitter;
-    size_t from = 0;
-    while (from < chunk.size()) {
-      size_t end = splitter.NextEntryEnd(chunk, from);
-      if (end == std::string_view::npos) end = chunk.size();
-      std::string_view row = chunk.substr(from, end - from);
-      if (row.substr(0, 3) == "\xEF\xBB\xBF") row.remove_prefix(3);
-      if (row.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-        header_.assign(chunk.substr(0, end));
-        if (header_.back() != '\n') header_.push_back('\n');
-        header_lines_ = static_cast<uint64_t>(
-            std::count(header_.begin(), header_.end(), '\n'));
-        connectors::DecodedBatch check;
-        if (Status s =
-                connectors::DecodeMappedCsv(header_, rule_, now_ns_, &check);
-            !s.ok()) {
-          return s;
-        }
-        if (!check.errors.empty()) {
-          return Status::InvalidArgument(check.errors.front().ToString());
-        }
-        return Status::Ok();
-      }
-      from = end;
-    }
-    return Status::InvalidArgument(
-        "no header row in the first chunk (the mapping says \"header\": "
-        "true)");
-  }
-
-  connectors::CsvMappingRule rule_;
-  int64_t now_ns_;
-  std::string header_;
-  uint64_t header_lines_ = 0;
-  std::string with_header_;
 };
 
 // Streams `reader` into `store`. Fills `totals` as it goes.
