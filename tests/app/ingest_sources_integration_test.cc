@@ -62,6 +62,8 @@ TEST_CASE("configured ingest sources store JSON and CSV bodies through serve",
   REQUIRE(log.has_value());
   const std::optional<uint16_t> port = testing::ListeningPort(*log);
   REQUIRE(port.has_value());
+  CHECK(log->find("ingest sources at POST /api/v1/ingest/{source}: parking, "
+                  "bikes") != std::string::npos);
 
   // JSON: record 1 has a non-integer count; records 0 and 2 are stored.
   const std::string lots =
