@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/cli_run_util.h"
+#include "app/cmd_line_chunks.h"
 #include "engine/engine.h"
 #include "support/temp_dir.h"
 
@@ -253,6 +254,37 @@ TEST_CASE("import --format csv stores rows chunk by chunk with the header",
               mapping, wrong});
   CHECK(refused.code == 1);
   CHECK(Has(refused.err, "line 1"));
+}
+
+}  // namespace citynexus::app
+
+namespace citynexus::app {
+
+TEST_CASE("the CSV row splitter ends rows outside quotes only",
+          "[app][cli][ingest][formats]") {
+  CsvRowSplitter splitter;
+  const std::string data = "a,\"x\ny\",b\nc,\"\"\"q\"\"\n\",d\ne";
+  //                         row 1 ends after b\n; row 2 after d\n
+  const size_t first = splitter.NextEntryEnd(data, 0);
+  CHECK(first == data.find("b\n") + 2);
+  const size_t second = splitter.NextEntryEnd(data, first);
+  CHECK(second == data.find("d\n") + 2);
+  CHECK(splitter.NextEntryEnd(data, second) == std::string_view::npos);
+
+  // Fed in pieces: a row split inside a quoted cell continues its state.
+  CsvRowSplitter pieces;
+  std::string growing = "1,\"open\n";
+  CHECK(pieces.NextEntryEnd(growing, 0) == std::string_view::npos);
+  const size_t scanned = growing.size();
+  growing += "still\",2\n";
+  CHECK(pieces.NextEntryEnd(growing, scanned) == growing.size());
+
+  // An unterminated quote gives up after kMaxQuotedBytes.
+  CsvRowSplitter runaway;
+  std::string stray = "1,\"";
+  stray.append(CsvRowSplitter::kMaxQuotedBytes, 'x');
+  stray += "\nnext\n";
+  CHECK(runaway.NextEntryEnd(stray, 0) == stray.find("\nnext") + 1);
 }
 
 }  // namespace citynexus::app
