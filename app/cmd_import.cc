@@ -11,6 +11,8 @@
 
 #include "app/cmd_common.h"
 #include "app/cmd_line_chunks.h"
+#include "app/import_chunks.h"
+#include "app/mapping_options.h"
 #include "connectors/connectors.h"
 #include "engine/engine.h"
 
@@ -102,8 +104,7 @@ struct ImportTotals {
 
 // Streams `reader` into `store`. Fills `totals` as it goes.
 Status Import(LineChunkReader& reader, engine::Store& store,
-              const connectors::LineProtocolOptions& options,
-              Progress& progress, ImportTotals* totals) {
+              ChunkDecoder& decoder, Progress& progress, ImportTotals* totals) {
   connectors::PointWriter writer(store, "import");
   connectors::DecodedBatch batch;
   std::string_view chunk;
@@ -114,7 +115,12 @@ Status Import(LineChunkReader& reader, engine::Store& store,
     Result<bool> more = reader.Next(&chunk, &lines_before);
     if (!more) return more.error();
     if (!*more) break;
-    connectors::DecodeLineProtocol(chunk, options, &batch);
+    uint64_t line_offset = 0;
+    if (Status s = decoder.Decode(chunk, lines_before, &batch, &line_offset);
+        !s.ok()) {
+      return s.WithContext("decoding lines " +
+                           std::to_string(lines_before + 1) + " and on");
+    }
     Result<connectors::WriteOutcome> outcome = WriteChunk(writer, batch);
     if (!outcome) {
       return outcome.error().WithContext(
@@ -122,7 +128,7 @@ Status Import(LineChunkReader& reader, engine::Store& store,
     }
     totals->points_written += outcome->points_written;
     for (connectors::DecodeError& rejected : outcome->rejected) {
-      rejected.line += lines_before;
+      rejected.line += line_offset;
       ++totals->rejections;
       if (rejected.line != last_rejected_line) {
         ++totals->lines_rejected;
@@ -149,7 +155,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   Args parsed;
   if (auto problem = ParseArgs(args,
                                {"--data-dir", "--config", "--format",
-                                "--precision", "--batch-lines"},
+                                "--precision", "--batch-lines", "--mapping"},
                                &parsed)) {
     return UsageError("import", kImportUsage, *problem, err);
   }
@@ -167,10 +173,37 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   if (!parsed.Has("--data-dir") && !parsed.Has("--config")) {
     return UsageError("import", kImportUsage, "missing --data-dir", err);
   }
+  std::string format = "line_protocol";
   if (auto it = parsed.flags.find("--format"); it != parsed.flags.end()) {
-    if (auto problem = FormatProblem(it->second)) {
+    if (auto problem = FormatProblem(it->second, {"line_protocol", "csv"})) {
       return UsageError("import", kImportUsage, *problem, err);
     }
+    format = it->second;
+  }
+  const bool csv = format == "csv";
+  if (csv != parsed.Has("--mapping")) {
+    return UsageError("import", kImportUsage,
+                      csv ? "--format csv needs --mapping FILE"
+                          : "--mapping is only for --format csv",
+                      err);
+  }
+  if (csv && parsed.Has("--precision")) {
+    return UsageError("import", kImportUsage,
+                      "--precision is only for --format line_protocol", err);
+  }
+  connectors::IngestSource mapping;
+  if (csv) {
+    const std::string& mapping_path = parsed.flags["--mapping"];
+    Result<std::string> text = LineChunkReader::ReadAll(mapping_path, 1 << 20);
+    Result<connectors::IngestSource> parsed_mapping =
+        text
+            ? MappingFromJsonText(*text, connectors::IngestSource::Format::kCsv)
+            : Result<connectors::IngestSource>(text.error());
+    if (!parsed_mapping) {
+      PrintConfigErrors(parsed_mapping.error(), mapping_path, {}, err);
+      return kExitFailure;
+    }
+    mapping = std::move(*parsed_mapping);
   }
   connectors::LineProtocolOptions options;
   if (auto it = parsed.flags.find("--precision"); it != parsed.flags.end()) {
@@ -198,8 +231,9 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
 
   // The input first: a missing file must not leave a new empty store.
   const std::string& path = parsed.positional[0];
-  Result<std::unique_ptr<LineChunkReader>> reader =
-      LineChunkReader::Open(path, static_cast<size_t>(batch_lines));
+  Result<std::unique_ptr<LineChunkReader>> reader = LineChunkReader::Open(
+      path, static_cast<size_t>(batch_lines),
+      csv ? EntrySyntax::kCsv : EntrySyntax::kLineProtocol);
   if (!reader) {
     err << "citynexus: " << reader.error().message() << "\n";
     return kExitFailure;
@@ -224,8 +258,14 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
           .count();
   Progress progress(err, &err == &std::cerr && isatty(STDERR_FILENO) == 1,
                     (*reader)->total_bytes());
+  std::unique_ptr<ChunkDecoder> decoder;
+  if (csv) {
+    decoder = std::make_unique<CsvChunks>(mapping.csv, options.default_time_ns);
+  } else {
+    decoder = std::make_unique<LineProtocolChunks>(options);
+  }
   ImportTotals totals;
-  Status status = Import(**reader, **store, options, progress, &totals);
+  Status status = Import(**reader, **store, *decoder, progress, &totals);
   progress.Finish();
   Result<engine::StoreStats> stats = (*store)->Stats();
   Status closed = (*store)->Close();

@@ -19,19 +19,16 @@ constexpr size_t kReadBytes = 1 << 20;
 
 }  // namespace
 
-std::optional<std::string> FormatProblem(std::string_view format) {
-  if (format == "line_protocol") return std::nullopt;
-  // Named in the CLI issue; each gets its decoder in connectors/ later.
-  static constexpr std::string_view kPlanned[] = {"senml", "ttn",   "gbfs",
-                                                  "json",  "value", "csv"};
-  for (std::string_view planned : kPlanned) {
-    if (format == planned) {
-      return "format \"" + std::string(format) +
-             "\" is not supported yet (supported: line_protocol)";
-    }
+std::optional<std::string> FormatProblem(
+    std::string_view format,
+    std::initializer_list<std::string_view> supported) {
+  std::string listed;
+  for (std::string_view name : supported) {
+    if (format == name) return std::nullopt;
+    listed.append(listed.empty() ? "" : ", ").append(name);
   }
   return "unknown format \"" + std::string(format) +
-         "\" (supported: line_protocol)";
+         "\" (supported: " + listed + ")";
 }
 
 Result<connectors::Precision> ParsePrecisionFlag(std::string_view text) {
@@ -154,11 +151,28 @@ size_t LineProtocolSplitter::NextEntryEnd(std::string_view data, size_t from) {
   return std::string_view::npos;
 }
 
+size_t CsvRowSplitter::NextEntryEnd(std::string_view data, size_t from) {
+  for (size_t i = from; i < data.size(); ++i) {
+    const char c = data[i];
+    if (c == '"') {
+      in_quotes_ = !in_quotes_;
+      quoted_bytes_ = 0;
+    } else if (in_quotes_ && ++quoted_bytes_ > kMaxQuotedBytes && c == '\n') {
+      in_quotes_ = false;
+      quoted_bytes_ = 0;
+      return i + 1;
+    } else if (!in_quotes_ && c == '\n') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
 Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(
-    const std::string& path, size_t max_lines) {
+    const std::string& path, size_t max_lines, EntrySyntax syntax) {
   if (path == "-") {
     return std::unique_ptr<LineChunkReader>(new LineChunkReader(
-        STDIN_FILENO, false, "stdin", max_lines, std::nullopt));
+        STDIN_FILENO, false, "stdin", max_lines, std::nullopt, syntax));
   }
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -177,17 +191,36 @@ Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(
     if (S_ISREG(st.st_mode)) total = static_cast<uint64_t>(st.st_size);
   }
   return std::unique_ptr<LineChunkReader>(
-      new LineChunkReader(fd, true, path, max_lines, total));
+      new LineChunkReader(fd, true, path, max_lines, total, syntax));
+}
+
+Result<std::string> LineChunkReader::ReadAll(const std::string& path,
+                                             uint64_t max_bytes) {
+  Result<std::unique_ptr<LineChunkReader>> reader = Open(path, 1);
+  if (!reader) return reader.error();
+  while (true) {
+    Result<bool> more = (*reader)->Fill();
+    if (!more) return more.error();
+    if (!*more) break;
+    if ((*reader)->buffer_.size() > max_bytes) {
+      return Status::ResourceExhausted(
+          (*reader)->name_ + " is larger than " + std::to_string(max_bytes) +
+          " bytes, the most decoded as one document");
+    }
+  }
+  return std::move((*reader)->buffer_);
 }
 
 LineChunkReader::LineChunkReader(int fd, bool owns_fd, std::string name,
                                  size_t max_lines,
-                                 std::optional<uint64_t> total_bytes)
+                                 std::optional<uint64_t> total_bytes,
+                                 EntrySyntax syntax)
     : fd_(fd),
       owns_fd_(owns_fd),
       name_(std::move(name)),
       max_lines_(std::max<size_t>(max_lines, 1)),
-      total_bytes_(total_bytes) {}
+      total_bytes_(total_bytes),
+      syntax_(syntax) {}
 
 LineChunkReader::~LineChunkReader() {
   if (owns_fd_) close(fd_);
@@ -221,7 +254,9 @@ Result<bool> LineChunkReader::Next(std::string_view* chunk,
   begin_ = scanned_;  // the previous chunk is consumed
   size_t entries = 0;
   while (entries < max_lines_) {
-    const size_t end = splitter_.NextEntryEnd(buffer_, scanned_);
+    const size_t end = syntax_ == EntrySyntax::kCsv
+                           ? csv_splitter_.NextEntryEnd(buffer_, scanned_)
+                           : splitter_.NextEntryEnd(buffer_, scanned_);
     if (end != std::string_view::npos) {
       scanned_ = end;
       ++entries;

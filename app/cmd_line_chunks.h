@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,10 +25,11 @@
 
 namespace citynexus::app {
 
-// The --format value of decode and import: nullopt for "line_protocol",
-// else the problem ("format \"senml\" is not supported yet (supported:
-// line_protocol)"), a usage error.
-std::optional<std::string> FormatProblem(std::string_view format);
+// The --format value of decode and import: nullopt when it is one of
+// `supported`, else the usage problem ("unknown format \"xml\" (supported:
+// line_protocol, csv)").
+std::optional<std::string> FormatProblem(
+    std::string_view format, std::initializer_list<std::string_view> supported);
 
 // The --precision value: InfluxDB's spellings of both APIs (n ns u us ms s
 // m h). kInvalidArgument naming the accepted values otherwise.
@@ -64,12 +66,37 @@ class LineProtocolSplitter {
   size_t string_bytes_ = 0;   // bytes of the current string so far
 };
 
+// Finds row-ending line feeds of CSV (RFC 4180) fed in pieces: a line feed
+// inside a quoted cell does not end the row. A quoted cell running past
+// kMaxQuotedBytes is taken as an unterminated quote, and a line feed ends the
+// row again (the decoder then rejects that row), so one stray quote cannot
+// swallow the rest of the input into one chunk.
+class CsvRowSplitter {
+ public:
+  static constexpr size_t kMaxQuotedBytes = 1 << 20;
+  // As LineProtocolSplitter::NextEntryEnd, for CSV rows.
+  size_t NextEntryEnd(std::string_view data, size_t from);
+
+ private:
+  bool in_quotes_ = false;
+  size_t quoted_bytes_ = 0;
+};
+
+// How the entries of an input end (which splitter a reader uses).
+enum class EntrySyntax : uint8_t { kLineProtocol, kCsv };
+
 // A file or stdin read in chunks of at most `max_lines` entries.
 class LineChunkReader {
  public:
   // `path` "-" reads stdin. kNotFound / kIOError naming the file.
-  static Result<std::unique_ptr<LineChunkReader>> Open(const std::string& path,
-                                                       size_t max_lines);
+  static Result<std::unique_ptr<LineChunkReader>> Open(
+      const std::string& path, size_t max_lines,
+      EntrySyntax syntax = EntrySyntax::kLineProtocol);
+  // The whole of `path` ("-": stdin) for formats decoded as one document.
+  // kNotFound / kIOError naming the file; kResourceExhausted past
+  // `max_bytes`.
+  static Result<std::string> ReadAll(const std::string& path,
+                                     uint64_t max_bytes);
   ~LineChunkReader();
   LineChunkReader(const LineChunkReader&) = delete;
   LineChunkReader& operator=(const LineChunkReader&) = delete;
@@ -86,7 +113,7 @@ class LineChunkReader {
 
  private:
   LineChunkReader(int fd, bool owns_fd, std::string name, size_t max_lines,
-                  std::optional<uint64_t> total_bytes);
+                  std::optional<uint64_t> total_bytes, EntrySyntax syntax);
   // Appends up to one read's worth to buffer_; false at end of input.
   Result<bool> Fill();
 
@@ -97,7 +124,9 @@ class LineChunkReader {
   std::optional<uint64_t> total_bytes_;
   uint64_t bytes_read_ = 0;
   bool eof_ = false;
+  EntrySyntax syntax_;
   LineProtocolSplitter splitter_;
+  CsvRowSplitter csv_splitter_;
   std::string buffer_;
   size_t begin_ = 0;            // start of unconsumed data in buffer_
   size_t scanned_ = 0;          // splitter position in buffer_

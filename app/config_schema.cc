@@ -9,6 +9,7 @@
 
 #include "app/config.h"
 #include "app/config_values.h"
+#include "app/mapping_options.h"
 #include "app/option_builders.h"
 
 namespace citynexus::app {
@@ -145,7 +146,8 @@ std::vector<Option<MqttSubscription>> MqttSubscriptionOptions() {
       }));
   o.push_back(StringOption<S>(
       {"measurement", "",
-       "Measurement of the points (value: required; senml, ttn: optional)."},
+       "Measurement of the points (value, json: required; senml, ttn: "
+       "optional)."},
       std::nullopt, [](S& s, const std::string& v) { s.measurement = v; },
       [](const S& s) { return NonEmpty(s.measurement); }));
   o.push_back(StringOption<S>(
@@ -171,6 +173,7 @@ std::vector<Option<MqttSubscription>> MqttSubscriptionOptions() {
             return std::string("ns");
         }
       }));
+  AddMappingOptions(o);
   o.push_back(TagsFromTopicOption(
       {"tags_from_topic", "",
        "Tags taken from topic levels: tag name -> 0-based level."}));
@@ -194,11 +197,37 @@ void ValidateMqttSubscription(const MqttSubscription& s,
     errors.Add(where + ".topic", v.message());
   }
   const std::string format(connectors::MqttFormatName(s.format));
-  if (!connectors::MqttFormatSupported(s.format)) {
-    errors.Add(where + ".format", Quote(format) +
-                                      " is not supported yet (supported: "
-                                      "\"line_protocol\", \"senml\", \"ttn\", "
-                                      "\"value\")");
+  if (s.format != MqttFormat::kJson) {
+    const connectors::JsonMappingRule& rule = s.json;
+    for (const auto& [key, given] :
+         {std::pair<const char*, bool>{"records", !rule.records.empty()},
+          {"time", !rule.time.empty()},
+          {"fields", !rule.fields.empty()},
+          {"tags", !rule.tags.empty()}}) {
+      if (given) {
+        errors.Add(where + "." + key, "only for format \"json\"; " +
+                                          Quote(format) +
+                                          " payloads are not mapped");
+      }
+    }
+  }
+  if (s.format == MqttFormat::kJson) {
+    if (s.measurement.empty()) {
+      errors.Add(where + ".measurement",
+                 "required for format \"json\", got none");
+      return;
+    }
+    if (!s.field.empty()) {
+      errors.Add(where + ".field",
+                 "only for format \"value\"; format \"json\" takes "
+                 "\"fields\" (field name -> JSON Pointer)");
+      return;
+    }
+    connectors::JsonMappingRule rule = s.json;
+    rule.measurement = s.measurement;
+    if (Status v = connectors::ValidateJsonMappingRule(rule); !v.ok()) {
+      errors.Add(where, v.message());
+    }
     return;
   }
   if (s.format == MqttFormat::kValue) {
@@ -226,177 +255,6 @@ void ValidateMqttSubscription(const MqttSubscription& s,
 
 using connectors::PollerFormat;
 using connectors::PollerOptions;
-
-// A JSON boolean (`pollers[].header`).
-template <typename T>
-Option<T> BoolOption(Doc doc, bool default_value,
-                     std::function<void(T&, bool)> store,
-                     std::function<bool(const T&)> load) {
-  Option<T> option;
-  option.info =
-      InfoFrom(std::move(doc), "boolean", "true, false", Json(default_value));
-  option.set = [store](const Json& value, const std::string& where, T& target,
-                       ConfigErrors& errors) {
-    if (!value.is_boolean()) {
-      errors.Add(where, "expected true or false, got " + Show(value));
-      return;
-    }
-    store(target, value.get<bool>());
-  };
-  option.get = [load](const T& target) { return Json(load(target)); };
-  return option;
-}
-
-// `fields`: field name -> source (JSON Pointer or CSV column), either as a
-// string (a float field) or as {"source": ..., "type": ...}.
-Option<PollerOptions> PollerFieldsOption(Doc doc) {
-  Option<PollerOptions> option;
-  option.info =
-      InfoFrom(std::move(doc), "object",
-               "name -> source or {\"source\", \"type\"}", std::nullopt);
-  option.set = [](const Json& value, const std::string& where,
-                  PollerOptions& target, ConfigErrors& errors) {
-    if (!value.is_object() || value.empty()) {
-      errors.Add(where,
-                 "expected an object of field name -> source, like "
-                 "{\"vehicles\": {\"source\": \"/counts/vehicles\", "
-                 "\"type\": \"int\"}}, got " +
-                     Show(value));
-      return;
-    }
-    std::vector<connectors::MappedField> fields;
-    bool ok = true;
-    for (const auto& [name, spec] : value.items()) {
-      const std::string item = JoinPath(where, name);
-      connectors::MappedField field;
-      field.name = name;
-      const Json* source = &spec;
-      if (spec.is_object()) {
-        for (const auto& [key, v] : spec.items()) {
-          if (key != "source" && key != "type") {
-            errors.Add(JoinPath(item, key),
-                       "unknown key; expected \"source\" or \"type\"");
-            ok = false;
-          }
-        }
-        source = spec.contains("source") ? &spec["source"] : nullptr;
-        if (spec.contains("type")) {
-          const Json& type = spec["type"];
-          const std::string t = type.is_string() ? type.get<std::string>() : "";
-          if (t == "float") {
-            field.type = connectors::MappedType::kFloat;
-          } else if (t == "int") {
-            field.type = connectors::MappedType::kInt;
-          } else if (t == "bool") {
-            field.type = connectors::MappedType::kBool;
-          } else if (t == "string") {
-            field.type = connectors::MappedType::kString;
-          } else {
-            errors.Add(JoinPath(item, "type"),
-                       "expected one of \"float\", \"int\", \"bool\", "
-                       "\"string\", got " +
-                           Show(type));
-            ok = false;
-          }
-        }
-      }
-      if (source == nullptr || !source->is_string() ||
-          source->get_ref<const std::string&>().empty()) {
-        errors.Add(item,
-                   "expected a source (JSON Pointer or CSV column) string or "
-                   "{\"source\": ..., \"type\": ...}, got " +
-                       Show(spec));
-        ok = false;
-        continue;
-      }
-      field.source = source->get<std::string>();
-      fields.push_back(std::move(field));
-    }
-    if (ok) {
-      target.json.fields = fields;
-      target.csv.fields = std::move(fields);
-    }
-  };
-  option.get = [](const PollerOptions& target) {
-    if (target.json.fields.empty()) return Json();
-    Json out = Json::object();
-    for (const connectors::MappedField& f : target.json.fields) {
-      const char* type = "float";
-      switch (f.type) {
-        case connectors::MappedType::kInt:
-          type = "int";
-          break;
-        case connectors::MappedType::kBool:
-          type = "bool";
-          break;
-        case connectors::MappedType::kString:
-          type = "string";
-          break;
-        case connectors::MappedType::kFloat:
-          break;
-      }
-      out[f.name] = Json{{"source", f.source}, {"type", type}};
-    }
-    return out;
-  };
-  return option;
-}
-
-// `tags`: tag name -> source (JSON Pointer or CSV column).
-Option<PollerOptions> PollerTagsOption(Doc doc) {
-  Option<PollerOptions> option;
-  option.info = InfoFrom(std::move(doc), "object of string", "name -> source",
-                         std::nullopt);
-  option.set = [](const Json& value, const std::string& where,
-                  PollerOptions& target, ConfigErrors& errors) {
-    if (!value.is_object()) {
-      errors.Add(where,
-                 "expected an object of tag name -> source, like "
-                 "{\"sensor\": \"/id\"}, got " +
-                     Show(value));
-      return;
-    }
-    std::vector<connectors::MappedTag> tags;
-    bool ok = true;
-    for (const auto& [name, source] : value.items()) {
-      if (!source.is_string() || source.get_ref<const std::string&>().empty()) {
-        errors.Add(JoinPath(where, name),
-                   "expected a source (JSON Pointer or CSV column), got " +
-                       Show(source));
-        ok = false;
-        continue;
-      }
-      tags.push_back({name, source.get<std::string>()});
-    }
-    if (ok) {
-      target.json.tags = tags;
-      target.csv.tags = std::move(tags);
-    }
-  };
-  option.get = [](const PollerOptions& target) {
-    if (target.json.tags.empty()) return Json();
-    Json out = Json::object();
-    for (const connectors::MappedTag& t : target.json.tags) {
-      out[t.name] = t.source;
-    }
-    return out;
-  };
-  return option;
-}
-
-std::string TimeFormatName(connectors::TimeFormat f) {
-  switch (f) {
-    case connectors::TimeFormat::kEpochSeconds:
-      return "epoch_s";
-    case connectors::TimeFormat::kEpochMillis:
-      return "epoch_ms";
-    case connectors::TimeFormat::kEpochNanos:
-      return "epoch_ns";
-    case connectors::TimeFormat::kRfc3339:
-      break;
-  }
-  return "rfc3339";
-}
 
 std::vector<Option<PollerOptions>> PollerOptionTable() {
   using P = PollerOptions;
@@ -458,42 +316,7 @@ std::vector<Option<PollerOptions>> PollerOptionTable() {
       10, 1, 10000,
       [](P& p, int64_t v) { p.information_every = static_cast<int>(v); },
       [](const P& p) { return int64_t{p.information_every}; }));
-  o.push_back(StringOption<P>(
-      {"records", "", "JSON: JSON Pointer to the records."}, std::nullopt,
-      [](P& p, const std::string& v) { p.json.records = v; },
-      [](const P& p) { return NonEmpty(p.json.records); }));
-  o.push_back(StringOption<P>(
-      {"time", "", "JSON Pointer (json) or column (csv) of the time."},
-      std::nullopt,
-      [](P& p, const std::string& v) {
-        p.json.time = v;
-        p.csv.time_column = v;
-      },
-      [](const P& p) { return NonEmpty(p.json.time); }));
-  o.push_back(EnumOption<P>(
-      {"time_format", "", "How the time is written."}, "rfc3339",
-      {"rfc3339", "epoch_s", "epoch_ms", "epoch_ns"},
-      [](P& p, const std::string& v) {
-        p.json.time_format = connectors::ParseTimeFormat(v).value();
-        p.csv.time_format = p.json.time_format;
-      },
-      [](const P& p) { return TimeFormatName(p.json.time_format); }));
-  o.push_back(PollerFieldsOption(
-      {"fields", "", "JSON, CSV: field name -> source and type."}));
-  o.push_back(PollerTagsOption({"tags", "", "JSON, CSV: tag name -> source."}));
-  o.push_back(EnumOption<P>(
-      {"delimiter", "", "CSV: cell separator."}, ",", {",", ";", "\t"},
-      [](P& p, const std::string& v) { p.csv.delimiter = v[0]; },
-      [](const P& p) { return std::string(1, p.csv.delimiter); }));
-  o.push_back(EnumOption<P>(
-      {"decimal_separator", "", "CSV: decimal separator of float cells."}, ".",
-      {".", ","},
-      [](P& p, const std::string& v) { p.csv.decimal_separator = v[0]; },
-      [](const P& p) { return std::string(1, p.csv.decimal_separator); }));
-  o.push_back(BoolOption<P>(
-      {"header", "", "CSV: whether the first row names the columns."}, true,
-      [](P& p, bool v) { p.csv.header = v; },
-      [](const P& p) { return p.csv.header; }));
+  AddMappingOptions(o);
   return o;
 }
 
@@ -699,6 +522,22 @@ std::vector<Option<Config>> BuildConfigOptions() {
         return static_cast<int64_t>(c.ingest.max_queued_requests);
       }));
 
+  o.push_back(ObjectArrayOption<C, connectors::IngestSource>(
+      {"ingest.sources", "",
+       "Mappings served at POST /api/v1/ingest/{name}: JSON or CSV bodies "
+       "turned into points by the keys below."},
+      IngestSourceOptions(true),
+      [](const connectors::IngestSource& s, const std::string& where,
+         ConfigErrors& errors) {
+        ValidateIngestSource(s, where, true, errors);
+      },
+      [](C& c, std::vector<connectors::IngestSource> v) {
+        c.ingest.sources = std::move(v);
+      },
+      [](const C& c) -> const std::vector<connectors::IngestSource>& {
+        return c.ingest.sources;
+      }));
+
   // ---- query: guards of the read API (query::QueryOptions) ----
   o.push_back(IntegerOption<C>(
       {"query.max_series", "series",
@@ -856,6 +695,18 @@ void CheckConfig(const Config& config, ConfigErrors& errors) {
                    Quote(config.pollers[i].name) +
                        " is already the name of "
                        "pollers[" +
+                       std::to_string(j) + "]");
+        break;
+      }
+    }
+  }
+  const auto& sources = config.ingest.sources;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (sources[i].name == sources[j].name) {
+        errors.Add("ingest.sources[" + std::to_string(i) + "].name",
+                   Quote(sources[i].name) +
+                       " is already the name of ingest.sources[" +
                        std::to_string(j) + "]");
         break;
       }

@@ -225,6 +225,26 @@ Option<T> DurationListOption(
   return option;
 }
 
+// A JSON boolean.
+template <typename T>
+Option<T> BoolOption(Doc doc, bool default_value,
+                     std::function<void(T&, bool)> store,
+                     std::function<bool(const T&)> load) {
+  Option<T> option;
+  option.info =
+      InfoFrom(std::move(doc), "boolean", "true, false", Json(default_value));
+  option.set = [store](const Json& value, const std::string& where, T& target,
+                       ConfigErrors& errors) {
+    if (!value.is_boolean()) {
+      errors.Add(where, "expected true or false, got " + Show(value));
+      return;
+    }
+    store(target, value.get<bool>());
+  };
+  option.get = [load](const T& target) { return Json(load(target)); };
+  return option;
+}
+
 // ---- applying a JSON object to a table ----
 
 // Applies the keys of `object` (found at relative path `rel_prefix`, shown as

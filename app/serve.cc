@@ -99,6 +99,14 @@ Status Serve(const Config& config) {
   // Routes are added before the server starts reading the router.
   connectors::HttpIngest ingest(**store, metrics, config.ingest);
   ingest.RegisterRoutes(router);
+  if (!config.ingest.sources.empty()) {
+    std::string names;
+    for (const auto& source : config.ingest.sources) {
+      names += (names.empty() ? "" : ", ") + source.name;
+    }
+    CN_LOG(kInfo, kComponent)
+        << "ingest sources at POST /api/v1/ingest/{source}: " << names;
+  }
   const query::QueryEngine queries(**store, config.query);
   query::RegisterQueryRoutes(router, queries);
   query::RegisterInfluxQlRoutes(router, **store, config.query);

@@ -20,6 +20,7 @@
 #include "connectors/decoders/gbfs.h"
 #include "connectors/decoders/json_mapping.h"
 #include "connectors/decoders/line_protocol.h"
+#include "connectors/decoders/plain_value.h"
 #include "connectors/decoders/senml.h"
 #include "connectors/decoders/ttn.h"
 #include "connectors/mqtt_options.h"

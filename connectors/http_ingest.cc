@@ -130,11 +130,16 @@ void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
     if (s.name == name) source = &s;
   }
   if (source == nullptr) {
+    std::string known;
+    for (const auto& s : sources_) {
+      known += (known.empty() ? "\"" : ", \"") + s.name + "\"";
+    }
     respond(net::Response::Error(
         404, "not_found",
-        "no ingest source \"" + name +
-            "\" is defined (TODO(#4): ingest sources are not configurable "
-            "from the config file yet; use a poller or line protocol)"));
+        "no ingest source \"" + name + "\" is configured (" +
+            (known.empty() ? std::string("ingest.sources is empty")
+                           : "configured: " + known) +
+            ")"));
     return;
   }
   const int64_t now = NowNs();

@@ -205,11 +205,11 @@ class MqttConnector::Impl {
     for (const MqttSubscription& sub : options_.subscriptions) {
       Status s = ValidateTopicFilter(sub.topic);
       if (!s.ok()) return s.WithContext("mqtt subscription " + sub.topic);
-      if (!MqttFormatSupported(sub.format)) {
-        return Status::InvalidArgument("mqtt subscription " + sub.topic +
-                                       ": format \"" +
-                                       std::string(MqttFormatName(sub.format)) +
-                                       "\" is not supported yet");
+      if (sub.format == MqttFormat::kJson) {
+        JsonMappingRule rule = sub.json;
+        if (rule.measurement.empty()) rule.measurement = sub.measurement;
+        s = ValidateJsonMappingRule(rule);
+        if (!s.ok()) return s.WithContext("mqtt subscription " + sub.topic);
       }
     }
     return Status::Ok();

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/decoders/json_mapping.h"
 #include "connectors/decoders/line_protocol.h"
 #include "connectors/decoders/plain_value.h"
 #include "connectors/decoders/senml.h"
@@ -97,12 +98,28 @@ Status DecodeMqttMessage(const MqttSubscription& subscription,
       if (!topic_tags->empty()) AddTopicTags(*topic_tags, out);
       return Status::Ok();
     }
-    case MqttFormat::kJson:
-      break;
+    case MqttFormat::kJson: {
+      // The subscription's measurement fills an empty rule measurement; the
+      // copy happens only then (config loading fills both).
+      JsonMappingRule filled;
+      const JsonMappingRule* rule = &subscription.json;
+      if (rule->measurement.empty()) {
+        filled = subscription.json;
+        filled.measurement = subscription.measurement;
+        rule = &filled;
+      }
+      if (Status s = DecodeMappedJson(payload, *rule, arrival_ns, out);
+          !s.ok()) {
+        return s;
+      }
+      if (out->lines.empty() && out->errors.empty()) {
+        return Status::InvalidArgument("payload holds no records");
+      }
+      if (!topic_tags->empty()) AddTopicTags(*topic_tags, out);
+      return Status::Ok();
+    }
   }
-  return Status::NotSupported("MQTT payload format \"" +
-                              std::string(MqttFormatName(subscription.format)) +
-                              "\" is not supported yet");
+  return Status::InvalidArgument("unknown MQTT payload format");
 }
 
 }  // namespace citynexus::connectors

@@ -33,12 +33,6 @@ Result<MqttFormat> ParseMqttFormat(std::string_view name) {
       std::string(name) + "\"");
 }
 
-bool MqttFormatSupported(MqttFormat format) {
-  // TODO(mqtt): dispatch json once its mapping decoder exists in
-  // connectors/decoders/; until then config loading rejects it.
-  return format != MqttFormat::kJson;
-}
-
 Status ValidateBrokerUri(std::string_view uri) {
   const size_t sep = uri.find("://");
   // Built by appending: g++ 12 warns (-Wrestrict, a known false positive)

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "connectors/decoders/json_mapping.h"
 #include "connectors/decoders/line_protocol.h"
 
 namespace citynexus::connectors {
@@ -36,9 +37,6 @@ enum class MqttFormat : uint8_t {
 std::string_view MqttFormatName(MqttFormat format);
 // Inverse of MqttFormatName; kInvalidArgument naming the accepted values.
 Result<MqttFormat> ParseMqttFormat(std::string_view name);
-// Whether this build can decode `format`. Formats whose decoder does not
-// exist yet are rejected at config load ("not supported yet").
-bool MqttFormatSupported(MqttFormat format);
 
 // One topic subscription and how its messages become points.
 struct MqttSubscription {
@@ -47,6 +45,7 @@ struct MqttSubscription {
   std::string topic;
   MqttFormat format = MqttFormat::kLineProtocol;
   // Measurement and field of the points (format `value`; required there).
+  // Format `json`: the measurement when json.measurement is empty.
   std::string measurement;
   std::string field;
   // Unit of the timestamps inside line protocol payloads. Default ns.
@@ -54,6 +53,9 @@ struct MqttSubscription {
   // Tag name -> topic level (0-based, after any `$share/<group>/` prefix is
   // removed, i.e. of the topic a message is published to). In key order.
   std::vector<std::pair<std::string, int>> tags_from_topic;
+  // Format `json`: records, time, fields and tags of the payload (JSON
+  // Pointers), as for mapped JSON everywhere (docs/formats.md).
+  JsonMappingRule json;
   // Metadata given to the series this subscription creates (may be empty).
   std::string unit;
   std::string domain;

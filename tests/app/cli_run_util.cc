@@ -1,5 +1,6 @@
 #include "app/cli_run_util.h"
 
+#include <fstream>
 #include <sstream>
 
 #include "app/cli.h"
@@ -17,6 +18,21 @@ CliOutcome RunCli(std::vector<std::string> args) {
   o.out = out.str();
   o.err = err.str();
   return o;
+}
+
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+std::string WriteFile(const testing::TempDir& dir, const std::string& name,
+                      const std::string& text) {
+  const std::string path = dir.str() + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
 }
 
 }  // namespace citynexus::app

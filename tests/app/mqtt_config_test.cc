@@ -99,19 +99,45 @@ TEST_CASE("mqtt config errors name the path and what was expected",
              Catch::Contains("did you mean"));
 }
 
-TEST_CASE("formats without a decoder yet are rejected at config load",
+TEST_CASE("a json subscription loads its mapping and names its problems",
           "[app][config][mqtt]") {
-  for (const char* format : {"senml", "ttn", "json"}) {
-    if (connectors::MqttFormatSupported(
-            connectors::ParseMqttFormat(format).value())) {
-      continue;
-    }
-    INFO(format);
-    CHECK_THAT(
-        ErrorText(
-            std::string(
-                R"({"mqtt": {"subscriptions": [{"topic": "a", "format": ")") +
-            format + "\"}]}}"),
-        Catch::Contains("is not supported yet"));
-  }
+  Result<Config> c = LoadConfigText(R"({"mqtt": {"subscriptions": [
+      {"topic": "city/+/parking", "format": "json", "measurement": "parking",
+       "records": "/lots", "time": "/ts", "time_format": "epoch_s",
+       "fields": {"free": {"source": "/free", "type": "int"}},
+       "tags": {"lot": "/id"}, "tags_from_topic": {"district": 1}}]}})");
+  INFO((c.has_value() ? "" : c.error().message()));
+  REQUIRE(c.has_value());
+  const connectors::MqttSubscription& s = c->mqtt.subscriptions.at(0);
+  CHECK(s.format == connectors::MqttFormat::kJson);
+  CHECK(s.json.records == "/lots");
+  CHECK(s.json.time_format == connectors::TimeFormat::kEpochSeconds);
+  REQUIRE(s.json.fields.size() == 1);
+  CHECK(s.json.fields[0].type == connectors::MappedType::kInt);
+  REQUIRE(s.json.tags.size() == 1);
+  Result<Config> again = LoadConfigText(EffectiveConfigJson(*c));
+  REQUIRE(again.has_value());
+  CHECK(again->mqtt.subscriptions.at(0).json.fields.size() == 1);
+
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a", "format": "json", "fields": {"v": "/v"}}]}})"),
+             Catch::Contains("mqtt.subscriptions[0].measurement: required for "
+                             "format \"json\""));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a", "format": "json", "measurement": "m"}]}})"),
+             Catch::Contains("mqtt.subscriptions[0]: "));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a", "format": "json", "measurement": "m",
+                  "fields": {"v": 3}}]}})"),
+             Catch::Contains("mqtt.subscriptions[0].fields.v: expected a "
+                             "source"));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a", "format": "senml", "records": "/x"}]}})"),
+             Catch::Contains("mqtt.subscriptions[0].records: only for format "
+                             "\"json\""));
+  CHECK_THAT(ErrorText(R"({"mqtt": {"subscriptions": [
+                 {"topic": "a", "format": "json", "measurement": "m",
+                  "field": "v", "fields": {"v": "/v"}}]}})"),
+             Catch::Contains("mqtt.subscriptions[0].field: only for format "
+                             "\"value\""));
 }

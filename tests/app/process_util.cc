@@ -74,6 +74,18 @@ bool TryReap(pid_t pid, ProcessResult* result) {
 
 }  // namespace
 
+std::optional<uint16_t> ListeningPort(const std::string& log) {
+  const std::string marker = "app: citynexus ";
+  const size_t line = log.find(marker);
+  if (line == std::string::npos) return std::nullopt;
+  const std::string needle = " listening on 127.0.0.1:";
+  const size_t at = log.find(needle, line);
+  if (at == std::string::npos) return std::nullopt;
+  const long port = std::strtol(log.c_str() + at + needle.size(), nullptr, 10);
+  if (port <= 0 || port > 65535) return std::nullopt;
+  return static_cast<uint16_t>(port);
+}
+
 ProcessResult RunCitynexus(const std::vector<std::string>& args,
                            std::chrono::seconds deadline) {
   Citynexus process(args);

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ struct ProcessResult {
   std::string out;     // stdout
   std::string err;     // stderr
 };
+
+// The port from serve's "listening on 127.0.0.1:<port>" log line in `log`.
+std::optional<uint16_t> ListeningPort(const std::string& log);
 
 // Runs CITYNEXUS_BINARY with `args` (argv[1..]) and waits for it. A child
 // still running after `deadline` is killed (SIGKILL) and reported as such.

@@ -23,19 +23,6 @@ namespace {
 
 using std::chrono::seconds;
 
-// The port from serve's "listening on 127.0.0.1:<port>" log line.
-std::optional<uint16_t> ListeningPort(const std::string& log) {
-  const std::string marker = "app: citynexus ";
-  const size_t line = log.find(marker);
-  if (line == std::string::npos) return std::nullopt;
-  const std::string needle = " listening on 127.0.0.1:";
-  const size_t at = log.find(needle, line);
-  if (at == std::string::npos) return std::nullopt;
-  const long port = std::strtol(log.c_str() + at + needle.size(), nullptr, 10);
-  if (port <= 0 || port > 65535) return std::nullopt;
-  return static_cast<uint16_t>(port);
-}
-
 // The shipped config/citynexus.json without its MQTT brokers (and with the
 // shipped indicator catalog by absolute path), written into
 // `dir`. The shipped file points at the mosquitto `make run` starts on
@@ -90,7 +77,7 @@ TEST_CASE("serve answers /healthz on the port it logs and exits 0 on SIGTERM",
   const auto log = serve.WaitForStderr(" listening on 127.0.0.1:", seconds(60));
   INFO("stderr: " << serve.Stderr());
   REQUIRE(log.has_value());
-  const std::optional<uint16_t> port = ListeningPort(*log);
+  const std::optional<uint16_t> port = testing::ListeningPort(*log);
   REQUIRE(port.has_value());
 
   // The store was opened in the data dir given on the command line.

@@ -193,4 +193,7 @@ TEST_CASE(
         json::parse("[[1704103200000,12]]"));
   auto missing = HttpRequest(s.port(), "POST", "/api/v1/ingest/nope", body);
   CHECK(missing.status == 404);
+  // The body is JSON, so the quotes around the names are escaped.
+  CHECK_THAT(missing.body, Catch::Contains(R"(no ingest source \"nope\")") &&
+                               Catch::Contains(R"(configured: \"parking\")"));
 }

@@ -255,6 +255,45 @@ TEST_CASE("line protocol and plain values over MQTT become points",
   CHECK(h.connector->DeadLetters().empty());
 }
 
+TEST_CASE("mapped JSON over MQTT stores good records and dead-letters bad ones",
+          "[connectors][mqtt][integration]") {
+  Harness h;
+  if (!h.broker) return;
+  auto options = BaseOptions(*h.broker, "cn-json");
+  connectors::MqttSubscription json;
+  json.topic = "city/+/parking";
+  json.format = connectors::MqttFormat::kJson;
+  json.measurement = "parking";
+  json.json.records = "/lots";
+  json.json.time = "/ts";
+  json.json.time_format = connectors::TimeFormat::kEpochSeconds;
+  json.json.fields = {{"free", "/free", connectors::MappedType::kInt}};
+  json.json.tags = {{"lot", "/id"}};
+  json.tags_from_topic = {{"district", 1}};
+  options.subscriptions = {json};
+  h.StartConnector(options);
+
+  Publisher pub(h.broker->uri(), "test-pub-json");
+  pub.Publish("city/Mitte/parking",
+              R"({"lots":[{"id":"P1","free":12,"ts":1704067200},)"
+              R"({"id":"P2","free":"lots","ts":1704067200},)"
+              R"({"id":"P3","free":4,"ts":1704067260}]})");
+  auto p1 = WaitForPoints(*h.store, "parking{district=Mitte,lot=P1}#free", 1);
+  REQUIRE(p1.size() == 1);
+  CHECK(p1[0].timestamp_ns == kBaseNs);
+  CHECK(std::get<int64_t>(p1[0].value) == 12);
+  auto p3 = WaitForPoints(*h.store, "parking{district=Mitte,lot=P3}#free", 1);
+  REQUIRE(p3.size() == 1);
+  CHECK(std::get<int64_t>(p3[0].value) == 4);
+
+  // The rejected record is kept as a dead letter naming it.
+  const auto letters = h.connector->DeadLetters();
+  REQUIRE(letters.size() == 1);
+  CHECK(letters[0].topic == "city/Mitte/parking");
+  CHECK(letters[0].error.find("record 1") != std::string::npos);
+  CHECK(PointsOf(*h.store, "parking{district=Mitte,lot=P2}#free").empty());
+}
+
 TEST_CASE("an undecodable MQTT message is a dead letter and later ones flow",
           "[connectors][mqtt][integration]") {
   Harness h;

@@ -140,10 +140,75 @@ TEST_CASE("messages the subscription cannot decode are errors",
   MqttSubscription json;
   json.topic = "x";
   json.format = MqttFormat::kJson;
-  if (!MqttFormatSupported(MqttFormat::kJson)) {
-    CHECK(DecodeMqttMessage(json, "x", "{}", 0, &batch).code() ==
-          StatusCode::kNotSupported);
-  }
+  json.measurement = "m";
+  // A rule without fields cannot be used: refused as a whole.
+  CHECK(DecodeMqttMessage(json, "x", "{}", 0, &batch).code() ==
+        StatusCode::kInvalidArgument);
+  json.json.fields = {{"v", "/v", MappedType::kFloat}};
+  CHECK(DecodeMqttMessage(json, "x", "[]", 0, &batch).code() ==
+        StatusCode::kInvalidArgument);  // no records at all
+}
+
+TEST_CASE("a mapped JSON message keeps its good records and gets topic tags",
+          "[connectors][mqtt][decode]") {
+  MqttSubscription sub;
+  sub.topic = "city/+/parking";
+  sub.format = MqttFormat::kJson;
+  sub.measurement = "parking";
+  sub.json.records = "/lots";
+  sub.json.time = "/ts";
+  sub.json.time_format = TimeFormat::kEpochSeconds;
+  sub.json.fields = {{"free", "/free", MappedType::kInt}};
+  sub.json.tags = {{"lot", "/id"}};
+  sub.tags_from_topic = {{"district", 1}};
+  const std::string topic = "city/mitte/parking";
+  const std::string payload =
+      R"({"lots":[{"id":"P1","free":12,"ts":1700000000},)"
+      R"({"id":"P2","free":"many","ts":1700000000},)"
+      R"({"id":"P3","free":4,"ts":1700000060}]})";
+  DecodedBatch batch;
+  REQUIRE(
+      DecodeMqttMessage(sub, topic, payload, 1800000000000000000, &batch).ok());
+  REQUIRE(batch.lines.size() == 2);
+  REQUIRE(batch.errors.size() == 1);
+  CHECK(batch.errors[0].line == 1);  // the record index
+  CHECK(batch.errors[0].ToString().find("free") != std::string::npos);
+
+  const DecodedLine& p1 = batch.lines[0];
+  CHECK(p1.measurement == "parking");
+  CHECK(p1.timestamp_ns == 1700000000000000000);
+  auto tags = batch.TagsOf(p1);
+  REQUIRE(tags.size() == 2);  // district from the topic, sorted in
+  CHECK(tags[0].key == "district");
+  CHECK(tags[0].value == "mitte");
+  CHECK(tags[1].key == "lot");
+  CHECK(tags[1].value == "P1");
+  REQUIRE(batch.FieldsOf(p1).size() == 1);
+  CHECK(batch.FieldsOf(p1)[0].value.int_value() == 12);
+
+  const DecodedLine& p3 = batch.lines[1];
+  CHECK(p3.timestamp_ns == 1700000060000000000);
+  CHECK(p3.line_number == 2);
+
+  // Without a time pointer, records get the arrival time.
+  MqttSubscription untimed = sub;
+  untimed.json.time.clear();
+  REQUIRE(
+      DecodeMqttMessage(untimed, topic, payload, 1800000000000000000, &batch)
+          .ok());
+  REQUIRE_FALSE(batch.lines.empty());
+  CHECK(batch.lines[0].timestamp_ns == 1800000000000000000);
+
+  // The rule's own measurement wins over the subscription's.
+  sub.json.measurement = "lots";
+  REQUIRE(DecodeMqttMessage(sub, topic, payload, 0, &batch).ok());
+  REQUIRE_FALSE(batch.lines.empty());
+  CHECK(batch.lines[0].measurement == "lots");
+
+  // A payload that is not JSON is one error for the message, no lines.
+  REQUIRE(DecodeMqttMessage(sub, topic, "{oops", 0, &batch).ok());
+  CHECK(batch.lines.empty());
+  CHECK(batch.errors.size() == 1);
 }
 
 TEST_CASE("a SenML message is decoded with topic tags and the arrival time",
