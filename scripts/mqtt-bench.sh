@@ -7,7 +7,7 @@
 # Usage: scripts/mqtt-bench.sh [BUILD_DIR] [run_mqtt_bench.py flags]
 #   BUILD_DIR defaults to build; it must hold a Release build of the targets
 #   citynexus and mqtt_publisher. Flags: --single N (messages of one point,
-#   default 200000), --batched N --lines L (default 5000 x 100 points),
+#   default 200000), --batched N --lines L (default 50000 x 100 points),
 #   --reps N (default 3), --out FILE (JSON), --keep-temp; --help lists all.
 set -euo pipefail
 cd "$(dirname "$0")/.."

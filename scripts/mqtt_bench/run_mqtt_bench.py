@@ -337,7 +337,7 @@ def main():
     parser.add_argument("--publisher", default="build/bench/mqtt_publisher")
     parser.add_argument("--single", type=int, default=200000,
                         help="messages of the one-point-per-message stream (0: skip)")
-    parser.add_argument("--batched", type=int, default=5000,
+    parser.add_argument("--batched", type=int, default=50000,
                         help="messages of the batched stream (0: skip)")
     parser.add_argument("--lines", type=int, default=100,
                         help="points per message of the batched stream")
