@@ -58,7 +58,9 @@ persistence false
 # beyond which mosquitto drops QoS 1 messages).
 max_queued_messages 0
 max_queued_bytes 0
-log_dest file {root}/mosquitto.log
+# stderr goes to mosquitto.log, opened by this script: run as root, mosquitto
+# drops to its own user and could not open a file in our temp dir itself.
+log_dest stderr
 log_type error
 log_type warning
 """
@@ -274,9 +276,10 @@ def run(args):
     root = tempfile.mkdtemp(prefix="citynexus-mqtt-bench-", dir=args.temp_dir)
     port = free_port()
     with open(os.path.join(root, "mosquitto.conf"), "w") as f:
-        f.write(MOSQUITTO_CONF.format(port=port, root=root))
+        f.write(MOSQUITTO_CONF.format(port=port))
+    broker_log = open(os.path.join(root, "mosquitto.log"), "wb")
     broker = subprocess.Popen([args.mosquitto, "-c", os.path.join(root, "mosquitto.conf")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=broker_log, stderr=subprocess.STDOUT)
     report = {"machine_start": machine(), "broker": args.mosquitto,
               "streams": {}, "temp_dir": root}
     try:
@@ -305,6 +308,7 @@ def run(args):
                                     med("mosquitto_sub", "messages_per_s")}
     finally:
         stop(broker)
+        broker_log.close()
     report["machine_end"] = machine()
     print_report(report)
     if args.out:
