@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-influx-parity peer-bench build deps bench clean format
+.PHONY: run test test-influx-parity peer-bench mqtt-bench build deps bench clean format
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -20,6 +20,11 @@ test-influx-parity: deps build
 # PEER_BENCH_FLAGS=--quick for 1M.
 peer-bench: deps build
 	scripts/peer-bench.sh $(BUILD_DIR)/app/citynexus $(PEER_BENCH_FLAGS)
+
+# Opt-in: citynexus vs mosquitto_sub draining the same QoS 1 stream from a
+# private mosquitto (docs/performance.md); MQTT_BENCH_FLAGS=--reps 1 etc.
+mqtt-bench: deps build
+	scripts/mqtt-bench.sh $(BUILD_DIR) $(MQTT_BENCH_FLAGS)
 
 deps:
 	@scripts/install-deps.sh

@@ -1,5 +1,6 @@
 // Checks that docs/configuration.md and the shipped config/citynexus.json
-// agree with the option declarations in app/config_schema.cc.
+// agree with the option declarations in app/config_schema.cc, and that the
+// compose config (config/citynexus.compose.json) stays in step with it.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -143,6 +144,38 @@ TEST_CASE("the shipped config/citynexus.json loads with the local defaults",
   CHECK(shipped->data_dir == "./data");
   CHECK(shipped->http.host == "127.0.0.1");
   CHECK(shipped->http.port == 8080);
+}
+
+TEST_CASE(
+    "the compose config is the shipped one with the compose network's "
+    "addresses, and docker-compose.yml runs it",
+    "[app][config]") {
+  Result<Config> shipped = LoadConfigFile(std::string(CITYNEXUS_SOURCE_DIR) +
+                                          "/config/citynexus.json");
+  Result<Config> compose = LoadConfigFile(std::string(CITYNEXUS_SOURCE_DIR) +
+                                          "/config/citynexus.compose.json");
+  INFO((compose.has_value() ? "" : compose.error().message()));
+  REQUIRE(shipped.has_value());
+  REQUIRE(compose.has_value());
+  // Inside compose the broker is the `mosquitto` service, not loopback, and
+  // the server must be reachable through the published port.
+  CHECK(compose->mqtt.brokers ==
+        std::vector<std::string>{"tcp://mosquitto:1883"});
+  CHECK(compose->http.host == "0.0.0.0");
+  CHECK(compose->data_dir == "/data");
+  // Everything else stays as shipped: the two files must not drift apart.
+  Config expected = *shipped;
+  expected.mqtt.brokers = compose->mqtt.brokers;
+  expected.http.host = compose->http.host;
+  expected.data_dir = compose->data_dir;
+  CHECK(EffectiveConfigJson(*compose) == EffectiveConfigJson(expected));
+
+  const std::string compose_file = ReadSourceFile("docker/docker-compose.yml");
+  CHECK_THAT(compose_file,
+             Catch::Contains("/etc/citynexus/citynexus.compose.json"));
+  // The image carries config/ as /etc/citynexus.
+  CHECK_THAT(ReadSourceFile("docker/Dockerfile"),
+             Catch::Contains("COPY config/ /etc/citynexus/"));
 }
 
 }  // namespace

@@ -4,59 +4,19 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/connectors.h"
+#include "connectors/http_ingest_util.h"
 #include "engine/engine.h"
-#include "net/net.h"
-#include "query/query.h"
 #include "support/http_client.h"
-#include "support/temp_dir.h"
 
 using namespace citynexus;
 using citynexus::testing::HttpRequest;
-using citynexus::testing::TempDir;
+using citynexus::testing::IngestServer;
 using nlohmann::json;
-
-namespace {
-
-struct Server {
-  TempDir dir;
-  std::unique_ptr<engine::Store> store;
-  net::MetricsRegistry metrics;
-  net::Router router;
-  std::unique_ptr<connectors::HttpIngest> ingest;
-  std::unique_ptr<query::QueryEngine> queries;
-  std::unique_ptr<net::HttpServer> server;
-
-  explicit Server(connectors::HttpIngestOptions options = {}) {
-    engine::StoreOptions store_options;
-    store_options.data_dir = dir.str();
-    auto opened = engine::OpenStore(store_options);
-    REQUIRE(opened.has_value());
-    store = std::move(*opened);
-    ingest = std::make_unique<connectors::HttpIngest>(*store, metrics, options);
-    ingest->RegisterRoutes(router);
-    queries =
-        std::make_unique<query::QueryEngine>(*store, query::QueryOptions{});
-    query::RegisterQueryRoutes(router, *queries);
-    net::ServerOptions server_options;
-    server_options.port = 0;
-    server_options.threads = 2;
-    server = std::make_unique<net::HttpServer>(server_options, router, metrics);
-    REQUIRE(server->Start().ok());
-  }
-  ~Server() {
-    server->Stop();
-    ingest->Stop();
-    (void)store->Close();
-  }
-  uint16_t port() const { return server->port(); }
-};
-
-}  // namespace
 
 TEST_CASE(
     "line protocol written over /write is read back through /api/v1/query",
     "[connectors][http][integration]") {
-  Server s;
+  IngestServer s;
   const std::string body =
       "traffic,sensor=K12,district=Mitte vehicles=14i,speed=43.5 1704067200\n"
       "traffic,sensor=K12,district=Mitte vehicles=18i,speed=41.0 1704067260\n";
@@ -84,7 +44,7 @@ TEST_CASE(
 
 TEST_CASE("a partial write stores the good lines and names the bad ones",
           "[connectors][http][integration]") {
-  Server s;
+  IngestServer s;
   const std::string body =
       "air,station=S1 no2=21.5 1704067200000000000\n"
       "air,station=S1 no2=14x 1704067260000000000\n"
@@ -105,7 +65,7 @@ TEST_CASE("a partial write stores the good lines and names the bad ones",
 
 TEST_CASE("a field type conflict is rejected with its reason",
           "[connectors][http][integration]") {
-  Server s;
+  IngestServer s;
   REQUIRE(HttpRequest(s.port(), "POST", "/write?precision=s",
                       "traffic vehicles=3i 1704067200\n")
               .status == 204);
@@ -119,7 +79,7 @@ TEST_CASE("a field type conflict is rejected with its reason",
 
 TEST_CASE("a bad precision is a 400 naming the parameter",
           "[connectors][http][integration]") {
-  Server s;
+  IngestServer s;
   auto w =
       HttpRequest(s.port(), "POST", "/api/v2/write?precision=h", "m v=1\n");
   CHECK(w.status == 400);
@@ -128,7 +88,7 @@ TEST_CASE("a bad precision is a 400 naming the parameter",
 
 TEST_CASE("SenML posted to /api/v1/senml lands with its unit as metadata",
           "[connectors][http][senml][integration]") {
-  Server s;
+  IngestServer s;
   const std::string pack =
       R"([{"bn":"urn:dev:ow:10e2073a01080063:","bt":1.320067464e+09,"bu":"Cel","v":23.1,"n":"temp"},)"
       R"({"n":"temp","t":60,"v":23.4},{"n":"hum","u":"%RH","v":48}])";
@@ -137,7 +97,7 @@ TEST_CASE("SenML posted to /api/v1/senml lands with its unit as metadata",
   REQUIRE(w.status == 204);
   engine::SeriesFilter filter;
   filter.measurement = "climate";
-  auto series = s.store->FindSeries(filter);
+  auto series = s.store().FindSeries(filter);
   REQUIRE(series.size() == 2);
   bool saw_temp = false;
   for (const auto& info : series) {
@@ -146,12 +106,12 @@ TEST_CASE("SenML posted to /api/v1/senml lands with its unit as metadata",
       saw_temp = true;
       CHECK(info.meta.unit == "Cel");
       std::vector<double> values;
-      REQUIRE(s.store
-                  ->Scan(info.id, 0, INT64_MAX / 2,
-                         [&](const engine::Sample& p) {
-                           values.push_back(std::get<double>(p.value));
-                           return true;
-                         })
+      REQUIRE(s.store()
+                  .Scan(info.id, 0, INT64_MAX / 2,
+                        [&](const engine::Sample& p) {
+                          values.push_back(std::get<double>(p.value));
+                          return true;
+                        })
                   .ok());
       CHECK(values == std::vector<double>{23.1, 23.4});
     } else {
@@ -179,7 +139,7 @@ TEST_CASE(
   source.json.fields = {{"free", "/free", connectors::MappedType::kInt}};
   source.json.tags = {{"lot", "/id"}};
   options.sources.push_back(source);
-  Server s(options);
+  IngestServer s(options);
   const std::string body =
       R"({"lots":[{"id":"P1","free":12,"updated":"2024-01-01T10:00:00Z"},)"
       R"({"id":"P2","free":3,"updated":"2024-01-01T10:00:00Z"}]})";
