@@ -68,11 +68,20 @@ Result<std::vector<std::string>> SelectRun::Measurements() {
 }
 
 // The union of fields (with types) and tag keys of `measurements`.
+const std::vector<SeriesInfo>& SelectRun::SeriesOf(
+    const std::string& measurement) {
+  auto it = by_measurement_.find(measurement);
+  if (it == by_measurement_.end()) {
+    engine::SeriesFilter filter;
+    filter.measurement = measurement;
+    it = by_measurement_.emplace(measurement, store_.FindSeries(filter)).first;
+  }
+  return it->second;
+}
+
 void SelectRun::CollectSchema(const std::vector<std::string>& measurements) {
   for (const auto& m : measurements) {
-    engine::SeriesFilter filter;
-    filter.measurement = m;
-    for (const auto& si : store_.FindSeries(filter)) {
+    for (const auto& si : SeriesOf(m)) {
       all_fields_.emplace(si.key.field, si.type);
       for (const auto& [k, v] : si.key.tags) all_tags_.insert(k);
     }
@@ -82,9 +91,8 @@ void SelectRun::CollectSchema(const std::vector<std::string>& measurements) {
 // Appends the output series of `measurement` to `out`.
 Status SelectRun::RunMeasurement(const std::string& measurement,
                                  std::vector<ResultRows>* out) {
-  engine::SeriesFilter filter;
-  filter.measurement = measurement;
-  series_ = store_.FindSeries(filter);
+  SeriesOf(measurement);  // loads it unless CollectSchema() did
+  series_ = std::move(by_measurement_.extract(measurement).mapped());
   std::set<std::string> tag_keys;
   std::set<std::string> field_keys;
   for (const auto& si : series_) {

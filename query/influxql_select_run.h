@@ -151,6 +151,10 @@ class SelectRun {
   std::vector<const Expr*> filters_;
   RowFilter row_filter_;
   std::vector<SeriesInfo> series_;
+  // Series per measurement, read once by CollectSchema() and reused by
+  // RunMeasurement() (the catalog decodes every record it returns).
+  std::map<std::string, std::vector<SeriesInfo>> by_measurement_;
+  const std::vector<SeriesInfo>& SeriesOf(const std::string& measurement);
   std::map<std::string, engine::ValueType> all_fields_;
   std::set<std::string> all_tags_;
   uint64_t points_read_ = 0;

@@ -271,9 +271,17 @@ TEST_CASE("server serves /metrics with request counts and histograms",
   }
   REQUIRE(Fetch(ts.port(), "DELETE", "/a")->status == 405);
   REQUIRE(Fetch(ts.port(), "GET", "/zzz")->status == 404);
-  REQUIRE(MetricsShow(ts.port(),
-                      "citynexus_http_requests_total{method=\"GET\",route="
-                      "\"unmatched\",status=\"404\"} 1\n"));
+  // Each request is counted after its response was written, possibly after
+  // the next request was answered: wait for every count, not just the last.
+  for (const char* line :
+       {"citynexus_http_requests_total{method=\"GET\",route=\"unmatched\","
+        "status=\"404\"} 1\n",
+        "citynexus_http_requests_total{method=\"DELETE\",route=\"unmatched\","
+        "status=\"405\"} 1\n",
+        "citynexus_http_requests_total{method=\"GET\",route=\"/a\","
+        "status=\"200\"} 3\n"}) {
+    REQUIRE(MetricsShow(ts.port(), line));
+  }
   auto m = Fetch(ts.port(), "GET", "/metrics");
   REQUIRE(m.has_value());
   CHECK(m->status == 200);
