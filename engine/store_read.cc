@@ -327,7 +327,17 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
     auto it = std::lower_bound(
         all.begin(), all.end(), a,
         [](const Bucket& x, int64_t t) { return x.start_ns < t; });
-    for (; it != all.end() && it->start_ns < b; ++it) add_rollup(*it);
+    if (req.step_ns == res) {
+      // One rollup bucket per output bucket (the offset is a multiple of
+      // res here): copy them, nothing to combine.
+      auto end = std::lower_bound(
+          it, all.end(), b,
+          [](const Bucket& x, int64_t t) { return x.start_ns < t; });
+      stats->rollups_read += static_cast<uint64_t>(end - it);
+      out.insert(out.end(), it, end);
+    } else {
+      for (; it != all.end() && it->start_ns < b; ++it) add_rollup(*it);
+    }
     CITYNEXUS_RETURN_IF_ERROR(raw(b, req.end_ns));
     return out;
   }
