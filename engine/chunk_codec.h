@@ -24,9 +24,9 @@ namespace citynexus::engine {
 struct ChunkColumns {
   ValueType type = ValueType::kFloat;
   std::vector<int64_t> timestamps;
-  std::vector<double> floats;      // kFloat
-  std::vector<int64_t> ints;       // kInt
-  std::vector<uint8_t> bools;      // kBool (0 or 1)
+  std::vector<double> floats;        // kFloat
+  std::vector<int64_t> ints;         // kInt
+  std::vector<uint8_t> bools;        // kBool (0 or 1)
   std::vector<std::string> strings;  // kString
 
   size_t size() const { return timestamps.size(); }

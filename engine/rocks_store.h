@@ -83,6 +83,7 @@ class RocksStore final : public Store {
   // Approximate heap bytes of the in-memory catalog.
   size_t CatalogMemoryBytes() const { return catalog_.MemoryBytes(); }
   uint64_t HeadPoints() const { return head_.points(); }
+  size_t RollupCacheEntries() const { return rollup_cache_.entries(); }
 
  private:
   RocksStore(const StoreOptions& options, const RocksStoreTuning& tuning);
@@ -94,8 +95,10 @@ class RocksStore final : public Store {
   void StopThreads();
   // Seals the whole head (sealer.cc). Serialized by seal_mu_.
   Status SealAll();
-  Status SealSeries(const Head& frozen, SeriesId id,
-                    rocksdb::WriteBatch* batch);
+  // Adds the series' sealed chunks and rollups to `batch`; the new buckets
+  // of the coarsest resolution per window go to `coarsest` (for the cache).
+  Status SealSeries(const Head& frozen, SeriesId id, rocksdb::WriteBatch* batch,
+                    std::vector<RollupCache::Window>* coarsest);
   // Merged points of one series in [start, end): chunks < frozen < head.
   // `visit(columns, i)` is called per point ascending; false stops.
   Status ReadRange(

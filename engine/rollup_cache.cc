@@ -44,6 +44,36 @@ void RollupCache::Invalidate(SeriesId id) {
   if (auto it = entries_.find(id); it != entries_.end()) EraseLocked(it);
 }
 
+void RollupCache::Update(SeriesId id, int64_t window_ns,
+                         const std::vector<Window>& windows) {
+  if (!enabled()) return;
+  std::lock_guard lock(mu_);
+  ++generation_;
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  // Copy on write: readers may hold the old vector.
+  auto updated = std::make_shared<Buckets>();
+  const Buckets& old = *it->second.buckets;
+  updated->reserve(old.size() + windows.size());
+  size_t i = 0;
+  for (const Window& w : windows) {
+    while (i < old.size() && old[i].start_ns < w.start_ns) {
+      updated->push_back(old[i++]);
+    }
+    while (i < old.size() && old[i].start_ns < w.start_ns + window_ns) ++i;
+    updated->insert(updated->end(), w.buckets.begin(), w.buckets.end());
+  }
+  updated->insert(updated->end(), old.begin() + static_cast<std::ptrdiff_t>(i),
+                  old.end());
+  const size_t bytes = kEntryOverhead + updated->capacity() * sizeof(Bucket);
+  bytes_ = bytes_ - it->second.bytes + bytes;
+  it->second.bytes = bytes;
+  it->second.buckets = std::move(updated);
+  while (bytes_ > max_bytes_ && lru_.size() > 1) {
+    EraseLocked(entries_.find(lru_.back()));
+  }
+}
+
 void RollupCache::Clear() {
   if (!enabled()) return;
   std::lock_guard lock(mu_);

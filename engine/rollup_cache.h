@@ -48,6 +48,16 @@ class RollupCache {
            std::shared_ptr<const Buckets> buckets);
   // Drops the entry of `id` (its rollups changed).
   void Invalidate(SeriesId id);
+  // The rollups of `id` changed in the windows [start, start + window_ns)
+  // of `windows` (each with its new buckets, ascending): a cached entry
+  // gets them in place of its buckets there; no entry stays no entry.
+  // Like Invalidate(), it makes concurrent loads void.
+  struct Window {
+    int64_t start_ns = 0;
+    Buckets buckets;
+  };
+  void Update(SeriesId id, int64_t window_ns,
+              const std::vector<Window>& windows);
   // Drops everything.
   void Clear();
 

@@ -40,9 +40,12 @@ Status RocksStore::SealAll() {
   rocksdb::WriteBatch batch;
   Status status;
   uint64_t series = 0;
+  std::vector<std::pair<SeriesId, std::vector<RollupCache::Window>>> rollups;
   frozen->ForEachSeries([&](SeriesId id) {
     if (!status.ok()) return;
-    status = SealSeries(*frozen, id, &batch);
+    std::vector<RollupCache::Window> coarsest;
+    status = SealSeries(*frozen, id, &batch, &coarsest);
+    rollups.emplace_back(id, std::move(coarsest));
     ++series;
   });
   if (status.ok()) {
@@ -54,7 +57,9 @@ Status RocksStore::SealAll() {
     if (s.ok()) {
       sealed_seq_ = upto;
       // Before the frozen head goes: see rollup_cache.h.
-      frozen->ForEachSeries([&](SeriesId id) { rollup_cache_.Invalidate(id); });
+      for (const auto& [id, windows] : rollups) {
+        rollup_cache_.Update(id, window_ns_, windows);
+      }
     } else {
       status = Status::IOError("writing sealed chunks: " + s.ToString());
     }
@@ -86,7 +91,8 @@ Status RocksStore::SealAll() {
 }
 
 Status RocksStore::SealSeries(const Head& frozen, SeriesId id,
-                              rocksdb::WriteBatch* batch) {
+                              rocksdb::WriteBatch* batch,
+                              std::vector<RollupCache::Window>* coarsest) {
   ChunkColumns all;
   frozen.Collect(id, INT64_MIN, INT64_MAX, &all);
   ChunkColumns slice, existing, merged;
@@ -127,8 +133,12 @@ Status RocksStore::SealSeries(const Head& frozen, SeriesId id,
         to_write->type == ValueType::kInt) {
       for (int64_t res : rollup_ns_) {
         block.clear();
-        st = EncodeRollupRecord(ComputeRollup(*to_write, res), &block);
+        std::vector<Bucket> buckets = ComputeRollup(*to_write, res);
+        st = EncodeRollupRecord(buckets, &block);
         if (!st.ok()) return st.WithContext("rollup " + DescribeChunkKey(key));
+        if (res == rollup_ns_.back() && rollup_cache_.enabled()) {
+          coarsest->push_back({window, std::move(buckets)});
+        }
         batch->Put(
             rollups_cf(),
             RollupKey(id, static_cast<uint32_t>(res / 1'000'000'000), window),

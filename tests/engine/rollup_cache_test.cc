@@ -67,6 +67,33 @@ TEST_CASE("rollup cache drops loads that raced an invalidation",
   CHECK(off.Get(1) == nullptr);
 }
 
+TEST_CASE("rollup cache writes sealed windows through into cached entries",
+          "[engine][rollup_cache]") {
+  RollupCache cache(1 << 20);
+  cache.Put(1, cache.generation(), Days(5));  // days 0..4, sum 0
+  const uint64_t before = cache.generation();
+  // Day 2 rewritten with a new sum, day 7 added; nothing else changes.
+  std::vector<RollupCache::Window> windows(2);
+  windows[0].start_ns = 2 * kDay;
+  windows[0].buckets.resize(1);
+  windows[0].buckets[0].start_ns = 2 * kDay;
+  windows[0].buckets[0].sum = 42;
+  windows[1].start_ns = 7 * kDay;
+  windows[1].buckets.resize(1);
+  windows[1].buckets[0].start_ns = 7 * kDay;
+  cache.Update(1, kDay, windows);
+  auto got = cache.Get(1);
+  REQUIRE(got != nullptr);
+  std::vector<int64_t> starts;
+  for (const auto& b : *got) starts.push_back(b.start_ns / kDay);
+  CHECK(starts == std::vector<int64_t>{0, 1, 2, 3, 4, 7});
+  CHECK((*got)[2].sum == 42);
+  cache.Update(2, kDay, windows);  // not cached: stays absent
+  CHECK(cache.Get(2) == nullptr);
+  cache.Put(3, before, Days(1));  // loaded before the update: dropped
+  CHECK(cache.Get(3) == nullptr);
+}
+
 // Sum of the values in [start, end) per day, computed from the points.
 std::map<int64_t, double> DailySums(const std::map<int64_t, double>& points,
                                     int64_t start, int64_t end) {
@@ -119,6 +146,7 @@ TEST_CASE("daily aggregates from the rollup cache follow seals and late points",
   write(kT0 - 6 * kDay + 30 * 60 * 1'000'000'000LL, kT0, 7 * kHour);
   check(true);
   REQUIRE(store->Flush().ok());
+  CHECK(store->RollupCacheEntries() == 1);  // written through, not dropped
   check(true);
   // Overwrites of sealed points, then sealed.
   write(kT0 - 8 * kDay, kT0 - 7 * kDay, kHour);
