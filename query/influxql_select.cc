@@ -157,9 +157,11 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
   }
   if (!any_field) return Status::Ok();  // nothing to return here
 
-  // Tag sets passing the tag-only conditions.
+  // Tag sets passing the tag-only conditions (checked per series first, so
+  // a selective WHERE builds only the tag sets it needs).
   std::map<std::string, TagSet> tagsets;
   for (const auto& si : series_) {
+    if (!row_filter_.MatchesTags(si.key.tags)) continue;
     std::string key;
     for (const auto& [k, v] : si.key.tags) key += k + "\x1f" + v + "\x1e";
     TagSet& ts = tagsets[key];

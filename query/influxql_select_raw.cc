@@ -125,6 +125,7 @@ Status SelectRun::Raw(const Group& g, const std::vector<Column>& cols,
 // across members), with the row filter applied.
 Status SelectRun::GroupPoints(const Group& g, const std::string& field,
                               std::vector<TimedValue>* points) {
+  size_t sources = 0;  // series that contributed points
   for (const TagSet* ts : g.members) {
     auto it = ts->fields.find(field);
     if (it == ts->fields.end()) continue;
@@ -137,6 +138,7 @@ Status SelectRun::GroupPoints(const Group& g, const std::string& field,
                         return true;
                       }));
       CITYNEXUS_RETURN_IF_ERROR(CountPoints(points->size() - before));
+      if (points->size() > before) ++sources;
       continue;
     }
     std::vector<std::string> fields{field};
@@ -144,12 +146,16 @@ Status SelectRun::GroupPoints(const Group& g, const std::string& field,
     std::map<int64_t, std::vector<const engine::Value*>> by_time;
     std::vector<std::vector<engine::Sample>> storage;
     CITYNEXUS_RETURN_IF_ERROR(LoadRows(*ts, fields, &by_time, &storage));
+    const size_t before = points->size();
     for (const auto& [t, values] : by_time) {
       if (values[0] && RowPasses(*ts, fields, values)) {
         points->push_back({t, *values[0]});
       }
     }
+    if (points->size() > before) ++sources;
   }
+  // One series' points arrive ascending already.
+  if (sources <= 1) return Status::Ok();
   std::stable_sort(points->begin(), points->end(),
                    [](const TimedValue& a, const TimedValue& b) {
                      return a.time_ns < b.time_ns;
