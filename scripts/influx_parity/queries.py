@@ -60,6 +60,12 @@ QUERIES = [
        "AND time < '2026-01-05T06:00:00Z' GROUP BY time(1h)"),
     _q("SELECT mean(vehicles) FROM traffic WHERE %s GROUP BY time(1d), district" % ALL),
     _q("SELECT last(kwh) FROM energy WHERE %s GROUP BY *" % ALL),
+    # last() without GROUP BY time reads only the newest points (Store::Last):
+    # merged series with equal last times, no time range at all, a mid range.
+    _q("SELECT last(kwh) FROM energy WHERE %s" % ALL),
+    _q("SELECT last(*) FROM traffic GROUP BY *"),
+    _q("SELECT last(m3) FROM water_flow WHERE time >= '2026-01-05T10:07:00Z' "
+       "AND time < '2026-01-06T03:31:00Z' GROUP BY point"),
     _q("SELECT mean(no2) FROM air WHERE %s GROUP BY time(1d), *" % ALL),
     # fill() around the forced gaps (S05 06:00-09:30 on day 1, P02 02:00-05:00
     # on day 2).
