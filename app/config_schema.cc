@@ -482,6 +482,19 @@ std::vector<Option<Config>> BuildConfigOptions() {
       [](const C& c) -> std::optional<seconds> {
         return c.storage.block_window;
       }));
+  o.push_back(IntegerOption<C>(
+      {"storage.rollup_cache_mb", "MiB",
+       "Memory for the decoded daily rollups (the coarsest resolution) of "
+       "recently read series: long-range aggregates, indicators and last() "
+       "read them from memory. About 30 kB per series and year. 0 turns the "
+       "cache off."},
+      256, 0, 1 << 20,
+      [](C& c, int64_t v) {
+        c.storage.rollup_cache_bytes = static_cast<size_t>(v) << 20;
+      },
+      [](const C& c) {
+        return static_cast<int64_t>(c.storage.rollup_cache_bytes >> 20);
+      }));
   o.push_back(ObjectArrayOption<C, RetentionRule>(
       {"storage.retention", "",
        "Retention rules; the first rule matching a series applies (by "

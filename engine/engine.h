@@ -245,6 +245,9 @@ struct StoreOptions {
   std::chrono::seconds block_window{std::chrono::hours(24)};
   std::vector<RetentionRule> retention;
   std::chrono::seconds retention_interval{std::chrono::minutes(10)};
+  // Memory for decoded rollups of the coarsest resolution of recently read
+  // series (long-range aggregates and last()); 0 disables the cache.
+  size_t rollup_cache_bytes = size_t{256} << 20;
   // Open for reading only (stats); never writes, may run beside nothing else.
   bool read_only = false;
 };

@@ -42,7 +42,7 @@ RocksStore::RocksStore(const StoreOptions& options,
       window_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(
                      options.block_window)
                      .count()),
-      rollup_cache_(tuning.rollup_cache_bytes) {
+      rollup_cache_(options.rollup_cache_bytes) {
   for (auto r : options.rollup_resolutions) {
     rollup_ns_.push_back(
         std::chrono::duration_cast<std::chrono::nanoseconds>(r).count());

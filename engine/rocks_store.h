@@ -46,10 +46,6 @@ struct RocksStoreTuning {
   std::chrono::milliseconds seal_interval{std::chrono::hours(1)};
   // Close() seals the head. Tests turn this off to exercise log replay.
   bool seal_on_close = true;
-  // Memory for decoded rollups of the coarsest resolution (rollup_cache.h);
-  // 0 disables the cache. Default 256 MiB: about 9000 series-years of
-  // daily buckets.
-  size_t rollup_cache_bytes = size_t{256} << 20;
 };
 
 class RocksStore final : public Store {
