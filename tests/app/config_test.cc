@@ -143,7 +143,8 @@ TEST_CASE("an unknown key is an error with a did-you-mean hint",
   // Nothing close: list what is allowed at that level instead.
   CHECK(OnlyError(R"({"storage": {"compression": "zstd"}})") ==
         "storage.compression: unknown key; expected one of \"sync\", "
-        "\"sync_interval_ms\", \"rollups\", \"block_window\", \"retention\"");
+        "\"sync_interval_ms\", \"rollups\", \"block_window\", "
+        "\"rollup_cache_mb\", \"retention\"");
   // Options are nested objects, not dotted keys.
   CHECK(OnlyError(R"({"http.listen": "127.0.0.1:1"})")
             .rfind("http.listen: unknown key", 0) == 0);
