@@ -10,11 +10,13 @@
 // (appends, scans, catalog calls), until Close() has been called.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,8 +32,8 @@ using SeriesId = uint64_t;
 
 // The value type a series holds. Numeric types aggregate; the others do not.
 enum class ValueType : uint8_t {
-  kFloat = 1,   // IEEE-754 double, stored bit-exact
-  kInt = 2,     // int64, exact (never converted through a double)
+  kFloat = 1,  // IEEE-754 double, stored bit-exact
+  kInt = 2,    // int64, exact (never converted through a double)
   kBool = 3,
   kString = 4,  // short strings (status texts, states)
 };
@@ -65,10 +67,10 @@ struct SeriesKey {
 
 // Descriptive metadata of a series. Empty strings mean "unknown".
 struct SeriesMeta {
-  std::string unit;         // "kWh", "°C", "m3"
-  std::string domain;       // "mobility", "energy", "water", "environment"
+  std::string unit;    // "kWh", "°C", "m3"
+  std::string domain;  // "mobility", "energy", "water", "environment"
   std::string description;
-  std::string source;       // connector that created it: "mqtt:...", "http"
+  std::string source;  // connector that created it: "mqtt:...", "http"
   std::optional<double> latitude;   // WGS84 degrees
   std::optional<double> longitude;  // WGS84 degrees
 
@@ -84,10 +86,10 @@ struct SeriesInfo {
 
 // A catalog search. Empty fields match everything; all given fields must match.
 struct SeriesFilter {
-  std::string measurement;  // exact
-  std::string field;        // exact
+  std::string measurement;                                // exact
+  std::string field;                                      // exact
   std::vector<std::pair<std::string, std::string>> tags;  // each must equal
-  std::string domain;       // exact
+  std::string domain;                                     // exact
 };
 
 // One point of one series. Timestamps are nanoseconds since the Unix epoch.
@@ -104,8 +106,8 @@ struct RejectedPoint {
 };
 
 struct AppendResult {
-  size_t written = 0;                  // points made durable
-  std::vector<RejectedPoint> rejected; // the rest, each with its reason
+  size_t written = 0;                   // points made durable
+  std::vector<RejectedPoint> rejected;  // the rest, each with its reason
 };
 
 // A time point with its value as read back from a series.
@@ -131,10 +133,10 @@ struct Bucket {
 
 struct AggregateRequest {
   SeriesId series = 0;
-  int64_t start_ns = 0;  // inclusive
-  int64_t end_ns = 0;    // exclusive
-  int64_t step_ns = 0;   // bucket width; > 0
-  int64_t offset_ns = 0; // buckets start at k*step + offset (epoch-aligned)
+  int64_t start_ns = 0;   // inclusive
+  int64_t end_ns = 0;     // exclusive
+  int64_t step_ns = 0;    // bucket width; > 0
+  int64_t offset_ns = 0;  // buckets start at k*step + offset (epoch-aligned)
 };
 
 struct AggregateStats {
@@ -146,8 +148,8 @@ struct AggregateStats {
 // Sizes and counts for `citynexus stats`.
 struct StoreStats {
   uint64_t series = 0;
-  uint64_t points = 0;            // approximate for sealed data (block headers)
-  uint64_t bytes_on_disk = 0;     // whole data dir
+  uint64_t points = 0;         // approximate for sealed data (block headers)
+  uint64_t bytes_on_disk = 0;  // whole data dir
   std::vector<std::pair<std::string, uint64_t>> column_family_bytes;
   std::optional<int64_t> first_timestamp_ns;
   std::optional<int64_t> last_timestamp_ns;
@@ -210,6 +212,44 @@ class Store {
   virtual Status Close() = 0;
 };
 
+// ---- watching writes ----
+
+// Hands points that were just made durable to listeners (live streams).
+// The write path calls Publish() after a successful Append and before it
+// returns, i.e. before the writer acknowledges the points. With no listener
+// Publish() costs one atomic load.
+//
+// Thread-safety: safe for concurrent use. Listeners run on the writing
+// thread, concurrently with each other: they must be quick and must never
+// block (copy what they need into their own bounded queue and return).
+class PointFeed {
+ public:
+  using Listener = std::function<void(std::span<const Point> points)>;
+
+  // Registers `listener`; returns a token for Unsubscribe().
+  uint64_t Subscribe(Listener listener);
+  // After it returns, `token`'s listener is not running and never runs again.
+  void Unsubscribe(uint64_t token);
+  // Whether any listener is registered (relaxed; a hint for the fast path).
+  bool active() const {
+    return listeners_count_.load(std::memory_order_relaxed) > 0;
+  }
+  // Calls every listener with `points` (durable ones only).
+  void Publish(std::span<const Point> points) const;
+
+ private:
+  std::atomic<size_t> listeners_count_{0};
+  mutable std::shared_mutex mu_;
+  std::vector<std::pair<uint64_t, Listener>> listeners_;  // guarded by mu_
+  uint64_t next_token_ = 1;                               // guarded by mu_
+};
+
+// Wraps `store`: every successful Append publishes the points it wrote
+// (rejected ones left out) to `feed`; everything else is passed through.
+// `feed` must outlive the returned store.
+std::unique_ptr<Store> PublishingStore(std::unique_ptr<Store> store,
+                                       PointFeed& feed);
+
 // ---- opening a store ----
 
 // When an acknowledged Append is also safe against power loss.
@@ -250,6 +290,7 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
 
 // Restores a backup made by Store::Backup into `data_dir`, which must be
 // empty or absent. kInvalidArgument when it is not.
-Status RestoreBackup(const std::string& backup_dir, const std::string& data_dir);
+Status RestoreBackup(const std::string& backup_dir,
+                     const std::string& data_dir);
 
 }  // namespace citynexus::engine
