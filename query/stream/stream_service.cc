@@ -83,8 +83,7 @@ class StreamService::Impl {
   net::Response Handle(const net::Request& request) {
     auto epoch = ParseEpochUnit(request.Param("epoch").value_or("ms"));
     if (!epoch) {
-      return net::Response::Error(400, "bad_request",
-                                  "epoch: " + epoch.error().message());
+      return net::Response::Error(400, "bad_request", epoch.error().message());
     }
     auto client = std::make_shared<StreamClient>(
         net::ResponseStream(nullptr));  // the stream is set in on_open
