@@ -309,9 +309,6 @@ TEST_CASE("a missing config file is NotFound and names the file",
   CHECK(d.error().message().find("is a directory") != std::string::npos);
 }
 
-}  // namespace
-}  // namespace citynexus::app
-
 TEST_CASE("stream and indicator publishing options load and are checked",
           "[app][config]") {
   Result<Config> loaded = LoadConfigText(R"({
@@ -344,3 +341,6 @@ TEST_CASE("stream and indicator publishing options load and are checked",
   CHECK(OnlyError(R"({"stream": {"heartbeat_ms": 5}})") ==
         "stream.heartbeat_ms: must be between 100 and 3600000, got 5");
 }
+
+}  // namespace
+}  // namespace citynexus::app

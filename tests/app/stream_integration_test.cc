@@ -182,7 +182,7 @@ TEST_CASE("open streams get heartbeat comments", "[app][stream][integration]") {
 }
 
 TEST_CASE(
-    "a client that does not read gets a notice and is disconnected; "
+    "a client that does not read gets a notice and is disconnected, and "
     "ingest goes on",
     "[app][stream][integration]") {
   query::StreamOptions options;
