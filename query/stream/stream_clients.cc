@@ -88,6 +88,11 @@ size_t StreamClients::size() {
   return clients_.size();
 }
 
+bool StreamClients::accepting() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !closed_;
+}
+
 void StreamClients::DropClosedLocked() {
   std::erase_if(clients_, [](const std::shared_ptr<StreamClient>& c) {
     return c->stream.closed();

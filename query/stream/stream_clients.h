@@ -62,6 +62,8 @@ class StreamClients {
   // Distinct (indicator id, step) pairs that indicator streams follow.
   std::vector<std::pair<std::string, std::string>> IndicatorSubscriptions();
   size_t size();
+  // False once CloseAll() ran.
+  bool accepting();
 
  private:
   void DropClosedLocked();

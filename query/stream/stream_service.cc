@@ -132,6 +132,10 @@ class StreamService::Impl {
                   {"tags", tags}};
       client->selector = std::move(*selector);
     }
+    if (!clients_.accepting()) {
+      return net::Response::FromStatus(
+          Status::Unavailable("the server is shutting down"));
+    }
     if (clients_.size() >= options_.max_clients) {
       return net::Response::FromStatus(Status::ResourceExhausted(
           "too many open streams (stream.max_clients = " +

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "connectors/connectors.h"
 #include "engine/engine.h"
@@ -219,6 +220,70 @@ TEST_CASE(
   CHECK_FALSE(slow->Next(5s).has_value());
   CHECK(slow->clean_end());
   CHECK(stack.Write("flow,site=a m3=1 1\n") == 204);
+}
+
+TEST_CASE(
+    "points beyond the fan-out queue close point streams with a "
+    "notice instead of slowing ingest",
+    "[app][stream][integration]") {
+  query::StreamOptions options;
+  options.max_queued_points = 5;
+  StreamStack stack(options);
+  auto client = SseClient::Open(stack.port(), "/api/v1/stream");
+  REQUIRE(client->status() == 200);
+  REQUIRE(client->NextNamed("subscribed", 5s).has_value());
+  std::string lines;
+  for (int i = 1; i <= 10; ++i) {
+    lines +=
+        "flow,site=a m3=" + std::to_string(i) + " " + std::to_string(i) + "\n";
+  }
+  REQUIRE(stack.Write(lines) == 204);  // one batch of 10 > 5: not queued
+  auto notice = client->NextNamed("notice", 5s);
+  REQUIRE(notice.has_value());
+  CHECK(json::parse(notice->data)["code"] == "overloaded");
+  CHECK_FALSE(client->Next(5s).has_value());
+  CHECK(client->clean_end());
+}
+
+TEST_CASE("streams beyond stream.max_clients get 503",
+          "[app][stream][integration]") {
+  query::StreamOptions options;
+  options.max_clients = 1;
+  StreamStack stack(options);
+  auto first = SseClient::Open(stack.port(), "/api/v1/stream?measurement=a");
+  REQUIRE(first->status() == 200);
+  REQUIRE(first->NextNamed("subscribed", 5s).has_value());
+  const auto refused =
+      HttpRequest(stack.port(), "GET", "/api/v1/stream?measurement=b");
+  CHECK(refused.status == 503);
+  CHECK(refused.body.find("stream.max_clients") != std::string::npos);
+  // Once the first stream is gone, a new one is accepted.
+  first->Close();
+  std::unique_ptr<SseClient> second;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    second = SseClient::Open(stack.port(), "/api/v1/stream?measurement=b");
+    if (second->status() == 200) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK(second->status() == 200);
+}
+
+TEST_CASE("stopping the stream service ends open streams with a notice",
+          "[app][stream][integration]") {
+  StreamStack stack;
+  auto client = SseClient::Open(stack.port(), "/api/v1/stream?measurement=a");
+  REQUIRE(client->status() == 200);
+  REQUIRE(client->NextNamed("subscribed", 5s).has_value());
+  stack.streams->Stop();
+  auto notice = client->NextNamed("notice", 5s);
+  REQUIRE(notice.has_value());
+  CHECK(json::parse(notice->data)["code"] == "shutting_down");
+  CHECK_FALSE(client->Next(5s).has_value());
+  CHECK(client->clean_end());
+  // New streams are refused while the rest of the server still runs.
+  CHECK(
+      HttpRequest(stack.port(), "GET", "/api/v1/stream?measurement=a").status ==
+      503);
 }
 
 TEST_CASE(
