@@ -1,6 +1,8 @@
 // One HTTP/1.1 connection: reads requests (with header/body limits and a read
 // deadline), hands them to the routers, writes the responses, and keeps the
-// connection alive between requests.
+// connection alive between requests. A streaming response (Response::Stream)
+// ends the request loop: the connection then only sends what its
+// ResponseStream queues, until one side closes (http_session_stream.cc).
 //
 // Lifetime: owned by shared_ptrs held in pending Asio handlers, plus a
 // self-reference while an async handler has not answered yet (an outstanding

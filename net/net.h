@@ -267,9 +267,10 @@ class HttpServer {
   // Adds a check reported by /healthz: {"status":"ok","checks":{name: ...}}.
   // A check returning a non-OK status makes /healthz answer 503.
   void AddHealthCheck(std::string name, std::function<Status()> check);
-  // Stops accepting, closes idle keep-alive connections at once, lets
-  // in-flight requests finish within shutdown_grace, closes remaining
-  // connections and joins the I/O threads. Responders called afterwards are
+  // Stops accepting, closes idle keep-alive connections and open streaming
+  // responses (Response::Stream) at once, lets in-flight requests finish
+  // within shutdown_grace, closes remaining connections and joins the I/O
+  // threads. Responders called afterwards are
   // ignored. Idempotent; the server cannot be started again. Must not be
   // called from a handler (it joins the I/O threads).
   void Stop();
