@@ -133,6 +133,34 @@ TEST_CASE(
   CHECK(client->clean_end());
 }
 
+TEST_CASE("an HTTP/1.0 client gets a body delimited by the connection close",
+          "[net][http][stream][integration]") {
+  TestServer ts;
+  OpenedStream opened;
+  AddStreamRoute(ts, opened, 1 << 20);
+  REQUIRE(ts.Start().ok());
+  auto client = SseClient::Open(ts.port(), "/events", 0, "1.0");
+  REQUIRE(client->status() == 200);
+  CHECK(client->headers().count("transfer-encoding") == 0);
+  CHECK(client->headers().count("content-length") == 0);
+  REQUIRE(WaitUntil([&] { return opened.Get().has_value(); }));
+  ResponseStream stream = *opened.Get();
+  REQUIRE(stream.Write("data: a\n\n"));
+  stream.CloseWith("data: b\n\n");
+  auto hello = client->Next(5s);
+  REQUIRE(hello.has_value());
+  CHECK(hello->name == "hello");
+  auto a = client->Next(5s);
+  REQUIRE(a.has_value());
+  CHECK(a->data == "a");
+  auto b = client->Next(5s);
+  REQUIRE(b.has_value());
+  CHECK(b->data == "b");
+  CHECK_FALSE(client->Next(5s).has_value());
+  CHECK(client->eof());
+  CHECK_FALSE(client->clean_end());  // no chunks: the close ends the body
+}
+
 TEST_CASE("HEAD on a streaming route gets the headers only",
           "[net][http][stream][integration]") {
   TestServer ts;

@@ -13,7 +13,8 @@ namespace citynexus::testing {
 
 std::unique_ptr<SseClient> SseClient::Open(uint16_t port,
                                            const std::string& target,
-                                           int receive_buffer_bytes) {
+                                           int receive_buffer_bytes,
+                                           const std::string& http_version) {
   std::unique_ptr<SseClient> client(new SseClient());
   client->fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (client->fd_ < 0) return client;
@@ -29,8 +30,8 @@ std::unique_ptr<SseClient> SseClient::Open(uint16_t port,
                 sizeof(addr)) != 0) {
     return client;
   }
-  const std::string request = "GET " + target +
-                              " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+  const std::string request = "GET " + target + " HTTP/" + http_version +
+                              "\r\nHost: 127.0.0.1\r\n"
                               "Accept: text/event-stream\r\n\r\n";
   if (::send(client->fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {

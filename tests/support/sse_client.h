@@ -24,11 +24,11 @@ class SseClient {
  public:
   // Connects to 127.0.0.1:port, sends "GET target" and reads the response
   // headers. `receive_buffer_bytes` > 0 shrinks the socket's receive buffer
-  // (slow-client tests). Never null; status() is 0 when the connection
-  // failed.
-  static std::unique_ptr<SseClient> Open(uint16_t port,
-                                         const std::string& target,
-                                         int receive_buffer_bytes = 0);
+  // (slow-client tests); `http_version` is "1.1" or "1.0". Never null;
+  // status() is 0 when the connection failed.
+  static std::unique_ptr<SseClient> Open(
+      uint16_t port, const std::string& target, int receive_buffer_bytes = 0,
+      const std::string& http_version = "1.1");
   ~SseClient();
   SseClient(const SseClient&) = delete;
   SseClient& operator=(const SseClient&) = delete;
