@@ -687,6 +687,98 @@ std::vector<Option<Config>> BuildConfigOptions() {
     o.push_back(std::move(facts));
   }
 
+  o.push_back(StringOption<C>(
+      {"indicators.publish.topic_prefix", "",
+       "Publish every indicator value to MQTT (mqtt.brokers) as a retained "
+       "message on \"{prefix}/{indicator id}\" when a step completes. "
+       "Unset: nothing is published."},
+      std::nullopt,
+      [](C& c, const std::string& v) { c.indicator_publish.topic_prefix = v; },
+      [](const C& c) { return NonEmpty(c.indicator_publish.topic_prefix); }));
+  {
+    Option<C> ids;
+    ids.info = InfoFrom(
+        {"indicators.publish.ids", "",
+         "Indicators to publish; empty: all of the catalog. Unknown ids stop "
+         "the server at startup."},
+        "array of string", "indicator ids", Json::array());
+    ids.set = [](const Json& value, const std::string& where, C& c,
+                 ConfigErrors& errors) {
+      if (!value.is_array()) {
+        errors.Add(where,
+                   "expected an array of indicator ids, got " + Show(value));
+        return;
+      }
+      std::vector<std::string> list;
+      for (size_t i = 0; i < value.size(); ++i) {
+        if (!value[i].is_string() || value[i].get<std::string>().empty()) {
+          errors.Add(where + "[" + std::to_string(i) + "]",
+                     "expected an indicator id, got " + Show(value[i]));
+          return;
+        }
+        list.push_back(value[i].get<std::string>());
+      }
+      c.indicator_publish.ids = std::move(list);
+    };
+    ids.get = [](const C& c) { return Json(c.indicator_publish.ids); };
+    o.push_back(std::move(ids));
+  }
+  o.push_back(IntegerOption<C>(
+      {"indicators.publish.qos", "", "QoS of published indicator values."}, 1,
+      0, 2,
+      [](C& c, int64_t v) { c.indicator_publish.qos = static_cast<int>(v); },
+      [](const C& c) { return int64_t{c.indicator_publish.qos}; }));
+
+  // ---- stream: GET /api/v1/stream (query::StreamOptions) ----
+  o.push_back(IntegerOption<C>(
+      {"stream.heartbeat_ms", "ms",
+       "How often every open stream gets a heartbeat comment line."},
+      15000, 100, 3600000,
+      [](C& c, int64_t v) {
+        c.stream.heartbeat_interval = std::chrono::milliseconds(v);
+      },
+      [](const C& c) {
+        return static_cast<int64_t>(c.stream.heartbeat_interval.count());
+      }));
+  o.push_back(IntegerOption<C>(
+      {"stream.client_buffer_bytes", "bytes",
+       "Bytes that may wait to be sent to one stream client; a client that "
+       "falls further behind gets a notice event and is disconnected."},
+      1 << 20, 4096, int64_t{1} << 30,
+      [](C& c, int64_t v) {
+        c.stream.client_buffer_bytes = static_cast<size_t>(v);
+      },
+      [](const C& c) {
+        return static_cast<int64_t>(c.stream.client_buffer_bytes);
+      }));
+  o.push_back(IntegerOption<C>(
+      {"stream.max_clients", "streams", "Open streams; more get 503."}, 1000, 1,
+      100000,
+      [](C& c, int64_t v) { c.stream.max_clients = static_cast<size_t>(v); },
+      [](const C& c) { return static_cast<int64_t>(c.stream.max_clients); }));
+  o.push_back(IntegerOption<C>(
+      {"stream.max_queued_points", "points",
+       "Points waiting to be matched against streams; beyond that point "
+       "streams are closed with a notice (ingest never waits)."},
+      1000000, 1000, int64_t{1} << 30,
+      [](C& c, int64_t v) {
+        c.stream.max_queued_points = static_cast<size_t>(v);
+      },
+      [](const C& c) {
+        return static_cast<int64_t>(c.stream.max_queued_points);
+      }));
+  o.push_back(IntegerOption<C>(
+      {"stream.indicator_delay_ms", "ms",
+       "How long after a step ends its indicator value is computed (for "
+       "streams and MQTT), so late points of the step still count."},
+      1000, 0, 3600000,
+      [](C& c, int64_t v) {
+        c.stream.indicator_delay = std::chrono::milliseconds(v);
+      },
+      [](const C& c) {
+        return static_cast<int64_t>(c.stream.indicator_delay.count());
+      }));
+
   // ---- pollers: the open-data pollers (connectors::PollerOptions) ----
   o.push_back(ObjectArrayOption<C, PollerOptions>(
       {"pollers", "",
@@ -701,6 +793,20 @@ std::vector<Option<Config>> BuildConfigOptions() {
 
 // Checks that span several options; run after every option was applied.
 void CheckConfig(const Config& config, ConfigErrors& errors) {
+  const std::string& prefix = config.indicator_publish.topic_prefix;
+  if (!prefix.empty()) {
+    if (config.mqtt.brokers.empty()) {
+      errors.Add("indicators.publish.topic_prefix",
+                 "publishing needs a broker: set mqtt.brokers");
+    }
+    if (prefix.find_first_of("+#") != std::string::npos ||
+        prefix.back() == '/') {
+      errors.Add("indicators.publish.topic_prefix",
+                 "must be a topic without wildcards (+, #) or a trailing "
+                 "'/', got " +
+                     Quote(prefix));
+    }
+  }
   for (size_t i = 0; i < config.pollers.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (config.pollers[i].name == config.pollers[j].name) {

@@ -25,8 +25,19 @@
 #include "net/net.h"
 #include "query/indicators.h"
 #include "query/query.h"
+#include "query/stream.h"
 
 namespace citynexus::app {
+
+// Options `indicators.publish.*`: indicator values published to MQTT.
+struct IndicatorPublishOptions {
+  // Topic prefix; a value goes to "{topic_prefix}/{indicator id}". Empty:
+  // nothing is published.
+  std::string topic_prefix;
+  // Indicators to publish; empty: all of the catalog.
+  std::vector<std::string> ids;
+  int qos = 1;
+};
 
 struct Config {
   // Directory holding the store (created if missing). Option `data_dir`.
@@ -50,6 +61,10 @@ struct Config {
   // validated; `facts_json` keeps the text for check-config's output.
   query::Facts facts;
   std::string facts_json = "{}";
+  // Options `indicators.publish.*`.
+  IndicatorPublishOptions indicator_publish;
+  // Options `stream.*`: GET /api/v1/stream.
+  query::StreamOptions stream;
   // Options `mqtt.*`: the MQTT connector; off while mqtt.brokers is empty.
   connectors::MqttOptions mqtt;
   // Option `pollers`: the open-data pollers; none by default.

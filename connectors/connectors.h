@@ -141,4 +141,35 @@ class MqttConnector {
   std::unique_ptr<Impl> impl_;
 };
 
+// Publishes retained MQTT messages for other city systems (indicator
+// values, docs/indicators.md): its own Paho client on the broker settings of
+// `mqtt.*` (client id as given). Publishing never blocks: while the broker
+// is away the latest message per topic is kept and sent on (re)connect.
+//
+// Threads: one thread retries the first connection; Paho's threads do the
+// rest. Public methods are safe to call from any thread.
+class MqttPublisher {
+ public:
+  // `metrics` must outlive this object; `options.brokers` must not be empty
+  // (Start() fails otherwise). Subscriptions in `options` are ignored.
+  MqttPublisher(MqttOptions options, net::MetricsRegistry& metrics);
+  ~MqttPublisher();  // Stop()s
+  MqttPublisher(const MqttPublisher&) = delete;
+  MqttPublisher& operator=(const MqttPublisher&) = delete;
+
+  // Starts connecting in the background and returns at once.
+  // kInvalidArgument without brokers or for a bad URI.
+  Status Start();
+  // Stops retrying and disconnects (messages in flight get 2 s). Idempotent.
+  void Stop();
+  // Publishes `payload` to `topic` as a retained message at `qos`.
+  void Publish(const std::string& topic, std::string payload, int qos);
+  // OK when connected; kUnavailable naming the broker otherwise.
+  Status Health() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace citynexus::connectors

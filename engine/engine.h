@@ -10,11 +10,13 @@
 // (appends, scans, catalog calls), until Close() has been called.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -215,6 +217,44 @@ class Store {
   // Flushes, stops background work and releases the data dir. Idempotent.
   virtual Status Close() = 0;
 };
+
+// ---- watching writes ----
+
+// Hands points that were just made durable to listeners (live streams).
+// The write path calls Publish() after a successful Append and before it
+// returns, i.e. before the writer acknowledges the points. With no listener
+// Publish() costs one atomic load.
+//
+// Thread-safety: safe for concurrent use. Listeners run on the writing
+// thread, concurrently with each other: they must be quick and must never
+// block (copy what they need into their own bounded queue and return).
+class PointFeed {
+ public:
+  using Listener = std::function<void(std::span<const Point> points)>;
+
+  // Registers `listener`; returns a token for Unsubscribe().
+  uint64_t Subscribe(Listener listener);
+  // After it returns, `token`'s listener is not running and never runs again.
+  void Unsubscribe(uint64_t token);
+  // Whether any listener is registered (relaxed; a hint for the fast path).
+  bool active() const {
+    return listeners_count_.load(std::memory_order_relaxed) > 0;
+  }
+  // Calls every listener with `points` (durable ones only).
+  void Publish(std::span<const Point> points) const;
+
+ private:
+  std::atomic<size_t> listeners_count_{0};
+  mutable std::shared_mutex mu_;
+  std::vector<std::pair<uint64_t, Listener>> listeners_;  // guarded by mu_
+  uint64_t next_token_ = 1;                               // guarded by mu_
+};
+
+// Wraps `store`: every successful Append publishes the points it wrote
+// (rejected ones left out) to `feed`; everything else is passed through.
+// `feed` must outlive the returned store.
+std::unique_ptr<Store> PublishingStore(std::unique_ptr<Store> store,
+                                       PointFeed& feed);
 
 // ---- opening a store ----
 

@@ -172,8 +172,10 @@ void HttpSession::Start() {
 void HttpSession::PostStop() {
   asio::post(executor_, [self = shared_from_this()] {
     self->stopping_ = true;
-    // Between requests (or draining after an error): nothing to finish.
-    if (self->state_ == State::kReading || self->state_ == State::kClosing) {
+    // Between requests (or draining after an error): nothing to finish. A
+    // stream has no end to wait for: it closes now.
+    if (self->state_ == State::kReading || self->state_ == State::kClosing ||
+        self->state_ == State::kStreaming) {
       self->Close();
     }
   });
@@ -445,6 +447,10 @@ void HttpSession::FailRequest(int status, std::string_view code,
 // ---- writing ----
 
 void HttpSession::Write(Response response, bool close) {
+  if (response.on_stream_open && !head_request_ && !close) {
+    StartStream(std::move(response));
+    return;
+  }
   state_ = State::kWriting;
   const bool keep_alive = !close && request_keep_alive_ && !stopping_;
   int status = response.status;
@@ -565,6 +571,7 @@ void HttpSession::Close() {
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream_.close();  // also cancels the deadline timer
   FinishInFlight();
+  CloseStreamState();
 }
 
 void HttpSession::FinishInFlight() {

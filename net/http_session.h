@@ -1,6 +1,8 @@
 // One HTTP/1.1 connection: reads requests (with header/body limits and a read
 // deadline), hands them to the routers, writes the responses, and keeps the
-// connection alive between requests.
+// connection alive between requests. A streaming response (Response::Stream)
+// ends the request loop: the connection then only sends what its
+// ResponseStream queues, until one side closes (http_session_stream.cc).
 //
 // Lifetime: owned by shared_ptrs held in pending Asio handlers, plus a
 // self-reference while an async handler has not answered yet (an outstanding
@@ -16,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +46,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void PostForceClose();
   // Delivers the response to request number `seq`. Any thread.
   void PostResponse(uint64_t seq, Response response);
+  // Sends what a ResponseStream queued (streaming responses). Any thread.
+  void PostStreamPump();
   // Drops the self-reference kept while a handler is pending. Only after
   // the I/O threads have been joined.
   void ReleaseAfterStop();
@@ -50,7 +55,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const boost::asio::any_io_executor& executor() const { return executor_; }
 
  private:
-  enum class State { kReading, kHandling, kWriting, kClosing, kClosed };
+  // kStreaming: the headers of a streaming response are sent; the body
+  // follows as the ResponseStream queues it (http_session_stream.cc).
+  enum class State {
+    kReading,
+    kHandling,
+    kWriting,
+    kStreaming,
+    kClosing,
+    kClosed
+  };
   using Clock = std::chrono::steady_clock;
 
   void DoRead();
@@ -75,6 +89,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Close();
   void FinishInFlight();
 
+  // ---- streaming responses (http_session_stream.cc) ----
+  // Sends the headers of `response` (made by Response::Stream), then opens
+  // the stream.
+  void StartStream(Response response);
+  void OnStreamHeader(std::function<void(ResponseStream)> on_open,
+                      size_t max_buffered_bytes, boost::beast::error_code ec);
+  // Reads (and discards) from the client while streaming, so a disconnect
+  // closes the stream at once instead of at the next write.
+  void WatchStreamPeer();
+  // Takes everything queued and writes it; after the last bytes of a
+  // closing stream, ends the body and closes.
+  void PumpStream();
+  void OnStreamWrite(boost::beast::error_code ec, std::size_t bytes);
+  // Marks the stream closed for its writers and drops what is queued.
+  void CloseStreamState();
+
   std::shared_ptr<ServerContext> ctx_;
   boost::beast::tcp_stream stream_;
   const boost::asio::any_io_executor executor_;  // the connection's strand
@@ -85,6 +115,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::http::response<boost::beast::http::string_body> response_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   std::string drain_buffer_;
+  // Streaming response state (kStreaming only).
+  std::shared_ptr<ResponseStream::State> body_stream_;
+  boost::beast::http::response<boost::beast::http::empty_body> stream_header_;
+  std::optional<
+      boost::beast::http::response_serializer<boost::beast::http::empty_body>>
+      stream_serializer_;
+  std::string stream_wire_;  // bytes of the socket write in progress
+  bool stream_chunked_ = false;
+  bool stream_writing_ = false;
+  bool stream_ending_ = false;  // the final write is in progress
   size_t drained_bytes_ = 0;
   std::string remote_;
   uint64_t id_ = 0;

@@ -52,6 +52,8 @@ struct Request {
   std::optional<std::string> Header(std::string_view lower_name) const;
 };
 
+class ResponseStream;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -71,6 +73,51 @@ struct Response {
   // gone; only the access log sees it), everything else 500. JSON error body
   // as Error().
   static Response FromStatus(const Status& status);
+
+  // A long-lived response whose body is written in pieces after the headers
+  // (server-sent events). The server sends the status line and headers
+  // (HTTP/1.1: chunked transfer encoding; HTTP/1.0: delimited by the close),
+  // then calls `on_open` once on the connection's strand with the stream
+  // (keep it short: register the stream somewhere and return). At most
+  // `max_buffered_bytes` may wait to be sent; see ResponseStream::Write.
+  // The connection is never reused afterwards. A HEAD request gets the
+  // headers only and `on_open` is not called.
+  static Response Stream(std::string content_type, size_t max_buffered_bytes,
+                         std::function<void(ResponseStream)> on_open);
+  // Set by Stream(); empty for ordinary responses.
+  std::function<void(ResponseStream)> on_stream_open;
+  size_t stream_max_buffered_bytes = 0;
+};
+
+// The body of a streaming response (Response::Stream). A cheap copyable
+// handle; all copies name the same stream. Safe for concurrent use from any
+// thread. Writing never blocks: bytes are queued and sent by the
+// connection's strand.
+//
+// A stream closes when the client disconnects, a write fails or times out
+// (ServerOptions::write_timeout per piece), Close() is called, or the server
+// stops (Stop() closes open streams at once; it never waits for them).
+class ResponseStream {
+ public:
+  struct State;  // net/response_stream.h
+  explicit ResponseStream(std::shared_ptr<State> state);
+
+  // Queues `bytes` for sending. False when the stream is closed (nothing
+  // queued), or when `bytes` would take the queued total past the stream's
+  // max_buffered_bytes (nothing queued; the client is not keeping up and the
+  // caller decides what to do, e.g. CloseWith() a notice).
+  bool Write(std::string_view bytes);
+  // Queues `last_bytes` regardless of the buffer bound, sends what is queued
+  // within a short deadline (at most write_timeout, 5 s), then closes. Later
+  // writes fail. Idempotent.
+  void CloseWith(std::string_view last_bytes = {});
+  // True once the stream is closed or closing; it never reopens.
+  bool closed() const;
+  // Bytes queued and not yet handed to the socket.
+  size_t buffered_bytes() const;
+
+ private:
+  std::shared_ptr<State> state_;
 };
 
 // Call exactly once, from any thread, to send the response. Handlers that must
@@ -227,9 +274,10 @@ class HttpServer {
   // Adds a check reported by /healthz: {"status":"ok","checks":{name: ...}}.
   // A check returning a non-OK status makes /healthz answer 503.
   void AddHealthCheck(std::string name, std::function<Status()> check);
-  // Stops accepting, closes idle keep-alive connections at once, lets
-  // in-flight requests finish within shutdown_grace, closes remaining
-  // connections and joins the I/O threads. Responders called afterwards are
+  // Stops accepting, closes idle keep-alive connections and open streaming
+  // responses (Response::Stream) at once, lets in-flight requests finish
+  // within shutdown_grace, closes remaining connections and joins the I/O
+  // threads. Responders called afterwards are
   // ignored. Idempotent; the server cannot be started again. Must not be
   // called from a handler (it joins the I/O threads).
   void Stop();

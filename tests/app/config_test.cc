@@ -310,5 +310,38 @@ TEST_CASE("a missing config file is NotFound and names the file",
   CHECK(d.error().message().find("is a directory") != std::string::npos);
 }
 
+TEST_CASE("stream and indicator publishing options load and are checked",
+          "[app][config]") {
+  Result<Config> loaded = LoadConfigText(R"({
+    "mqtt": {"brokers": ["tcp://127.0.0.1:1883"]},
+    "indicators": {"publish": {"topic_prefix": "city/indicators",
+                               "ids": ["travel_time_index"], "qos": 0}},
+    "stream": {"heartbeat_ms": 500, "client_buffer_bytes": 65536,
+               "max_clients": 7, "max_queued_points": 5000,
+               "indicator_delay_ms": 0}})");
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->indicator_publish.topic_prefix == "city/indicators");
+  CHECK(loaded->indicator_publish.ids ==
+        std::vector<std::string>{"travel_time_index"});
+  CHECK(loaded->indicator_publish.qos == 0);
+  CHECK(loaded->stream.heartbeat_interval == std::chrono::milliseconds(500));
+  CHECK(loaded->stream.client_buffer_bytes == 65536);
+  CHECK(loaded->stream.max_clients == 7);
+  CHECK(loaded->stream.max_queued_points == 5000);
+  CHECK(loaded->stream.indicator_delay == std::chrono::milliseconds(0));
+
+  CHECK(OnlyError(
+            R"({"indicators": {"publish": {"topic_prefix": "city/ind"}}})") ==
+        "indicators.publish.topic_prefix: publishing needs a broker: set "
+        "mqtt.brokers");
+  CHECK(OnlyError(
+            R"({"mqtt": {"brokers": ["tcp://h:1883"]},
+                "indicators": {"publish": {"topic_prefix": "city/#"}}})") ==
+        "indicators.publish.topic_prefix: must be a topic without wildcards "
+        "(+, #) or a trailing '/', got \"city/#\"");
+  CHECK(OnlyError(R"({"stream": {"heartbeat_ms": 5}})") ==
+        "stream.heartbeat_ms: must be between 100 and 3600000, got 5");
+}
+
 }  // namespace
 }  // namespace citynexus::app

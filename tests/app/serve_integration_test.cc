@@ -16,6 +16,7 @@
 #include <string>
 
 #include "app/process_util.h"
+#include "support/sse_client.h"
 #include "support/temp_dir.h"
 
 namespace citynexus::app {
@@ -99,6 +100,62 @@ TEST_CASE("serve answers /healthz on the port it logs and exits 0 on SIGTERM",
         std::string::npos);
   // The port is released: nothing answers any more.
   CHECK(HttpGet(*port, "/healthz").empty());
+}
+
+TEST_CASE("serve streams points and exits 0 on SIGTERM with streams open",
+          "[app][serve][stream][integration]") {
+  testing::TempDir dir;
+  testing::Citynexus serve({"serve", "--config",
+                            ShippedConfigWithoutBroker(dir.str()), "--data-dir",
+                            dir.str() + "/data", "--listen", "127.0.0.1:0"});
+  const auto log = serve.WaitForStderr(" listening on 127.0.0.1:", seconds(60));
+  INFO("stderr: " << serve.Stderr());
+  REQUIRE(log.has_value());
+  const std::optional<uint16_t> port = ListeningPort(*log);
+  REQUIRE(port.has_value());
+
+  auto points = testing::SseClient::Open(
+      *port, "/api/v1/stream?measurement=traffic&tag.sensor=K12");
+  REQUIRE(points->status() == 200);
+  REQUIRE(points->NextNamed("subscribed", std::chrono::seconds(10)));
+  auto indicator = testing::SseClient::Open(
+      *port, "/api/v1/stream?indicator=travel_time_index");
+  REQUIRE(indicator->status() == 200);
+  REQUIRE(indicator->NextNamed("subscribed", std::chrono::seconds(10)));
+
+  // The real write path of the binary reaches the stream.
+  const std::string write =
+      "traffic,sensor=K12 vehicles=14i 1700000000000000000\n";
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(*port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  const std::string request =
+      "POST /write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Length: " +
+      std::to_string(write.size()) + "\r\n\r\n" + write;
+  REQUIRE(send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size()));
+  char reply[256] = {};
+  CHECK(recv(fd, reply, sizeof(reply) - 1, 0) > 0);
+  close(fd);
+  CHECK(std::string(reply).rfind("HTTP/1.1 204", 0) == 0);
+  auto point = points->NextNamed("point", std::chrono::seconds(10));
+  REQUIRE(point.has_value());
+  CHECK(nlohmann::json::parse(point->data)["value"] == 14);
+
+  // Open streams do not hold up the shutdown; they end.
+  serve.Signal(SIGTERM);
+  const auto result = serve.Wait(seconds(60));
+  REQUIRE(result.has_value());
+  CHECK(result->exit_code == 0);
+  CHECK_FALSE(points->NextNamed("point", std::chrono::seconds(10)));
+  CHECK(points->eof());
+  CHECK_FALSE(indicator->NextNamed("indicator", std::chrono::seconds(10)));
+  CHECK(indicator->eof());
 }
 
 TEST_CASE("serve exits 0 on SIGINT too", "[app][serve][integration]") {

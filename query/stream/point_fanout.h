@@ -1,0 +1,72 @@
+// The fan-out of durable points to point streams, and the heartbeats.
+//
+// The PointFeed listener only appends the points to a bounded queue and
+// wakes the "stream-fanout" thread; when the queue is full the points are
+// dropped and every point stream is closed with an `overloaded` notice (a
+// stream must not silently miss points, and ingest must not wait). The
+// thread resolves each series once (store catalog, cached), matches it
+// against each client's selector (cached per client) and sends one write
+// per client per batch.
+//
+// Thread-safety: Start/Stop from one thread; the listener from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+#include "query/stream/stream_clients.h"
+
+namespace citynexus::query::stream {
+
+class PointFanout {
+ public:
+  // All references must outlive this object.
+  PointFanout(engine::Store& store, engine::PointFeed& feed,
+              StreamClients& clients, size_t max_queued_points,
+              std::chrono::milliseconds heartbeat_interval);
+  ~PointFanout();  // Stop()s
+
+  void Start();
+  // Unsubscribes from the feed and joins the thread. Idempotent.
+  void Stop();
+
+ private:
+  void Enqueue(std::span<const engine::Point> points);
+  void Run();
+  void Deliver(const std::vector<engine::Point>& points);
+  // The JSON prefix of `series`, or null when it cannot be resolved.
+  const engine::SeriesKey* KeyOf(engine::SeriesId series,
+                                 const std::string** prefix);
+
+  engine::Store& store_;
+  engine::PointFeed& feed_;
+  StreamClients& clients_;
+  const size_t max_queued_points_;
+  const std::chrono::milliseconds heartbeat_interval_;
+  uint64_t feed_token_ = 0;
+  bool started_ = false;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::vector<engine::Point> queued_;  // guarded by mu_
+  bool overflowed_ = false;            // guarded by mu_
+  bool stop_ = false;                  // guarded by mu_
+  std::thread thread_;
+
+  // Fan-out thread only.
+  struct SeriesText {
+    engine::SeriesKey key;
+    std::string json_prefix;
+  };
+  std::unordered_map<engine::SeriesId, SeriesText> series_;
+};
+
+}  // namespace citynexus::query::stream

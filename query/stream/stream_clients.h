@@ -1,0 +1,78 @@
+// The open streams of GET /api/v1/stream and how text reaches them: a send
+// that does not fit a client's buffer closes that client with a notice
+// instead of waiting (the fan-out never blocks on a client).
+//
+// Thread-safety: safe for concurrent use; callbacks given to ForEach run
+// under the registry lock and must not call the registry.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+#include "net/net.h"
+#include "query/stream/sse_events.h"
+
+namespace citynexus::query::stream {
+
+struct StreamClient {
+  explicit StreamClient(net::ResponseStream s) : stream(std::move(s)) {}
+
+  net::ResponseStream stream;
+  int64_t epoch_divisor_ns = 1000000;  // `epoch` parameter; default ms
+  // A point stream follows `selector`; an indicator stream follows
+  // `indicator_id` at `indicator_step`.
+  std::optional<PointSelector> selector;
+  std::string indicator_id;
+  std::string indicator_step;
+  // Per series: whether `selector` matches (fan-out thread only).
+  std::unordered_map<engine::SeriesId, bool> matches;
+};
+
+struct StreamCounters {
+  net::Counter* clients = nullptr;       // gauge
+  net::Counter* events = nullptr;        // events sent
+  net::Counter* slow_clients = nullptr;  // disconnected for a full buffer
+};
+
+class StreamClients {
+ public:
+  StreamClients(size_t max_clients, StreamCounters counters);
+
+  // Registers `client` and queues `greeting` to it under the registry lock
+  // (so it precedes every event). kResourceExhausted when max_clients are
+  // open; kUnavailable after CloseAll().
+  Status Add(std::shared_ptr<StreamClient> client, std::string_view greeting);
+  // Calls `visit` for every open client; drops clients whose stream closed.
+  void ForEach(const std::function<void(StreamClient&)>& visit);
+  // Queues `text` (`events` events) to `client`; when it does not fit the
+  // buffer, closes the client with a `slow_client` notice. Call from
+  // ForEach callbacks only.
+  void Send(StreamClient& client, std::string_view text, size_t events);
+  // Sends `text` to every client (heartbeats).
+  void SendAll(std::string_view text);
+  // Closes every stream after `last_text`; later Add() calls fail.
+  void CloseAll(std::string_view last_text);
+  // Distinct (indicator id, step) pairs that indicator streams follow.
+  std::vector<std::pair<std::string, std::string>> IndicatorSubscriptions();
+  size_t size();
+  // False once CloseAll() ran.
+  bool accepting();
+
+ private:
+  void DropClosedLocked();
+
+  const size_t max_clients_;
+  const StreamCounters counters_;
+  std::mutex mu_;
+  std::vector<std::shared_ptr<StreamClient>> clients_;  // guarded by mu_
+  bool closed_ = false;                                 // guarded by mu_
+};
+
+}  // namespace citynexus::query::stream
