@@ -111,7 +111,7 @@ TEST_CASE("serve streams points and exits 0 on SIGTERM with streams open",
   const auto log = serve.WaitForStderr(" listening on 127.0.0.1:", seconds(60));
   INFO("stderr: " << serve.Stderr());
   REQUIRE(log.has_value());
-  const std::optional<uint16_t> port = ListeningPort(*log);
+  const std::optional<uint16_t> port = testing::ListeningPort(*log);
   REQUIRE(port.has_value());
 
   auto points = testing::SseClient::Open(

@@ -31,7 +31,7 @@ TEST_CASE("merged buckets keep count, sum, extremes and first/last by time",
   CHECK(BucketValue(AggFunction::kSpread, a) == 6);
 }
 
-TEST_CASE("percentile interpolates between ranks; stddev is the sample one",
+TEST_CASE("percentile interpolates between ranks and stddev is the sample one",
           "[query][buckets]") {
   std::vector<double> v{4, 1, 3, 2};
   CHECK(Percentile(v, 50) == Approx(2.5));

@@ -173,7 +173,7 @@ TEST_CASE("binary operators match series one-to-one and filter on comparisons",
              Catch::Contains("range function"));
 }
 
-TEST_CASE("increase and rate handle counter resets; windows add up",
+TEST_CASE("increase and rate handle counter resets and windows add up",
           "[query][indicators][eval]") {
   IndicatorFixture f;
   const auto id = f.Series("meter", {{"m", "1"}}, "kwh");
