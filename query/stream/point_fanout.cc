@@ -47,6 +47,8 @@ void PointFanout::Stop() {
 }
 
 void PointFanout::Enqueue(std::span<const engine::Point> points) {
+  // Runs on the write path: without point streams, copy nothing.
+  if (!clients_.HasPointClients()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (queued_.size() + points.size() > max_queued_points_) {

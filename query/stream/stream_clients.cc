@@ -22,6 +22,7 @@ Status StreamClients::Add(std::shared_ptr<StreamClient> client,
         std::to_string(max_clients_) + ")");
   }
   (void)client->stream.Write(greeting);
+  if (client->selector) point_clients_.fetch_add(1, std::memory_order_relaxed);
   clients_.push_back(std::move(client));
   counters_.clients->Set(static_cast<double>(clients_.size()));
   return Status::Ok();
@@ -67,6 +68,7 @@ void StreamClients::CloseAll(std::string_view last_text) {
     client->stream.CloseWith(last_text);
   }
   clients_.clear();
+  point_clients_.store(0, std::memory_order_relaxed);
   counters_.clients->Set(0);
 }
 
@@ -94,8 +96,10 @@ bool StreamClients::accepting() {
 }
 
 void StreamClients::DropClosedLocked() {
-  std::erase_if(clients_, [](const std::shared_ptr<StreamClient>& c) {
-    return c->stream.closed();
+  std::erase_if(clients_, [this](const std::shared_ptr<StreamClient>& c) {
+    if (!c->stream.closed()) return false;
+    if (c->selector) point_clients_.fetch_sub(1, std::memory_order_relaxed);
+    return true;
   });
   counters_.clients->Set(static_cast<double>(clients_.size()));
 }

@@ -6,6 +6,7 @@
 // under the registry lock and must not call the registry.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -64,6 +65,11 @@ class StreamClients {
   size_t size();
   // False once CloseAll() ran.
   bool accepting();
+  // Whether a point stream is registered (it may have closed since): one
+  // atomic load, so the write path can skip the fan-out when nobody listens.
+  bool HasPointClients() const {
+    return point_clients_.load(std::memory_order_relaxed) > 0;
+  }
 
  private:
   void DropClosedLocked();
@@ -73,6 +79,7 @@ class StreamClients {
   std::mutex mu_;
   std::vector<std::shared_ptr<StreamClient>> clients_;  // guarded by mu_
   bool closed_ = false;                                 // guarded by mu_
+  std::atomic<size_t> point_clients_{0};  // clients_ with a selector
 };
 
 }  // namespace citynexus::query::stream
