@@ -41,26 +41,40 @@ void BuildLinePrefix(const DecodedBatch& batch, const DecodedLine& line,
   }
 }
 
+// What the lookup pass found for one field of a batch.
+enum class Lookup : uint8_t {
+  kHit,     // `series` is set
+  kMiss,    // not cached (yet): resolve through the catalog
+  kFailed,  // the catalog refused the series: see the failure list
+};
+
+struct FieldLookup {
+  SeriesCache::Series series;
+  Lookup state = Lookup::kMiss;
+  uint64_t hash = 0;
+};
+
 }  // namespace
 
 PointWriter::PointWriter(engine::Store& store, std::string source)
     : store_(store), source_(std::move(source)) {}
 
 Result<PointWriter::CachedSeries> PointWriter::Resolve(
-    const std::string& cache_key, const DecodedLine& line,
+    uint64_t hash, std::string_view key, const DecodedLine& line,
     const DecodedBatch& batch, std::string_view field, engine::ValueType type) {
   {
+    // Another thread, or an earlier field of the same batch, may have
+    // resolved it since the lookup pass.
     std::shared_lock lock(mu_);
-    auto it = cache_.find(cache_key);
-    if (it != cache_.end()) return it->second;
+    if (const CachedSeries* hit = cache_.Find(hash, key)) return *hit;
   }
-  engine::SeriesKey key;
-  key.measurement = line.measurement;
+  engine::SeriesKey series_key;
+  series_key.measurement = line.measurement;
   for (const auto& tag : batch.TagsOf(line)) {
-    key.tags.emplace_back(std::string(tag.key), std::string(tag.value));
+    series_key.tags.emplace_back(std::string(tag.key), std::string(tag.value));
   }
-  key.field = field;
-  auto info = store_.GetOrCreateSeries(key, type);
+  series_key.field = field;
+  auto info = store_.GetOrCreateSeries(series_key, type);
   if (!info) return info.error();
   if (info->meta.source.empty() && info->type == type) {
     // A new series: record where it came from and what the payload says
@@ -74,48 +88,112 @@ Result<PointWriter::CachedSeries> PointWriter::Resolve(
   }
   CachedSeries cached{info->id, info->type};
   std::unique_lock lock(mu_);
-  cache_.emplace(cache_key, cached);
+  cache_.Insert(hash, key, cached);
   return cached;
 }
 
 Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
   WriteOutcome outcome;
+  std::vector<FieldLookup> lookups(batch.fields.size());
+  std::string cache_key;  // prefix of the current line, then + field
+
+  // Pass 1: every field against the cache, under one shared lock.
+  size_t misses = 0;
+  {
+    std::shared_lock lock(mu_);
+    for (const DecodedLine& line : batch.lines) {
+      BuildLinePrefix(batch, line, &cache_key);
+      const size_t prefix_size = cache_key.size();
+      const uint64_t prefix_hash = cache_.HashPrefix(cache_key);
+      for (uint32_t i = line.fields_begin;
+           i < line.fields_begin + line.fields_count; ++i) {
+        cache_key.resize(prefix_size);
+        AppendPart(cache_key, batch.fields[i].key);
+        FieldLookup& lookup = lookups[i];
+        lookup.hash = cache_.HashKey(
+            prefix_hash, std::string_view(cache_key).substr(prefix_size));
+        if (const CachedSeries* hit = cache_.Find(lookup.hash, cache_key)) {
+          lookup.series = *hit;
+          lookup.state = Lookup::kHit;
+        } else {
+          ++misses;
+        }
+      }
+    }
+  }
+
+  // Pass 2 (series not cached yet): through the catalog, in line order, so
+  // series are created as the fields come. Fields the store cannot take
+  // get no series (pass 3 rejects them).
+  std::vector<std::pair<uint32_t, std::string>> failures;  // field, reason
+  for (size_t l = 0; misses > 0 && l < batch.lines.size(); ++l) {
+    const DecodedLine& line = batch.lines[l];
+    bool prefix_built = false;
+    size_t prefix_size = 0;
+    for (uint32_t i = line.fields_begin;
+         i < line.fields_begin + line.fields_count; ++i) {
+      FieldLookup& lookup = lookups[i];
+      if (lookup.state != Lookup::kMiss) continue;
+      --misses;
+      const DecodedField& field = batch.fields[i];
+      if (!ToEngineValue(field.value)) continue;
+      if (!prefix_built) {
+        BuildLinePrefix(batch, line, &cache_key);
+        prefix_size = cache_key.size();
+        prefix_built = true;
+      }
+      cache_key.resize(prefix_size);
+      AppendPart(cache_key, field.key);
+      auto series = Resolve(lookup.hash, cache_key, line, batch, field.key,
+                            EngineTypeOf(field.value.kind));
+      if (series) {
+        lookup.series = *series;
+        lookup.state = Lookup::kHit;
+      } else {
+        lookup.state = Lookup::kFailed;
+        failures.emplace_back(i, series.error().message());
+      }
+    }
+  }
+
+  // Pass 3: points and rejections in line and field order.
   std::vector<engine::Point> points;
   points.reserve(batch.fields.size());
   std::vector<size_t> point_line;  // line number of each point
   point_line.reserve(batch.fields.size());
   std::vector<DecodeError> rejected;
-
-  std::string cache_key;
   for (const DecodedLine& line : batch.lines) {
-    BuildLinePrefix(batch, line, &cache_key);
-    const size_t prefix_size = cache_key.size();
-    for (const DecodedField& field : batch.FieldsOf(line)) {
+    for (uint32_t i = line.fields_begin;
+         i < line.fields_begin + line.fields_count; ++i) {
+      const DecodedField& field = batch.fields[i];
       auto value = ToEngineValue(field.value);
       if (!value) {
         rejected.push_back({line.line_number, DecodeElement::kFieldValue,
                             std::string(field.key), value.error().message()});
         continue;
       }
-      const engine::ValueType type = EngineTypeOf(field.value.kind);
-      cache_key.resize(prefix_size);
-      AppendPart(cache_key, field.key);
-      auto series = Resolve(cache_key, line, batch, field.key, type);
-      if (!series) {
+      const FieldLookup& lookup = lookups[i];
+      if (lookup.state != Lookup::kHit) {
+        std::string reason = "series not resolved";
+        for (auto& [index, message] : failures) {
+          if (index == i) reason = message;
+        }
         rejected.push_back({line.line_number, DecodeElement::kFieldKey,
-                            std::string(field.key), series.error().message()});
+                            std::string(field.key), std::move(reason)});
         continue;
       }
-      if (series->type != type) {
+      const engine::ValueType type = EngineTypeOf(field.value.kind);
+      if (lookup.series.type != type) {
         rejected.push_back(
             {line.line_number, DecodeElement::kFieldValue,
              std::string(field.key),
              "field type conflict: " + std::string(field.key) + " is " +
-                 std::string(engine::ValueTypeName(series->type)) + ", got " +
-                 std::string(engine::ValueTypeName(type))});
+                 std::string(engine::ValueTypeName(lookup.series.type)) +
+                 ", got " + std::string(engine::ValueTypeName(type))});
         continue;
       }
-      points.push_back({series->id, line.timestamp_ns, std::move(*value)});
+      points.push_back(
+          {lookup.series.id, line.timestamp_ns, std::move(*value)});
       point_line.push_back(line.line_number);
     }
   }
