@@ -23,11 +23,13 @@ namespace {
 // Go reference decoder: control bytes (0-31, 127) end every token except a
 // quoted string, so tabs and stray CRs are errors rather than data.
 enum ByteClass : uint8_t {
-  kMeasurementByte = 1,  // not `,` ` ` or control
-  kKeyByte = 2,          // tag key, tag value, field key: not `,` `=` ` `, ctrl
-  kFieldValueByte = 4,   // unquoted field value: not `,` ` ` CR LF
-  kCommentByte = 8,      // not control
-  kTimeByte = 16,        // `-` and digits
+  // The two token classes leave out `\`, which TakeToken handles after its
+  // one-lookup-per-byte loop stops at it.
+  kMeasurementByte = 1,  // not `,` ` ` `\` or control
+  kKeyByte = 2,  // tag key, tag value, field key: not `,` `=` ` ` `\`, ctrl
+  kFieldValueByte = 4,  // unquoted field value: not `,` ` ` CR LF
+  kCommentByte = 8,     // not control
+  kTimeByte = 16,       // `-` and digits
 };
 
 constexpr bool IsControl(unsigned c) { return c < 32 || c == 0x7f; }
@@ -36,8 +38,9 @@ constexpr std::array<uint8_t, 256> MakeByteClasses() {
   std::array<uint8_t, 256> t{};
   for (unsigned c = 0; c < 256; ++c) {
     uint8_t m = 0;
-    if (!IsControl(c) && c != ',' && c != ' ') m |= kMeasurementByte;
-    if (!IsControl(c) && c != ',' && c != ' ' && c != '=') m |= kKeyByte;
+    const bool token = !IsControl(c) && c != ',' && c != ' ' && c != '\\';
+    if (token) m |= kMeasurementByte;
+    if (token && c != '=') m |= kKeyByte;
     if (c != ',' && c != ' ' && c != '\r' && c != '\n') m |= kFieldValueByte;
     if (!IsControl(c)) m |= kCommentByte;
     if (c == '-' || (c >= '0' && c <= '9')) m |= kTimeByte;
@@ -160,12 +163,20 @@ std::string DescribeChar(const char* p, const char* end) {
 enum class NumParse { kOk, kSyntax, kRange };
 
 // Decimal digits only, at least one; Go strconv.ParseUint(s, 10, 64).
+// Up to 19 digits cannot overflow (10^19 - 1 < 2^64), so only longer
+// numbers (rare: nanosecond timestamps have 19) pay for overflow checks.
 NumParse ParseUint64(std::string_view s, uint64_t* out) {
   if (s.empty()) return NumParse::kSyntax;
   uint64_t v = 0;
+  const size_t fast = std::min<size_t>(s.size(), 19);
+  for (size_t i = 0; i < fast; ++i) {
+    const unsigned d = static_cast<unsigned char>(s[i]) - '0';
+    if (d > 9) return NumParse::kSyntax;
+    v = v * 10 + d;
+  }
   bool overflow = false;
-  for (char ch : s) {
-    unsigned d = static_cast<unsigned char>(ch) - '0';
+  for (size_t i = fast; i < s.size(); ++i) {
+    const unsigned d = static_cast<unsigned char>(s[i]) - '0';
     if (d > 9) return NumParse::kSyntax;
     if (__builtin_mul_overflow(v, 10u, &v) ||
         __builtin_add_overflow(v, d, &v)) {
@@ -197,6 +208,35 @@ NumParse ParseInt64(std::string_view s, int64_t* out) {
     *out = static_cast<int64_t>(magnitude);
   }
   return NumParse::kOk;
+}
+
+// [sign] digits [. digits] with at most 15 digits (below 2^53, exact as a
+// double) and no exponent, as mantissa / 10^fraction digits. False when the
+// text has another shape (the caller then takes the general path).
+bool FastDecimal(std::string_view s, bool negative, double* out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                      1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15};
+  size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+  uint64_t mantissa = 0;
+  size_t fraction_digits = 0;
+  bool in_fraction = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '.') {
+      if (in_fraction) return false;
+      in_fraction = true;
+      continue;
+    }
+    const unsigned d = static_cast<unsigned char>(c) - '0';
+    if (d > 9) return false;
+    mantissa = mantissa * 10 + d;
+    if (in_fraction) ++fraction_digits;
+  }
+  if (fraction_digits > 15) return false;
+  const double v = static_cast<double>(mantissa) / kPow10[fraction_digits];
+  *out = negative ? -v : v;
+  return true;
 }
 
 // Decimal floating point as Go's strconv.ParseFloat reads it:
@@ -254,6 +294,17 @@ NumParse ParseFloat64(std::string_view s, double* out) {
   }
   if (i != n) return NumParse::kSyntax;
 
+  // Clinger's fast path: a mantissa below 2^53 and at most 22 fraction
+  // digits, no exponent: mantissa / 10^k is one correctly rounded IEEE
+  // division of two exact doubles, the same result from_chars gives.
+  if (exponent == 0 && digits <= 15 && i == n) {
+    double fast;
+    if (FastDecimal(s, negative, &fast)) {
+      *out = fast;
+      return NumParse::kOk;
+    }
+  }
+
   const char* first = s.data() + (s[0] == '+' ? 1 : 0);
   double v = 0;
   auto [ptr, ec] =
@@ -287,6 +338,16 @@ bool ParseBool(std::string_view s, bool* out) {
 std::string TooLong() {
   return "longer than the " + std::to_string(kMaxLineProtocolTokenBytes) +
          "-byte token limit";
+}
+
+// Byte order of two non-empty keys (string_view::compare), deciding on the
+// first byte inline: tag keys mostly differ there, and a memcmp call costs
+// more than the comparison itself.
+int CompareKeys(std::string_view a, std::string_view b) {
+  const auto a0 = static_cast<unsigned char>(a[0]);
+  const auto b0 = static_cast<unsigned char>(b[0]);
+  if (a0 != b0) return a0 < b0 ? -1 : 1;
+  return a.compare(b);
 }
 
 // ---- the parser -------------------------------------------------------------
@@ -407,19 +468,19 @@ class Parser {
     bool escaped = false;
     uint8_t bits = 0;
     while (p_ < end_) {
-      uint8_t c = static_cast<uint8_t>(*p_);
-      if (c == '\\') {
-        if (p_ + 1 < end_ && escapes[static_cast<uint8_t>(p_[1])] != 0) {
-          escaped = true;
-          p_ += 2;
-        } else {
-          ++p_;  // a literal backslash
-        }
+      const uint8_t c = static_cast<uint8_t>(*p_);
+      if (kByteClass[c] & cls) {
+        bits |= c;
+        ++p_;
         continue;
       }
-      if (!(kByteClass[c] & cls)) break;
-      bits |= c;
-      ++p_;
+      if (c != '\\') break;
+      if (p_ + 1 < end_ && escapes[static_cast<uint8_t>(p_[1])] != 0) {
+        escaped = true;
+        p_ += 2;
+      } else {
+        ++p_;  // a literal backslash
+      }
     }
     std::string_view raw(start, static_cast<size_t>(p_ - start));
     if (raw.size() > kMaxLineProtocolTokenBytes) {
@@ -599,6 +660,20 @@ class Parser {
   bool SortTags(size_t begin) {
     auto first = out_->tags.begin() + static_cast<std::ptrdiff_t>(begin);
     auto last = out_->tags.end();
+    // Most writers send tags sorted already: one pass of comparisons finds
+    // that and the duplicates; sort only when the order is off.
+    bool sorted = true;
+    auto duplicate = last;  // the first repeated key, if sorted
+    for (auto it = first + 1; it < last && sorted; ++it) {
+      const int order = CompareKeys((it - 1)->key, it->key);
+      if (order == 0 && duplicate == last) duplicate = it;
+      sorted = order <= 0;
+    }
+    if (sorted) {
+      if (duplicate == last) return true;
+      return Fail(DecodeElement::kTagKey, {},
+                  "duplicate tag key " + Quote(duplicate->key));
+    }
     std::sort(first, last, [](const DecodedTag& a, const DecodedTag& b) {
       return a.key < b.key;
     });
