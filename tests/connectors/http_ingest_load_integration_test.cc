@@ -96,6 +96,11 @@ class GatedStore : public engine::Store {
       const std::function<bool(const engine::Sample&)>& visit) override {
     return inner_->Scan(series, start_ns, end_ns, visit);
   }
+  Result<std::optional<engine::Sample>> Last(engine::SeriesId series,
+                                             int64_t start_ns,
+                                             int64_t end_ns) override {
+    return inner_->Last(series, start_ns, end_ns);
+  }
   Result<std::vector<engine::Bucket>> Aggregate(
       const engine::AggregateRequest& request,
       engine::AggregateStats* stats) override {
