@@ -28,12 +28,11 @@ void AppendPart(std::string& out, std::string_view text) {
   out.append(text);
 }
 
-// The cache key of a line's series prefix (measurement and sorted tags);
-// the field name is appended per field. Cheaper than the canonical key:
-// no escaping, and built once per line.
-void BuildLinePrefix(const DecodedBatch& batch, const DecodedLine& line,
-                     std::string* out) {
-  out->clear();
+// Appends the cache key of a line's series prefix (measurement and sorted
+// tags) to `out`; the field part is appended per field. Cheaper than the
+// canonical key: no escaping, and built once per line.
+void AppendLinePrefix(const DecodedBatch& batch, const DecodedLine& line,
+                      std::string* out) {
   AppendPart(*out, line.measurement);
   for (const auto& tag : batch.TagsOf(line)) {
     AppendPart(*out, tag.key);
@@ -52,6 +51,12 @@ struct FieldLookup {
   SeriesCache::Series series;
   Lookup state = Lookup::kMiss;
   uint64_t hash = 0;
+  // The field's cache key in Write's `keys`: its line's prefix, then the
+  // field's own part (stored once per line, not copied per field).
+  size_t prefix_offset = 0;
+  size_t prefix_size = 0;
+  size_t part_offset = 0;
+  size_t part_size = 0;
 };
 
 }  // namespace
@@ -95,56 +100,82 @@ Result<PointWriter::CachedSeries> PointWriter::Resolve(
 Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
   WriteOutcome outcome;
   std::vector<FieldLookup> lookups(batch.fields.size());
-  std::string cache_key;  // prefix of the current line, then + field
+  auto for_each_field = [&batch](auto&& visit) {
+    for (size_t l = 0; l < batch.lines.size(); ++l) {
+      const DecodedLine& line = batch.lines[l];
+      for (uint32_t i = line.fields_begin;
+           i < line.fields_begin + line.fields_count; ++i) {
+        visit(l, i);
+      }
+    }
+  };
 
-  // Pass 1: every field against the cache, under one shared lock.
+  // Pass 1: the cache key parts of every field in `keys` (a line's prefix
+  // stored and hashed once), then the lookups under one shared lock, in
+  // three sweeps so the cache misses of all fields overlap
+  // (SeriesCache::PrefetchSlot).
+  std::string keys;
+  size_t prefix_offset = 0, prefix_size = 0;
+  uint64_t prefix_hash = 0;
+  size_t prefix_line = batch.lines.size();
+  for_each_field([&](size_t l, uint32_t i) {
+    if (l != prefix_line) {
+      prefix_offset = keys.size();
+      AppendLinePrefix(batch, batch.lines[l], &keys);
+      prefix_size = keys.size() - prefix_offset;
+      prefix_hash = cache_.HashPrefix(
+          std::string_view(keys).substr(prefix_offset, prefix_size));
+      prefix_line = l;
+    }
+    FieldLookup& lookup = lookups[i];
+    lookup.prefix_offset = prefix_offset;
+    lookup.prefix_size = prefix_size;
+    lookup.part_offset = keys.size();
+    AppendPart(keys, batch.fields[i].key);
+    lookup.part_size = keys.size() - lookup.part_offset;
+    lookup.hash = cache_.HashKey(
+        prefix_hash,
+        std::string_view(keys).substr(lookup.part_offset, lookup.part_size));
+  });
+  auto prefix_of = [&keys](const FieldLookup& lookup) {
+    return std::string_view(keys).substr(lookup.prefix_offset,
+                                         lookup.prefix_size);
+  };
+  auto part_of = [&keys](const FieldLookup& lookup) {
+    return std::string_view(keys).substr(lookup.part_offset, lookup.part_size);
+  };
   size_t misses = 0;
   {
     std::shared_lock lock(mu_);
-    for (const DecodedLine& line : batch.lines) {
-      BuildLinePrefix(batch, line, &cache_key);
-      const size_t prefix_size = cache_key.size();
-      const uint64_t prefix_hash = cache_.HashPrefix(cache_key);
-      for (uint32_t i = line.fields_begin;
-           i < line.fields_begin + line.fields_count; ++i) {
-        cache_key.resize(prefix_size);
-        AppendPart(cache_key, batch.fields[i].key);
-        FieldLookup& lookup = lookups[i];
-        lookup.hash = cache_.HashKey(
-            prefix_hash, std::string_view(cache_key).substr(prefix_size));
-        if (const CachedSeries* hit = cache_.Find(lookup.hash, cache_key)) {
-          lookup.series = *hit;
-          lookup.state = Lookup::kHit;
-        } else {
-          ++misses;
-        }
+    for_each_field(
+        [&](size_t, uint32_t i) { cache_.PrefetchSlot(lookups[i].hash); });
+    for_each_field(
+        [&](size_t, uint32_t i) { cache_.PrefetchKey(lookups[i].hash); });
+    for_each_field([&](size_t, uint32_t i) {
+      FieldLookup& lookup = lookups[i];
+      if (const CachedSeries* hit =
+              cache_.Find(lookup.hash, prefix_of(lookup), part_of(lookup))) {
+        lookup.series = *hit;
+        lookup.state = Lookup::kHit;
+      } else {
+        ++misses;
       }
-    }
+    });
   }
 
   // Pass 2 (series not cached yet): through the catalog, in line order, so
   // series are created as the fields come. Fields the store cannot take
   // get no series (pass 3 rejects them).
   std::vector<std::pair<uint32_t, std::string>> failures;  // field, reason
-  for (size_t l = 0; misses > 0 && l < batch.lines.size(); ++l) {
-    const DecodedLine& line = batch.lines[l];
-    bool prefix_built = false;
-    size_t prefix_size = 0;
-    for (uint32_t i = line.fields_begin;
-         i < line.fields_begin + line.fields_count; ++i) {
+  if (misses > 0) {
+    for_each_field([&](size_t l, uint32_t i) {
       FieldLookup& lookup = lookups[i];
-      if (lookup.state != Lookup::kMiss) continue;
-      --misses;
+      if (lookup.state != Lookup::kMiss) return;
       const DecodedField& field = batch.fields[i];
-      if (!ToEngineValue(field.value)) continue;
-      if (!prefix_built) {
-        BuildLinePrefix(batch, line, &cache_key);
-        prefix_size = cache_key.size();
-        prefix_built = true;
-      }
-      cache_key.resize(prefix_size);
-      AppendPart(cache_key, field.key);
-      auto series = Resolve(lookup.hash, cache_key, line, batch, field.key,
+      if (!ToEngineValue(field.value)) return;
+      std::string key(prefix_of(lookup));
+      key.append(part_of(lookup));
+      auto series = Resolve(lookup.hash, key, batch.lines[l], batch, field.key,
                             EngineTypeOf(field.value.kind));
       if (series) {
         lookup.series = *series;
@@ -153,7 +184,7 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
         lookup.state = Lookup::kFailed;
         failures.emplace_back(i, series.error().message());
       }
-    }
+    });
   }
 
   // Pass 3: points and rejections in line and field order.

@@ -64,7 +64,7 @@ constexpr size_t kInitialSlots = 1024;
 SeriesCache::SeriesCache()
     : seed_(std::random_device{}() * 0x9e3779b97f4a7c15ull ^
             std::random_device{}()),
-      slots_(kInitialSlots, 0) {}
+      slots_(kInitialSlots) {}
 
 uint64_t SeriesCache::HashPrefix(std::string_view prefix) const {
   return HashBytes(prefix, seed_);
@@ -76,39 +76,43 @@ uint64_t SeriesCache::HashKey(uint64_t prefix_hash,
 }
 
 const SeriesCache::Series* SeriesCache::Find(uint64_t hash,
-                                             std::string_view key) const {
+                                             std::string_view key_head,
+                                             std::string_view key_tail) const {
+  const size_t size = key_head.size() + key_tail.size();
   const size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    const uint32_t slot = slots_[i];
-    if (slot == 0) return nullptr;
-    const Entry& e = entries_[slot - 1];
-    if (e.hash == hash && e.key_size == key.size() &&
-        std::memcmp(keys_.data() + e.key_offset, key.data(), key.size()) == 0) {
+    const Entry& e = slots_[i];
+    if (e.key_size == 0) return nullptr;
+    if (e.hash != hash || e.key_size != size) continue;
+    const char* stored = keys_.data() + e.key_offset;
+    if (std::memcmp(stored, key_head.data(), key_head.size()) == 0 &&
+        std::memcmp(stored + key_head.size(), key_tail.data(),
+                    key_tail.size()) == 0) {
       return &e.series;
     }
   }
 }
 
 void SeriesCache::Insert(uint64_t hash, std::string_view key, Series series) {
-  if (Find(hash, key) != nullptr) return;
+  if (key.empty() || Find(hash, key) != nullptr) return;
   // Keep the load factor at or below 1/2: short probe sequences.
-  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
-  entries_.push_back(
-      {hash, keys_.size(), static_cast<uint32_t>(key.size()), series});
-  keys_.append(key);
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
   const size_t mask = slots_.size() - 1;
   size_t i = hash & mask;
-  while (slots_[i] != 0) i = (i + 1) & mask;
-  slots_[i] = static_cast<uint32_t>(entries_.size());
+  while (slots_[i].key_size != 0) i = (i + 1) & mask;
+  slots_[i] = {hash, keys_.size(), static_cast<uint32_t>(key.size()), series};
+  keys_.append(key);
+  ++size_;
 }
 
 void SeriesCache::Grow() {
-  std::vector<uint32_t> slots(slots_.size() * 2, 0);
+  std::vector<Entry> slots(slots_.size() * 2);
   const size_t mask = slots.size() - 1;
-  for (uint32_t index = 0; index < entries_.size(); ++index) {
-    size_t i = entries_[index].hash & mask;
-    while (slots[i] != 0) i = (i + 1) & mask;
-    slots[i] = index + 1;
+  for (const Entry& e : slots_) {
+    if (e.key_size == 0) continue;
+    size_t i = e.hash & mask;
+    while (slots[i].key_size != 0) i = (i + 1) & mask;
+    slots[i] = e;
   }
   slots_ = std::move(slots);
 }

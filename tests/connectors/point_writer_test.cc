@@ -156,6 +156,10 @@ TEST_CASE("series cache: hits are verified by key, not by hash alone",
   REQUIRE(cache.Find(42, "key-b") != nullptr);
   CHECK(cache.Find(42, "key-b")->id == 2);
   CHECK(cache.Find(42, "key-c") == nullptr);
+  // A key given in two parts (line prefix, field part) is the same key.
+  REQUIRE(cache.Find(42, "key-", "b") != nullptr);
+  CHECK(cache.Find(42, "key-", "b")->id == 2);
+  CHECK(cache.Find(42, "key-", "bb") == nullptr);
   CHECK(cache.Find(43, "key-a") == nullptr);
 
   // Inserting a present key keeps the first series.
