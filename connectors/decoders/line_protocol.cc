@@ -3,20 +3,29 @@
 // One pass over the body with a byte-class table per token kind. Tokens
 // without escapes are returned as views into the body; escaped tokens are
 // unescaped into the batch arena. Numbers are parsed in place
-// (std::from_chars), so a line costs no heap allocation in steady state.
+// (line_protocol_numbers.h), so a line costs no heap allocation in steady
+// state. Error-message quoting and UTF-8 checks: line_protocol_text.h.
 #include "connectors/decoders/line_protocol.h"
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <cstring>
-#include <limits>
 #include <string>
-#include <system_error>
+
+#include "connectors/decoders/line_protocol_numbers.h"
+#include "connectors/decoders/line_protocol_text.h"
 
 namespace citynexus::connectors {
 namespace {
+
+using line_protocol_internal::DescribeChar;
+using line_protocol_internal::NumParse;
+using line_protocol_internal::ParseBool;
+using line_protocol_internal::ParseFloat64;
+using line_protocol_internal::ParseInt64;
+using line_protocol_internal::ParseUint64;
+using line_protocol_internal::Quote;
+using line_protocol_internal::ValidUtf8;
 
 // ---- byte classes -----------------------------------------------------------
 // Which bytes may appear unescaped in each kind of token. The sets match the
@@ -66,274 +75,6 @@ constexpr EscapeTable kKeyEscapes = MakeEscapes(",= ", ",= ");
 constexpr EscapeTable kStringEscapes = MakeEscapes("\\\"nrt", "\\\"\n\r\t");
 
 inline bool IsLineSpace(char c) { return c == ' ' || c == '\r' || c == '\n'; }
-
-// ---- UTF-8 ------------------------------------------------------------------
-// Strict validation (no overlongs, no surrogates, max U+10FFFF), the same set
-// Go's utf8.Valid accepts.
-bool ValidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    size_t n;
-    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) < n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (size_t i = 2; i < n; ++i) {
-      if (p[i] < 0x80 || p[i] > 0xBF) return false;
-    }
-    p += n;
-  }
-  return true;
-}
-
-// ---- messages ---------------------------------------------------------------
-// Appends byte `c` for an error message, escaping control and non-ASCII bytes.
-void AppendShown(std::string* out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  switch (c) {
-    case '"':
-    case '\\':
-      *out += '\\';
-      *out += static_cast<char>(c);
-      return;
-    case '\n':
-      *out += "\\n";
-      return;
-    case '\r':
-      *out += "\\r";
-      return;
-    case '\t':
-      *out += "\\t";
-      return;
-    default:
-      break;
-  }
-  if (c < 32 || c >= 0x7f) {
-    *out += "\\x";
-    *out += kHex[c >> 4];
-    *out += kHex[c & 15];
-  } else {
-    *out += static_cast<char>(c);
-  }
-}
-
-// Quotes `s` for an error message; long tokens are cut so a hostile body
-// cannot produce huge messages.
-std::string Quote(std::string_view s) {
-  constexpr size_t kMaxShown = 64;
-  std::string out = "\"";
-  const size_t shown = std::min(s.size(), kMaxShown);
-  for (size_t i = 0; i < shown; ++i) {
-    AppendShown(&out, static_cast<unsigned char>(s[i]));
-  }
-  if (s.size() > kMaxShown) out += "...";
-  out += '"';
-  return out;
-}
-
-// "end of input", "end of line" or the quoted byte at `p`.
-std::string DescribeChar(const char* p, const char* end) {
-  if (p == end) return "end of input";
-  if (*p == '\n') return "end of line";
-  std::string out = "'";
-  AppendShown(&out, static_cast<unsigned char>(*p));
-  out += '\'';
-  return out;
-}
-
-// ---- numbers ----------------------------------------------------------------
-enum class NumParse { kOk, kSyntax, kRange };
-
-// Decimal digits only, at least one; Go strconv.ParseUint(s, 10, 64).
-// Up to 19 digits cannot overflow (10^19 - 1 < 2^64), so only longer
-// numbers (rare: nanosecond timestamps have 19) pay for overflow checks.
-NumParse ParseUint64(std::string_view s, uint64_t* out) {
-  if (s.empty()) return NumParse::kSyntax;
-  uint64_t v = 0;
-  const size_t fast = std::min<size_t>(s.size(), 19);
-  for (size_t i = 0; i < fast; ++i) {
-    const unsigned d = static_cast<unsigned char>(s[i]) - '0';
-    if (d > 9) return NumParse::kSyntax;
-    v = v * 10 + d;
-  }
-  bool overflow = false;
-  for (size_t i = fast; i < s.size(); ++i) {
-    const unsigned d = static_cast<unsigned char>(s[i]) - '0';
-    if (d > 9) return NumParse::kSyntax;
-    if (__builtin_mul_overflow(v, 10u, &v) ||
-        __builtin_add_overflow(v, d, &v)) {
-      overflow = true;  // keep scanning: a later non-digit is a syntax error
-    }
-  }
-  if (overflow) return NumParse::kRange;
-  *out = v;
-  return NumParse::kOk;
-}
-
-// Optional sign then digits; Go strconv.ParseInt(s, 10, 64).
-NumParse ParseInt64(std::string_view s, int64_t* out) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  uint64_t magnitude = 0;
-  NumParse r = ParseUint64(s, &magnitude);
-  if (r != NumParse::kOk) return r;
-  constexpr uint64_t kMaxPositive =
-      static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (negative) {
-    if (magnitude > kMaxPositive + 1) return NumParse::kRange;
-    *out = static_cast<int64_t>(0 - magnitude);
-  } else {
-    if (magnitude > kMaxPositive) return NumParse::kRange;
-    *out = static_cast<int64_t>(magnitude);
-  }
-  return NumParse::kOk;
-}
-
-// [sign] digits [. digits] with at most 15 digits (below 2^53, exact as a
-// double) and no exponent, as mantissa / 10^fraction digits. False when the
-// text has another shape (the caller then takes the general path).
-bool FastDecimal(std::string_view s, bool negative, double* out) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
-                                      1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15};
-  size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
-  uint64_t mantissa = 0;
-  size_t fraction_digits = 0;
-  bool in_fraction = false;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '.') {
-      if (in_fraction) return false;
-      in_fraction = true;
-      continue;
-    }
-    const unsigned d = static_cast<unsigned char>(c) - '0';
-    if (d > 9) return false;
-    mantissa = mantissa * 10 + d;
-    if (in_fraction) ++fraction_digits;
-  }
-  if (fraction_digits > 15) return false;
-  const double v = static_cast<double>(mantissa) / kPow10[fraction_digits];
-  *out = negative ? -v : v;
-  return true;
-}
-
-// Decimal floating point as Go's strconv.ParseFloat reads it:
-// [sign] (digits [. digits] | . digits) [(e|E) [sign] digits].
-// Out-of-range magnitudes are kRange; underflow reads as (signed) zero like
-// Go. NaN and infinities are not numbers in line protocol: kSyntax.
-NumParse ParseFloat64(std::string_view s, double* out) {
-  size_t i = 0, n = s.size();
-  bool negative = false;
-  if (i < n && (s[i] == '+' || s[i] == '-')) {
-    negative = s[i] == '-';
-    ++i;
-  }
-  size_t digits = 0;
-  // Where the first significant digit sits, to tell an overflow from an
-  // underflow when from_chars reports out of range.
-  bool seen_sig = false;
-  long int_digits = 0;          // integer digits from the first non-zero one
-  long frac_leading_zeros = 0;  // zeros after '.' when the integer part is 0
-  while (i < n && s[i] >= '0' && s[i] <= '9') {
-    if (s[i] != '0') seen_sig = true;
-    if (seen_sig) ++int_digits;
-    ++digits;
-    ++i;
-  }
-  if (i < n && s[i] == '.') {
-    ++i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') {
-      if (!seen_sig) {
-        if (s[i] == '0') {
-          ++frac_leading_zeros;
-        } else {
-          seen_sig = true;
-        }
-      }
-      ++digits;
-      ++i;
-    }
-  }
-  if (digits == 0) return NumParse::kSyntax;
-  long exponent = 0;
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    bool exp_negative = false;
-    if (i < n && (s[i] == '+' || s[i] == '-')) {
-      exp_negative = s[i] == '-';
-      ++i;
-    }
-    if (i == n) return NumParse::kSyntax;
-    while (i < n && s[i] >= '0' && s[i] <= '9') {
-      if (exponent < 100000000) exponent = exponent * 10 + (s[i] - '0');
-      ++i;
-    }
-    if (exp_negative) exponent = -exponent;
-  }
-  if (i != n) return NumParse::kSyntax;
-
-  // Clinger's fast path: a mantissa below 2^53 and at most 22 fraction
-  // digits, no exponent: mantissa / 10^k is one correctly rounded IEEE
-  // division of two exact doubles, the same result from_chars gives.
-  if (exponent == 0 && digits <= 15 && i == n) {
-    double fast;
-    if (FastDecimal(s, negative, &fast)) {
-      *out = fast;
-      return NumParse::kOk;
-    }
-  }
-
-  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
-  double v = 0;
-  auto [ptr, ec] =
-      std::from_chars(first, s.data() + n, v, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range) {
-    // |value| >= 1 exactly when first_sig_exp + exponent > 0: an overflow.
-    const long first_sig_exp =
-        int_digits > 0 ? int_digits : -frac_leading_zeros;
-    if (seen_sig && first_sig_exp + exponent > 0) return NumParse::kRange;
-    v = negative ? -0.0 : 0.0;
-  } else if (ec != std::errc() || ptr != s.data() + n) {
-    return NumParse::kSyntax;
-  }
-  if (!std::isfinite(v)) return NumParse::kRange;
-  *out = v;
-  return NumParse::kOk;
-}
-
-bool ParseBool(std::string_view s, bool* out) {
-  if (s == "t" || s == "T" || s == "true" || s == "True" || s == "TRUE") {
-    *out = true;
-    return true;
-  }
-  if (s == "f" || s == "F" || s == "false" || s == "False" || s == "FALSE") {
-    *out = false;
-    return true;
-  }
-  return false;
-}
 
 std::string TooLong() {
   return "longer than the " + std::to_string(kMaxLineProtocolTokenBytes) +
