@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "connectors/decoders/line_protocol.h"
@@ -143,6 +144,41 @@ TEST_CASE(
   big.tags = {{"k", "c"}};
   big.field = "big";
   CHECK(!f.store->LookupSeries(big.Canonical()));
+}
+
+TEST_CASE(
+    "point writer: threads sharing one writer create each series once "
+    "and lose no point",
+    "[connectors][point_writer]") {
+  StoreFixture f;
+  PointWriter writer(*f.store, "test");
+  constexpr int kThreads = 4, kBatches = 25, kSeries = 60;
+  // Every thread writes every series (new ones race in the catalog pass,
+  // later ones hit the cache), each at its own timestamps.
+  std::vector<std::thread> threads;
+  std::vector<int> failures(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        std::string body;
+        for (int s = 0; s < kSeries; ++s) {
+          body += "m,s=S" + std::to_string(s) + " v=" + std::to_string(s) +
+                  "i " + std::to_string(1 + t * kBatches + b) + "\n";
+        }
+        auto batch = Decode(body);
+        auto written = writer.Write(batch);
+        if (!written || written->points_written != kSeries) ++failures[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures == std::vector<int>(kThreads, 0));
+  for (int s = 0; s < kSeries; ++s) {
+    const auto points =
+        f.Points(f.IdOf("m", {{"s", "S" + std::to_string(s)}}, "v"));
+    REQUIRE(points.size() == kThreads * kBatches);
+    for (const auto& p : points) CHECK(std::get<int64_t>(p.value) == s);
+  }
 }
 
 TEST_CASE("series cache: hits are verified by key, not by hash alone",
