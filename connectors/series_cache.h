@@ -3,17 +3,17 @@
 //
 // Keys are non-empty byte strings the caller builds (PointWriter:
 // length-prefixed measurement, tags and field). Hashing is split so a line's
-// prefix (measurement and tags) is hashed once and each field only adds its own
-// bytes: HashKey(HashPrefix(prefix), field). The table is open addressing
-// over 64-bit hashes (entries inline) with the key bytes in one flat arena,
-// so a lookup is a hash, usually one probe and one memcmp: no allocation,
-// no node chasing.
-// A hit is always verified against the stored key bytes, so hash collisions
-// cost time, never a wrong series. The seed is random per cache, so crafted
-// tag values cannot aim collisions at a known hash function.
+// prefix (measurement and tags) is hashed once and each field only adds its
+// own bytes: HashKey(HashPrefix(prefix), field). The table is open
+// addressing over 64-bit hashes with the entries inline and the key bytes in
+// one flat arena, so a lookup is a hash, usually one probe and one memcmp:
+// no allocation, no node chasing. A hit is always verified against the
+// stored key bytes, so hash collisions cost time, never a wrong series. The
+// seed is random per cache, so crafted tag values cannot aim collisions at a
+// known hash function.
 //
-// Thread-safety: none; PointWriter guards it with its shared mutex (Find is
-// const and may run concurrently with other Finds).
+// Thread-safety: none; PointWriter guards it with its shared mutex (Find and
+// the Prefetch hints are const and may run concurrently with each other).
 #pragma once
 
 #include <cstdint>
@@ -68,7 +68,8 @@ class SeriesCache {
   size_t size() const { return size_; }
 
  private:
-  // One slot of the table; stored inline so a probe reads one cache line.
+  // One slot of the table, stored inline: a probe reads the slot itself,
+  // not a node it points to.
   struct Entry {
     uint64_t hash = 0;
     uint64_t key_offset = 0;  // into keys_
