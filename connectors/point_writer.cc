@@ -28,12 +28,11 @@ void AppendPart(std::string& out, std::string_view text) {
   out.append(text);
 }
 
-// The cache key of a line's series prefix (measurement and sorted tags);
-// the field name is appended per field. Cheaper than the canonical key:
-// no escaping, and built once per line.
-void BuildLinePrefix(const DecodedBatch& batch, const DecodedLine& line,
-                     std::string* out) {
-  out->clear();
+// Appends the cache key of a line's series prefix (measurement and sorted
+// tags) to `out`; the field part is appended per field. Cheaper than the
+// canonical key: no escaping, and built once per line.
+void AppendLinePrefix(const DecodedBatch& batch, const DecodedLine& line,
+                      std::string* out) {
   AppendPart(*out, line.measurement);
   for (const auto& tag : batch.TagsOf(line)) {
     AppendPart(*out, tag.key);
@@ -41,26 +40,46 @@ void BuildLinePrefix(const DecodedBatch& batch, const DecodedLine& line,
   }
 }
 
+// What the lookup pass found for one field of a batch.
+enum class Lookup : uint8_t {
+  kHit,     // `series` is set
+  kMiss,    // not cached (yet): resolve through the catalog
+  kFailed,  // the catalog refused the series: see the failure list
+};
+
+struct FieldLookup {
+  SeriesCache::Series series;
+  Lookup state = Lookup::kMiss;
+  uint64_t hash = 0;
+  // The field's cache key in Write's `keys`: its line's prefix, then the
+  // field's own part (stored once per line, not copied per field).
+  size_t prefix_offset = 0;
+  size_t prefix_size = 0;
+  size_t part_offset = 0;
+  size_t part_size = 0;
+};
+
 }  // namespace
 
 PointWriter::PointWriter(engine::Store& store, std::string source)
     : store_(store), source_(std::move(source)) {}
 
 Result<PointWriter::CachedSeries> PointWriter::Resolve(
-    const std::string& cache_key, const DecodedLine& line,
+    uint64_t hash, std::string_view key, const DecodedLine& line,
     const DecodedBatch& batch, std::string_view field, engine::ValueType type) {
   {
+    // Another thread, or an earlier field of the same batch, may have
+    // resolved it since the lookup pass.
     std::shared_lock lock(mu_);
-    auto it = cache_.find(cache_key);
-    if (it != cache_.end()) return it->second;
+    if (const CachedSeries* hit = cache_.Find(hash, key)) return *hit;
   }
-  engine::SeriesKey key;
-  key.measurement = line.measurement;
+  engine::SeriesKey series_key;
+  series_key.measurement = line.measurement;
   for (const auto& tag : batch.TagsOf(line)) {
-    key.tags.emplace_back(std::string(tag.key), std::string(tag.value));
+    series_key.tags.emplace_back(std::string(tag.key), std::string(tag.value));
   }
-  key.field = field;
-  auto info = store_.GetOrCreateSeries(key, type);
+  series_key.field = field;
+  auto info = store_.GetOrCreateSeries(series_key, type);
   if (!info) return info.error();
   if (info->meta.source.empty() && info->type == type) {
     // A new series: record where it came from and what the payload says
@@ -74,48 +93,138 @@ Result<PointWriter::CachedSeries> PointWriter::Resolve(
   }
   CachedSeries cached{info->id, info->type};
   std::unique_lock lock(mu_);
-  cache_.emplace(cache_key, cached);
+  cache_.Insert(hash, key, cached);
   return cached;
 }
 
 Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
   WriteOutcome outcome;
+  std::vector<FieldLookup> lookups(batch.fields.size());
+  auto for_each_field = [&batch](auto&& visit) {
+    for (size_t l = 0; l < batch.lines.size(); ++l) {
+      const DecodedLine& line = batch.lines[l];
+      for (uint32_t i = line.fields_begin;
+           i < line.fields_begin + line.fields_count; ++i) {
+        visit(l, i);
+      }
+    }
+  };
+
+  // Pass 1: the cache key parts of every field in `keys` (a line's prefix
+  // stored and hashed once), then the lookups under one shared lock, in
+  // three sweeps so the cache misses of all fields overlap
+  // (SeriesCache::PrefetchSlot).
+  std::string keys;
+  size_t prefix_offset = 0, prefix_size = 0;
+  uint64_t prefix_hash = 0;
+  size_t prefix_line = batch.lines.size();
+  for_each_field([&](size_t l, uint32_t i) {
+    if (l != prefix_line) {
+      prefix_offset = keys.size();
+      AppendLinePrefix(batch, batch.lines[l], &keys);
+      prefix_size = keys.size() - prefix_offset;
+      prefix_hash = cache_.HashPrefix(
+          std::string_view(keys).substr(prefix_offset, prefix_size));
+      prefix_line = l;
+    }
+    FieldLookup& lookup = lookups[i];
+    lookup.prefix_offset = prefix_offset;
+    lookup.prefix_size = prefix_size;
+    lookup.part_offset = keys.size();
+    AppendPart(keys, batch.fields[i].key);
+    lookup.part_size = keys.size() - lookup.part_offset;
+    lookup.hash = cache_.HashKey(
+        prefix_hash,
+        std::string_view(keys).substr(lookup.part_offset, lookup.part_size));
+  });
+  auto prefix_of = [&keys](const FieldLookup& lookup) {
+    return std::string_view(keys).substr(lookup.prefix_offset,
+                                         lookup.prefix_size);
+  };
+  auto part_of = [&keys](const FieldLookup& lookup) {
+    return std::string_view(keys).substr(lookup.part_offset, lookup.part_size);
+  };
+  size_t misses = 0;
+  {
+    std::shared_lock lock(mu_);
+    for_each_field(
+        [&](size_t, uint32_t i) { cache_.PrefetchSlot(lookups[i].hash); });
+    for_each_field(
+        [&](size_t, uint32_t i) { cache_.PrefetchKey(lookups[i].hash); });
+    for_each_field([&](size_t, uint32_t i) {
+      FieldLookup& lookup = lookups[i];
+      if (const CachedSeries* hit =
+              cache_.Find(lookup.hash, prefix_of(lookup), part_of(lookup))) {
+        lookup.series = *hit;
+        lookup.state = Lookup::kHit;
+      } else {
+        ++misses;
+      }
+    });
+  }
+
+  // Pass 2 (series not cached yet): through the catalog, in line order, so
+  // series are created as the fields come. Fields the store cannot take
+  // get no series (pass 3 rejects them).
+  std::vector<std::pair<uint32_t, std::string>> failures;  // field, reason
+  if (misses > 0) {
+    for_each_field([&](size_t l, uint32_t i) {
+      FieldLookup& lookup = lookups[i];
+      if (lookup.state != Lookup::kMiss) return;
+      const DecodedField& field = batch.fields[i];
+      if (!ToEngineValue(field.value)) return;
+      std::string key(prefix_of(lookup));
+      key.append(part_of(lookup));
+      auto series = Resolve(lookup.hash, key, batch.lines[l], batch, field.key,
+                            EngineTypeOf(field.value.kind));
+      if (series) {
+        lookup.series = *series;
+        lookup.state = Lookup::kHit;
+      } else {
+        lookup.state = Lookup::kFailed;
+        failures.emplace_back(i, series.error().message());
+      }
+    });
+  }
+
+  // Pass 3: points and rejections in line and field order.
   std::vector<engine::Point> points;
   points.reserve(batch.fields.size());
   std::vector<size_t> point_line;  // line number of each point
   point_line.reserve(batch.fields.size());
   std::vector<DecodeError> rejected;
-
-  std::string cache_key;
   for (const DecodedLine& line : batch.lines) {
-    BuildLinePrefix(batch, line, &cache_key);
-    const size_t prefix_size = cache_key.size();
-    for (const DecodedField& field : batch.FieldsOf(line)) {
+    for (uint32_t i = line.fields_begin;
+         i < line.fields_begin + line.fields_count; ++i) {
+      const DecodedField& field = batch.fields[i];
       auto value = ToEngineValue(field.value);
       if (!value) {
         rejected.push_back({line.line_number, DecodeElement::kFieldValue,
                             std::string(field.key), value.error().message()});
         continue;
       }
-      const engine::ValueType type = EngineTypeOf(field.value.kind);
-      cache_key.resize(prefix_size);
-      AppendPart(cache_key, field.key);
-      auto series = Resolve(cache_key, line, batch, field.key, type);
-      if (!series) {
+      const FieldLookup& lookup = lookups[i];
+      if (lookup.state != Lookup::kHit) {
+        std::string reason = "series not resolved";
+        for (auto& [index, message] : failures) {
+          if (index == i) reason = message;
+        }
         rejected.push_back({line.line_number, DecodeElement::kFieldKey,
-                            std::string(field.key), series.error().message()});
+                            std::string(field.key), std::move(reason)});
         continue;
       }
-      if (series->type != type) {
+      const engine::ValueType type = EngineTypeOf(field.value.kind);
+      if (lookup.series.type != type) {
         rejected.push_back(
             {line.line_number, DecodeElement::kFieldValue,
              std::string(field.key),
              "field type conflict: " + std::string(field.key) + " is " +
-                 std::string(engine::ValueTypeName(series->type)) + ", got " +
-                 std::string(engine::ValueTypeName(type))});
+                 std::string(engine::ValueTypeName(lookup.series.type)) +
+                 ", got " + std::string(engine::ValueTypeName(type))});
         continue;
       }
-      points.push_back({series->id, line.timestamp_ns, std::move(*value)});
+      points.push_back(
+          {lookup.series.id, line.timestamp_ns, std::move(*value)});
       point_line.push_back(line.line_number);
     }
   }

@@ -6,6 +6,10 @@
 // series, and appends the rest as one batch. Every rejected field names its
 // line and reason; a rejected field rejects nothing else.
 //
+// The hot path takes the cache's shared lock once per batch, not per field,
+// and hashes a line's measurement and tags once for all its fields; only
+// series the cache does not know go to the catalog (see series_cache.h).
+//
 // Thread-safety: safe for concurrent use (the cache has its own lock).
 #pragma once
 
@@ -13,11 +17,11 @@
 #include <cstring>
 #include <shared_mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
 #include "connectors/decoders/decoded.h"
+#include "connectors/series_cache.h"
 #include "engine/engine.h"
 
 namespace citynexus::connectors {
@@ -40,13 +44,11 @@ class PointWriter {
   Result<WriteOutcome> Write(const DecodedBatch& batch);
 
  private:
-  struct CachedSeries {
-    engine::SeriesId id;
-    engine::ValueType type;
-  };
-  // Looks `cache_key` (length-prefixed measurement, tags and field) up in
-  // the cache, else in (or into) the store's catalog.
-  Result<CachedSeries> Resolve(const std::string& cache_key,
+  using CachedSeries = SeriesCache::Series;
+  // The slow path of a cache miss: looks `key` (hash `hash`; length-prefixed
+  // measurement, tags and field) up in the cache again, else in (or into)
+  // the store's catalog, and caches the result.
+  Result<CachedSeries> Resolve(uint64_t hash, std::string_view key,
                                const DecodedLine& line,
                                const DecodedBatch& batch,
                                std::string_view field, engine::ValueType type);
@@ -54,7 +56,7 @@ class PointWriter {
   engine::Store& store_;
   std::string source_;
   std::shared_mutex mu_;
-  std::unordered_map<std::string, CachedSeries> cache_;  // GUARDED_BY(mu_)
+  SeriesCache cache_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace citynexus::connectors

@@ -3,31 +3,42 @@
 // One pass over the body with a byte-class table per token kind. Tokens
 // without escapes are returned as views into the body; escaped tokens are
 // unescaped into the batch arena. Numbers are parsed in place
-// (std::from_chars), so a line costs no heap allocation in steady state.
+// (line_protocol_numbers.h), so a line costs no heap allocation in steady
+// state. Error-message quoting and UTF-8 checks: line_protocol_text.h.
 #include "connectors/decoders/line_protocol.h"
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <cstring>
-#include <limits>
 #include <string>
-#include <system_error>
+
+#include "connectors/decoders/line_protocol_numbers.h"
+#include "connectors/decoders/line_protocol_text.h"
 
 namespace citynexus::connectors {
 namespace {
+
+using line_protocol_internal::DescribeChar;
+using line_protocol_internal::NumParse;
+using line_protocol_internal::ParseBool;
+using line_protocol_internal::ParseFloat64;
+using line_protocol_internal::ParseInt64;
+using line_protocol_internal::ParseUint64;
+using line_protocol_internal::Quote;
+using line_protocol_internal::ValidUtf8;
 
 // ---- byte classes -----------------------------------------------------------
 // Which bytes may appear unescaped in each kind of token. The sets match the
 // Go reference decoder: control bytes (0-31, 127) end every token except a
 // quoted string, so tabs and stray CRs are errors rather than data.
 enum ByteClass : uint8_t {
-  kMeasurementByte = 1,  // not `,` ` ` or control
-  kKeyByte = 2,          // tag key, tag value, field key: not `,` `=` ` `, ctrl
-  kFieldValueByte = 4,   // unquoted field value: not `,` ` ` CR LF
-  kCommentByte = 8,      // not control
-  kTimeByte = 16,        // `-` and digits
+  // The two token classes leave out `\`, which TakeToken handles after its
+  // one-lookup-per-byte loop stops at it.
+  kMeasurementByte = 1,  // not `,` ` ` `\` or control
+  kKeyByte = 2,  // tag key, tag value, field key: not `,` `=` ` ` `\`, ctrl
+  kFieldValueByte = 4,  // unquoted field value: not `,` ` ` CR LF
+  kCommentByte = 8,     // not control
+  kTimeByte = 16,       // `-` and digits
 };
 
 constexpr bool IsControl(unsigned c) { return c < 32 || c == 0x7f; }
@@ -36,8 +47,9 @@ constexpr std::array<uint8_t, 256> MakeByteClasses() {
   std::array<uint8_t, 256> t{};
   for (unsigned c = 0; c < 256; ++c) {
     uint8_t m = 0;
-    if (!IsControl(c) && c != ',' && c != ' ') m |= kMeasurementByte;
-    if (!IsControl(c) && c != ',' && c != ' ' && c != '=') m |= kKeyByte;
+    const bool token = !IsControl(c) && c != ',' && c != ' ' && c != '\\';
+    if (token) m |= kMeasurementByte;
+    if (token && c != '=') m |= kKeyByte;
     if (c != ',' && c != ' ' && c != '\r' && c != '\n') m |= kFieldValueByte;
     if (!IsControl(c)) m |= kCommentByte;
     if (c == '-' || (c >= '0' && c <= '9')) m |= kTimeByte;
@@ -64,229 +76,19 @@ constexpr EscapeTable kStringEscapes = MakeEscapes("\\\"nrt", "\\\"\n\r\t");
 
 inline bool IsLineSpace(char c) { return c == ' ' || c == '\r' || c == '\n'; }
 
-// ---- UTF-8 ------------------------------------------------------------------
-// Strict validation (no overlongs, no surrogates, max U+10FFFF), the same set
-// Go's utf8.Valid accepts.
-bool ValidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    size_t n;
-    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) < n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (size_t i = 2; i < n; ++i) {
-      if (p[i] < 0x80 || p[i] > 0xBF) return false;
-    }
-    p += n;
-  }
-  return true;
-}
-
-// ---- messages ---------------------------------------------------------------
-// Appends byte `c` for an error message, escaping control and non-ASCII bytes.
-void AppendShown(std::string* out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  switch (c) {
-    case '"':
-    case '\\':
-      *out += '\\';
-      *out += static_cast<char>(c);
-      return;
-    case '\n':
-      *out += "\\n";
-      return;
-    case '\r':
-      *out += "\\r";
-      return;
-    case '\t':
-      *out += "\\t";
-      return;
-    default:
-      break;
-  }
-  if (c < 32 || c >= 0x7f) {
-    *out += "\\x";
-    *out += kHex[c >> 4];
-    *out += kHex[c & 15];
-  } else {
-    *out += static_cast<char>(c);
-  }
-}
-
-// Quotes `s` for an error message; long tokens are cut so a hostile body
-// cannot produce huge messages.
-std::string Quote(std::string_view s) {
-  constexpr size_t kMaxShown = 64;
-  std::string out = "\"";
-  const size_t shown = std::min(s.size(), kMaxShown);
-  for (size_t i = 0; i < shown; ++i) {
-    AppendShown(&out, static_cast<unsigned char>(s[i]));
-  }
-  if (s.size() > kMaxShown) out += "...";
-  out += '"';
-  return out;
-}
-
-// "end of input", "end of line" or the quoted byte at `p`.
-std::string DescribeChar(const char* p, const char* end) {
-  if (p == end) return "end of input";
-  if (*p == '\n') return "end of line";
-  std::string out = "'";
-  AppendShown(&out, static_cast<unsigned char>(*p));
-  out += '\'';
-  return out;
-}
-
-// ---- numbers ----------------------------------------------------------------
-enum class NumParse { kOk, kSyntax, kRange };
-
-// Decimal digits only, at least one; Go strconv.ParseUint(s, 10, 64).
-NumParse ParseUint64(std::string_view s, uint64_t* out) {
-  if (s.empty()) return NumParse::kSyntax;
-  uint64_t v = 0;
-  bool overflow = false;
-  for (char ch : s) {
-    unsigned d = static_cast<unsigned char>(ch) - '0';
-    if (d > 9) return NumParse::kSyntax;
-    if (__builtin_mul_overflow(v, 10u, &v) ||
-        __builtin_add_overflow(v, d, &v)) {
-      overflow = true;  // keep scanning: a later non-digit is a syntax error
-    }
-  }
-  if (overflow) return NumParse::kRange;
-  *out = v;
-  return NumParse::kOk;
-}
-
-// Optional sign then digits; Go strconv.ParseInt(s, 10, 64).
-NumParse ParseInt64(std::string_view s, int64_t* out) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  uint64_t magnitude = 0;
-  NumParse r = ParseUint64(s, &magnitude);
-  if (r != NumParse::kOk) return r;
-  constexpr uint64_t kMaxPositive =
-      static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (negative) {
-    if (magnitude > kMaxPositive + 1) return NumParse::kRange;
-    *out = static_cast<int64_t>(0 - magnitude);
-  } else {
-    if (magnitude > kMaxPositive) return NumParse::kRange;
-    *out = static_cast<int64_t>(magnitude);
-  }
-  return NumParse::kOk;
-}
-
-// Decimal floating point as Go's strconv.ParseFloat reads it:
-// [sign] (digits [. digits] | . digits) [(e|E) [sign] digits].
-// Out-of-range magnitudes are kRange; underflow reads as (signed) zero like
-// Go. NaN and infinities are not numbers in line protocol: kSyntax.
-NumParse ParseFloat64(std::string_view s, double* out) {
-  size_t i = 0, n = s.size();
-  bool negative = false;
-  if (i < n && (s[i] == '+' || s[i] == '-')) {
-    negative = s[i] == '-';
-    ++i;
-  }
-  size_t digits = 0;
-  // Where the first significant digit sits, to tell an overflow from an
-  // underflow when from_chars reports out of range.
-  bool seen_sig = false;
-  long int_digits = 0;          // integer digits from the first non-zero one
-  long frac_leading_zeros = 0;  // zeros after '.' when the integer part is 0
-  while (i < n && s[i] >= '0' && s[i] <= '9') {
-    if (s[i] != '0') seen_sig = true;
-    if (seen_sig) ++int_digits;
-    ++digits;
-    ++i;
-  }
-  if (i < n && s[i] == '.') {
-    ++i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') {
-      if (!seen_sig) {
-        if (s[i] == '0') {
-          ++frac_leading_zeros;
-        } else {
-          seen_sig = true;
-        }
-      }
-      ++digits;
-      ++i;
-    }
-  }
-  if (digits == 0) return NumParse::kSyntax;
-  long exponent = 0;
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    bool exp_negative = false;
-    if (i < n && (s[i] == '+' || s[i] == '-')) {
-      exp_negative = s[i] == '-';
-      ++i;
-    }
-    if (i == n) return NumParse::kSyntax;
-    while (i < n && s[i] >= '0' && s[i] <= '9') {
-      if (exponent < 100000000) exponent = exponent * 10 + (s[i] - '0');
-      ++i;
-    }
-    if (exp_negative) exponent = -exponent;
-  }
-  if (i != n) return NumParse::kSyntax;
-
-  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
-  double v = 0;
-  auto [ptr, ec] =
-      std::from_chars(first, s.data() + n, v, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range) {
-    // |value| >= 1 exactly when first_sig_exp + exponent > 0: an overflow.
-    const long first_sig_exp =
-        int_digits > 0 ? int_digits : -frac_leading_zeros;
-    if (seen_sig && first_sig_exp + exponent > 0) return NumParse::kRange;
-    v = negative ? -0.0 : 0.0;
-  } else if (ec != std::errc() || ptr != s.data() + n) {
-    return NumParse::kSyntax;
-  }
-  if (!std::isfinite(v)) return NumParse::kRange;
-  *out = v;
-  return NumParse::kOk;
-}
-
-bool ParseBool(std::string_view s, bool* out) {
-  if (s == "t" || s == "T" || s == "true" || s == "True" || s == "TRUE") {
-    *out = true;
-    return true;
-  }
-  if (s == "f" || s == "F" || s == "false" || s == "False" || s == "FALSE") {
-    *out = false;
-    return true;
-  }
-  return false;
-}
-
 std::string TooLong() {
   return "longer than the " + std::to_string(kMaxLineProtocolTokenBytes) +
          "-byte token limit";
+}
+
+// Byte order of two non-empty keys (string_view::compare), deciding on the
+// first byte inline: tag keys mostly differ there, and a memcmp call costs
+// more than the comparison itself.
+int CompareKeys(std::string_view a, std::string_view b) {
+  const auto a0 = static_cast<unsigned char>(a[0]);
+  const auto b0 = static_cast<unsigned char>(b[0]);
+  if (a0 != b0) return a0 < b0 ? -1 : 1;
+  return a.compare(b);
 }
 
 // ---- the parser -------------------------------------------------------------
@@ -407,19 +209,19 @@ class Parser {
     bool escaped = false;
     uint8_t bits = 0;
     while (p_ < end_) {
-      uint8_t c = static_cast<uint8_t>(*p_);
-      if (c == '\\') {
-        if (p_ + 1 < end_ && escapes[static_cast<uint8_t>(p_[1])] != 0) {
-          escaped = true;
-          p_ += 2;
-        } else {
-          ++p_;  // a literal backslash
-        }
+      const uint8_t c = static_cast<uint8_t>(*p_);
+      if (kByteClass[c] & cls) {
+        bits |= c;
+        ++p_;
         continue;
       }
-      if (!(kByteClass[c] & cls)) break;
-      bits |= c;
-      ++p_;
+      if (c != '\\') break;
+      if (p_ + 1 < end_ && escapes[static_cast<uint8_t>(p_[1])] != 0) {
+        escaped = true;
+        p_ += 2;
+      } else {
+        ++p_;  // a literal backslash
+      }
     }
     std::string_view raw(start, static_cast<size_t>(p_ - start));
     if (raw.size() > kMaxLineProtocolTokenBytes) {
@@ -599,6 +401,20 @@ class Parser {
   bool SortTags(size_t begin) {
     auto first = out_->tags.begin() + static_cast<std::ptrdiff_t>(begin);
     auto last = out_->tags.end();
+    // Most writers send tags sorted already: one pass of comparisons finds
+    // that and the duplicates; sort only when the order is off.
+    bool sorted = true;
+    auto duplicate = last;  // the first repeated key, if sorted
+    for (auto it = first + 1; it < last && sorted; ++it) {
+      const int order = CompareKeys((it - 1)->key, it->key);
+      if (order == 0 && duplicate == last) duplicate = it;
+      sorted = order <= 0;
+    }
+    if (sorted) {
+      if (duplicate == last) return true;
+      return Fail(DecodeElement::kTagKey, {},
+                  "duplicate tag key " + Quote(duplicate->key));
+    }
     std::sort(first, last, [](const DecodedTag& a, const DecodedTag& b) {
       return a.key < b.key;
     });
