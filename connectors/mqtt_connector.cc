@@ -16,6 +16,7 @@
 #include "connectors/connectors.h"
 #include "connectors/mqtt_dead_letters.h"
 #include "connectors/mqtt_decode.h"
+#include "connectors/mqtt_paho_options.h"
 #include "connectors/mqtt_topic.h"
 
 namespace citynexus::connectors {
@@ -44,10 +45,6 @@ std::string JoinBrokers(const std::vector<std::string>& brokers) {
   std::string out;
   for (const std::string& b : brokers) out += (out.empty() ? "" : ", ") + b;
   return out;
-}
-
-bool IsTlsUri(const std::string& uri) {
-  return uri.rfind("ssl://", 0) == 0 || uri.rfind("mqtts://", 0) == 0;
 }
 
 }  // namespace
@@ -216,31 +213,12 @@ class MqttConnector::Impl {
   }
 
   mqtt::connect_options BuildConnectOptions() {
-    mqtt::connect_options opts;
     // Persistent session: the broker queues QoS 1/2 messages for our
     // client id while we are away, and keeps our subscriptions.
-    opts.set_clean_session(false);
-    opts.set_keep_alive_interval(options_.keepalive);
-    opts.set_connect_timeout(std::chrono::seconds(10));
-    opts.set_automatic_reconnect(options_.reconnect_min,
-                                 options_.reconnect_max);
-    opts.set_servers(mqtt::string_collection::create(options_.brokers));
-    if (!options_.username.empty()) opts.set_user_name(options_.username);
-    if (!options_.password.empty()) opts.set_password(options_.password);
-    const bool tls =
-        std::any_of(options_.brokers.begin(), options_.brokers.end(), IsTlsUri);
-    if (tls) {
-      mqtt::ssl_options ssl;
-      if (!options_.ca_file.empty()) ssl.set_trust_store(options_.ca_file);
-      if (!options_.cert_file.empty()) ssl.set_key_store(options_.cert_file);
-      if (!options_.key_file.empty()) ssl.set_private_key(options_.key_file);
-      ssl.set_enable_server_cert_auth(true);
-      ssl.set_error_handler([this](const std::string& message) {
-        SetLastError("TLS: " + message);
-      });
-      opts.set_ssl(std::move(ssl));
-    }
-    return opts;
+    return PahoConnectOptions(options_, /*clean_session=*/false,
+                              [this](const std::string& message) {
+                                SetLastError("TLS: " + message);
+                              });
   }
 
   // Retries the first connection with backoff until it succeeds or Stop();

@@ -10,14 +10,11 @@
 
 #include "common/log.h"
 #include "connectors/connectors.h"
+#include "connectors/mqtt_paho_options.h"
 
 namespace citynexus::connectors {
 namespace {
 constexpr const char* kComponent = "mqtt-publish";
-
-bool IsTls(const std::string& uri) {
-  return uri.starts_with("ssl://") || uri.starts_with("mqtts://");
-}
 }  // namespace
 
 class MqttPublisher::Impl {
@@ -106,24 +103,8 @@ class MqttPublisher::Impl {
 
  private:
   mqtt::connect_options BuildConnectOptions() {
-    mqtt::connect_options opts;
-    opts.set_clean_session(true);  // nothing to resume: we only publish
-    opts.set_keep_alive_interval(options_.keepalive);
-    opts.set_connect_timeout(std::chrono::seconds(10));
-    opts.set_automatic_reconnect(options_.reconnect_min,
-                                 options_.reconnect_max);
-    opts.set_servers(mqtt::string_collection::create(options_.brokers));
-    if (!options_.username.empty()) opts.set_user_name(options_.username);
-    if (!options_.password.empty()) opts.set_password(options_.password);
-    if (std::any_of(options_.brokers.begin(), options_.brokers.end(), IsTls)) {
-      mqtt::ssl_options ssl;
-      if (!options_.ca_file.empty()) ssl.set_trust_store(options_.ca_file);
-      if (!options_.cert_file.empty()) ssl.set_key_store(options_.cert_file);
-      if (!options_.key_file.empty()) ssl.set_private_key(options_.key_file);
-      ssl.set_enable_server_cert_auth(true);
-      opts.set_ssl(std::move(ssl));
-    }
-    return opts;
+    // Nothing to resume: the publisher only publishes.
+    return PahoConnectOptions(options_, /*clean_session=*/true);
   }
 
   // Retries the first connection until it succeeds or Stop(); Paho's

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace citynexus::engine {
 
@@ -147,34 +148,30 @@ bool Head::Collect(SeriesId id, int64_t start_ns, int64_t end_ns,
   return true;
 }
 
-std::optional<int64_t> Head::EarliestIn(SeriesId id, int64_t start_ns,
-                                        int64_t end_ns) const {
+template <typename Better>
+std::optional<int64_t> Head::ExtremeIn(SeriesId id, int64_t start_ns,
+                                       int64_t end_ns, Better better) const {
   const Shard& shard = shards_[id % kShards];
   std::lock_guard lock(shard.mu);
   const SeriesHead* head = Find(shard, id);
   if (head == nullptr) return std::nullopt;
-  std::optional<int64_t> earliest;
+  std::optional<int64_t> best;
   for (const HeadPoint& p : head->points) {
-    if (p.ts >= start_ns && p.ts < end_ns && (!earliest || p.ts < *earliest)) {
-      earliest = p.ts;
+    if (p.ts >= start_ns && p.ts < end_ns && (!best || better(p.ts, *best))) {
+      best = p.ts;
     }
   }
-  return earliest;
+  return best;
+}
+
+std::optional<int64_t> Head::EarliestIn(SeriesId id, int64_t start_ns,
+                                        int64_t end_ns) const {
+  return ExtremeIn(id, start_ns, end_ns, std::less<int64_t>());
 }
 
 std::optional<int64_t> Head::LatestIn(SeriesId id, int64_t start_ns,
                                       int64_t end_ns) const {
-  const Shard& shard = shards_[id % kShards];
-  std::lock_guard lock(shard.mu);
-  const SeriesHead* head = Find(shard, id);
-  if (head == nullptr) return std::nullopt;
-  std::optional<int64_t> latest;
-  for (const HeadPoint& p : head->points) {
-    if (p.ts >= start_ns && p.ts < end_ns && (!latest || p.ts > *latest)) {
-      latest = p.ts;
-    }
-  }
-  return latest;
+  return ExtremeIn(id, start_ns, end_ns, std::greater<int64_t>());
 }
 
 std::unique_ptr<Head> Head::SwapOut() {

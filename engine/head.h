@@ -84,6 +84,10 @@ class Head {
 
   SeriesHead* SlotFor(Shard& shard, SeriesId id, ValueType type);
   const SeriesHead* Find(const Shard& shard, SeriesId id) const;
+  // The timestamp of `id` in [start_ns, end_ns) that `better` prefers.
+  template <typename Better>
+  std::optional<int64_t> ExtremeIn(SeriesId id, int64_t start_ns,
+                                   int64_t end_ns, Better better) const;
 
   Shard shards_[kShards];
   std::atomic<uint64_t> points_{0};
