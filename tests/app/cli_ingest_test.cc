@@ -227,8 +227,9 @@ TEST_CASE(
   CHECK(view.kwh_m3.count(kT0 + 4322 * int64_t{1'000'000'000}) == 0);
 }
 
-TEST_CASE("import of a clean file exits 0 and a second import adds to the store",
-          "[app][cli][ingest]") {
+TEST_CASE(
+    "import of a clean file exits 0 and a second import adds to the store",
+    "[app][cli][ingest]") {
   testing::TempDir dir;
   const std::string data_dir = dir.str() + "/data";
   const std::string path = WriteFile(dir, "in.lp", Generate(700, {}));

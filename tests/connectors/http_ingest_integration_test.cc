@@ -127,7 +127,8 @@ TEST_CASE("SenML posted to /api/v1/senml lands with its unit as metadata",
 }
 
 TEST_CASE(
-    "a configured JSON mapping ingests an open-data array and unknown sources get 404",
+    "a configured JSON mapping ingests an open-data array and unknown sources "
+    "get 404",
     "[connectors][http][mapping][integration]") {
   connectors::HttpIngestOptions options;
   connectors::IngestSource source;
