@@ -6,8 +6,14 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "connectors/decoded_util.h"
+
 namespace citynexus::connectors {
 namespace {
+
+using testing::Errors;
+using testing::Field;
+using testing::Tag;
 
 constexpr int64_t kNow = 1'700'000'000'000'000'000;
 constexpr int64_t kSecond = 1'000'000'000;
@@ -18,28 +24,6 @@ DecodedBatch Decode(std::string_view body, const CsvMappingRule& rule) {
   INFO(status.ToString());
   REQUIRE(status.ok());
   return batch;
-}
-
-std::string Errors(const DecodedBatch& batch) {
-  std::string out;
-  for (const auto& e : batch.errors) out += e.ToString() + "\n";
-  return out;
-}
-
-std::string_view Tag(const DecodedBatch& batch, size_t line,
-                     std::string_view key) {
-  for (const auto& tag : batch.TagsOf(batch.lines.at(line))) {
-    if (tag.key == key) return tag.value;
-  }
-  return "<none>";
-}
-
-const FieldValue* Field(const DecodedBatch& batch, size_t line,
-                        std::string_view key) {
-  for (const auto& field : batch.FieldsOf(batch.lines.at(line))) {
-    if (field.key == key) return &field.value;
-  }
-  return nullptr;
 }
 
 CsvMappingRule BikeCounterRule() {

@@ -6,8 +6,12 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "connectors/decoded_util.h"
+
 namespace citynexus::connectors {
 namespace {
+
+using testing::Tag;
 
 constexpr int64_t kSecond = 1'000'000'000;
 
@@ -62,14 +66,6 @@ DecodedBatch Decode(std::string_view status, std::string_view info = {},
   DecodedBatch batch;
   DecodeGbfsStationStatus(status, info, options, &batch);
   return batch;
-}
-
-std::string_view Tag(const DecodedBatch& batch, size_t line,
-                     std::string_view key) {
-  for (const auto& tag : batch.TagsOf(batch.lines.at(line))) {
-    if (tag.key == key) return tag.value;
-  }
-  return "<none>";
 }
 
 // The integer field `key` of line `line`, or -999 when absent.

@@ -8,8 +8,14 @@
 #include <cstdlib>
 #include <string>
 
+#include "connectors/decoded_util.h"
+
 namespace citynexus::connectors {
 namespace {
+
+using testing::Errors;
+using testing::Field;
+using testing::Tag;
 
 constexpr int64_t kNow = 1'700'000'000'000'000'000;  // 2023-11-14T22:13:20Z
 constexpr int64_t kSecond = 1'000'000'000;
@@ -19,28 +25,6 @@ DecodedBatch Decode(std::string_view body, SenmlOptions options = {}) {
   DecodedBatch batch;
   DecodeSenml(body, options, &batch);
   return batch;
-}
-
-std::string Errors(const DecodedBatch& batch) {
-  std::string out;
-  for (const auto& e : batch.errors) out += e.ToString() + "\n";
-  return out;
-}
-
-std::string_view Tag(const DecodedBatch& batch, size_t line,
-                     std::string_view key) {
-  for (const auto& tag : batch.TagsOf(batch.lines.at(line))) {
-    if (tag.key == key) return tag.value;
-  }
-  return "<none>";
-}
-
-const FieldValue* Field(const DecodedBatch& batch, size_t line,
-                        std::string_view key) {
-  for (const auto& field : batch.FieldsOf(batch.lines.at(line))) {
-    if (field.key == key) return &field.value;
-  }
-  return nullptr;
 }
 
 double FloatValue(const DecodedBatch& batch, size_t line,
