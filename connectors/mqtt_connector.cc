@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +17,7 @@
 #include "connectors/mqtt_decode.h"
 #include "connectors/mqtt_paho_options.h"
 #include "connectors/mqtt_topic.h"
+#include "connectors/series_meta_applier.h"
 
 namespace citynexus::connectors {
 namespace {
@@ -54,7 +54,8 @@ class MqttConnector::Impl {
   Impl(engine::Store& store, net::MetricsRegistry& metrics, MqttOptions options)
       : store_(store),
         options_(std::move(options)),
-        dead_letters_(options_.dead_letter_capacity) {
+        dead_letters_(options_.dead_letter_capacity),
+        metadata_(store, kComponent) {
     connected_gauge_ = metrics.GetGauge(
         "citynexus_mqtt_connected",
         "1 while the MQTT connector is connected to a broker, else 0");
@@ -388,10 +389,8 @@ class MqttConnector::Impl {
       outcome.rejected = batch_.errors;
     }
     points_->Inc(static_cast<double>(outcome.points_written));
-    if (outcome.points_written > 0 &&
-        (!sub.unit.empty() || !sub.domain.empty() ||
-         !batch_.series_meta.empty())) {
-      ApplyMetadata(sub, batch_);
+    if (outcome.points_written > 0) {
+      metadata_.Apply(batch_, sub.unit, sub.domain);
     }
     if (!outcome.rejected.empty()) {
       std::string error = outcome.rejected.front().ToString();
@@ -419,47 +418,6 @@ class MqttConnector::Impl {
       std::unique_lock lock(stop_mu_);
       stop_cv_.wait_for(lock, backoff, [this] { return stopping_.load(); });
       backoff = std::min(backoff * 2, kWriteRetryMax);
-    }
-  }
-
-  // Gives the series of `batch` the metadata its payload carries (SenML
-  // unit, TTN device EUI) and the subscription's unit and domain, filling
-  // only slots the series has empty; once per series and process.
-  void ApplyMetadata(const MqttSubscription& sub, const DecodedBatch& batch) {
-    for (uint32_t line_index = 0; line_index < batch.lines.size();
-         ++line_index) {
-      const DecodedLine& line = batch.lines[line_index];
-      engine::SeriesKey key;
-      key.measurement = line.measurement;
-      for (const DecodedTag& tag : batch.TagsOf(line)) {
-        key.tags.emplace_back(std::string(tag.key), std::string(tag.value));
-      }
-      for (const DecodedField& field : batch.FieldsOf(line)) {
-        key.field = field.key;
-        std::string canonical = key.Canonical();
-        if (meta_done_.count(canonical) != 0) continue;
-        auto info = store_.LookupSeries(canonical);
-        if (!info) continue;  // rejected field: no series
-        engine::SeriesMeta meta = info->meta;
-        bool changed = batch.ApplySeriesMeta(line_index, field.key, &meta);
-        if (meta.unit.empty() && !sub.unit.empty()) {
-          meta.unit = sub.unit;
-          changed = true;
-        }
-        if (meta.domain.empty() && !sub.domain.empty()) {
-          meta.domain = sub.domain;
-          changed = true;
-        }
-        if (changed) {
-          Status s = store_.SetSeriesMeta(info->id, meta);
-          if (!s.ok()) {
-            CN_LOG(kWarn, kComponent)
-                << "series metadata of " << canonical << ": " << s.ToString();
-            continue;  // try again with the next message
-          }
-        }
-        meta_done_.insert(std::move(canonical));
-      }
     }
   }
 
@@ -519,8 +477,8 @@ class MqttConnector::Impl {
   // Held while a message is handled (Paho's receive thread); the state
   // below is only touched under it.
   std::mutex handling_mu_;
-  DecodedBatch batch_;               // GUARDED_BY(handling_mu_)
-  std::set<std::string> meta_done_;  // GUARDED_BY(handling_mu_)
+  DecodedBatch batch_;          // GUARDED_BY(handling_mu_)
+  SeriesMetaApplier metadata_;  // GUARDED_BY(handling_mu_)
   std::vector<std::chrono::steady_clock::time_point>
       last_reject_log_;  // GUARDED_BY(handling_mu_)
 };

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <condition_variable>
 #include <map>
-#include <set>
 #include <thread>
 #include <utility>
 
@@ -13,6 +12,7 @@
 #include "connectors/decoders/json_mapping.h"
 #include "connectors/point_writer.h"
 #include "connectors/poller_gbfs.h"
+#include "connectors/series_meta_applier.h"
 
 namespace citynexus::connectors {
 namespace {
@@ -35,7 +35,8 @@ class Pollers::Poller {
       : options_(std::move(options)),
         store_(store),
         client_(client),
-        writer_(store, "poller:" + options_.name) {
+        writer_(store, "poller:" + options_.name),
+        metadata_(store, kComponent) {
     if (options_.json.measurement.empty()) {
       options_.json.measurement = options_.measurement;
     }
@@ -279,43 +280,14 @@ class Pollers::Poller {
           << options_.name << ": " << outcome.rejected.size()
           << " rejected, first: " << outcome.rejected.front().ToString();
     }
-    if (outcome.points_written > 0) ApplyMetadata(batch);
+    if (outcome.points_written > 0) {
+      metadata_.Apply(batch, /*unit=*/"", options_.domain);
+    }
     if (outcome.points_written == 0 && !outcome.rejected.empty()) {
       return Status::InvalidArgument("nothing stored: " +
                                      outcome.rejected.front().ToString());
     }
     return Status::Ok();
-  }
-
-  // Fills empty metadata slots of the batch's series (station names and
-  // positions from GBFS, the configured domain), once per series.
-  void ApplyMetadata(const DecodedBatch& batch) {
-    if (options_.domain.empty() && batch.series_meta.empty()) return;
-    for (uint32_t i = 0; i < batch.lines.size(); ++i) {
-      const DecodedLine& line = batch.lines[i];
-      engine::SeriesKey key;
-      key.measurement = line.measurement;
-      for (const DecodedTag& tag : batch.TagsOf(line)) {
-        key.tags.emplace_back(std::string(tag.key), std::string(tag.value));
-      }
-      for (const DecodedField& field : batch.FieldsOf(line)) {
-        key.field = field.key;
-        std::string canonical = key.Canonical();
-        if (meta_done_.count(canonical) != 0) continue;
-        auto info = store_.LookupSeries(canonical);
-        if (!info) continue;  // a rejected field has no series
-        engine::SeriesMeta meta = info->meta;
-        bool changed = batch.ApplySeriesMeta(i, field.key, &meta);
-        if (meta.domain.empty() && !options_.domain.empty()) {
-          meta.domain = options_.domain;
-          changed = true;
-        }
-        if (changed && !store_.SetSeriesMeta(info->id, meta).ok()) {
-          continue;  // try again next poll
-        }
-        meta_done_.insert(std::move(canonical));
-      }
-    }
   }
 
   PollerOptions options_;
@@ -336,7 +308,7 @@ class Pollers::Poller {
   std::string information_url_;
   std::string information_body_;
   int polls_since_information_ = 0;
-  std::set<std::string> meta_done_;
+  SeriesMetaApplier metadata_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
