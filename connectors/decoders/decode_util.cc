@@ -343,6 +343,11 @@ void LineBuilder::Abort() {
   out_->fields.resize(line_.fields_begin);
 }
 
+DecodeError MessageError(std::string reason) {
+  return MakeError(DecodeUnit::kMessage, 0, DecodeElement::kLine, "",
+                   std::move(reason));
+}
+
 DecodeError MakeError(DecodeUnit unit, size_t position, DecodeElement element,
                       std::string name, std::string reason) {
   DecodeError e;

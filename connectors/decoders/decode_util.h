@@ -94,5 +94,7 @@ class LineBuilder {
 // Shorthand for one DecodeError.
 DecodeError MakeError(DecodeUnit unit, size_t position, DecodeElement element,
                       std::string name, std::string reason);
+// An error about the whole message (not JSON, wrong document shape).
+DecodeError MessageError(std::string reason);
 
 }  // namespace citynexus::connectors

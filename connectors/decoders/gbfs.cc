@@ -33,11 +33,6 @@ DecodeError StationError(size_t index, std::string_view station_id,
   return e;
 }
 
-DecodeError MessageError(std::string reason) {
-  return MakeError(DecodeUnit::kMessage, 0, DecodeElement::kLine, "",
-                   std::move(reason));
-}
-
 // The data.stations array of a GBFS feed, or the reason it is missing.
 Result<const json*> Stations(const json& doc) {
   if (!doc.is_object()) {

@@ -198,20 +198,17 @@ Status DecodeMappedJson(std::string_view body, const JsonMappingRule& rule,
   if (!compiled) return compiled.error();
   auto doc = ParseJsonBody(body);
   if (!doc) {
-    out->errors.push_back(MakeError(DecodeUnit::kMessage, 0,
-                                    DecodeElement::kLine, "",
-                                    doc.error().message()));
+    out->errors.push_back(MessageError(doc.error().message()));
     return Status::Ok();
   }
   const json* records = Find(*doc, compiled->records);
   if (records == nullptr || !(records->is_array() || records->is_object())) {
-    out->errors.push_back(MakeError(
-        DecodeUnit::kMessage, 0, DecodeElement::kLine, "",
+    out->errors.push_back(MessageError(
         "records " + (rule.records.empty() ? "(the root)" : rule.records) +
-            ": " +
-            (records == nullptr
-                 ? std::string("missing")
-                 : "expected an array or object, got " + JsonShown(*records))));
+        ": " +
+        (records == nullptr
+             ? std::string("missing")
+             : "expected an array or object, got " + JsonShown(*records))));
     return Status::Ok();
   }
   RecordDecoder decoder(rule, *compiled, now_ns, out);

@@ -301,15 +301,12 @@ void DecodeSenml(std::string_view body, const SenmlOptions& options,
   out->line_unit = DecodeUnit::kRecord;
   auto doc = ParseJsonBody(body);
   if (!doc) {
-    out->errors.push_back(MakeError(DecodeUnit::kMessage, 0,
-                                    DecodeElement::kLine, "",
-                                    doc.error().message()));
+    out->errors.push_back(MessageError(doc.error().message()));
     return;
   }
   if (!doc->is_array()) {
-    out->errors.push_back(
-        MakeError(DecodeUnit::kMessage, 0, DecodeElement::kLine, "",
-                  "a SenML pack must be a JSON array, got " + JsonShown(*doc)));
+    out->errors.push_back(MessageError(
+        "a SenML pack must be a JSON array, got " + JsonShown(*doc)));
     return;
   }
   PackDecoder decoder(options, out);

@@ -225,9 +225,7 @@ void DecodeTtnUplink(std::string_view body, const TtnOptions& options,
   out->line_unit = DecodeUnit::kMessage;
   auto doc = ParseJsonBody(body);
   if (!doc) {
-    out->errors.push_back(MakeError(DecodeUnit::kMessage, 0,
-                                    DecodeElement::kLine, "",
-                                    doc.error().message()));
+    out->errors.push_back(MessageError(doc.error().message()));
     return;
   }
   UplinkDecoder decoder(out);
