@@ -23,21 +23,28 @@ PointFanout::PointFanout(engine::Store& store, engine::PointFeed& feed,
 PointFanout::~PointFanout() { Stop(); }
 
 void PointFanout::Start() {
-  if (started_) {
-    return;
+  {
+    std::lock_guard<std::mutex> lock(feed_mu_);
+    if (started_) {
+      return;
+    }
+    started_ = true;
   }
-  started_ = true;
-  feed_token_ = feed_.Subscribe(
-      [this](std::span<const engine::Point> points) { Enqueue(points); });
   thread_ = std::thread([this] { Run(); });
 }
 
 void PointFanout::Stop() {
-  if (!started_) {
-    return;
+  {
+    std::lock_guard<std::mutex> lock(feed_mu_);
+    if (!started_) {
+      return;
+    }
+    started_ = false;
+    if (feed_token_ != 0) {
+      feed_.Unsubscribe(feed_token_);
+      feed_token_ = 0;
+    }
   }
-  started_ = false;
-  feed_.Unsubscribe(feed_token_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -46,9 +53,26 @@ void PointFanout::Stop() {
   thread_.join();
 }
 
+void PointFanout::PointClientAdded() {
+  std::lock_guard<std::mutex> lock(feed_mu_);
+  if (!started_ || feed_token_ != 0) {
+    return;
+  }
+  feed_token_ = feed_.Subscribe(
+      [this](std::span<const engine::Point> points) { Enqueue(points); });
+}
+
+void PointFanout::ReleaseFeedIfIdle() {
+  std::lock_guard<std::mutex> lock(feed_mu_);
+  // A client added meanwhile counts before it calls PointClientAdded(),
+  // which then subscribes again: no stream is left without points.
+  if (feed_token_ != 0 && !clients_.HasPointClients()) {
+    feed_.Unsubscribe(feed_token_);
+    feed_token_ = 0;
+  }
+}
+
 void PointFanout::Enqueue(std::span<const engine::Point> points) {
-  // Runs on the write path: without point streams, copy nothing.
-  if (!clients_.HasPointClients()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (queued_.size() + points.size() > max_queued_points_) {
@@ -99,6 +123,7 @@ void PointFanout::Run() {
       clients_.SendAll(CommentText("heartbeat"));
       next_heartbeat = Clock::now() + heartbeat_interval_;
     }
+    ReleaseFeedIfIdle();
   }
 }
 

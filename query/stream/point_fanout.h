@@ -8,7 +8,13 @@
 // against each client's selector (cached per client) and sends one write
 // per client per batch.
 //
-// Thread-safety: Start/Stop from one thread; the listener from any thread.
+// The fan-out listens to the feed only while point streams are open: the
+// first one subscribes it (PointClientAdded), and the thread unsubscribes
+// once none is left, so without streams the write path does no work here
+// (PointFeed::active() is false).
+//
+// Thread-safety: Start/Stop from one thread; PointClientAdded and the
+// listener from any thread.
 #pragma once
 
 #include <chrono>
@@ -37,8 +43,13 @@ class PointFanout {
   void Start();
   // Unsubscribes from the feed and joins the thread. Idempotent.
   void Stop();
+  // A point stream was registered: listen to the feed (no-op unless
+  // started, or when already listening).
+  void PointClientAdded();
 
  private:
+  // Stops listening once no point stream is left (fan-out thread).
+  void ReleaseFeedIfIdle();
   void Enqueue(std::span<const engine::Point> points);
   void Run();
   void Deliver(const std::vector<engine::Point>& points);
@@ -51,8 +62,9 @@ class PointFanout {
   StreamClients& clients_;
   const size_t max_queued_points_;
   const std::chrono::milliseconds heartbeat_interval_;
-  uint64_t feed_token_ = 0;
-  bool started_ = false;
+  std::mutex feed_mu_;
+  bool started_ = false;     // guarded by feed_mu_
+  uint64_t feed_token_ = 0;  // guarded by feed_mu_; 0: not listening
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -10,7 +10,8 @@ StreamClients::StreamClients(size_t max_clients, StreamCounters counters)
     : max_clients_(max_clients), counters_(counters) {}
 
 Status StreamClients::Add(std::shared_ptr<StreamClient> client,
-                          std::string_view greeting) {
+                          std::string_view greeting,
+                          const std::function<void()>& registered) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) {
     return Status::Unavailable("the server is shutting down");
@@ -21,8 +22,9 @@ Status StreamClients::Add(std::shared_ptr<StreamClient> client,
         "too many open streams (stream.max_clients = " +
         std::to_string(max_clients_) + ")");
   }
-  (void)client->stream.Write(greeting);
   if (client->selector) point_clients_.fetch_add(1, std::memory_order_relaxed);
+  if (registered) registered();
+  (void)client->stream.Write(greeting);
   clients_.push_back(std::move(client));
   counters_.clients->Set(static_cast<double>(clients_.size()));
   return Status::Ok();

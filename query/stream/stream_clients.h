@@ -47,9 +47,13 @@ class StreamClients {
   StreamClients(size_t max_clients, StreamCounters counters);
 
   // Registers `client` and queues `greeting` to it under the registry lock
-  // (so it precedes every event). kResourceExhausted when max_clients are
-  // open; kUnavailable after CloseAll().
-  Status Add(std::shared_ptr<StreamClient> client, std::string_view greeting);
+  // (so it precedes every event). `registered` (may be empty) runs once the
+  // client counts and before the greeting goes out, so what it sets up
+  // (the fan-out listening) is in place when the client sees the greeting.
+  // kResourceExhausted when max_clients are open; kUnavailable after
+  // CloseAll().
+  Status Add(std::shared_ptr<StreamClient> client, std::string_view greeting,
+             const std::function<void()>& registered = {});
   // Calls `visit` for every open client; drops clients whose stream closed.
   void ForEach(const std::function<void(StreamClient&)>& visit);
   // Queues `text` (`events` events) to `client`; when it does not fit the
@@ -65,8 +69,9 @@ class StreamClients {
   size_t size();
   // False once CloseAll() ran.
   bool accepting();
-  // Whether a point stream is registered (it may have closed since): one
-  // atomic load, so the write path can skip the fan-out when nobody listens.
+  // Whether a point stream is registered (it may have closed since; closed
+  // ones are dropped by ForEach and Add). The fan-out stops listening to the
+  // feed when this turns false.
   bool HasPointClients() const {
     return point_clients_.load(std::memory_order_relaxed) > 0;
   }

@@ -148,7 +148,11 @@ class StreamService::Impl {
          greeting = stream::EventText("subscribed", greeting.dump())](
             net::ResponseStream stream) {
           client->stream = std::move(stream);
-          if (Status added = clients_.Add(client, greeting); !added.ok()) {
+          auto registered = [this, indicator] {
+            if (!indicator) fanout_.PointClientAdded();
+          };
+          if (Status added = clients_.Add(client, greeting, registered);
+              !added.ok()) {
             client->stream.CloseWith(stream::NoticeEvent(
                 StatusCodeName(added.code()), added.message()));
             return;

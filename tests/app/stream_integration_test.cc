@@ -169,6 +169,28 @@ TEST_CASE("stream parameters are checked before the stream opens",
         400);
 }
 
+TEST_CASE("the write path feeds the fan-out only while a point stream is open",
+          "[app][stream][integration]") {
+  query::StreamOptions options;
+  options.heartbeat_interval = 20ms;  // the fan-out thread looks this often
+  StreamStack stack(options);
+  CHECK_FALSE(stack.feed.active());  // no stream: writes skip the fan-out
+  auto indicator =
+      SseClient::Open(stack.port(), "/api/v1/stream?indicator=flow_total");
+  REQUIRE(indicator->NextNamed("subscribed", 5s).has_value());
+  CHECK_FALSE(stack.feed.active());  // indicator streams need no points
+
+  auto points = SseClient::Open(stack.port(), "/api/v1/stream?measurement=x");
+  REQUIRE(points->NextNamed("subscribed", 5s).has_value());
+  CHECK(stack.feed.active());
+  points->Close();
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (stack.feed.active() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  CHECK_FALSE(stack.feed.active());
+}
+
 TEST_CASE("open streams get heartbeat comments", "[app][stream][integration]") {
   query::StreamOptions options;
   options.heartbeat_interval = 50ms;
