@@ -1,8 +1,8 @@
-// citynexus entry point; the command line lives in app/cli.{h,cc}.
+// citynexus entry point; the command line lives in app/cmd/cli.{h,cc}.
 #include <exception>
 #include <iostream>
 
-#include "app/cli.h"
+#include "app/cmd/cli.h"
 
 int main(int argc, char** argv) {
   // Exceptions are for startup and code we do not own; whatever escapes

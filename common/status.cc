@@ -24,6 +24,10 @@ std::string_view StatusCodeName(StatusCode code) {
       return "deadline_exceeded";
     case StatusCode::kCancelled:
       return "cancelled";
+    case StatusCode::kUnauthenticated:
+      return "unauthorized";
+    case StatusCode::kPermissionDenied:
+      return "forbidden";
   }
   return "unknown";
 }

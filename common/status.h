@@ -25,6 +25,8 @@ enum class StatusCode {
   kNotSupported,       // a known gap: the feature is not implemented
   kDeadlineExceeded,   // an operation ran past its time limit
   kCancelled,          // the caller gave up (e.g. an HTTP client left)
+  kUnauthenticated,    // no valid credentials were presented (HTTP 401)
+  kPermissionDenied,   // valid credentials without the needed scope (403)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -62,6 +64,12 @@ class [[nodiscard]] Status {
   }
   static Status Cancelled(std::string m) {
     return {StatusCode::kCancelled, std::move(m)};
+  }
+  static Status Unauthenticated(std::string m) {
+    return {StatusCode::kUnauthenticated, std::move(m)};
+  }
+  static Status PermissionDenied(std::string m) {
+    return {StatusCode::kPermissionDenied, std::move(m)};
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }

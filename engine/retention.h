@@ -7,12 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/glob.h"
 #include "engine/engine.h"
 
 namespace citynexus::engine {
-
-// Shell-style glob: `*` any run (also empty), `?` one character.
-bool GlobMatch(std::string_view pattern, std::string_view text);
 
 // The first rule whose measurement glob matches or whose domain equals the
 // series domain; nullptr when none does. Empty globs/domains never match.

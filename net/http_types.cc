@@ -80,12 +80,21 @@ Response Response::FromStatus(const Status& status) {
     case StatusCode::kCancelled:  // nginx's "client closed request": only
       http = 499;                 // the access log sees it
       break;
+    case StatusCode::kUnauthenticated:
+      http = 401;
+      break;
+    case StatusCode::kPermissionDenied:
+      http = 403;
+      break;
     case StatusCode::kCorruption:
     case StatusCode::kIOError:
       http = 500;
       break;
   }
   Response r = Error(http, StatusCodeName(status.code()), status.message());
+  if (http == 401) {
+    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"citynexus\"");
+  }
   if (http == 503) {
     r.headers.emplace_back("Retry-After", "1");
   }

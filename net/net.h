@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "net/access.h"
 
 namespace citynexus::net {
 
@@ -45,6 +46,12 @@ struct Request {
   // only while a sync handler runs (on the I/O thread); null in tests that
   // build requests by hand.
   std::function<bool()> client_gone;
+  // Who is calling (net/access.h). The server always sets it from the
+  // request's credentials; a hand-built request without it may do nothing.
+  std::shared_ptr<const Access> access;
+
+  // The caller's permissions: *access, or Access::DenyAll() when unset.
+  const Access& Caller() const { return access ? *access : Access::DenyAll(); }
 
   // First value of query parameter `name`, if present.
   std::optional<std::string> Param(std::string_view name) const;

@@ -1,4 +1,4 @@
-#include "app/admin_backup.h"
+#include "app/cmd/admin_backup.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>

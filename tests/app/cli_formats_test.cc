@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/cli_run_util.h"
-#include "app/cmd_line_chunks.h"
+#include "app/cmd/line_chunks.h"
 #include "engine/engine.h"
 #include "support/temp_dir.h"
 

@@ -1,4 +1,4 @@
-// Tests of the ingest commands (app/cmd_decode, cmd_import, cmd_line_chunks):
+// Tests of the ingest commands (app/cmd/decode, cmd_import, cmd_line_chunks):
 // decode output line by line, import of generated files with bad lines into
 // a real store, and the entry splitter that chunks the input.
 #include <catch2/catch.hpp>
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "app/cli.h"
+#include "app/cmd/cli.h"
 #include "app/cli_run_util.h"
-#include "app/cmd_line_chunks.h"
+#include "app/cmd/line_chunks.h"
 #include "app/process_util.h"
 #include "engine/engine.h"
 #include "support/temp_dir.h"

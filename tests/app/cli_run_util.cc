@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "app/cli.h"
+#include "app/cmd/cli.h"
 
 namespace citynexus::app {
 

@@ -1,4 +1,4 @@
-// Tests of the storage commands (app/cmd_stats, cmd_compact, cmd_backup):
+// Tests of the storage commands (app/cmd/stats, cmd_compact, cmd_backup):
 // stats, compact, backup and restore on real stores in temporary dirs, run
 // in-process through Run() and through the real binary.
 #include <catch2/catch.hpp>
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "app/cli.h"
+#include "app/cmd/cli.h"
 #include "app/cli_run_util.h"
-#include "app/cmd_common.h"
+#include "app/cmd/common.h"
 #include "app/process_util.h"
 #include "engine/engine.h"
 #include "support/temp_dir.h"

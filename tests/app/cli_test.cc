@@ -1,6 +1,6 @@
-// Tests of the command line (app/cli.h): parsing in-process through Run(),
+// Tests of the command line (app/cmd/cli.h): parsing in-process through Run(),
 // and exit codes and output of the real binary.
-#include "app/cli.h"
+#include "app/cmd/cli.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>

@@ -1,5 +1,5 @@
 // Checks that docs/configuration.md and the shipped config/citynexus.json
-// agree with the option declarations in app/config_schema.cc, and that the
+// agree with the option declarations in app/config/schema.cc, and that the
 // compose config (config/citynexus.compose.json) stays in step with it.
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "app/config.h"
-#include "app/config_schema.h"
+#include "app/config/config.h"
+#include "app/config/schema.h"
 
 namespace citynexus::app {
 namespace {

@@ -1,6 +1,6 @@
-// Tests of config loading (app/config.h, app/config_schema.h): one case per
+// Tests of config loading (app/config/config.h, app/config/schema.h): one case per
 // error class, the exact wording of the errors, and defaults/round-trips.
-#include "app/config.h"
+#include "app/config/config.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>

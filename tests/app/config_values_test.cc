@@ -1,5 +1,5 @@
-// Tests of the value syntaxes (app/config_values.h).
-#include "app/config_values.h"
+// Tests of the value syntaxes (app/config/values.h).
+#include "app/config/values.h"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "app/config.h"
-#include "app/mapping_options.h"
+#include "app/config/config.h"
+#include "app/config/mapping_options.h"
 
 using namespace citynexus;
 using namespace citynexus::app;

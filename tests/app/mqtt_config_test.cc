@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "app/config.h"
+#include "app/config/config.h"
 
 using namespace citynexus;
 using namespace citynexus::app;

@@ -37,7 +37,7 @@ constexpr const char* kFlowTotal = R"json({
 })json";
 
 // Store, write endpoints, indicators, streams and the server, wired as
-// `citynexus serve` wires them (app/serve.cc).
+// `citynexus serve` wires them (app/cmd/serve.cc).
 struct StreamStack {
   testing::TempDir dir;
   engine::PointFeed feed;

@@ -1,7 +1,7 @@
 // Indicator values published to a real mosquitto as retained messages: the
 // StreamService indicator thread evaluates a 1-second indicator when its
 // step completes and an MqttPublisher sends the step document to
-// "{prefix}/{id}", wired as app/serve.cc wires them. Skipped with a WARN
+// "{prefix}/{id}", wired as app/cmd/serve.cc wires them. Skipped with a WARN
 // when `mosquitto` is not installed.
 #include <mqtt/async_client.h>
 

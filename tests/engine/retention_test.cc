@@ -19,18 +19,6 @@ using testing::ReadAll;
 using testing::TempDir;
 using testing::TestOptions;
 
-TEST_CASE("glob matching supports * and ?", "[engine][retention]") {
-  CHECK(GlobMatch("traffic*", "traffic"));
-  CHECK(GlobMatch("traffic*", "traffic_counts"));
-  CHECK(GlobMatch("*_raw", "water_raw"));
-  CHECK(GlobMatch("w?ter", "water"));
-  CHECK(GlobMatch("*", ""));
-  CHECK(GlobMatch("a*b*c", "aXXbYYc"));
-  CHECK_FALSE(GlobMatch("traffic*", "env"));
-  CHECK_FALSE(GlobMatch("w?ter", "wter"));
-  CHECK_FALSE(GlobMatch("", "x"));
-}
-
 TEST_CASE("the first matching retention rule applies, by glob or domain",
           "[engine][retention]") {
   RetentionRule by_glob, by_domain, fallback;

@@ -8,8 +8,8 @@
 
 #include "engine/engine.h"
 #include "net/net.h"
-#include "query/influxql_response.h"
-#include "query/influxql_window.h"
+#include "query/influxql/response.h"
+#include "query/influxql/window.h"
 #include "query/query.h"
 #include "query/time_parse.h"
 #include "query/time_zone.h"

@@ -1,0 +1,89 @@
+#include "app/cmd/admin_backup.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace citynexus::app {
+
+bool IsLoopbackPeer(const std::string& remote_address) {
+  return remote_address.rfind("127.", 0) == 0 ||
+         remote_address.rfind("[::1]", 0) == 0 ||
+         remote_address.rfind("::1", 0) == 0 ||
+         remote_address.rfind("[::ffff:127.", 0) == 0;
+}
+
+void AdminBackup::RegisterRoutes(net::Router& router) {
+  router.AddAsync("POST", "/api/v1/admin/backup",
+                  [this](net::Request request, net::Responder respond) {
+                    Handle(std::move(request), std::move(respond));
+                  });
+}
+
+void AdminBackup::Stop() {
+  std::thread worker;
+  {
+    std::unique_lock lock(mu_);
+    stopped_ = true;
+    // A backup accepted before the stop finishes before the store closes.
+    idle_.wait(lock, [this] { return !busy_; });
+    worker = std::move(worker_);
+  }
+  if (worker.joinable()) worker.join();
+}
+
+void AdminBackup::Handle(net::Request request, net::Responder respond) {
+  if (!IsLoopbackPeer(request.remote_address)) {
+    respond(net::Response::Error(
+        403, "forbidden",
+        "backups may only be requested from the server's own machine"));
+    return;
+  }
+  std::string to;
+  try {
+    const auto body = nlohmann::json::parse(request.body);
+    if (body.is_object() && body.contains("to") && body["to"].is_string()) {
+      to = body["to"].get<std::string>();
+    }
+  } catch (const nlohmann::json::exception&) {
+  }
+  if (to.empty() || std::filesystem::path(to).is_relative()) {
+    respond(net::Response::Error(
+        400, "invalid_argument",
+        "expected a JSON body {\"to\": \"/absolute/backup/dir\"}"));
+    return;
+  }
+  std::thread previous;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      respond(net::Response::Error(503, "unavailable", "server is stopping"));
+      return;
+    }
+    if (busy_) {
+      respond(net::Response::Error(409, "conflict",
+                                   "another backup is running; retry later"));
+      return;
+    }
+    busy_ = true;
+    previous = std::move(worker_);
+  }
+  if (previous.joinable()) previous.join();  // finished: busy_ was false
+  std::thread worker([this, to, respond = std::move(respond)] {
+    Status status = store_.Backup(to);
+    {
+      std::lock_guard lock(mu_);
+      busy_ = false;
+    }
+    idle_.notify_all();
+    if (!status.ok()) {
+      respond(net::Response::FromStatus(status.WithContext("backup")));
+      return;
+    }
+    respond(net::Response::Json(200, nlohmann::json{{"backup", to}}.dump()));
+  });
+  std::lock_guard lock(mu_);
+  worker_ = std::move(worker);
+}
+
+}  // namespace citynexus::app

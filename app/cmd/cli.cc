@@ -1,0 +1,263 @@
+#include "app/cmd/cli.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/cmd/backup.h"
+#include "app/cmd/common.h"
+#include "app/cmd/compact.h"
+#include "app/cmd/decode.h"
+#include "app/cmd/import.h"
+#include "app/cmd/stats.h"
+#include "app/config/config.h"
+#include "app/cmd/serve.h"
+#include "query/indicators.h"
+
+namespace citynexus::app {
+namespace {
+
+// ---- commands ----
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view usage;  // full help text, ends with a newline
+  int (*run)(const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err);
+};
+
+int RunServe(const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err);
+int RunCheckConfig(const std::vector<std::string>& args, std::ostream& out,
+                   std::ostream& err);
+int RunVersion(const std::vector<std::string>& args, std::ostream& out,
+               std::ostream& err);
+int RunHelp(const std::vector<std::string>& args, std::ostream& out,
+            std::ostream& err);
+
+// The storage and ingest commands live in app/cmd_*.{h,cc}, each with its
+// summary and usage text next to its code.
+constexpr Command kCommands[] = {
+    {"serve", "run the server until SIGINT or SIGTERM",
+     "usage: citynexus serve [--config FILE] [--data-dir DIR] "
+     "[--listen HOST:PORT]\n"
+     "\n"
+     "Runs the server in the foreground until SIGINT or SIGTERM, then shuts\n"
+     "down gracefully and exits 0.\n"
+     "\n"
+     "flags:\n"
+     "  --config FILE        configuration file (JSON, see\n"
+     "                       docs/configuration.md); without it the built-in\n"
+     "                       defaults apply\n"
+     "  --data-dir DIR       overrides data_dir\n"
+     "  --listen HOST:PORT   overrides http.listen (port 0 picks a free port;\n"
+     "                       the bound address is logged)\n"
+     "  -h, --help           show this help\n",
+     RunServe},
+    {"check-config", "validate a config file, print the effective config",
+     "usage: citynexus check-config FILE\n"
+     "\n"
+     "Validates FILE and the indicator definitions it points to. On success\n"
+     "prints the effective configuration (every option, defaults filled in)\n"
+     "as JSON on stdout and exits 0; otherwise prints every problem on\n"
+     "stderr and exits 1.\n"
+     "\n"
+     "flags:\n"
+     "  -h, --help   show this help\n",
+     RunCheckConfig},
+    {"import", kImportSummary, kImportUsage, RunImport},
+    {"decode", kDecodeSummary, kDecodeUsage, RunDecode},
+    {"stats", kStatsSummary, kStatsUsage, RunStats},
+    {"compact", kCompactSummary, kCompactUsage, RunCompact},
+    {"backup", kBackupSummary, kBackupUsage, RunBackup},
+    {"restore", kRestoreSummary, kRestoreUsage, RunRestore},
+    {"version", "print the version",
+     "usage: citynexus version\n"
+     "\n"
+     "Prints \"citynexus X.Y.Z\".\n",
+     RunVersion},
+    {"help", "show help for a command",
+     "usage: citynexus help [COMMAND]\n"
+     "\n"
+     "Shows the list of commands, or the help of COMMAND.\n",
+     RunHelp},
+};
+
+const Command* FindCommand(std::string_view name) {
+  for (const Command& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+void PrintTopUsage(std::ostream& os) {
+  os << "usage: citynexus <command> [flags]\n\ncommands:\n";
+  for (const Command& command : kCommands) {
+    std::string name(command.name);
+    name.resize(14, ' ');
+    os << "  " << name << command.summary << "\n";
+  }
+  os << "\nRun \"citynexus <command> --help\" for the flags of a command.\n";
+}
+
+int UsageError(const Command& command, std::string_view problem,
+               std::ostream& err) {
+  return app::UsageError(command.name, command.usage, problem, err);
+}
+
+int RunServe(const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err) {
+  const Command& self = *FindCommand("serve");
+  Args parsed;
+  if (auto problem =
+          ParseArgs(args, {"--config", "--data-dir", "--listen"}, &parsed)) {
+    return UsageError(self, *problem, err);
+  }
+  if (parsed.help) {
+    out << self.usage;
+    return kExitOk;
+  }
+  if (!parsed.positional.empty()) {
+    return UsageError(self, "unexpected argument " + parsed.positional[0], err);
+  }
+  static const std::vector<std::pair<std::string, std::string>> kFlagPaths = {
+      {"data_dir", "--data-dir"}, {"http.listen", "--listen"}};
+  std::vector<ConfigOverride> overrides;
+  for (const auto& [path, flag] : kFlagPaths) {
+    if (auto it = parsed.flags.find(flag); it != parsed.flags.end()) {
+      overrides.push_back({path, it->second});
+    }
+  }
+  const auto config_it = parsed.flags.find("--config");
+  const bool has_file = config_it != parsed.flags.end();
+  Result<Config> config = has_file
+                              ? LoadConfigFile(config_it->second, overrides)
+                              : LoadDefaultConfigWith(overrides);
+  if (!config) {
+    PrintConfigErrors(config.error(),
+                      has_file ? config_it->second : "command line", kFlagPaths,
+                      err);
+    return kExitFailure;
+  }
+  if (Status status = Serve(*config); !status.ok()) {
+    err << "citynexus: " << status.message() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+int RunCheckConfig(const std::vector<std::string>& args, std::ostream& out,
+                   std::ostream& err) {
+  const Command& self = *FindCommand("check-config");
+  Args parsed;
+  if (auto problem = ParseArgs(args, {}, &parsed)) {
+    return UsageError(self, *problem, err);
+  }
+  if (parsed.help) {
+    out << self.usage;
+    return kExitOk;
+  }
+  if (parsed.positional.size() != 1) {
+    return UsageError(self,
+                      parsed.positional.empty()
+                          ? "missing FILE"
+                          : "unexpected argument " + parsed.positional[1],
+                      err);
+  }
+  const std::string& file = parsed.positional[0];
+  Result<Config> config = LoadConfigFile(file);
+  if (!config) {
+    PrintConfigErrors(config.error(), file, {}, err);
+    return kExitFailure;
+  }
+  // The indicator definitions are part of the configuration: validate them
+  // the way serve loads them (syntax with positions, functions, facts).
+  std::vector<std::string> warnings;
+  auto catalog = query::LoadIndicatorCatalog(config->indicator_paths,
+                                             config->facts, &warnings);
+  for (const std::string& w : warnings)
+    err << "citynexus: warning: " << w << "\n";
+  if (!catalog) {
+    err << "citynexus: " << file << ": " << catalog.error().message() << "\n";
+    return kExitFailure;
+  }
+  out << EffectiveConfigJson(*config);
+  return kExitOk;
+}
+
+int RunVersion(const std::vector<std::string>& args, std::ostream& out,
+               std::ostream& err) {
+  const Command& self = *FindCommand("version");
+  Args parsed;
+  if (auto problem = ParseArgs(args, {}, &parsed)) {
+    return UsageError(self, *problem, err);
+  }
+  if (parsed.help) {
+    out << self.usage;
+    return kExitOk;
+  }
+  if (!parsed.positional.empty()) {
+    return UsageError(self, "unexpected argument " + parsed.positional[0], err);
+  }
+  out << "citynexus " << CITYNEXUS_VERSION << "\n";
+  return kExitOk;
+}
+
+int RunHelp(const std::vector<std::string>& args, std::ostream& out,
+            std::ostream& err) {
+  const Command& self = *FindCommand("help");
+  Args parsed;
+  if (auto problem = ParseArgs(args, {}, &parsed)) {
+    return UsageError(self, *problem, err);
+  }
+  if (parsed.help) {
+    out << self.usage;
+    return kExitOk;
+  }
+  if (parsed.positional.empty()) {
+    PrintTopUsage(out);
+    return kExitOk;
+  }
+  if (parsed.positional.size() > 1) {
+    return UsageError(self, "unexpected argument " + parsed.positional[1], err);
+  }
+  const Command* command = FindCommand(parsed.positional[0]);
+  if (command == nullptr) {
+    err << "citynexus help: unknown command " << parsed.positional[0] << "\n";
+    PrintTopUsage(err);
+    return kExitUsage;
+  }
+  out << command->usage;
+  return kExitOk;
+}
+
+}  // namespace
+
+int Run(int argc, const char* const* argv, std::ostream& out,
+        std::ostream& err) {
+  if (argc < 2) {
+    err << "citynexus: missing command\n";
+    PrintTopUsage(err);
+    return kExitUsage;
+  }
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h") {
+    PrintTopUsage(out);
+    return kExitOk;
+  }
+  if (name == "--version") return RunVersion({}, out, err);
+  const Command* command = FindCommand(name);
+  if (command == nullptr) {
+    err << "citynexus: unknown "
+        << (name.starts_with("-") ? "flag " : "command ") << name << "\n";
+    PrintTopUsage(err);
+    return kExitUsage;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  return command->run(args, out, err);
+}
+
+}  // namespace citynexus::app

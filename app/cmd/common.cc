@@ -1,0 +1,195 @@
+#include "app/cmd/common.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "app/config/config.h"
+
+namespace citynexus::app {
+
+std::optional<std::string> ParseArgs(
+    const std::vector<std::string>& args,
+    const std::vector<std::string_view>& value_flags, Args* out,
+    const std::vector<std::string_view>& switches) {
+  // --help wins over every other problem on the line.
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h") {
+      out->help = true;
+      return std::nullopt;
+    }
+  }
+  auto listed = [](const std::vector<std::string_view>& list,
+                   std::string_view name) {
+    for (std::string_view flag : list) {
+      if (flag == name) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      out->positional.insert(out->positional.end(), args.begin() + i + 1,
+                             args.end());
+      break;
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      out->positional.push_back(arg);
+      continue;
+    }
+    const size_t eq = arg.find('=');
+    const std::string name = arg.substr(0, eq);
+    if (listed(switches, name)) {
+      if (eq != std::string::npos) return "flag " + name + " takes no value";
+      out->switches.insert(name);
+      continue;
+    }
+    if (!listed(value_flags, name)) return "unknown flag " + name;
+    if (eq != std::string::npos) {
+      out->flags[name] = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      out->flags[name] = args[++i];
+    } else {
+      return "flag " + name + " needs a value";
+    }
+  }
+  return std::nullopt;
+}
+
+int UsageError(std::string_view command, std::string_view usage,
+               std::string_view problem, std::ostream& err) {
+  err << "citynexus " << command << ": " << problem << "\n" << usage;
+  return kExitUsage;
+}
+
+void PrintConfigErrors(
+    const Status& status, std::string_view source,
+    const std::vector<std::pair<std::string, std::string>>& flag_for_path,
+    std::ostream& err) {
+  if (status.code() != StatusCode::kInvalidArgument) {
+    err << "citynexus: " << status.message() << "\n";
+    return;
+  }
+  std::string_view rest = status.message();
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    err << "citynexus: " << source << ": " << line;
+    for (const auto& [path, flag] : flag_for_path) {
+      if (line.substr(0, path.size() + 1) == path + ":") {
+        err << " (from " << flag << ")";
+      }
+    }
+    err << "\n";
+    if (nl == std::string_view::npos) break;
+    rest.remove_prefix(nl + 1);
+  }
+}
+
+std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err) {
+  std::vector<ConfigOverride> overrides;
+  if (auto it = args.flags.find("--data-dir"); it != args.flags.end()) {
+    overrides.push_back({"data_dir", it->second});
+  }
+  const auto config_it = args.flags.find("--config");
+  const bool has_file = config_it != args.flags.end();
+  Result<Config> config = has_file
+                              ? LoadConfigFile(config_it->second, overrides)
+                              : LoadDefaultConfigWith(overrides);
+  if (!config) {
+    PrintConfigErrors(config.error(),
+                      has_file ? config_it->second : "command line",
+                      {{"data_dir", "--data-dir"}}, err);
+    return std::nullopt;
+  }
+  return std::move(*config);
+}
+
+Result<std::optional<int>> DataDirHolder(const std::string& data_dir) {
+  // RocksDB locks D/LOCK with fcntl(F_SETLK, F_WRLCK) over the whole file
+  // (PosixFileSystem::LockFile). F_GETLK asks whether that lock could be
+  // taken without taking it, so the probe never blocks a server starting at
+  // the same moment.
+  const std::string lock_path = data_dir + "/LOCK";
+  const int fd = open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<int>();
+    return Status::IOError("opening " + lock_path + ": " +
+                           std::strerror(errno));
+  }
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  probe.l_start = 0;
+  probe.l_len = 0;
+  const int rc = fcntl(fd, F_GETLK, &probe);
+  const int saved_errno = errno;
+  close(fd);
+  if (rc != 0) {
+    return Status::IOError("checking the lock " + lock_path + ": " +
+                           std::strerror(saved_errno));
+  }
+  if (probe.l_type == F_UNLCK) return std::optional<int>();
+  return std::optional<int>(static_cast<int>(probe.l_pid));
+}
+
+Status CheckDataDirFree(const std::string& data_dir) {
+  Result<std::optional<int>> holder = DataDirHolder(data_dir);
+  if (!holder) return holder.error();
+  if (*holder) {
+    return Status::IOError("data dir " + data_dir +
+                           " is in use by another citynexus process (pid " +
+                           std::to_string(**holder) + ")");
+  }
+  return Status::Ok();
+}
+
+std::string FormatRfc3339(int64_t timestamp_ns) {
+  constexpr int64_t kNanos = 1'000'000'000;
+  int64_t seconds = timestamp_ns / kNanos;
+  int64_t fraction = timestamp_ns % kNanos;
+  if (fraction < 0) {  // floor for times before 1970
+    fraction += kNanos;
+    --seconds;
+  }
+  const time_t t = static_cast<time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[64];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string out = text;
+  if (fraction != 0) {
+    char digits[16];
+    std::snprintf(digits, sizeof(digits), ".%09lld",
+                  static_cast<long long>(fraction));
+    std::string frac = digits;
+    while (frac.back() == '0') frac.pop_back();
+    out += frac;
+  }
+  return out + "Z";
+}
+
+std::string FormatBytes(uint64_t bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  if (unit == 0) {
+    std::snprintf(text, sizeof(text), "%llu B",
+                  static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(text, sizeof(text), "%.1f %s", value, kUnits[unit]);
+  }
+  return text;
+}
+
+}  // namespace citynexus::app

@@ -1,0 +1,92 @@
+// Pieces shared by the citynexus subcommands (app/cmd/cli.cc, app/cmd_*.cc):
+// command-line parsing, usage and config errors, loading the configuration
+// of a command that opens the store, and detecting a data dir that another
+// process holds.
+//
+// Thread-safety: stateless functions; safe for concurrent use, except
+// CheckDataDirFree (see there).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/config/options.h"
+#include "common/status.h"
+
+namespace citynexus::app {
+
+// Exit codes of every command (app/cmd/cli.h).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Args {
+  std::map<std::string, std::string> flags;  // "--config" -> "x.json"
+  std::set<std::string> switches;            // "--json"
+  std::vector<std::string> positional;
+  bool help = false;
+
+  bool Has(const std::string& flag) const {
+    return flags.count(flag) > 0 || switches.count(flag) > 0;
+  }
+};
+
+// Splits `args` into flags and positional arguments. `value_flags` take a
+// value ("--f v" or "--f=v"); `switches` take none ("--json"). A lone "-"
+// is positional (stdin); "--" ends the flags. `--help`/`-h` anywhere before
+// "--" sets out->help and wins over every other problem. Returns the
+// problem on a usage error.
+std::optional<std::string> ParseArgs(
+    const std::vector<std::string>& args,
+    const std::vector<std::string_view>& value_flags, Args* out,
+    const std::vector<std::string_view>& switches = {});
+
+// Prints "citynexus <command>: <problem>" and the usage on `err`; returns
+// kExitUsage.
+int UsageError(std::string_view command, std::string_view usage,
+               std::string_view problem, std::ostream& err);
+
+// Prints every line of a failed config load on `err`, naming where it came
+// from ("citynexus: my.json: http.threads: ..."); lines about a JSON path in
+// `flag_for_path` get "(from --flag)".
+void PrintConfigErrors(
+    const Status& status, std::string_view source,
+    const std::vector<std::pair<std::string, std::string>>& flag_for_path,
+    std::ostream& err);
+
+// The configuration of a command that opens the store: --config FILE when
+// given (else the built-in defaults) with --data-dir replacing data_dir.
+// Prints the problems and returns nullopt when it does not load.
+std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err);
+
+// OK when no other process holds the RocksDB LOCK of `data_dir` (also when
+// there is no LOCK file or no directory). kIOError "data dir D is in use by
+// another citynexus process" when one does. Needed before a read-only open,
+// which RocksDB does not lock.
+//
+// Detects locks of OTHER processes only, and must not run in a process that
+// has the store of `data_dir` open: POSIX drops all of a process's fcntl
+// locks on a file when it closes any descriptor of that file, so the probe
+// would silently release the store's own lock.
+Status CheckDataDirFree(const std::string& data_dir);
+
+// The probe behind CheckDataDirFree: the pid of the process holding the
+// LOCK of `data_dir`, nullopt when none does. kIOError when the LOCK file
+// exists but cannot be checked. Same caveat as CheckDataDirFree.
+Result<std::optional<int>> DataDirHolder(const std::string& data_dir);
+
+// "2024-01-01T00:00:00Z" or "2024-01-01T00:00:00.5Z" (RFC 3339, UTC,
+// fraction only when non-zero, trailing zeros dropped).
+std::string FormatRfc3339(int64_t timestamp_ns);
+
+// "12.3 MiB", "512 B": a size for people (stats and compact output).
+std::string FormatBytes(uint64_t bytes);
+
+}  // namespace citynexus::app

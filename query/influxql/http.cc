@@ -1,0 +1,161 @@
+// GET|POST /query: the InfluxDB 1.x query endpoint. Parameters q, db, epoch,
+// pretty, params (bound parameters as a JSON object) and chunked (ignored:
+// one response is always written); POST takes them from a form-encoded body
+// as well. Whole-query parse errors are HTTP 400, statement errors are
+// reported per statement with HTTP 200, as InfluxDB does.
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "query/influxql/exec.h"
+#include "query/influxql/parser.h"
+#include "query/influxql/response.h"
+#include "query/query.h"
+#include "query/query_guard.h"
+
+namespace citynexus::query {
+namespace {
+
+using influxql::Params;
+using influxql::ParamValue;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string FormDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// Form values of a request: InfluxDB reads Go's Request.FormValue, where
+// values of a form-encoded POST body take precedence over the URL query.
+std::map<std::string, std::string> FormValues(const net::Request& req) {
+  std::map<std::string, std::string> values;
+  const std::string type = req.Header("content-type").value_or("");
+  if (req.method == "POST" &&
+      type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+    std::string_view body = req.body;
+    while (!body.empty()) {
+      const size_t amp = body.find('&');
+      std::string_view pair = body.substr(0, amp);
+      body = amp == std::string_view::npos ? std::string_view()
+                                           : body.substr(amp + 1);
+      const size_t eq = pair.find('=');
+      std::string key = FormDecode(pair.substr(0, eq));
+      std::string value = eq == std::string_view::npos
+                              ? std::string()
+                              : FormDecode(pair.substr(eq + 1));
+      values.emplace(std::move(key), std::move(value));
+    }
+  }
+  for (const auto& [k, v] : req.query) values.emplace(k, v);
+  return values;
+}
+
+Result<Params> ParseParams(const std::string& text) {
+  Params params;
+  if (text.empty()) return params;
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (!j.is_object()) {
+      return Status::InvalidArgument("params must be a JSON object");
+    }
+    for (const auto& [k, v] : j.items()) {
+      if (v.is_string()) {
+        params.emplace(k, v.get<std::string>());
+      } else if (v.is_boolean()) {
+        params.emplace(k, v.get<bool>());
+      } else if (v.is_number_integer()) {
+        params.emplace(k, v.get<int64_t>());
+      } else if (v.is_number()) {
+        params.emplace(k, v.get<double>());
+      } else {
+        return Status::InvalidArgument("unsupported parameter type for " + k);
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(e.what());
+  }
+  return params;
+}
+
+net::Response JsonResponse(int status, std::string body) {
+  net::Response r = net::Response::Json(status, std::move(body));
+  r.headers.emplace_back("X-Influxdb-Build", "OSS");
+  return r;
+}
+
+net::Response HandleInfluxQl(const influxql::Executor& executor,
+                             const net::Request& req) {
+  const auto form = FormValues(req);
+  auto get = [&](const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  };
+  const bool pretty = get("pretty") == "true";
+  const std::string q = get("q");
+  if (q.empty()) {
+    return JsonResponse(
+        400, influxql::WriteError("missing required parameter \"q\"", pretty));
+  }
+  auto params = ParseParams(get("params"));
+  if (!params) {
+    return JsonResponse(
+        400, influxql::WriteError(
+                 "error parsing query parameters: " + params.error().message(),
+                 pretty));
+  }
+  auto statements = influxql::ParseQuery(q, *params);
+  if (!statements) {
+    return JsonResponse(
+        400,
+        influxql::WriteError(
+            "error parsing query: " + statements.error().message(), pretty));
+  }
+  // One guard for the whole request: the time limit covers all statements.
+  const QueryGuard guard(executor.limits().timeout, req.client_gone);
+  influxql::ExecContext ctx;
+  ctx.guard = &guard;
+  ctx.database = get("db");
+  ctx.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  std::vector<influxql::StatementResult> results;
+  for (const auto& s : *statements) {
+    results.push_back(executor.Execute(s, ctx));
+  }
+  influxql::ResponseFormat format;
+  format.epoch_divisor = influxql::EpochDivisor(get("epoch"));
+  format.pretty = pretty;
+  return JsonResponse(200, influxql::WriteResults(results, format));
+}
+
+}  // namespace
+
+void RegisterInfluxQlRoutes(net::Router& router, engine::Store& store,
+                            const QueryOptions& options) {
+  auto executor = std::make_shared<influxql::Executor>(store, options);
+  for (const char* method : {"GET", "POST"}) {
+    router.Add(method, "/query", [executor](const net::Request& req) {
+      return HandleInfluxQl(*executor, req);
+    });
+  }
+}
+
+}  // namespace citynexus::query

@@ -1,0 +1,130 @@
+// The columns of a SELECT: fields, tags and function calls with their
+// arguments, and InfluxDB's output names (mean, mean_1, ...).
+#include <map>
+
+#include "query/influxql/select_run.h"
+
+namespace citynexus::query::influxql::detail {
+
+namespace {
+
+// Column names with InfluxDB's conflict resolution (mean, mean_1, ...).
+void ResolveNames(std::vector<Column>& cols,
+                  const std::vector<std::string>& aliases) {
+  std::map<std::string, int> used;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!aliases[i].empty()) {
+      cols[i].name = aliases[i];
+      used[aliases[i]] = 1;
+    }
+  }
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!aliases[i].empty()) continue;
+    std::string name = cols[i].name;
+    auto it = used.find(name);
+    if (it != used.end()) {
+      int count = it->second;
+      while (used.count(name + "_" + std::to_string(count)) > 0) ++count;
+      it->second = count + 1;
+      name = name + "_" + std::to_string(count);
+    }
+    used[name]++;
+    cols[i].name = name;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<Column>> PlanColumns(const SelectStatement& s,
+                                        bool* aggregate, bool* wildcard) {
+  std::vector<Column> cols;
+  std::vector<std::string> aliases;
+  bool calls = false, raw = false;
+  *wildcard = false;
+  for (const auto& f : s.fields) {
+    const Expr& e = *f.expr;
+    Column c;
+    if (e.kind == ExprKind::kWildcard) {
+      *wildcard = true;
+      raw = true;
+      continue;
+    }
+    if (e.kind == ExprKind::kVarRef) {
+      if (e.name == "time") continue;  // time is always column 0
+      c.name = e.name;
+      c.field = e.name;
+      c.cast = e.cast;
+      raw = true;
+    } else if (e.kind == ExprKind::kCall) {
+      auto fn = FnByName(e.name);
+      if (!fn) {
+        return Status::NotSupported("not supported: function " + e.name + "()");
+      }
+      c.is_call = true;
+      c.fn = *fn;
+      c.name = e.name;
+      calls = true;
+      const size_t want = *fn == Fn::kPercentile ? 2
+                          : *fn == Fn::kIntegral ? e.args.size()
+                                                 : 1;
+      if (e.args.empty() || e.args.size() != want ||
+          (*fn == Fn::kIntegral && e.args.size() > 2)) {
+        return Status::InvalidArgument("invalid number of arguments for " +
+                                       e.name);
+      }
+      const Expr& arg = *e.args[0];
+      if (arg.kind == ExprKind::kRegex) {
+        return Status::NotSupported("not supported: " + e.name +
+                                    "() over a regex; name the field");
+      }
+      if (arg.kind == ExprKind::kCall) {
+        return Status::NotSupported("not supported: nested function calls");
+      }
+      if (arg.kind == ExprKind::kWildcard) {
+        c.expand = true;
+        c.field = "*";
+      } else if (arg.kind != ExprKind::kVarRef) {
+        return Status::InvalidArgument("expected field argument in " + e.name +
+                                       "()");
+      }
+      c.field = arg.name;
+      c.cast = arg.cast;
+      if (*fn == Fn::kPercentile) {
+        const Expr& p = *e.args[1];
+        if (p.kind != ExprKind::kInteger && p.kind != ExprKind::kNumber) {
+          return Status::InvalidArgument(
+              "expected float argument in percentile()");
+        }
+        c.param = p.number;
+      } else if (*fn == Fn::kIntegral) {
+        c.param = 1e9;
+        if (e.args.size() == 2) {
+          if (e.args[1]->kind != ExprKind::kDuration ||
+              e.args[1]->integer <= 0) {
+            return Status::InvalidArgument(
+                "second argument must be a duration");
+          }
+          c.param = static_cast<double>(e.args[1]->integer);
+        }
+      }
+    } else if (e.kind == ExprKind::kBinary || e.kind == ExprKind::kParen) {
+      return Status::NotSupported("not supported: math in SELECT fields");
+    } else {
+      return Status::NotSupported("not supported: literals in SELECT fields");
+    }
+    cols.push_back(std::move(c));
+    aliases.push_back(f.alias);
+  }
+  if (calls && raw) {
+    return Status::InvalidArgument(
+        "mixing aggregate and non-aggregate queries is not supported");
+  }
+  if (!calls && !raw) {
+    return Status::InvalidArgument("at least 1 non-time field must be queried");
+  }
+  *aggregate = calls;
+  ResolveNames(cols, aliases);
+  return cols;
+}
+
+}  // namespace citynexus::query::influxql::detail
