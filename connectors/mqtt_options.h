@@ -4,7 +4,7 @@
 // payload formats).
 //
 // Every option is declared with its default, unit and range in
-// app/config/schema.cc and documented in docs/configuration.md; the member
+// app/config/sections/ and documented in docs/configuration.md; the member
 // initialisers below only matter for tests that build options by hand.
 // Nothing here can change while the process runs (reload: restart).
 //

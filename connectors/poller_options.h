@@ -2,7 +2,7 @@
 // the checks config loading shares with them.
 //
 // Every option is declared with its default, unit and range in
-// app/config/schema.cc and documented in docs/configuration.md; the member
+// app/config/sections/ and documented in docs/configuration.md; the member
 // initialisers below only matter for tests that build options by hand.
 // Nothing here can change while the process runs (reload: restart).
 //

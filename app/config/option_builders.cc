@@ -1,5 +1,7 @@
 #include "app/config/option_builders.h"
 
+#include "app/config/fields.h"
+
 namespace citynexus::app {
 namespace builders {
 
@@ -66,6 +68,45 @@ void PutAtPath(Json& root, std::string_view path, Json value) {
     start = dot + 1;
   }
   (*node)[std::string(path.substr(start))] = std::move(value);
+}
+
+Option<std::vector<std::string>> StringListOption(Doc doc, ListWords words) {
+  Option<std::vector<std::string>> option;
+  option.info =
+      InfoFrom(std::move(doc), "array of string", words.range, Json::array());
+  option.set = [words](const Json& value, const std::string& where,
+                       std::vector<std::string>& target, ConfigErrors& errors) {
+    if (!value.is_array()) {
+      errors.Add(where,
+                 "expected an array of " + words.list + ", got " + Show(value));
+      return;
+    }
+    std::vector<std::string> list;
+    bool ok = true;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const std::string item = where + "[" + std::to_string(i) + "]";
+      if (!value[i].is_string() ||
+          value[i].get_ref<const std::string&>().empty()) {
+        errors.Add(item, "expected " + words.item + ", got " + Show(value[i]));
+        ok = false;
+        continue;
+      }
+      const std::string& text = value[i].get_ref<const std::string&>();
+      if (words.check) {
+        if (Status s = words.check(text); !s.ok()) {
+          errors.Add(item, s.message());
+          ok = false;
+          continue;
+        }
+      }
+      list.push_back(text);
+    }
+    if (ok) target = std::move(list);
+  };
+  option.get = [](const std::vector<std::string>& target) {
+    return Json(target);
+  };
+  return option;
 }
 
 }  // namespace builders

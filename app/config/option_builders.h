@@ -1,4 +1,5 @@
-// The building blocks of the option table in app/config/schema.cc: one
+// The building blocks of the option table (app/config/sections/*.cc, through
+// the member-bound builders of app/config/fields.h): one
 // builder per value syntax (string, integer, enum, host:port, duration,
 // array of durations, array of objects), each producing an Option<T> whose
 // setter validates and reports errors in the common wording, and the generic
@@ -326,19 +327,24 @@ void ApplyDefaults(const std::vector<Option<T>>& options, T& target) {
 }
 
 // An array whose elements are objects declared by their own table.
-// `validate` checks an element as a whole (after its fields were applied).
+// `validate` checks an element as a whole (after its fields were applied);
+// `validate_all` (optional) checks the elements together (unique names) once
+// every element is valid.
 template <typename T, typename E>
 Option<T> ObjectArrayOption(
     Doc doc, std::vector<Option<E>> element_options,
     std::function<void(const E&, const std::string&, ConfigErrors&)> validate,
     std::function<void(T&, std::vector<E>)> store,
-    std::function<const std::vector<E>&(const T&)> load) {
+    std::function<const std::vector<E>&(const T&)> load,
+    std::function<void(const std::vector<E>&, const std::string&,
+                       ConfigErrors&)>
+        validate_all = {}) {
   Option<T> option;
   option.info = InfoFrom(std::move(doc), "array of object", "", Json::array());
   for (const Option<E>& e : element_options) {
     option.info.element.push_back(e.info);
   }
-  option.set = [element_options, validate, store](
+  option.set = [element_options, validate, store, validate_all](
                    const Json& value, const std::string& where, T& target,
                    ConfigErrors& errors) {
     if (!value.is_array()) {
@@ -358,6 +364,9 @@ Option<T> ObjectArrayOption(
         validate(element, item_where, errors);
       }
       elements.push_back(std::move(element));
+    }
+    if (validate_all && errors.lines().size() == errors_before) {
+      validate_all(elements, where, errors);
     }
     if (errors.lines().size() == errors_before) {
       store(target, std::move(elements));

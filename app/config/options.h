@@ -5,7 +5,7 @@
 // the option struct of the layer it configures (net::ServerOptions,
 // engine::StoreOptions), so no copying between look-alike structs is needed.
 //
-// Every field here is DECLARED in app/config/schema.cc (JSON path, type, unit,
+// Every field here is DECLARED in app/config/sections/ (JSON path, type, unit,
 // default, range, reload behaviour) and documented in docs/configuration.md;
 // the defaults in that table win over the member initialisers of the layer
 // structs. Get a defaulted Config from DefaultConfig() (app/config/config.h), not by

@@ -1,7 +1,7 @@
 // The declaration table of every configuration option, and the machinery that
 // applies a parsed JSON document to a Config through it.
 //
-// Each option is declared ONCE (app/config/schema.cc) with its JSON path,
+// Each option is declared ONCE (app/config/sections/) with its JSON path,
 // type, unit, default, valid range, meaning and reload behaviour, plus a
 // setter that validates a JSON value into the typed struct and a getter that
 // turns it back into JSON (for `check-config` and the docs test). Objects are

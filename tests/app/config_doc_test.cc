@@ -1,5 +1,5 @@
 // Checks that docs/configuration.md and the shipped config/citynexus.json
-// agree with the option declarations in app/config/schema.cc, and that the
+// agree with the option declarations in app/config/sections/, and that the
 // compose config (config/citynexus.compose.json) stays in step with it.
 #include <catch2/catch.hpp>
 #include <fstream>

@@ -1,0 +1,36 @@
+// Options http.*: the HTTP server (net::ServerOptions).
+#include "app/config/fields.h"
+#include "app/config/sections/sections.h"
+
+namespace citynexus::app {
+
+std::vector<Option<Config>> HttpSection() {
+  using namespace builders;  // NOLINT: the table reads as a list of builders
+  using C = Config;
+  using H = net::ServerOptions;
+  return {
+      HostPortOption<C>(
+          {"http.listen", "",
+           "Address the HTTP server binds. Port 0 picks a free port (the "
+           "bound port is logged). IPv6 hosts in brackets: \"[::1]:8080\"."},
+          "127.0.0.1:8080",
+          [](C& c, const HostPort& v) {
+            c.http.host = v.host;
+            c.http.port = v.port;
+          },
+          [](const C& c) { return FormatHostPort(c.http.host, c.http.port); }),
+      Int<C>({"http.threads", "threads",
+              "I/O threads serving HTTP; 0 = one per CPU core."},
+             0, 0, 256, Member(&C::http, &H::threads)),
+      Int<C>({"http.max_body_bytes", "bytes",
+              "Largest accepted request body; larger requests get 413."},
+             int64_t{32} << 20, 1024, int64_t{1} << 30,
+             Member(&C::http, &H::max_body_bytes)),
+      Int<C>({"http.read_timeout_ms", "ms",
+              "How long a connection may take to send a complete request (and "
+              "idle between keep-alive requests) before it is closed."},
+             30000, 100, 3600000, Member(&C::http, &H::read_timeout)),
+  };
+}
+
+}  // namespace citynexus::app
