@@ -8,9 +8,9 @@
 #include <unordered_map>
 
 #include "engine/bit_stream.h"
-#include "engine/codec_bytes.h"
 #include "engine/codec_float.h"
 #include "engine/codec_int_column.h"
+#include "engine/coding.h"
 
 namespace citynexus::engine {
 namespace {
@@ -97,7 +97,7 @@ void EncodeBools(const std::vector<uint8_t>& bools, std::string* out) {
   // Runs cost a value byte, the run count and the column; packed bits cost
   // PackedBytes(n, 1). Both share the mode byte.
   std::string run_bytes;
-  PutVarint(runs.size(), &run_bytes);
+  PutVarint64(&run_bytes, runs.size());
   EncodeIntColumn(runs.data(), runs.size(), kIntOrderRaw, &run_bytes);
   if (run_bytes.size() + 1 < PackedBytes(n, 1)) {
     out->push_back(static_cast<char>(kBoolRuns));
@@ -167,9 +167,9 @@ void EncodeStrings(const std::vector<std::string>& strings, std::string* out) {
     if (inserted) dictionary.push_back(s);
     indices.push_back(it->second);
   }
-  PutVarint(dictionary.size(), out);
+  PutVarint64(out, dictionary.size());
   for (std::string_view s : dictionary) {
-    PutVarint(s.size(), out);
+    PutVarint64(out, s.size());
     out->append(s);
   }
   EncodeIntColumn(indices.data(), indices.size(), kIntOrderRaw, out);
@@ -283,12 +283,12 @@ Status EncodeChunk(const ChunkColumns& columns, std::string* out) {
   const size_t n = columns.size();
   out->push_back(static_cast<char>(kChunkVersion1));
   out->push_back(static_cast<char>(columns.type));
-  PutVarint(n, out);
+  PutVarint64(out, n);
   if (n == 0) return Status::Ok();
 
   const int64_t first = columns.timestamps.front();
-  PutFixed64LE(U(first), out);
-  PutVarint(U(columns.timestamps.back()) - U(first), out);
+  PutFixed64LE(out, U(first));
+  PutVarint64(out, U(columns.timestamps.back()) - U(first));
   std::vector<int64_t> relative(n);
   for (size_t i = 0; i < n; ++i) {
     relative[i] = static_cast<int64_t>(U(columns.timestamps[i]) - U(first));

@@ -169,7 +169,7 @@ void EncodeFloatColumn(const double* values, size_t count, std::string* out) {
     return;
   }
   out->push_back(static_cast<char>(FloatMode::kRaw));
-  for (size_t i = 0; i < count; ++i) PutFixed64LE(Bits(values[i]), out);
+  for (size_t i = 0; i < count; ++i) PutFixed64LE(out, Bits(values[i]));
 }
 
 Status DecodeFloatColumn(ByteCursor* cursor, size_t count, double* out,

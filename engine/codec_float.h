@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "engine/codec_bytes.h"
+#include "engine/coding.h"
 
 namespace citynexus::engine {
 

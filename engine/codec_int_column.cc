@@ -71,9 +71,9 @@ void EncodeWithOrder(const int64_t* values, size_t count, int order,
       divisor > 1 && divisor <= static_cast<uint64_t>(INT64_MAX);
   out->push_back(static_cast<char>(static_cast<uint8_t>(order) |
                                    (has_divisor ? kHasDivisor : uint8_t{0})));
-  if (order == kLinear) PutVarint(ZigZagEncode(slope), out);
-  if (has_divisor) PutVarint(divisor, out);
-  for (size_t i = 0; i < head; ++i) PutVarint(ZigZagEncode(t[i]), out);
+  if (order == kLinear) PutVarint64(out, ZigZagEncode(slope));
+  if (has_divisor) PutVarint64(out, divisor);
+  for (size_t i = 0; i < head; ++i) PutVarint64(out, ZigZagEncode(t[i]));
 
   uint64_t packed[kIntColumnFrameSize];
   for (size_t start = head; start < count; start += kIntColumnFrameSize) {
@@ -91,7 +91,7 @@ void EncodeWithOrder(const int64_t* values, size_t count, int order,
     }
     const int width = std::bit_width(U(hi) - U(lo));
     out->push_back(static_cast<char>(width));
-    PutVarint(ZigZagEncode(lo), out);
+    PutVarint64(out, ZigZagEncode(lo));
     for (size_t i = 0; i < n; ++i) packed[i] = U(q[i]) - U(lo);
     PackBits(packed, n, width, out);
   }

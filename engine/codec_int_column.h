@@ -17,7 +17,7 @@
 #include <string>
 
 #include "common/status.h"
-#include "engine/codec_bytes.h"
+#include "engine/coding.h"
 
 namespace citynexus::engine {
 

@@ -5,15 +5,15 @@ namespace citynexus::engine {
 
 std::string LogKey(uint64_t sequence) {
   std::string key;
-  PutBE64(&key, sequence);
+  PutFixed64BE(&key, sequence);
   return key;
 }
 
 std::string ChunkKey(SeriesId id, int64_t window_start_ns) {
   std::string key;
   key.reserve(16);
-  PutBE64(&key, id);
-  PutBE64(&key, FlipSign(window_start_ns));
+  PutFixed64BE(&key, id);
+  PutFixed64BE(&key, FlipSign(window_start_ns));
   return key;
 }
 
@@ -21,15 +21,15 @@ std::string RollupKey(SeriesId id, uint32_t resolution_s,
                       int64_t window_start_ns) {
   std::string key;
   key.reserve(20);
-  PutBE64(&key, id);
-  PutBE32(&key, resolution_s);
-  PutBE64(&key, FlipSign(window_start_ns));
+  PutFixed64BE(&key, id);
+  PutFixed32BE(&key, resolution_s);
+  PutFixed64BE(&key, FlipSign(window_start_ns));
   return key;
 }
 
 std::string SeriesIdKey(SeriesId id) {
   std::string key = "i";
-  PutBE64(&key, id);
+  PutFixed64BE(&key, id);
   return key;
 }
 
@@ -41,8 +41,8 @@ std::string SeriesCanonicalKey(std::string_view canonical) {
 
 bool ParseChunkKey(std::string_view key, SeriesId* id, int64_t* window_start) {
   if (key.size() != 16) return false;
-  *id = GetBE64(key.data());
-  *window_start = UnflipSign(GetBE64(key.data() + 8));
+  *id = DecodeFixed64BE(key.data());
+  *window_start = UnflipSign(DecodeFixed64BE(key.data() + 8));
   return true;
 }
 

@@ -182,7 +182,7 @@ Status RocksStore::LoadCatalog() {
     }
     rocksdb::Slice value = it->value();
     CITYNEXUS_RETURN_IF_ERROR(catalog_.Load(
-        GetBE64(key.data() + 1), std::string_view(value.data(), value.size())));
+        DecodeFixed64BE(key.data() + 1), std::string_view(value.data(), value.size())));
   }
   if (!it->status().ok()) {
     return Status::IOError("loading series catalog: " +
@@ -196,7 +196,7 @@ Status RocksStore::ReplayLog() {
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), meta_cf(), "sealed_seq", &sealed);
   if (s.ok() && sealed.size() == 8) {
-    sealed_seq_ = GetBE64(sealed.data());
+    sealed_seq_ = DecodeFixed64BE(sealed.data());
     next_seq_ = std::max(next_seq_, sealed_seq_);
   }
   std::unique_ptr<rocksdb::Iterator> it(
@@ -208,7 +208,7 @@ Status RocksStore::ReplayLog() {
       return Status::Corruption("log: malformed key of " +
                                 std::to_string(key.size()) + " bytes");
     }
-    uint64_t seq = GetBE64(key.data());
+    uint64_t seq = DecodeFixed64BE(key.data());
     next_seq_ = std::max(next_seq_, seq + 1);
     Status st = DecodeLogRecord(
         std::string_view(it->value().data(), it->value().size()),
@@ -309,7 +309,7 @@ Result<SeriesInfo> RocksStore::GetOrCreateSeries(const SeriesKey& key,
         batch.Put(series_cf(), SeriesIdKey(id),
                   rocksdb::Slice(record.data(), record.size()));
         std::string id_bytes;
-        PutBE64(&id_bytes, id);
+        PutFixed64BE(&id_bytes, id);
         batch.Put(series_cf(), SeriesCanonicalKey(key.Canonical()), id_bytes);
         rocksdb::WriteOptions wo;
         wo.sync = options_.sync == SyncMode::kAlways;

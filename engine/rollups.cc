@@ -126,7 +126,7 @@ Status EncodeRollupRecord(const std::vector<Bucket>& buckets,
   for (const auto& c : cols) {
     block.clear();
     CITYNEXUS_RETURN_IF_ERROR(EncodeChunk(c, &block));
-    PutVarint(out, block.size());
+    PutVarint64(out, block.size());
     out->append(block);
   }
   return Status::Ok();
@@ -142,7 +142,7 @@ Status DecodeRollupRecord(std::string_view record, std::vector<Bucket>* out) {
   ChunkColumns cols[kBlocks];
   for (int k = 0; k < kBlocks; ++k) {
     uint64_t len;
-    if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) {
+    if (!GetVarint64(&p, end, &len) || len > static_cast<uint64_t>(end - p)) {
       return Status::Corruption("rollup record: truncated block " +
                                 std::to_string(k));
     }

@@ -51,7 +51,7 @@ Status RocksStore::SealAll() {
   if (status.ok()) {
     batch.DeleteRange(log_cf(), LogKey(0), LogKey(upto));
     std::string sealed;
-    PutBE64(&sealed, upto);
+    PutFixed64BE(&sealed, upto);
     batch.Put(meta_cf(), "sealed_seq", sealed);
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
     if (s.ok()) {

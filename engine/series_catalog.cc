@@ -16,13 +16,13 @@ constexpr uint8_t kRecordVersion = 1;
 constexpr size_t kMinBlockBytes = 64 * 1024;
 
 void PutString(std::string* out, std::string_view s) {
-  PutVarint(out, s.size());
+  PutVarint64(out, s.size());
   out->append(s);
 }
 
 bool GetString(const char** p, const char* end, std::string_view* s) {
   uint64_t len;
-  if (!GetVarint(p, end, &len) || len > static_cast<uint64_t>(end - *p)) {
+  if (!GetVarint64(p, end, &len) || len > static_cast<uint64_t>(end - *p)) {
     return false;
   }
   *s = std::string_view(*p, len);
@@ -59,11 +59,11 @@ std::string EncodeSeriesRecord(ValueType type, std::string_view canonical,
   uint64_t bits;
   if (meta.latitude) {
     std::memcpy(&bits, &*meta.latitude, 8);
-    PutFixed64(&out, bits);
+    PutFixed64LE(&out, bits);
   }
   if (meta.longitude) {
     std::memcpy(&bits, &*meta.longitude, 8);
-    PutFixed64(&out, bits);
+    PutFixed64LE(&out, bits);
   }
   return out;
 }
@@ -101,7 +101,7 @@ Status DecodeSeriesRecord(std::string_view record, SeriesInfo* info) {
   for (int bit = 0; bit < 2; ++bit) {
     if ((flags & (1 << bit)) == 0) continue;
     if (end - p < 8) return bad("truncated location");
-    uint64_t raw = GetFixed64(p);
+    uint64_t raw = DecodeFixed64LE(p);
     p += 8;
     double v;
     std::memcpy(&v, &raw, 8);
@@ -114,7 +114,7 @@ SeriesCatalog::SeriesCatalog() : index_(1024, 0) {}
 
 const char* SeriesCatalog::StoreRecord(std::string_view record) {
   std::string len;
-  PutVarint(&len, record.size());  // short: stays in the SSO buffer
+  PutVarint64(&len, record.size());  // short: stays in the SSO buffer
   size_t need = len.size() + record.size();
   if (blocks_.empty() || block_used_ + need > block_size_) {
     block_size_ = std::max(kMinBlockBytes, need);
@@ -133,7 +133,7 @@ std::string_view SeriesCatalog::RecordAt(SeriesId id) const {
   if (id >= records_.size() || records_[id] == nullptr) return {};
   const char* p = records_[id];
   uint64_t len = 0;
-  GetVarint(&p, p + 10, &len);
+  GetVarint64(&p, p + 10, &len);
   return std::string_view(p, len);
 }
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/codec_bytes.h"
+#include "engine/coding.h"
 #include "engine/codec_float.h"
 #include "engine/codec_int_column.h"
 
