@@ -124,3 +124,24 @@ class [[nodiscard]] Result {
     ::citynexus::Status _cn_status = (expr); \
     if (!_cn_status.ok()) return _cn_status; \
   } while (0)
+
+// Evaluates `rexpr`, a Result<T>; when it holds an error, returns that error
+// from the current function (which returns Status or any Result<U>);
+// otherwise moves the value into `lhs`, a declaration or an lvalue:
+//
+//   CITYNEXUS_ASSIGN_OR_RETURN(auto series, store.Find(filter));
+//   CITYNEXUS_ASSIGN_OR_RETURN(config.facts, FactsFromJson(text));
+//
+// kvrocks' GET_OR_RET and Abseil's ASSIGN_OR_RETURN are the models. For
+// an error that needs context, write the `if` out with WithContext().
+#define CITYNEXUS_ASSIGN_OR_RETURN(lhs, rexpr) \
+  CITYNEXUS_ASSIGN_OR_RETURN_IMPL_(            \
+      CITYNEXUS_STATUS_CONCAT_(_cn_result_, __LINE__), lhs, rexpr)
+
+#define CITYNEXUS_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
+  auto result = (rexpr);                                     \
+  if (!result) return result.error();                        \
+  lhs = std::move(result).value()
+
+#define CITYNEXUS_STATUS_CONCAT_INNER_(a, b) a##b
+#define CITYNEXUS_STATUS_CONCAT_(a, b) CITYNEXUS_STATUS_CONCAT_INNER_(a, b)

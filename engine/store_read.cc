@@ -164,9 +164,8 @@ Result<std::optional<Sample>> RocksStore::LastFromRollups(SeriesId id,
       (type != ValueType::kFloat && type != ValueType::kInt)) {
     return unknown;
   }
-  auto cached = CoarsestRollups(id);
-  if (!cached) return cached.error();
-  const RollupCache::Buckets& all = **cached;
+  CITYNEXUS_ASSIGN_OR_RETURN(auto cached, CoarsestRollups(id));
+  const RollupCache::Buckets& all = *cached;
   auto after = std::lower_bound(
       all.begin(), all.end(), end_ns,
       [](const Bucket& b, int64_t t) { return b.start_ns < t; });
@@ -199,9 +198,9 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
     auto t = frozen->LatestIn(id, start_ns, end_ns);
     if (t && (!newest || *t > *newest)) newest = t;
   }
-  auto from_rollups = LastFromRollups(id, *type, start_ns, end_ns);
-  if (!from_rollups) return from_rollups.error();
-  if (*from_rollups && (!newest || (*from_rollups)->timestamp_ns > *newest)) {
+  CITYNEXUS_ASSIGN_OR_RETURN(auto from_rollups,
+                             LastFromRollups(id, *type, start_ns, end_ns));
+  if (from_rollups && (!newest || from_rollups->timestamp_ns > *newest)) {
     return from_rollups;
   }
   std::string lower = ChunkKey(id, WindowStart(start_ns, window_ns_));
@@ -321,9 +320,8 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
     CombineBuckets(&out.back(), rb);
   };
   if (res == rollup_ns_.back() && rollup_cache_.enabled()) {
-    auto cached = CoarsestRollups(req.series);
-    if (!cached) return cached.error();
-    const RollupCache::Buckets& all = **cached;
+    CITYNEXUS_ASSIGN_OR_RETURN(auto cached, CoarsestRollups(req.series));
+    const RollupCache::Buckets& all = *cached;
     auto it = std::lower_bound(
         all.begin(), all.end(), a,
         [](const Bucket& x, int64_t t) { return x.start_ns < t; });

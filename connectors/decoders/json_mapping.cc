@@ -194,14 +194,13 @@ Status DecodeMappedJson(std::string_view body, const JsonMappingRule& rule,
                         int64_t now_ns, DecodedBatch* out) {
   out->Clear();
   out->line_unit = DecodeUnit::kRecord;
-  auto compiled = Compile(rule);
-  if (!compiled) return compiled.error();
+  CITYNEXUS_ASSIGN_OR_RETURN(auto compiled, Compile(rule));
   auto doc = ParseJsonBody(body);
   if (!doc) {
     out->errors.push_back(MessageError(doc.error().message()));
     return Status::Ok();
   }
-  const json* records = Find(*doc, compiled->records);
+  const json* records = Find(*doc, compiled.records);
   if (records == nullptr || !(records->is_array() || records->is_object())) {
     out->errors.push_back(MessageError(
         "records " + (rule.records.empty() ? "(the root)" : rule.records) +
@@ -211,7 +210,7 @@ Status DecodeMappedJson(std::string_view body, const JsonMappingRule& rule,
              : "expected an array or object, got " + JsonShown(*records))));
     return Status::Ok();
   }
-  RecordDecoder decoder(rule, *compiled, now_ns, out);
+  RecordDecoder decoder(rule, compiled, now_ns, out);
   if (records->is_object()) {
     decoder.Decode(0, *records);
   } else {

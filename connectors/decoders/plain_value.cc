@@ -83,8 +83,7 @@ Result<FieldValue> ParseValue(std::string_view text, std::string_view payload) {
 Status DecodePlainValue(std::string_view payload,
                         const PlainValueOptions& options, DecodedBatch* out) {
   out->Clear();
-  auto value = ParseValue(Trim(payload), payload);
-  if (!value) return value.error();
+  CITYNEXUS_ASSIGN_OR_RETURN(auto value, ParseValue(Trim(payload), payload));
 
   DecodedLine line;
   line.measurement = options.measurement;
@@ -105,7 +104,7 @@ Status DecodePlainValue(std::string_view payload,
   line.tags_count = static_cast<uint32_t>(out->tags.size());
   line.fields_begin = 0;
   line.fields_count = 1;
-  out->fields.push_back({options.field, *value});
+  out->fields.push_back({options.field, value});
   out->lines.push_back(line);
   return Status::Ok();
 }

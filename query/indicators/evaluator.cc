@@ -58,11 +58,9 @@ Windows WindowsOf(const StepGrid& grid, int64_t range_ns, int64_t offset_ns) {
 // A bucket function (sum/avg/min/max/count/last) of every matched series.
 Result<Value> BucketFunction(RangeFn fn, const Expr& sel, const Windows& w,
                              EvalContext& ctx) {
-  auto series =
-      MatchSelector(ctx.store, sel, ctx.limits.max_series_per_selector);
-  if (!series) {
-    return series.error();
-  }
+  CITYNEXUS_ASSIGN_OR_RETURN(
+      auto series,
+      MatchSelector(ctx.store, sel, ctx.limits.max_series_per_selector));
   std::vector<int64_t> edges = w.a;
   edges.insert(edges.end(), w.b.begin(), w.b.end());
   const int64_t grid = CommonGrid(edges);
@@ -73,7 +71,7 @@ Result<Value> BucketFunction(RangeFn fn, const Expr& sel, const Windows& w,
         " share no coarse grid; use step and range multiples of each other");
   }
   Value out;
-  for (const auto& s : *series) {
+  for (const auto& s : series) {
     CITYNEXUS_RETURN_IF_ERROR(CheckGuard(ctx));
     auto data = FetchBuckets(ctx.store, s.id, w.min_a, w.max_b, grid,
                              &ctx.buckets_read);
@@ -102,13 +100,11 @@ Result<RawData> Raw(const engine::SeriesInfo& s, const Windows& w,
 
 Result<Value> RawFunction(RangeFn fn, const Expr& sel, const Windows& w,
                           const Value* q, EvalContext& ctx) {
-  auto series =
-      MatchSelector(ctx.store, sel, ctx.limits.max_series_per_selector);
-  if (!series) {
-    return series.error();
-  }
+  CITYNEXUS_ASSIGN_OR_RETURN(
+      auto series,
+      MatchSelector(ctx.store, sel, ctx.limits.max_series_per_selector));
   Value out;
-  for (const auto& s : *series) {
+  for (const auto& s : series) {
     if (s.type == engine::ValueType::kString) {
       return Status::InvalidArgument(SelectorText(sel) +
                                      " holds strings; only time_share can "
@@ -177,23 +173,18 @@ Result<Value> TimeShare(const Expr& call, EvalContext& ctx) {
   }
   Value threshold;
   if (!text) {
-    auto t = Evaluate(*other, ctx);
-    if (!t) {
-      return t.error();
-    }
-    if (!t->scalar) {
+    CITYNEXUS_ASSIGN_OR_RETURN(auto t, Evaluate(*other, ctx));
+    if (!t.scalar) {
       return Status::NotSupported(
           "time_share compares a selector with a scalar, not another series");
     }
-    threshold = std::move(*t);
+    threshold = std::move(t);
   }
-  auto series =
-      MatchSelector(ctx.store, *sel, ctx.limits.max_series_per_selector);
-  if (!series) {
-    return series.error();
-  }
+  CITYNEXUS_ASSIGN_OR_RETURN(
+      auto series,
+      MatchSelector(ctx.store, *sel, ctx.limits.max_series_per_selector));
   Value out;
-  for (const auto& s : *series) {
+  for (const auto& s : series) {
     auto data = Raw(s, w, ctx);
     if (!data) {
       return data.error().WithContext(SelectorText(*sel));
@@ -271,11 +262,9 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
         }
         qv = qc.value;
       }
-      auto c = CellsWindow(fn, row.cells, from, to, qv);
-      if (!c) {
-        return c.error();
-      }
-      o.cells.push_back(*c);
+      CITYNEXUS_ASSIGN_OR_RETURN(auto c,
+                                 CellsWindow(fn, row.cells, from, to, qv));
+      o.cells.push_back(c);
     }
     out.rows.push_back(std::move(o));
   }
@@ -283,15 +272,12 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
 }
 
 Result<Value> RangeCall(const Expr& call, EvalContext& ctx) {
-  auto fn = RangeFnFromName(call.text);
-  if (!fn) {
-    return fn.error();
-  }
-  if (*fn == RangeFn::kTimeShare) {
+  CITYNEXUS_ASSIGN_OR_RETURN(auto fn, RangeFnFromName(call.text));
+  if (fn == RangeFn::kTimeShare) {
     return TimeShare(call, ctx);
   }
   Value q;
-  if (*fn == RangeFn::kQuantile) {
+  if (fn == RangeFn::kQuantile) {
     auto qv = Evaluate(*call.args[0], ctx);
     if (!qv) {
       return qv.error();
@@ -301,17 +287,17 @@ Result<Value> RangeCall(const Expr& call, EvalContext& ctx) {
     }
     q = std::move(*qv);
   }
-  const Value* qp = *fn == RangeFn::kQuantile ? &q : nullptr;
+  const Value* qp = fn == RangeFn::kQuantile ? &q : nullptr;
   const Expr& arg = *call.args.back();
   if (arg.kind == ExprKind::kSubquery) {
-    return Subquery(*fn, arg, qp, ctx);
+    return Subquery(fn, arg, qp, ctx);
   }
   const Windows w =
       WindowsOf(ctx.grid, arg.has_range ? arg.range_ns : 0, arg.offset_ns);
-  if (IsBucketRangeFn(*fn)) {
-    return BucketFunction(*fn, arg, w, ctx);
+  if (IsBucketRangeFn(fn)) {
+    return BucketFunction(fn, arg, w, ctx);
   }
-  return RawFunction(*fn, arg, w, qp, ctx);
+  return RawFunction(fn, arg, w, qp, ctx);
 }
 
 Result<Value> ScalarArg(const Expr& e, EvalContext& ctx, const char* fn) {

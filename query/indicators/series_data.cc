@@ -121,12 +121,9 @@ Result<BucketData> FetchBuckets(engine::Store& store, engine::SeriesId id,
   req.end_ns = end_ns;
   req.step_ns = grid_ns;
   engine::AggregateStats stats;
-  auto buckets = store.Aggregate(req, &stats);
-  if (!buckets) {
-    return buckets.error();
-  }
+  CITYNEXUS_ASSIGN_OR_RETURN(auto buckets, store.Aggregate(req, &stats));
   BucketData d;
-  d.buckets = std::move(*buckets);
+  d.buckets = std::move(buckets);
   *buckets_read += d.buckets.size();
   d.prefix_sum.resize(d.buckets.size() + 1, 0);
   d.prefix_count.resize(d.buckets.size() + 1, 0);
@@ -153,11 +150,8 @@ Result<RawData> FetchRaw(engine::Store& store, engine::SeriesId id,
                          int64_t start_ns, int64_t end_ns, uint64_t max_points,
                          uint64_t* points_read) {
   RawData d;
-  auto info = store.GetSeries(id);
-  if (!info) {
-    return info.error();
-  }
-  d.is_string = info->type == engine::ValueType::kString;
+  CITYNEXUS_ASSIGN_OR_RETURN(auto info, store.GetSeries(id));
+  d.is_string = info.type == engine::ValueType::kString;
   bool over = false;
   Status st = store.Scan(id, start_ns, end_ns, [&](const engine::Sample& s) {
     if (++*points_read > max_points) {

@@ -78,20 +78,19 @@ Result<EvaluationResult> IndicatorService::Run(
     double min_coverage, const EvaluationRequest& request) const {
   const auto began = std::chrono::steady_clock::now();
   const std::string step = request.step.empty() ? default_step : request.step;
-  auto grid = indicators::MakeStepGrid(request.start_ns, request.end_ns, step,
-                                       request.time_zone, limits_.max_steps);
-  if (!grid) {
-    return grid.error();
-  }
-  indicators::EvalContext ctx{store_, facts_, *grid,        limits_,
+  CITYNEXUS_ASSIGN_OR_RETURN(
+      auto grid,
+      indicators::MakeStepGrid(request.start_ns, request.end_ns, step,
+                               request.time_zone, limits_.max_steps));
+  indicators::EvalContext ctx{store_, facts_, grid,         limits_,
                               0,      0,      request.guard};
   auto value = indicators::Evaluate(expr, ctx);
   if (!value) {
     return value.error();
   }
   EvaluationResult out;
-  out.steps = grid->starts;
-  out.step_count = static_cast<int64_t>(grid->size());
+  out.steps = grid.starts;
+  out.step_count = static_cast<int64_t>(grid.size());
   for (const auto& row : value->rows) {
     IndicatorSeries s;
     for (const auto& [k, v] : row.labels) {
@@ -103,7 +102,7 @@ Result<EvaluationResult> IndicatorService::Run(
         continue;
       }
       IndicatorPoint p;
-      p.t_ns = grid->starts[k];
+      p.t_ns = grid.starts[k];
       p.coverage = c.coverage;
       if (c.state == indicators::CellState::kValue && std::isfinite(c.value)) {
         p.value = c.value;
