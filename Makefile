@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-influx-parity peer-bench mqtt-bench build deps bench clean format
+.PHONY: run test test-influx-parity peer-bench mqtt-bench build deps bench clean format thread-safety
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -25,6 +25,11 @@ peer-bench: deps build
 # private mosquitto (docs/performance.md); MQTT_BENCH_FLAGS=--reps 1 etc.
 mqtt-bench: deps build
 	scripts/mqtt-bench.sh $(BUILD_DIR) $(MQTT_BENCH_FLAGS)
+
+# Clang thread-safety analysis (GUARDED_BY, REQUIRES, EXCLUDES) over the
+# product code; needs only a configured build dir, no compilation.
+thread-safety: deps
+	scripts/thread-safety.sh $(BUILD_DIR)
 
 deps:
 	@scripts/install-deps.sh

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "connectors/connectors.h"
 #include "connectors/mqtt_dead_letters.h"
 #include "connectors/mqtt_decode.h"
@@ -125,12 +126,12 @@ class MqttConnector::Impl {
 
   void Stop() {
     {
-      std::lock_guard lock(stop_mu_);
+      MutexLock lock(&stop_mu_);
       if (stopped_) return;
       stopped_ = true;
       stopping_ = true;
     }
-    stop_cv_.notify_all();
+    stop_cv_.SignalAll();
     if (connect_thread_.joinable()) connect_thread_.join();
     if (client_) {
       try {
@@ -143,7 +144,7 @@ class MqttConnector::Impl {
       // A message being handled finishes before Stop() returns. Callbacks
       // are not disabled: Paho C++ would then acknowledge (and drop) any
       // message still arriving.
-      std::lock_guard handling(handling_mu_);
+      MutexLock handling(&handling_mu_);
     }
     connected_ = false;
     connected_gauge_->Set(0);
@@ -152,7 +153,7 @@ class MqttConnector::Impl {
 
   Status Health() const {
     if (!enabled() || (connected_ && subscribed_)) return Status::Ok();
-    std::lock_guard lock(error_mu_);
+    MutexLock lock(&error_mu_);
     if (connected_) {
       return Status::Unavailable("mqtt: connected, subscribing" +
                                  (last_error_.empty()
@@ -246,8 +247,10 @@ class MqttConnector::Impl {
             << options_.reconnect_max.count() << " s";
         logged = true;
       }
-      std::unique_lock lock(stop_mu_);
-      stop_cv_.wait_for(lock, backoff, [this] { return stopping_.load(); });
+      MutexLock lock(&stop_mu_);
+      const auto deadline = std::chrono::steady_clock::now() + backoff;
+      while (!stopping_ && stop_cv_.WaitUntil(&stop_mu_, deadline)) {
+      }
       backoff = std::min<std::chrono::milliseconds>(backoff * 2,
                                                     options_.reconnect_max);
     }
@@ -340,7 +343,7 @@ class MqttConnector::Impl {
   // and the broker redelivers it.
   void OnMessage(const mqtt::const_message_ptr& message) noexcept {
     try {
-      std::lock_guard handling(handling_mu_);
+      MutexLock handling(&handling_mu_);
       HandleMessage(*message);
     } catch (const std::exception& e) {
       // Nothing may escape into Paho. Not expected: decoders and the write
@@ -349,7 +352,7 @@ class MqttConnector::Impl {
     }
   }
 
-  void HandleMessage(const mqtt::message& message) {
+  void HandleMessage(const mqtt::message& message) REQUIRES(handling_mu_) {
     const int64_t arrival_ns = NowNs();
     const std::string& topic = message.get_topic();
     const std::string& payload = message.get_payload();
@@ -415,8 +418,10 @@ class MqttConnector::Impl {
       CN_LOG(kWarn, kComponent)
           << "store write failed, retrying in " << backoff.count()
           << " ms: " << outcome.error().ToString();
-      std::unique_lock lock(stop_mu_);
-      stop_cv_.wait_for(lock, backoff, [this] { return stopping_.load(); });
+      MutexLock lock(&stop_mu_);
+      const auto deadline = std::chrono::steady_clock::now() + backoff;
+      while (!stopping_ && stop_cv_.WaitUntil(&stop_mu_, deadline)) {
+      }
       backoff = std::min(backoff * 2, kWriteRetryMax);
     }
   }
@@ -424,7 +429,8 @@ class MqttConnector::Impl {
   // Counts, logs (at most once per kRejectLogInterval per subscription) and
   // keeps a rejected message. `index` == subscriptions.size(): unmatched.
   void Reject(size_t index, int64_t arrival_ns, const std::string& topic,
-              const std::string& payload, const std::string& error) {
+              const std::string& payload, const std::string& error)
+      REQUIRES(handling_mu_) {
     const bool matched = index < subs_.size();
     const std::string& filter =
         matched ? options_.subscriptions[index].topic : std::string();
@@ -442,11 +448,11 @@ class MqttConnector::Impl {
   }
 
   void SetLastError(std::string error) {
-    std::lock_guard lock(error_mu_);
+    MutexLock lock(&error_mu_);
     last_error_ = std::move(error);
   }
   std::string LastError() const {
-    std::lock_guard lock(error_mu_);
+    MutexLock lock(&error_mu_);
     return last_error_;
   }
 
@@ -467,20 +473,20 @@ class MqttConnector::Impl {
   std::atomic<bool> subscribed_{false};  // SUBACK seen on this connection
   std::atomic<bool> stopping_{false};
 
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopped_ = false;  // GUARDED_BY(stop_mu_)
+  Mutex stop_mu_;
+  CondVar stop_cv_;
+  bool stopped_ GUARDED_BY(stop_mu_) = false;
 
-  mutable std::mutex error_mu_;
-  std::string last_error_;  // GUARDED_BY(error_mu_)
+  mutable Mutex error_mu_;
+  std::string last_error_ GUARDED_BY(error_mu_);
 
   // Held while a message is handled (Paho's receive thread); the state
   // below is only touched under it.
-  std::mutex handling_mu_;
-  DecodedBatch batch_;          // GUARDED_BY(handling_mu_)
-  SeriesMetaApplier metadata_;  // GUARDED_BY(handling_mu_)
-  std::vector<std::chrono::steady_clock::time_point>
-      last_reject_log_;  // GUARDED_BY(handling_mu_)
+  Mutex handling_mu_;
+  DecodedBatch batch_ GUARDED_BY(handling_mu_);
+  SeriesMetaApplier metadata_ GUARDED_BY(handling_mu_);
+  std::vector<std::chrono::steady_clock::time_point> last_reject_log_
+      GUARDED_BY(handling_mu_);
 };
 
 MqttConnector::MqttConnector(engine::Store& store,

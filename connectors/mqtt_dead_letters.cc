@@ -41,19 +41,19 @@ void DeadLetterStore::Add(int64_t time_ns, std::string_view topic,
   letter.error = error;
   letter.payload = payload.substr(0, kDeadLetterPayloadBytes);
   letter.payload_bytes = payload.size();
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (letters_.size() == capacity_) letters_.pop_front();
   letters_.push_back(std::move(letter));
   ++total_;
 }
 
 std::vector<DeadLetter> DeadLetterStore::Snapshot() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return {letters_.begin(), letters_.end()};
 }
 
 uint64_t DeadLetterStore::total() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return total_;
 }
 

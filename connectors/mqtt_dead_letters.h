@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "connectors/mqtt_options.h"
 
 namespace citynexus::connectors {
@@ -39,9 +40,9 @@ class DeadLetterStore {
 
  private:
   const size_t capacity_;
-  mutable std::mutex mu_;
-  std::deque<DeadLetter> letters_;  // GUARDED_BY(mu_)
-  uint64_t total_ = 0;              // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::deque<DeadLetter> letters_ GUARDED_BY(mu_);
+  uint64_t total_ GUARDED_BY(mu_) = 0;
 };
 
 // The JSON body of GET /api/v1/deadletters:

@@ -28,7 +28,7 @@ void AddTopicTags(
     for (const auto& [key, value] : topic_tags) {
       const bool present = std::any_of(
           merged.begin() + static_cast<ptrdiff_t>(begin), merged.end(),
-          [&](const DecodedTag& t) { return t.key == key; });
+          [&tag_key = key](const DecodedTag& t) { return t.key == tag_key; });
       if (!present) merged.push_back({key, value});
     }
     std::sort(

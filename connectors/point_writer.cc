@@ -70,7 +70,7 @@ Result<PointWriter::CachedSeries> PointWriter::Resolve(
   {
     // Another thread, or an earlier field of the same batch, may have
     // resolved it since the lookup pass.
-    std::shared_lock lock(mu_);
+    ReaderMutexLock lock(&mu_);
     if (const CachedSeries* hit = cache_.Find(hash, key)) return *hit;
   }
   engine::SeriesKey series_key;
@@ -92,7 +92,7 @@ Result<PointWriter::CachedSeries> PointWriter::Resolve(
     (void)store_.SetSeriesMeta(info->id, meta);
   }
   CachedSeries cached{info->id, info->type};
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(&mu_);
   cache_.Insert(hash, key, cached);
   return cached;
 }
@@ -123,7 +123,7 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
       prefix_offset = keys.size();
       AppendLinePrefix(batch, batch.lines[l], &keys);
       prefix_size = keys.size() - prefix_offset;
-      prefix_hash = cache_.HashPrefix(
+      prefix_hash = Hasher().HashPrefix(
           std::string_view(keys).substr(prefix_offset, prefix_size));
       prefix_line = l;
     }
@@ -133,7 +133,7 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
     lookup.part_offset = keys.size();
     AppendPart(keys, batch.fields[i].key);
     lookup.part_size = keys.size() - lookup.part_offset;
-    lookup.hash = cache_.HashKey(
+    lookup.hash = Hasher().HashKey(
         prefix_hash,
         std::string_view(keys).substr(lookup.part_offset, lookup.part_size));
   });
@@ -146,12 +146,19 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
   };
   size_t misses = 0;
   {
-    std::shared_lock lock(mu_);
-    for_each_field(
-        [&](size_t, uint32_t i) { cache_.PrefetchSlot(lookups[i].hash); });
-    for_each_field(
-        [&](size_t, uint32_t i) { cache_.PrefetchKey(lookups[i].hash); });
+    ReaderMutexLock lock(&mu_);
+    // The lambdas run inside this scope, under the shared lock; the
+    // analysis checks each lambda on its own, so each says so.
     for_each_field([&](size_t, uint32_t i) {
+      mu_.AssertReaderHeld();
+      cache_.PrefetchSlot(lookups[i].hash);
+    });
+    for_each_field([&](size_t, uint32_t i) {
+      mu_.AssertReaderHeld();
+      cache_.PrefetchKey(lookups[i].hash);
+    });
+    for_each_field([&](size_t, uint32_t i) {
+      mu_.AssertReaderHeld();
       FieldLookup& lookup = lookups[i];
       if (const CachedSeries* hit =
               cache_.Find(lookup.hash, prefix_of(lookup), part_of(lookup))) {

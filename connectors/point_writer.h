@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "connectors/decoders/decoded.h"
 #include "connectors/series_cache.h"
@@ -53,10 +54,14 @@ class PointWriter {
                                const DecodedBatch& batch,
                                std::string_view field, engine::ValueType type);
 
+  // The cache for its hash functions only, which read nothing but the seed
+  // fixed at construction (connectors/series_cache.h): no lock needed.
+  const SeriesCache& Hasher() const NO_THREAD_SAFETY_ANALYSIS { return cache_; }
+
   engine::Store& store_;
   std::string source_;
-  std::shared_mutex mu_;
-  SeriesCache cache_;  // GUARDED_BY(mu_)
+  SharedMutex mu_;
+  SeriesCache cache_ GUARDED_BY(mu_);
 };
 
 }  // namespace citynexus::connectors

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "connectors/decoders/csv_mapping.h"
 #include "connectors/decoders/gbfs.h"
 #include "connectors/decoders/json_mapping.h"
@@ -69,17 +70,17 @@ class Pollers::Poller {
   }
   void RequestStop() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       stopping_ = true;
     }
-    cv_.notify_all();
+    cv_.SignalAll();
   }
   void Join() {
     if (thread_.joinable()) thread_.join();
   }
 
   PollerState State() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     return state_;
   }
 
@@ -98,11 +99,11 @@ class Pollers::Poller {
   void Loop() {
     while (true) {
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(&mu_);
         if (stopping_) return;
       }
       Status status = PollOnce();
-      std::unique_lock lock(mu_);
+      MutexLock lock(&mu_);
       ++state_.polls;
       if (status.ok()) {
         state_.consecutive_errors = 0;
@@ -122,7 +123,10 @@ class Pollers::Poller {
       }
       state_.next_delay = PollerDelay(options_.interval, options_.backoff_max,
                                       state_.consecutive_errors);
-      cv_.wait_for(lock, state_.next_delay, [this] { return stopping_; });
+      const auto deadline =
+          std::chrono::steady_clock::now() + state_.next_delay;
+      while (!stopping_ && cv_.WaitUntil(&mu_, deadline)) {
+      }
     }
   }
 
@@ -159,7 +163,7 @@ class Pollers::Poller {
 
   void CountNotModified() {
     not_modified_->Inc();
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     ++state_.not_modified;
   }
 
@@ -271,7 +275,7 @@ class Pollers::Poller {
     points_->Inc(static_cast<double>(outcome.points_written));
     rejected_->Inc(static_cast<double>(outcome.rejected.size()));
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       state_.points += outcome.points_written;
       state_.rejected += outcome.rejected.size();
     }
@@ -310,10 +314,10 @@ class Pollers::Poller {
   int polls_since_information_ = 0;
   SeriesMetaApplier metadata_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  PollerState state_;      // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  PollerState state_ GUARDED_BY(mu_);
 };
 
 Pollers::Pollers(engine::Store& store, net::MetricsRegistry& metrics,
@@ -323,7 +327,7 @@ Pollers::Pollers(engine::Store& store, net::MetricsRegistry& metrics,
 Pollers::~Pollers() { Stop(); }
 
 Status Pollers::Start() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (started_ || stopped_ || options_.empty()) return Status::Ok();
   CITYNEXUS_RETURN_IF_ERROR(ValidatePollers(options_));
   started_ = true;
@@ -341,7 +345,7 @@ void Pollers::Stop(std::chrono::milliseconds grace) {
   {
     // Not held while joining: Health() from /healthz must not wait for it.
     // pollers_ and client_ no longer change once stopped_ is set.
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (stopped_) return;
     stopped_ = true;
     if (!started_) return;
@@ -368,7 +372,7 @@ Status Pollers::Health() const {
 }
 
 std::vector<PollerState> Pollers::States() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<PollerState> out;
   for (const auto& poller : pollers_) out.push_back(poller->State());
   return out;

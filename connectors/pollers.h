@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "connectors/poller_options.h"
 #include "engine/engine.h"
@@ -83,9 +84,9 @@ class Pollers {
   net::MetricsRegistry& metrics_;
   std::unique_ptr<net::HttpClient> client_;
   std::vector<std::unique_ptr<Poller>> pollers_;
-  mutable std::mutex mu_;  // orders Start() and Stop()
-  bool started_ = false;   // GUARDED_BY(mu_)
-  bool stopped_ = false;   // GUARDED_BY(mu_)
+  mutable Mutex mu_;  // orders Start() and Stop()
+  bool started_ GUARDED_BY(mu_) = false;
+  bool stopped_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace citynexus::connectors

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
+
 namespace citynexus::connectors {
 
 class WriteWorkers {
@@ -36,10 +38,10 @@ class WriteWorkers {
   void Loop();
 
   const size_t max_queued_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;                    // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CondVar cv_;
+  std::deque<std::function<void()>> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 

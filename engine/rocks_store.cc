@@ -181,8 +181,9 @@ Status RocksStore::LoadCatalog() {
                                 std::to_string(key.size()) + " bytes");
     }
     rocksdb::Slice value = it->value();
-    CITYNEXUS_RETURN_IF_ERROR(catalog_.Load(
-        DecodeFixed64BE(key.data() + 1), std::string_view(value.data(), value.size())));
+    CITYNEXUS_RETURN_IF_ERROR(
+        catalog_.Load(DecodeFixed64BE(key.data() + 1),
+                      std::string_view(value.data(), value.size())));
   }
   if (!it->status().ok()) {
     return Status::IOError("loading series catalog: " +
@@ -192,6 +193,10 @@ Status RocksStore::LoadCatalog() {
 }
 
 Status RocksStore::ReplayLog() {
+  // Runs before the threads start; the locks are uncontended and keep the
+  // guarded counters' rule without exceptions.
+  MutexLock seal_lock(&seal_mu_);
+  MutexLock gate_lock(&gate_mu_);
   std::string sealed;
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), meta_cf(), "sealed_seq", &sealed);
@@ -229,42 +234,45 @@ Status RocksStore::ReplayLog() {
 void RocksStore::StartThreads() {
   if (options_.sync == SyncMode::kInterval) {
     threads_.emplace_back([this] {
-      std::unique_lock lock(bg_mu_);
+      MutexLock lock(&bg_mu_);
       while (!stop_) {
-        bg_cv_.wait_for(lock, options_.sync_interval);
+        bg_cv_.WaitFor(&bg_mu_, options_.sync_interval);
         if (stop_) break;
-        lock.unlock();
+        lock.Unlock();
         rocksdb::Status s = db_->SyncWAL();
         if (!s.ok()) {
           CN_LOG(kError, "store") << "WAL sync: " << s.ToString();
         }
-        lock.lock();
+        lock.Lock();
       }
     });
   }
   threads_.emplace_back([this] {
-    std::unique_lock lock(bg_mu_);
+    MutexLock lock(&bg_mu_);
     while (!stop_) {
-      bg_cv_.wait_for(lock, tuning_.seal_interval,
-                      [this] { return stop_ || seal_requested_; });
+      const auto deadline =
+          std::chrono::steady_clock::now() + tuning_.seal_interval;
+      while (!stop_ && !seal_requested_ &&
+             bg_cv_.WaitUntil(&bg_mu_, deadline)) {
+      }
       if (stop_) break;
       seal_requested_ = false;
-      lock.unlock();
+      lock.Unlock();
       Status s = SealAll();
       if (!s.ok()) {
         CN_LOG(kError, "sealer") << s.ToString();
       }
-      head_space_cv_.notify_all();
-      lock.lock();
+      head_space_cv_.SignalAll();
+      lock.Lock();
     }
   });
   if (!options_.retention.empty()) {
     threads_.emplace_back([this] {
-      std::unique_lock lock(bg_mu_);
+      MutexLock lock(&bg_mu_);
       while (!stop_) {
-        bg_cv_.wait_for(lock, options_.retention_interval);
+        bg_cv_.WaitFor(&bg_mu_, options_.retention_interval);
         if (stop_) break;
-        lock.unlock();
+        lock.Unlock();
         int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
@@ -272,7 +280,7 @@ void RocksStore::StartThreads() {
         if (!s.ok()) {
           CN_LOG(kError, "retention") << s.ToString();
         }
-        lock.lock();
+        lock.Lock();
       }
     });
   }
@@ -280,11 +288,11 @@ void RocksStore::StartThreads() {
 
 void RocksStore::StopThreads() {
   {
-    std::lock_guard lock(bg_mu_);
+    MutexLock lock(&bg_mu_);
     stop_ = true;
   }
-  bg_cv_.notify_all();
-  head_space_cv_.notify_all();
+  bg_cv_.SignalAll();
+  head_space_cv_.SignalAll();
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
@@ -396,9 +404,9 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
 
   // Backpressure: the sealer must keep up with the head bound.
   if (head_.points() > 2 * tuning_.head_max_points) {
-    std::unique_lock lock(bg_mu_);
+    MutexLock lock(&bg_mu_);
     seal_requested_ = true;
-    bg_cv_.notify_all();
+    bg_cv_.SignalAll();
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!stop_ && head_.points() > 2 * tuning_.head_max_points) {
       if (std::chrono::steady_clock::now() > deadline) {
@@ -406,7 +414,7 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
             "write path saturated: " + std::to_string(head_.points()) +
             " points wait for sealing; retry later");
       }
-      head_space_cv_.wait_for(lock, std::chrono::milliseconds(50));
+      head_space_cv_.WaitFor(&bg_mu_, std::chrono::milliseconds(50));
     }
   }
 
@@ -416,8 +424,8 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
   wo.sync = options_.sync == SyncMode::kAlways;
   uint64_t seq;
   {
-    std::unique_lock lock(gate_mu_);
-    gate_cv_.wait(lock, [this] { return !sealing_; });
+    MutexLock lock(&gate_mu_);
+    while (sealing_) gate_cv_.Wait(&gate_mu_);
     seq = next_seq_++;
     ++active_appends_;
   }
@@ -426,8 +434,8 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
   rocksdb::Status s = db_->Write(wo, &batch);
   if (s.ok()) head_.Insert(points, valid);
   {
-    std::lock_guard lock(gate_mu_);
-    if (--active_appends_ == 0) gate_cv_.notify_all();
+    MutexLock lock(&gate_mu_);
+    if (--active_appends_ == 0) gate_cv_.SignalAll();
   }
   if (!s.ok()) {
     return Status::IOError("appending " + std::to_string(valid.size()) +
@@ -435,10 +443,10 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
   }
   result.written = valid.size();
   if (head_.points() > tuning_.head_max_points) {
-    std::lock_guard lock(bg_mu_);
+    MutexLock lock(&bg_mu_);
     if (!seal_requested_) {
       seal_requested_ = true;
-      bg_cv_.notify_all();
+      bg_cv_.SignalAll();
     }
   }
   return result;
@@ -508,7 +516,7 @@ Result<StoreStats> RocksStore::Stats() {
 }
 
 Status RocksStore::Close() {
-  std::lock_guard lock(close_mu_);
+  MutexLock lock(&close_mu_);
   if (closed_.load() || !db_) return Status::Ok();
   StopThreads();
   Status result;
@@ -531,14 +539,13 @@ Status RocksStore::Close() {
 }
 
 std::shared_ptr<const Head> RocksStore::Frozen() const {
-  std::lock_guard lock(frozen_mu_);
+  MutexLock lock(&frozen_mu_);
   return frozen_;
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
-  auto store = RocksStore::Open(options);
-  if (!store) return store.error();
-  return std::unique_ptr<Store>(std::move(store.value()));
+  CITYNEXUS_ASSIGN_OR_RETURN(auto store, RocksStore::Open(options));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace citynexus::engine

@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "engine/engine.h"
 #include "engine/head.h"
 #include "engine/rollup_cache.h"
@@ -75,7 +76,7 @@ class RocksStore final : public Store {
 
   // Runs one retention pass as if the clock read `now_ns`. Used by the
   // retention thread and by tests.
-  Status RunRetention(int64_t now_ns);
+  Status RunRetention(int64_t now_ns) EXCLUDES(seal_mu_);
   // Approximate heap bytes of the in-memory catalog.
   size_t CatalogMemoryBytes() const { return catalog_.MemoryBytes(); }
   uint64_t HeadPoints() const { return head_.points(); }
@@ -86,11 +87,11 @@ class RocksStore final : public Store {
 
   Status OpenDb();
   Status LoadCatalog();
-  Status ReplayLog();
-  void StartThreads();
-  void StopThreads();
+  Status ReplayLog() EXCLUDES(seal_mu_, gate_mu_);
+  void StartThreads() EXCLUDES(bg_mu_);
+  void StopThreads() EXCLUDES(bg_mu_);
   // Seals the whole head (sealer.cc). Serialized by seal_mu_.
-  Status SealAll();
+  Status SealAll() EXCLUDES(seal_mu_, gate_mu_, frozen_mu_);
   // Adds the series' sealed chunks and rollups to `batch`; the new buckets
   // of the coarsest resolution per window go to `coarsest` (for the cache).
   Status SealSeries(const Head& frozen, SeriesId id, rocksdb::WriteBatch* batch,
@@ -112,7 +113,7 @@ class RocksStore final : public Store {
                                                 int64_t start_ns,
                                                 int64_t end_ns);
   Status CheckWritable() const;
-  std::shared_ptr<const Head> Frozen() const;
+  std::shared_ptr<const Head> Frozen() const EXCLUDES(frozen_mu_);
 
   rocksdb::ColumnFamilyHandle* series_cf() const { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* log_cf() const { return handles_[2]; }
@@ -135,30 +136,31 @@ class RocksStore final : public Store {
   SeriesCatalog catalog_;
   Head head_;
   RollupCache rollup_cache_;
-  mutable std::mutex frozen_mu_;
-  std::shared_ptr<const Head> frozen_;  // GUARDED_BY(frozen_mu_)
+  mutable Mutex frozen_mu_;
+  std::shared_ptr<const Head> frozen_ GUARDED_BY(frozen_mu_);
 
   // Append gate: appends hold it from sequence allocation until their points
   // are in the head, so a seal that closes the gate sees every log record
   // below next_seq_ in the head it swaps out.
-  std::mutex gate_mu_;
-  std::condition_variable gate_cv_;
-  int active_appends_ = 0;  // GUARDED_BY(gate_mu_)
-  bool sealing_ = false;    // GUARDED_BY(gate_mu_)
-  uint64_t next_seq_ = 1;   // GUARDED_BY(gate_mu_)
+  Mutex gate_mu_;
+  CondVar gate_cv_;
+  int active_appends_ GUARDED_BY(gate_mu_) = 0;
+  bool sealing_ GUARDED_BY(gate_mu_) = false;
+  uint64_t next_seq_ GUARDED_BY(gate_mu_) = 1;
 
-  std::mutex seal_mu_;       // one seal / retention pass at a time
-  uint64_t sealed_seq_ = 0;  // GUARDED_BY(seal_mu_): log keys below are sealed
+  Mutex seal_mu_
+      ACQUIRED_BEFORE(gate_mu_);  // one seal / retention pass at a time
+  uint64_t sealed_seq_ GUARDED_BY(seal_mu_) = 0;  // log keys below are sealed
 
-  std::mutex bg_mu_;
-  std::condition_variable bg_cv_;
-  bool stop_ = false;            // GUARDED_BY(bg_mu_)
-  bool seal_requested_ = false;  // GUARDED_BY(bg_mu_)
-  std::condition_variable head_space_cv_;
+  Mutex bg_mu_;
+  CondVar bg_cv_;
+  bool stop_ GUARDED_BY(bg_mu_) = false;
+  bool seal_requested_ GUARDED_BY(bg_mu_) = false;
+  CondVar head_space_cv_;
   std::vector<std::thread> threads_;
 
   std::atomic<bool> closed_{false};
-  std::mutex close_mu_;
+  Mutex close_mu_;
 };
 
 }  // namespace citynexus::engine

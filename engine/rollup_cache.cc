@@ -9,7 +9,7 @@ constexpr size_t kEntryOverhead = 128;
 
 std::shared_ptr<const RollupCache::Buckets> RollupCache::Get(SeriesId id) {
   if (!enabled()) return nullptr;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return nullptr;
   lru_.splice(lru_.begin(), lru_, it->second.lru);
@@ -17,7 +17,7 @@ std::shared_ptr<const RollupCache::Buckets> RollupCache::Get(SeriesId id) {
 }
 
 uint64_t RollupCache::generation() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return generation_;
 }
 
@@ -26,7 +26,7 @@ void RollupCache::Put(SeriesId id, uint64_t generation,
   if (!enabled() || buckets == nullptr) return;
   const size_t bytes = kEntryOverhead + buckets->capacity() * sizeof(Bucket);
   if (bytes > max_bytes_) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (generation != generation_) return;  // loaded before an invalidation
   if (auto it = entries_.find(id); it != entries_.end()) EraseLocked(it);
   while (bytes_ + bytes > max_bytes_ && !lru_.empty()) {
@@ -39,7 +39,7 @@ void RollupCache::Put(SeriesId id, uint64_t generation,
 
 void RollupCache::Invalidate(SeriesId id) {
   if (!enabled()) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ++generation_;
   if (auto it = entries_.find(id); it != entries_.end()) EraseLocked(it);
 }
@@ -47,7 +47,7 @@ void RollupCache::Invalidate(SeriesId id) {
 void RollupCache::Update(SeriesId id, int64_t window_ns,
                          const std::vector<Window>& windows) {
   if (!enabled()) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ++generation_;
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
@@ -76,7 +76,7 @@ void RollupCache::Update(SeriesId id, int64_t window_ns,
 
 void RollupCache::Clear() {
   if (!enabled()) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ++generation_;
   entries_.clear();
   lru_.clear();
@@ -84,12 +84,12 @@ void RollupCache::Clear() {
 }
 
 size_t RollupCache::bytes() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return bytes_;
 }
 
 size_t RollupCache::entries() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return entries_.size();
 }
 

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.h"
 #include "engine/engine.h"
 
 namespace citynexus::engine {
@@ -70,14 +71,15 @@ class RollupCache {
     std::list<SeriesId>::iterator lru;  // position in lru_
     size_t bytes = 0;
   };
-  void EraseLocked(std::unordered_map<SeriesId, Entry>::iterator it);
+  void EraseLocked(std::unordered_map<SeriesId, Entry>::iterator it)
+      REQUIRES(mu_);
 
   const size_t max_bytes_;
-  mutable std::mutex mu_;
-  std::unordered_map<SeriesId, Entry> entries_;  // GUARDED_BY(mu_)
-  std::list<SeriesId> lru_;                      // front = most recent
-  size_t bytes_ = 0;                             // GUARDED_BY(mu_)
-  uint64_t generation_ = 0;                      // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::unordered_map<SeriesId, Entry> entries_ GUARDED_BY(mu_);
+  std::list<SeriesId> lru_ GUARDED_BY(mu_);  // front = most recent
+  size_t bytes_ GUARDED_BY(mu_) = 0;
+  uint64_t generation_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace citynexus::engine

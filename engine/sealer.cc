@@ -20,21 +20,21 @@
 namespace citynexus::engine {
 
 Status RocksStore::SealAll() {
-  std::lock_guard seal_lock(seal_mu_);
+  MutexLock seal_lock(&seal_mu_);
   uint64_t upto;
   std::shared_ptr<const Head> frozen;
   {
-    std::unique_lock lock(gate_mu_);
+    MutexLock lock(&gate_mu_);
     sealing_ = true;
-    gate_cv_.wait(lock, [this] { return active_appends_ == 0; });
+    while (active_appends_ != 0) gate_cv_.Wait(&gate_mu_);
     upto = next_seq_;
     frozen = head_.SwapOut();
     sealing_ = false;
   }
-  gate_cv_.notify_all();
+  gate_cv_.SignalAll();
   if (frozen->points() == 0 && upto == sealed_seq_) return Status::Ok();
   {
-    std::lock_guard lock(frozen_mu_);
+    MutexLock lock(&frozen_mu_);
     frozen_ = frozen;
   }
   rocksdb::WriteBatch batch;
@@ -80,7 +80,7 @@ Status RocksStore::SealAll() {
     });
   }
   {
-    std::lock_guard lock(frozen_mu_);
+    MutexLock lock(&frozen_mu_);
     frozen_.reset();
   }
   if (status.ok() && frozen->points() > 0) {

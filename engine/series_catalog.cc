@@ -176,7 +176,7 @@ void SeriesCatalog::MeasurementIndexInsert(SeriesId id) {
 }
 
 Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(&mu_);
   // Only the parts the index needs are checked here (a full decode costs
   // about half of the open time of a 1M-series catalog); Get() decodes and
   // reports the rest.
@@ -224,7 +224,7 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
   }
   std::string canonical = key.Canonical();
   if (auto found = Lookup(canonical)) return *found;
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(&mu_);
   if (auto id = FindLocked(canonical)) {
     SeriesInfo info;
     CITYNEXUS_RETURN_IF_ERROR(DecodeSeriesRecord(RecordAt(*id), &info));
@@ -254,7 +254,7 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
 
 Status SeriesCatalog::SetMeta(SeriesId id, const SeriesMeta& meta,
                               const Persist& persist) {
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(&mu_);
   std::string_view old = RecordAt(id);
   if (old.empty()) {
     return Status::NotFound("unknown series id " + std::to_string(id));
@@ -269,7 +269,7 @@ Status SeriesCatalog::SetMeta(SeriesId id, const SeriesMeta& meta,
 
 std::optional<SeriesInfo> SeriesCatalog::Lookup(
     std::string_view canonical) const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   auto id = FindLocked(canonical);
   if (!id) return std::nullopt;
   SeriesInfo info;
@@ -279,7 +279,7 @@ std::optional<SeriesInfo> SeriesCatalog::Lookup(
 }
 
 std::optional<SeriesInfo> SeriesCatalog::Get(SeriesId id) const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   std::string_view record = RecordAt(id);
   if (record.empty()) return std::nullopt;
   SeriesInfo info;
@@ -289,7 +289,7 @@ std::optional<SeriesInfo> SeriesCatalog::Get(SeriesId id) const {
 }
 
 std::optional<ValueType> SeriesCatalog::TypeOf(SeriesId id) const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   if (id >= types_.size() || types_[id] == 0) return std::nullopt;
   return static_cast<ValueType>(types_[id]);
 }
@@ -327,7 +327,7 @@ struct IdRange {
 
 void SeriesCatalog::ForEach(
     const std::function<void(const SeriesInfo&)>& visit) const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   VisitIds(IdRange{static_cast<SeriesId>(records_.size())}, visit);
 }
 
@@ -349,7 +349,7 @@ std::vector<SeriesInfo> SeriesCatalog::Find(const SeriesFilter& filter) const {
     }
     out.push_back(info);
   };
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   if (filter.measurement.empty()) {
     VisitIds(IdRange{static_cast<SeriesId>(records_.size())}, match);
   } else if (auto it =
@@ -361,12 +361,12 @@ std::vector<SeriesInfo> SeriesCatalog::Find(const SeriesFilter& filter) const {
 }
 
 size_t SeriesCatalog::size() const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   return count_;
 }
 
 size_t SeriesCatalog::MemoryBytes() const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   size_t measurement_index = 0;
   for (const auto& [name, ids] : by_measurement_) {
     measurement_index += name.capacity() + ids.capacity() * sizeof(SeriesId);

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "engine/engine.h"
 
@@ -67,7 +68,7 @@ class SeriesCatalog {
   // with one lock acquisition.
   template <typename Fn>
   void WithTypes(Fn&& fn) const {
-    std::shared_lock lock(mu_);
+    ReaderMutexLock lock(&mu_);
     fn(types_);
   }
 
@@ -76,34 +77,37 @@ class SeriesCatalog {
   size_t MemoryBytes() const;
 
  private:
-  const char* StoreRecord(std::string_view record);  // REQUIRES(mu_)
-  std::string_view RecordAt(SeriesId id) const;      // REQUIRES(mu_)
-  std::optional<SeriesId> FindLocked(std::string_view canonical) const;
-  void IndexInsert(SeriesId id);  // REQUIRES(mu_ exclusive)
-  // Adds `id` to by_measurement_. REQUIRES(mu_ exclusive)
-  void MeasurementIndexInsert(SeriesId id);
-  // Decodes and visits the series `ids` (under the shared lock).
+  const char* StoreRecord(std::string_view record) REQUIRES(mu_);
+  std::string_view RecordAt(SeriesId id) const REQUIRES_SHARED(mu_);
+  std::optional<SeriesId> FindLocked(std::string_view canonical) const
+      REQUIRES_SHARED(mu_);
+  void IndexInsert(SeriesId id) REQUIRES(mu_);
+  // Adds `id` to by_measurement_.
+  void MeasurementIndexInsert(SeriesId id) REQUIRES(mu_);
+  // Decodes and visits the series `ids` (the caller holds the shared lock).
   template <typename Ids>
   void VisitIds(const Ids& ids,
-                const std::function<void(const SeriesInfo&)>& visit) const;
-  void Grow();
+                const std::function<void(const SeriesInfo&)>& visit) const
+      REQUIRES_SHARED(mu_);
+  void Grow() REQUIRES(mu_);
 
-  mutable std::shared_mutex mu_;
+  mutable SharedMutex mu_;
   // Arena blocks; records never move, so pointers into them stay valid.
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  size_t block_used_ = 0;
-  size_t block_size_ = 0;
-  size_t arena_bytes_ = 0;
+  std::vector<std::unique_ptr<char[]>> blocks_ GUARDED_BY(mu_);
+  size_t block_used_ GUARDED_BY(mu_) = 0;
+  size_t block_size_ GUARDED_BY(mu_) = 0;
+  size_t arena_bytes_ GUARDED_BY(mu_) = 0;
   // records_[id] points at varint(len) ‖ record; nullptr for unused ids.
-  std::vector<const char*> records_;
-  std::vector<uint8_t> types_;  // types_[id], 0 when unused
+  std::vector<const char*> records_ GUARDED_BY(mu_);
+  std::vector<uint8_t> types_ GUARDED_BY(mu_);  // types_[id], 0 when unused
   // Open addressing, linear probing; 0 = empty slot, else series id.
-  std::vector<SeriesId> index_;
+  std::vector<SeriesId> index_ GUARDED_BY(mu_);
   // Ids of each measurement, ascending, keyed by the escaped measurement
   // part of the canonical key: Find() by measurement decodes only those.
-  std::unordered_map<std::string, std::vector<SeriesId>> by_measurement_;
-  size_t count_ = 0;
-  SeriesId next_id_ = 1;
+  std::unordered_map<std::string, std::vector<SeriesId>> by_measurement_
+      GUARDED_BY(mu_);
+  size_t count_ GUARDED_BY(mu_) = 0;
+  SeriesId next_id_ GUARDED_BY(mu_) = 1;
 };
 
 }  // namespace citynexus::engine

@@ -30,7 +30,7 @@ bool AnyKeyIn(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
 Status RocksStore::RunRetention(int64_t now_ns) {
   CITYNEXUS_RETURN_IF_ERROR(CheckWritable());
   if (options_.retention.empty()) return Status::Ok();
-  std::lock_guard seal_lock(seal_mu_);
+  MutexLock seal_lock(&seal_mu_);
   std::vector<std::pair<SeriesId, const RetentionRule*>> matched;
   catalog_.ForEach([&](const SeriesInfo& info) {
     if (const RetentionRule* rule =

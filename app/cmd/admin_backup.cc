@@ -23,10 +23,10 @@ void AdminBackup::RegisterRoutes(net::Router& router) {
 void AdminBackup::Stop() {
   std::thread worker;
   {
-    std::unique_lock lock(mu_);
+    MutexLock lock(&mu_);
     stopped_ = true;
     // A backup accepted before the stop finishes before the store closes.
-    idle_.wait(lock, [this] { return !busy_; });
+    while (busy_) idle_.Wait(&mu_);
     worker = std::move(worker_);
   }
   if (worker.joinable()) worker.join();
@@ -55,7 +55,7 @@ void AdminBackup::Handle(net::Request request, net::Responder respond) {
   }
   std::thread previous;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (stopped_) {
       respond(net::Response::Error(503, "unavailable", "server is stopping"));
       return;
@@ -72,17 +72,17 @@ void AdminBackup::Handle(net::Request request, net::Responder respond) {
   std::thread worker([this, to, respond = std::move(respond)] {
     Status status = store_.Backup(to);
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       busy_ = false;
     }
-    idle_.notify_all();
+    idle_.SignalAll();
     if (!status.ok()) {
       respond(net::Response::FromStatus(status.WithContext("backup")));
       return;
     }
     respond(net::Response::Json(200, nlohmann::json{{"backup", to}}.dump()));
   });
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   worker_ = std::move(worker);
 }
 

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "engine/engine.h"
 #include "net/net.h"
 
@@ -37,11 +38,11 @@ class AdminBackup {
   void Handle(net::Request request, net::Responder respond);
 
   engine::Store& store_;
-  std::mutex mu_;
-  std::condition_variable idle_;  // signalled when busy_ turns false
-  std::thread worker_;            // GUARDED_BY(mu_): the current or last backup
-  bool busy_ = false;             // GUARDED_BY(mu_)
-  bool stopped_ = false;          // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar idle_;                        // signalled when busy_ turns false
+  std::thread worker_ GUARDED_BY(mu_);  // the current or last backup
+  bool busy_ GUARDED_BY(mu_) = false;
+  bool stopped_ GUARDED_BY(mu_) = false;
 };
 
 // True for 127.0.0.0/8 and ::1 peers ("127.0.0.1:53312", "[::1]:4000").
