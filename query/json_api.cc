@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/numbers.h"
 #include "query/openapi.h"
 #include "query/query.h"
 #include "query/query_guard.h"
@@ -101,33 +102,6 @@ std::string CsvEscape(const std::string& s) {
   return out;
 }
 
-// "3mo" -> (kMonth, 3); with `zoned`, "1d" -> (kDay, 1) and "2w" ->
-// (kWeek, 2). Count 0 when the step is not a calendar step.
-Result<std::pair<CalendarUnit, int>> CalendarStep(const std::string& step,
-                                                  bool zoned) {
-  size_t digits = 0;
-  while (digits < step.size() &&
-         std::isdigit(static_cast<unsigned char>(step[digits]))) {
-    ++digits;
-  }
-  const std::string unit = step.substr(digits);
-  CalendarUnit u;
-  if (unit == "mo") {
-    u = CalendarUnit::kMonth;
-  } else if (zoned && unit == "d") {
-    u = CalendarUnit::kDay;
-  } else if (zoned && unit == "w") {
-    u = CalendarUnit::kWeek;
-  } else {
-    return std::make_pair(CalendarUnit::kDay, 0);
-  }
-  if (digits == 0 || digits > 4 || std::stoi(step.substr(0, digits)) < 1) {
-    return Status::InvalidArgument("expected a count of 1 to 9999 before \"" +
-                                   unit + "\", got \"" + step + "\"");
-  }
-  return std::make_pair(u, std::stoi(step.substr(0, digits)));
-}
-
 // Parses the query parameters into a QuerySpec.
 Result<QuerySpec> SpecFromRequest(const net::Request& req, int64_t now_ns) {
   QuerySpec spec;
@@ -155,11 +129,11 @@ Result<QuerySpec> SpecFromRequest(const net::Request& req, int64_t now_ns) {
   if (auto step = req.Param("step")) {
     // Calendar steps: "Nmo" always; "Nd" / "Nw" when a time zone is given
     // (a city's day starts at local midnight, weeks on Monday).
-    auto calendar = CalendarStep(*step, tz.has_value() && !tz->empty());
+    auto calendar = ParseCalendarStep(*step, tz.has_value() && !tz->empty());
     if (!calendar) return calendar.error().WithContext("step");
-    if (calendar->second > 0) {
-      spec.calendar_unit = calendar->first;
-      spec.calendar_count = calendar->second;
+    if (calendar->count > 0) {
+      spec.calendar_unit = calendar->unit;
+      spec.calendar_count = calendar->count;
     } else {
       auto ns = ParseDurationNs(*step);
       if (!ns) return ns.error().WithContext("step");
@@ -200,16 +174,14 @@ Result<QuerySpec> SpecFromRequest(const net::Request& req, int64_t now_ns) {
     } else if (*fill == "linear") {
       spec.fill = FillMode::kLinear;
     } else {
-      try {
-        size_t used = 0;
-        spec.fill_value = std::stod(*fill, &used);
-        if (used != fill->size()) throw std::invalid_argument("trailing");
-        spec.fill = FillMode::kValue;
-      } catch (const std::exception&) {
+      const std::optional<double> value = ParseDecimal(*fill);
+      if (!value) {
         return Status::InvalidArgument(
             "fill: expected none, null, previous, linear or a number, got \"" +
             *fill + "\"");
       }
+      spec.fill_value = *value;
+      spec.fill = FillMode::kValue;
     }
   }
   return spec;

@@ -1,5 +1,6 @@
 #include "query/time_parse.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -214,6 +215,36 @@ Result<int64_t> ParseEpochUnit(std::string_view text) {
   return Status::InvalidArgument(
       "epoch: expected one of \"s\", \"ms\", \"us\", \"ns\", got \"" +
       std::string(text) + "\"");
+}
+
+Result<CalendarStep> ParseCalendarStep(std::string_view step, bool zoned) {
+  size_t digits = 0;
+  while (digits < step.size() &&
+         std::isdigit(static_cast<unsigned char>(step[digits]))) {
+    ++digits;
+  }
+  const std::string_view unit = step.substr(digits);
+  CalendarStep out;
+  if (unit == "mo") {
+    out.unit = CalendarUnit::kMonth;
+  } else if (zoned && unit == "d") {
+    out.unit = CalendarUnit::kDay;
+  } else if (zoned && unit == "w") {
+    out.unit = CalendarUnit::kWeek;
+  } else {
+    return out;  // count 0: a fixed duration
+  }
+  int count = 0;
+  if (digits > 0 && digits <= 4) {
+    std::from_chars(step.data(), step.data() + digits, count);
+  }
+  if (count < 1) {
+    return Status::InvalidArgument("expected a count of 1 to 9999 before \"" +
+                                   std::string(unit) + "\", got \"" +
+                                   std::string(step) + "\"");
+  }
+  out.count = count;
+  return out;
 }
 
 }  // namespace citynexus::query

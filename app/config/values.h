@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/suggest.h"
+
 namespace citynexus::app {
 
 // "<positive integer><unit>" with unit s, m, h, d (24 h) or w (7 d), no
@@ -37,14 +39,6 @@ std::optional<HostPort> ParseHostPort(std::string_view text);
 // Inverse of ParseHostPort: brackets an IPv6 host.
 std::string FormatHostPort(std::string_view host, uint16_t port);
 
-// Optimal string alignment distance (Levenshtein plus adjacent swaps),
-// case-insensitive.
-size_t EditDistance(std::string_view a, std::string_view b);
-
-// The candidate closest to `name` when it is close enough to be a plausible
-// typo (distance at most 2 and at most max(1, half the name's length)); ties
-// go to the earlier candidate. nullopt otherwise.
-std::optional<std::string> ClosestName(
-    std::string_view name, const std::vector<std::string>& candidates);
+// EditDistance and ClosestName ("did you mean") live in common/suggest.h.
 
 }  // namespace citynexus::app

@@ -7,6 +7,8 @@
 #include <limits>
 #include <system_error>
 
+#include "common/numbers.h"
+
 namespace citynexus::connectors {
 namespace {
 
@@ -67,19 +69,11 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// from_chars for doubles, refusing what JSON/CSV users would not call a
-// number ("inf", "nan", hex) and leading '+', which from_chars rejects too.
+// "inf", "nan", hex and a leading '+' are not numbers to JSON/CSV users.
 bool ParseDouble(std::string_view text, double* out) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    const bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' ||
-                    c == '.' || c == 'e' || c == 'E';
-    if (!ok) return false;
-  }
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out,
-                                   std::chars_format::general);
-  return ec == std::errc() && end == text.data() + text.size() &&
-         std::isfinite(*out);
+  const std::optional<double> value = ParseDecimal(text);
+  if (value) *out = *value;
+  return value.has_value();
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/suggest.h"
 #include "query/indicators.h"
 #include "query/indicators/expr_ast.h"
 #include "query/indicators/expr_lexer.h"
@@ -32,49 +33,22 @@ const std::set<std::string>& ReferenceStatuses() {
   return kStatuses;
 }
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) {
-    prev[j] = j;
-  }
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                         prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
+// "; did you mean \"x\"?" when `key` is a plausible typo of a known name
+// (the one rule of common/suggest.h), else "".
 std::string Hint(const std::string& key,
                  const std::vector<std::string>& known) {
-  std::string best;
-  size_t best_d = 3;
-  for (const auto& k : known) {
-    const size_t d = EditDistance(key, k);
-    if (d < best_d) {
-      best_d = d;
-      best = k;
-    }
-  }
-  return best.empty() ? "" : "; did you mean \"" + best + "\"?";
+  const std::optional<std::string> best = ClosestName(key, known);
+  return best ? "; did you mean \"" + *best + "\"?" : "";
 }
 
 Status ValidateStep(const std::string& step) {
-  if (step.size() > 2 && step.compare(step.size() - 2, 2, "mo") == 0) {
-    const std::string n = step.substr(0, step.size() - 2);
-    if (!n.empty() && std::all_of(n.begin(), n.end(), ::isdigit) &&
-        n.size() <= 4 && std::stoi(n) >= 1) {
-      return Status::Ok();
-    }
-  }
-  auto ns = ParseDurationNs(step);
-  if (!ns) {
-    return ns.error();
-  }
-  if (*ns <= 0) {
+  // Days and weeks are fixed durations here; the time zone of an evaluation
+  // decides later whether they follow the calendar.
+  CITYNEXUS_ASSIGN_OR_RETURN(auto calendar,
+                             ParseCalendarStep(step, /*zoned=*/false));
+  if (calendar.count > 0) return Status::Ok();
+  CITYNEXUS_ASSIGN_OR_RETURN(auto ns, ParseDurationNs(step));
+  if (ns <= 0) {
     return Status::InvalidArgument("must be positive");
   }
   return Status::Ok();
@@ -102,15 +76,12 @@ Result<IndicatorDefinition> FromJson(const json& j) {
       return Status::InvalidArgument(k + ": unknown key" + Hint(k, keys));
     }
   }
-  auto id = RequiredString(j, "id");
-  if (!id) {
-    return id.error();
-  }
-  if (!std::regex_match(*id, std::regex("[a-z][a-z0-9_]*"))) {
-    return Status::InvalidArgument("id: expected snake_case, got \"" + *id +
+  CITYNEXUS_ASSIGN_OR_RETURN(auto id, RequiredString(j, "id"));
+  if (!std::regex_match(id, std::regex("[a-z][a-z0-9_]*"))) {
+    return Status::InvalidArgument("id: expected snake_case, got \"" + id +
                                    "\"");
   }
-  d.id = *id;
+  d.id = id;
   if (!j.contains("version") || !j["version"].is_number_integer() ||
       j["version"].get<int>() < 1) {
     return Status::InvalidArgument("version: expected an integer >= 1");

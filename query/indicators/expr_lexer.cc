@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "common/numbers.h"
 #include "query/time_parse.h"
 
 namespace citynexus::query::indicators {
@@ -121,11 +122,11 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
         t.duration_ns = *ns;
       } else {
         const std::string num(text.substr(i, j - i));
-        char* endp = nullptr;
-        t.number = std::strtod(num.c_str(), &endp);
-        if (endp != num.c_str() + num.size()) {
+        const std::optional<double> value = ParseDecimal(num);
+        if (!value) {
           return fail(i, "bad number \"" + num + "\"");
         }
+        t.number = *value;
         t.kind = TokenKind::kNumber;
       }
       t.text = std::string(text.substr(i, j - i));

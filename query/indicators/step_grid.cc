@@ -48,50 +48,30 @@ Result<StepGrid> MakeStepGrid(int64_t start_ns, int64_t end_ns,
   if (end_ns <= start_ns) {
     return Status::InvalidArgument("end must be after start");
   }
-  size_t digits = 0;
-  while (digits < step.size() &&
-         std::isdigit(static_cast<unsigned char>(step[digits]))) {
-    ++digits;
-  }
-  const std::string unit = step.substr(digits);
   const bool zoned = !time_zone.empty() && time_zone != "UTC";
-  CalendarUnit cal = CalendarUnit::kDay;
-  bool calendar = false;
-  if (unit == "mo") {
-    cal = CalendarUnit::kMonth;
-    calendar = true;
-  } else if (zoned && (unit == "d" || unit == "w")) {
-    cal = unit == "d" ? CalendarUnit::kDay : CalendarUnit::kWeek;
-    calendar = true;
-  }
-  if (!calendar) {
+  auto calendar = ParseCalendarStep(step, zoned);
+  if (!calendar) return calendar.error().WithContext("step");
+  if (calendar->count == 0) {
     auto ns = ParseDurationNs(step);
     if (!ns) {
       return ns.error().WithContext("step");
     }
     return FixedStepGrid(start_ns, end_ns, *ns, max_steps);
   }
-  if (digits == 0 || digits > 4 || std::stoi(step.substr(0, digits)) < 1) {
-    return Status::InvalidArgument(
-        "step: expected a count of 1 to 9999 "
-        "before \"" +
-        unit + "\", got \"" + step + "\"");
-  }
-  const int count = std::stoi(step.substr(0, digits));
+  const CalendarUnit cal = calendar->unit;
+  const int count = calendar->count;
   auto zone = time_zone.empty() ? Result<TimeZone>(TimeZone::Utc())
                                 : TimeZone::Load(time_zone);
   if (!zone) {
     return zone.error().WithContext("tz");
   }
-  auto edges =
-      CalendarBucketEdges(start_ns, end_ns, cal, count, *zone, max_steps + 1);
-  if (!edges) {
-    return edges.error();
-  }
-  if (edges->size() < 2) {
+  CITYNEXUS_ASSIGN_OR_RETURN(
+      auto edges,
+      CalendarBucketEdges(start_ns, end_ns, cal, count, *zone, max_steps + 1));
+  if (edges.size() < 2) {
     return Status::InvalidArgument("empty evaluation range");
   }
-  if (edges->size() - 1 > max_steps) {
+  if (edges.size() - 1 > max_steps) {
     return Status::ResourceExhausted(
         "too many steps; the limit (max_steps) "
         "is " +
@@ -102,9 +82,9 @@ Result<StepGrid> MakeStepGrid(int64_t start_ns, int64_t end_ns,
   g.nominal_ns = cal == CalendarUnit::kDay    ? kDayNs * count
                  : cal == CalendarUnit::kWeek ? 7 * kDayNs * count
                                               : 0;
-  for (size_t i = 0; i + 1 < edges->size(); ++i) {
-    g.starts.push_back((*edges)[i]);
-    g.ends.push_back((*edges)[i + 1]);
+  for (size_t i = 0; i + 1 < edges.size(); ++i) {
+    g.starts.push_back(edges[i]);
+    g.ends.push_back(edges[i + 1]);
   }
   return g;
 }

@@ -50,3 +50,23 @@ TEST_CASE("epoch units map to nanoseconds per unit", "[query][time]") {
   CHECK(*ParseEpochUnit("u") == 1000);
   CHECK_FALSE(ParseEpochUnit("days").has_value());
 }
+
+TEST_CASE("calendar steps are parsed in one place", "[query][time_parse]") {
+  using citynexus::query::CalendarUnit;
+  using citynexus::query::ParseCalendarStep;
+  auto months = ParseCalendarStep("3mo", false);
+  REQUIRE(months.has_value());
+  CHECK(months->unit == CalendarUnit::kMonth);
+  CHECK(months->count == 3);
+  // Days and weeks follow the calendar only in a zone.
+  CHECK(ParseCalendarStep("1d", false)->count == 0);
+  auto week = ParseCalendarStep("2w", true);
+  REQUIRE(week.has_value());
+  CHECK(week->unit == CalendarUnit::kWeek);
+  CHECK(week->count == 2);
+  CHECK(ParseCalendarStep("15m", true)->count == 0);
+  CHECK_FALSE(ParseCalendarStep("0mo", false).has_value());
+  CHECK_FALSE(ParseCalendarStep("mo", false).has_value());
+  CHECK(ParseCalendarStep("12345mo", false).error().message() ==
+        "expected a count of 1 to 9999 before \"mo\", got \"12345mo\"");
+}
