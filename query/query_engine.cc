@@ -8,6 +8,7 @@
 #include <regex>
 #include <string>
 
+#include "common/numbers.h"
 #include "query/bucket_math.h"
 #include "query/query.h"
 #include "query/query_guard.h"
@@ -131,13 +132,9 @@ Result<std::pair<AggFunction, double>> ParseAggFunction(std::string_view text) {
     number = text.substr(1);
   }
   if (!number.empty()) {
-    try {
-      size_t used = 0;
-      const double p = std::stod(std::string(number), &used);
-      if (used == number.size() && p >= 0 && p <= 100) {
-        return std::make_pair(AggFunction::kPercentile, p);
-      }
-    } catch (const std::exception&) {
+    const std::optional<double> p = ParseDecimal(number);
+    if (p && *p >= 0 && *p <= 100) {
+      return std::make_pair(AggFunction::kPercentile, *p);
     }
     return Status::InvalidArgument(
         "agg: percentile must be between 0 and 100, got \"" +
@@ -212,10 +209,40 @@ Result<std::vector<SeriesInfo>> QueryEngine::FindSeries(
   return out;
 }
 
-Result<QueryResult> QueryEngine::Run(const QuerySpec& spec,
-                                     const QueryGuard* guard) const {
-  auto check_guard = [guard] { return guard ? guard->Check() : Status::Ok(); };
-  const auto started = std::chrono::steady_clock::now();
+// ---- the steps of QueryEngine::Run: plan, read (raw), group, aggregate,
+// fill. Each reads the spec and limits of one run from RunContext. ----
+namespace {
+
+struct RunContext {
+  engine::Store& store;
+  const QueryOptions& options;
+  const QuerySpec& spec;
+  const QueryGuard* guard;
+  QueryStats& stats;
+
+  Status CheckGuard() const { return guard ? guard->Check() : Status::Ok(); }
+};
+
+// What to read: the series, and the bucket grid (bucket i is
+// [edges[i], edges[i+1])). Fixed grids are epoch-aligned (k*step + offset);
+// without a step, one bucket spans the whole range; calendar grids follow
+// local midnights in a time zone.
+struct QueryPlan {
+  std::vector<SeriesInfo> series;
+  bool calendar = false;
+  int64_t step = 0;
+  int64_t offset = 0;
+  std::vector<int64_t> edges;  // empty for raw queries
+
+  // Bucket [start, end) containing t (t within the query range).
+  std::pair<int64_t, int64_t> BucketOf(int64_t t) const {
+    const auto it = std::upper_bound(edges.begin(), edges.end(), t);
+    const size_t i = static_cast<size_t>(it - edges.begin()) - 1;
+    return {edges[i], edges[i + 1]};
+  }
+};
+
+Status ValidateSpec(const QuerySpec& spec) {
   if (spec.measurement.empty()) {
     return Status::InvalidArgument("measurement: required");
   }
@@ -226,111 +253,114 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec,
   if (spec.agg == AggFunction::kNone && !spec.group_by.empty()) {
     return Status::InvalidArgument("group_by needs an aggregation (agg)");
   }
+  return Status::Ok();
+}
 
-  auto found = FindSeries(spec.measurement, spec.tags, "");
-  if (!found) return found.error();
-  std::vector<SeriesInfo> series;
-  for (auto& s : *found) {
+Result<std::vector<int64_t>> BucketEdges(const RunContext& ctx,
+                                         const QueryPlan& plan) {
+  const QuerySpec& spec = ctx.spec;
+  const size_t max_per_series =
+      ctx.options.max_buckets / std::max<size_t>(1, plan.series.size());
+  if (plan.calendar) {
+    CITYNEXUS_ASSIGN_OR_RETURN(
+        auto zone,
+        TimeZone::Load(spec.time_zone.empty() ? "UTC" : spec.time_zone));
+    return CalendarBucketEdges(spec.start_ns, spec.end_ns, spec.calendar_unit,
+                               spec.calendar_count, zone, max_per_series);
+  }
+  const int64_t first_bucket =
+      BucketStart(spec.start_ns, plan.step, plan.offset);
+  const int64_t last_bucket =
+      BucketStart(spec.end_ns - 1, plan.step, plan.offset);
+  const uint64_t buckets =
+      static_cast<uint64_t>((last_bucket - first_bucket) / plan.step) + 1;
+  if (buckets > max_per_series) {
+    return Status::ResourceExhausted(
+        "query would return " + std::to_string(buckets) +
+        " buckets for each of " + std::to_string(plan.series.size()) +
+        " series; the limit (max_buckets) is " +
+        std::to_string(ctx.options.max_buckets) + " values");
+  }
+  std::vector<int64_t> edges;
+  for (uint64_t i = 0; i <= buckets; ++i) {
+    edges.push_back(first_bucket + static_cast<int64_t>(i) * plan.step);
+  }
+  return edges;
+}
+
+// Plan: the series the spec selects (sorted, within max_series) and the grid.
+Result<QueryPlan> Plan(const QueryEngine& engine, const RunContext& ctx) {
+  const QuerySpec& spec = ctx.spec;
+  CITYNEXUS_RETURN_IF_ERROR(ValidateSpec(spec));
+  CITYNEXUS_ASSIGN_OR_RETURN(
+      auto found, engine.FindSeries(spec.measurement, spec.tags, ""));
+  QueryPlan plan;
+  for (auto& s : found) {
     if (spec.field.empty() || s.key.field == spec.field) {
-      series.push_back(std::move(s));
+      plan.series.push_back(std::move(s));
     }
   }
-  if (series.size() > options_.max_series) {
+  if (plan.series.size() > ctx.options.max_series) {
     return Status::ResourceExhausted("query selects " +
-                                     std::to_string(series.size()) +
+                                     std::to_string(plan.series.size()) +
                                      " series; the limit (max_series) is " +
-                                     std::to_string(options_.max_series));
+                                     std::to_string(ctx.options.max_series));
   }
-  std::sort(series.begin(), series.end(),
+  std::sort(plan.series.begin(), plan.series.end(),
             [](const SeriesInfo& a, const SeriesInfo& b) {
               return a.key.Canonical() < b.key.Canonical();
             });
-
-  QueryResult result;
-  result.stats.series = series.size();
-
-  // The bucket grid: bucket i is [edges[i], edges[i+1]). Fixed grids are
-  // epoch-aligned (k*step + offset); without a step, one bucket spans the
-  // whole range; calendar grids follow local midnights in a time zone.
-  const bool calendar = spec.calendar_count > 0;
-  const int64_t step =
-      spec.step_ns > 0 ? spec.step_ns : spec.end_ns - spec.start_ns;
-  const int64_t offset = spec.step_ns > 0 ? spec.offset_ns : spec.start_ns;
-  std::vector<int64_t> edges;
+  plan.calendar = spec.calendar_count > 0;
+  plan.step = spec.step_ns > 0 ? spec.step_ns : spec.end_ns - spec.start_ns;
+  plan.offset = spec.step_ns > 0 ? spec.offset_ns : spec.start_ns;
   if (spec.agg != AggFunction::kNone) {
-    const size_t max_per_series =
-        options_.max_buckets / std::max<size_t>(1, series.size());
-    if (calendar) {
-      auto zone =
-          TimeZone::Load(spec.time_zone.empty() ? "UTC" : spec.time_zone);
-      if (!zone) return zone.error();
-      auto calendar_edges =
-          CalendarBucketEdges(spec.start_ns, spec.end_ns, spec.calendar_unit,
-                              spec.calendar_count, *zone, max_per_series);
-      if (!calendar_edges) return calendar_edges.error();
-      edges = std::move(*calendar_edges);
-    } else {
-      const int64_t first_bucket = BucketStart(spec.start_ns, step, offset);
-      const int64_t last_bucket = BucketStart(spec.end_ns - 1, step, offset);
-      const uint64_t buckets =
-          static_cast<uint64_t>((last_bucket - first_bucket) / step) + 1;
-      if (buckets > max_per_series) {
-        return Status::ResourceExhausted(
-            "query would return " + std::to_string(buckets) +
-            " buckets for each of " + std::to_string(series.size()) +
-            " series; the limit (max_buckets) is " +
-            std::to_string(options_.max_buckets) + " values");
-      }
-      for (uint64_t i = 0; i <= buckets; ++i) {
-        edges.push_back(first_bucket + static_cast<int64_t>(i) * step);
-      }
-    }
+    CITYNEXUS_ASSIGN_OR_RETURN(plan.edges, BucketEdges(ctx, plan));
   }
-  // Bucket [start, end) containing t (t within the query range).
-  auto bucket_of = [&edges](int64_t t) {
-    const auto it = std::upper_bound(edges.begin(), edges.end(), t);
-    const size_t i = static_cast<size_t>(it - edges.begin()) - 1;
-    return std::make_pair(edges[i], edges[i + 1]);
-  };
+  return plan;
+}
 
-  // ---- raw points ----
-  if (spec.agg == AggFunction::kNone) {
-    for (const auto& s : series) {
-      ResultSeries out;
-      out.measurement = s.key.measurement;
-      out.field = s.key.field;
-      for (const auto& [k, v] : s.key.tags) out.tags[k] = v;
-      out.unit = s.meta.unit;
-      out.agg = "raw";
-      uint64_t budget = options_.max_points - result.stats.points_read;
-      bool over = false;
-      CITYNEXUS_RETURN_IF_ERROR(check_guard());
-      CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
-          s.id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
-            if (budget-- == 0) {
-              over = true;
-              return false;
-            }
-            out.values.emplace_back(p.timestamp_ns, p.value);
-            return true;
-          }));
-      if (over) {
-        return Status::ResourceExhausted("query reads more than " +
-                                         std::to_string(options_.max_points) +
-                                         " points; the limit is max_points");
-      }
-      result.stats.points_read += out.values.size();
-      result.series.push_back(std::move(out));
-    }
-    result.stats.elapsed_ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count();
-    return result;
+Status PointLimitError(const QueryOptions& options) {
+  return Status::ResourceExhausted("query reads more than " +
+                                   std::to_string(options.max_points) +
+                                   " points; the limit is max_points");
+}
+
+// Read: the raw points of every series (agg none), within max_points.
+Result<std::vector<ResultSeries>> ReadRaw(const RunContext& ctx,
+                                          const QueryPlan& plan) {
+  std::vector<ResultSeries> all;
+  for (const auto& s : plan.series) {
+    ResultSeries out;
+    out.measurement = s.key.measurement;
+    out.field = s.key.field;
+    for (const auto& [k, v] : s.key.tags) out.tags[k] = v;
+    out.unit = s.meta.unit;
+    out.agg = "raw";
+    uint64_t budget = ctx.options.max_points - ctx.stats.points_read;
+    bool over = false;
+    CITYNEXUS_RETURN_IF_ERROR(ctx.CheckGuard());
+    CITYNEXUS_RETURN_IF_ERROR(ctx.store.Scan(
+        s.id, ctx.spec.start_ns, ctx.spec.end_ns, [&](const engine::Sample& p) {
+          if (budget-- == 0) {
+            over = true;
+            return false;
+          }
+          out.values.emplace_back(p.timestamp_ns, p.value);
+          return true;
+        }));
+    if (over) return PointLimitError(ctx.options);
+    ctx.stats.points_read += out.values.size();
+    all.push_back(std::move(out));
   }
+  return all;
+}
 
-  // ---- grouping ----
-  std::map<std::string, Group> groups;  // ordered by group key
-  for (const auto& s : series) {
+// Group: series by field and the group_by tags (each series its own group
+// without group_by), ordered by group key. Only numeric fields aggregate.
+Result<std::map<std::string, Group>> GroupSeries(const QuerySpec& spec,
+                                                 const QueryPlan& plan) {
+  std::map<std::string, Group> groups;
+  for (const auto& s : plan.series) {
     if (!IsNumeric(s.type)) {
       return Status::InvalidArgument(
           "field \"" + s.key.field + "\" of " + s.key.Canonical() + " is " +
@@ -359,138 +389,175 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec,
     if (g.unit.empty()) g.unit = s.meta.unit;
     g.members.push_back(&s);
   }
+  return groups;
+}
 
-  for (auto& [group_key, g] : groups) {
-    std::vector<std::pair<int64_t, double>> sparse;
-    if (IsBucketFunction(spec.agg)) {
-      std::map<int64_t, engine::Bucket> merged;
-      auto aggregate = [&](const engine::AggregateRequest& req) -> Status {
-        engine::AggregateStats st;
-        CITYNEXUS_RETURN_IF_ERROR(check_guard());
-        auto buckets = store_.Aggregate(req, &st);
-        if (!buckets) return buckets.error();
-        result.stats.points_read += st.points_read;
-        result.stats.rollups_read += st.rollups_read;
-        result.stats.rollups = result.stats.rollups || st.used_rollups;
-        for (const auto& b : *buckets) MergeBucket(merged[b.start_ns], b);
-        return Status::Ok();
-      };
-      for (const SeriesInfo* s : g.members) {
-        if (!calendar) {
-          CITYNEXUS_RETURN_IF_ERROR(
-              aggregate({s->id, spec.start_ns, spec.end_ns, step, offset}));
-          continue;
+using SparseValues = std::vector<std::pair<int64_t, double>>;
+
+// Aggregate, bucket functions (count/sum/min/max/mean/first/last): merged
+// engine buckets, which the engine may answer from rollups.
+Result<SparseValues> AggregateBuckets(const RunContext& ctx,
+                                      const QueryPlan& plan, const Group& g) {
+  const QuerySpec& spec = ctx.spec;
+  std::map<int64_t, engine::Bucket> merged;
+  auto aggregate = [&](const engine::AggregateRequest& req) -> Status {
+    engine::AggregateStats st;
+    CITYNEXUS_RETURN_IF_ERROR(ctx.CheckGuard());
+    CITYNEXUS_ASSIGN_OR_RETURN(auto buckets, ctx.store.Aggregate(req, &st));
+    ctx.stats.points_read += st.points_read;
+    ctx.stats.rollups_read += st.rollups_read;
+    ctx.stats.rollups = ctx.stats.rollups || st.used_rollups;
+    for (const auto& b : buckets) MergeBucket(merged[b.start_ns], b);
+    return Status::Ok();
+  };
+  const std::vector<int64_t>& edges = plan.edges;
+  for (const SeriesInfo* s : g.members) {
+    if (!plan.calendar) {
+      CITYNEXUS_RETURN_IF_ERROR(aggregate(
+          {s->id, spec.start_ns, spec.end_ns, plan.step, plan.offset}));
+      continue;
+    }
+    // Calendar buckets differ in width (DST days, months): one request
+    // per bucket, each a single bucket of its own width.
+    for (size_t i = 0; i + 1 < edges.size(); ++i) {
+      const int64_t lo = std::max(edges[i], spec.start_ns);
+      const int64_t hi = std::min(edges[i + 1], spec.end_ns);
+      if (lo >= hi) continue;
+      CITYNEXUS_RETURN_IF_ERROR(
+          aggregate({s->id, lo, hi, edges[i + 1] - edges[i], edges[i]}));
+    }
+  }
+  SparseValues sparse;
+  for (const auto& [t, b] : merged) {
+    if (b.count > 0) sparse.emplace_back(t, BucketValue(spec.agg, b));
+  }
+  return sparse;
+}
+
+// Aggregate, raw functions (median/percentile/stddev pool the members'
+// points; increase/rate/integral sum per member): each member's points,
+// plus the point before the range so a counter's first increase is not lost.
+Result<SparseValues> AggregateRaw(const RunContext& ctx, const QueryPlan& plan,
+                                  const Group& g) {
+  const QuerySpec& spec = ctx.spec;
+  std::map<int64_t, std::vector<double>> pooled;  // median/percentile/stddev
+  std::map<int64_t, double> summed;               // increase/rate/integral
+  for (const SeriesInfo* s : g.members) {
+    std::vector<std::pair<int64_t, double>> points;
+    std::optional<double> before;
+    const bool counter =
+        spec.agg == AggFunction::kIncrease || spec.agg == AggFunction::kRate;
+    if (counter) {
+      const int64_t lookback = plan.edges[1] - plan.edges[0];
+      CITYNEXUS_RETURN_IF_ERROR(ctx.store.Scan(s->id, spec.start_ns - lookback,
+                                               spec.start_ns,
+                                               [&](const engine::Sample& p) {
+                                                 before = AsDouble(p.value);
+                                                 return true;
+                                               }));
+    }
+    CITYNEXUS_RETURN_IF_ERROR(ctx.CheckGuard());
+    CITYNEXUS_RETURN_IF_ERROR(ctx.store.Scan(
+        s->id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
+          points.emplace_back(p.timestamp_ns, AsDouble(p.value));
+          return true;
+        }));
+    ctx.stats.points_read += points.size();
+    if (ctx.stats.points_read > ctx.options.max_points) {
+      return PointLimitError(ctx.options);
+    }
+    // Split into buckets.
+    size_t i = 0;
+    while (i < points.size()) {
+      const auto [b, b_end] = plan.BucketOf(points[i].first);
+      size_t j = i;
+      while (j < points.size() && points[j].first < b_end) ++j;
+      std::vector<std::pair<int64_t, double>> in(points.begin() + i,
+                                                 points.begin() + j);
+      switch (spec.agg) {
+        case AggFunction::kMedian:
+        case AggFunction::kPercentile:
+        case AggFunction::kStddev: {
+          auto& vec = pooled[b];
+          for (const auto& [t, v] : in) vec.push_back(v);
+          break;
         }
-        // Calendar buckets differ in width (DST days, months): one request
-        // per bucket, each a single bucket of its own width.
-        for (size_t i = 0; i + 1 < edges.size(); ++i) {
-          const int64_t lo = std::max(edges[i], spec.start_ns);
-          const int64_t hi = std::min(edges[i + 1], spec.end_ns);
-          if (lo >= hi) continue;
-          CITYNEXUS_RETURN_IF_ERROR(
-              aggregate({s->id, lo, hi, edges[i + 1] - edges[i], edges[i]}));
-        }
-      }
-      for (const auto& [t, b] : merged) {
-        if (b.count > 0) sparse.emplace_back(t, BucketValue(spec.agg, b));
-      }
-    } else {
-      // Raw functions: read each member's points (plus the point before the
-      // range, so a counter's first increase is not lost).
-      std::map<int64_t, std::vector<double>>
-          pooled;                        // median/percentile/stddev
-      std::map<int64_t, double> summed;  // increase/rate/integral
-      for (const SeriesInfo* s : g.members) {
-        std::vector<std::pair<int64_t, double>> points;
-        std::optional<double> before;
-        const bool counter = spec.agg == AggFunction::kIncrease ||
-                             spec.agg == AggFunction::kRate;
-        if (counter) {
-          const int64_t lookback = edges[1] - edges[0];
-          CITYNEXUS_RETURN_IF_ERROR(store_.Scan(s->id, spec.start_ns - lookback,
-                                                spec.start_ns,
-                                                [&](const engine::Sample& p) {
-                                                  before = AsDouble(p.value);
-                                                  return true;
-                                                }));
-        }
-        CITYNEXUS_RETURN_IF_ERROR(check_guard());
-        CITYNEXUS_RETURN_IF_ERROR(store_.Scan(
-            s->id, spec.start_ns, spec.end_ns, [&](const engine::Sample& p) {
-              points.emplace_back(p.timestamp_ns, AsDouble(p.value));
-              return true;
-            }));
-        result.stats.points_read += points.size();
-        if (result.stats.points_read > options_.max_points) {
-          return Status::ResourceExhausted("query reads more than " +
-                                           std::to_string(options_.max_points) +
-                                           " points; the limit is max_points");
-        }
-        // Split into buckets.
-        size_t i = 0;
-        while (i < points.size()) {
-          const auto [b, b_end] = bucket_of(points[i].first);
-          size_t j = i;
-          while (j < points.size() && points[j].first < b_end) ++j;
-          std::vector<std::pair<int64_t, double>> in(points.begin() + i,
-                                                     points.begin() + j);
-          switch (spec.agg) {
-            case AggFunction::kMedian:
-            case AggFunction::kPercentile:
-            case AggFunction::kStddev: {
-              auto& vec = pooled[b];
-              for (const auto& [t, v] : in) vec.push_back(v);
-              break;
-            }
-            case AggFunction::kIncrease:
-            case AggFunction::kRate: {
-              double inc = CounterIncrease(in, before);
-              if (spec.agg == AggFunction::kRate) {
-                inc /= static_cast<double>(b_end - b) / 1e9;
-              }
-              summed[b] += inc;
-              break;
-            }
-            case AggFunction::kIntegral: {
-              const int64_t unit = spec.agg_param > 0
-                                       ? static_cast<int64_t>(spec.agg_param)
-                                       : 1000000000;
-              summed[b] += TrapezoidIntegral(in, unit);
-              break;
-            }
-            default:
-              break;
+        case AggFunction::kIncrease:
+        case AggFunction::kRate: {
+          double inc = CounterIncrease(in, before);
+          if (spec.agg == AggFunction::kRate) {
+            inc /= static_cast<double>(b_end - b) / 1e9;
           }
-          before = in.back().second;
-          i = j;
+          summed[b] += inc;
+          break;
         }
+        case AggFunction::kIntegral: {
+          const int64_t unit = spec.agg_param > 0
+                                   ? static_cast<int64_t>(spec.agg_param)
+                                   : 1000000000;
+          summed[b] += TrapezoidIntegral(in, unit);
+          break;
+        }
+        default:
+          break;
       }
-      for (auto& [t, vec] : pooled) {
-        const double v = spec.agg == AggFunction::kStddev
-                             ? SampleStddev(vec)
-                             : Percentile(vec, spec.agg_param);
-        sparse.emplace_back(t, v);
-      }
-      for (const auto& [t, v] : summed) sparse.emplace_back(t, v);
+      before = in.back().second;
+      i = j;
     }
+  }
+  SparseValues sparse;
+  for (auto& [t, vec] : pooled) {
+    const double v = spec.agg == AggFunction::kStddev
+                         ? SampleStddev(vec)
+                         : Percentile(vec, spec.agg_param);
+    sparse.emplace_back(t, v);
+  }
+  for (const auto& [t, v] : summed) sparse.emplace_back(t, v);
+  return sparse;
+}
 
-    ResultSeries out;
-    out.measurement = spec.measurement;
-    out.field = g.field;
-    out.tags = g.tags;
-    out.unit = g.unit;
-    out.agg = AggFunctionName(spec.agg, spec.agg_param);
-    const std::vector<int64_t> starts(edges.begin(), edges.end() - 1);
-    for (auto& [t, v] : ApplyFill(sparse, starts, spec.fill, spec.fill_value)) {
-      if (!v) {
-        out.values.emplace_back(t, std::nullopt);
-      } else if (spec.agg == AggFunction::kCount) {
-        out.values.emplace_back(t, engine::Value(static_cast<int64_t>(*v)));
-      } else {
-        out.values.emplace_back(t, engine::Value(*v));
-      }
+// Fill: one value per bucket start, gaps filled as the spec says.
+ResultSeries Fill(const QuerySpec& spec, const QueryPlan& plan, const Group& g,
+                  const SparseValues& sparse) {
+  ResultSeries out;
+  out.measurement = spec.measurement;
+  out.field = g.field;
+  out.tags = g.tags;
+  out.unit = g.unit;
+  out.agg = AggFunctionName(spec.agg, spec.agg_param);
+  const std::vector<int64_t> starts(plan.edges.begin(), plan.edges.end() - 1);
+  for (auto& [t, v] : ApplyFill(sparse, starts, spec.fill, spec.fill_value)) {
+    if (!v) {
+      out.values.emplace_back(t, std::nullopt);
+    } else if (spec.agg == AggFunction::kCount) {
+      out.values.emplace_back(t, engine::Value(static_cast<int64_t>(*v)));
+    } else {
+      out.values.emplace_back(t, engine::Value(*v));
     }
-    result.series.push_back(std::move(out));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<QueryResult> QueryEngine::Run(const QuerySpec& spec,
+                                     const QueryGuard* guard) const {
+  const auto started = std::chrono::steady_clock::now();
+  QueryResult result;
+  const RunContext ctx{store_, options_, spec, guard, result.stats};
+  CITYNEXUS_ASSIGN_OR_RETURN(auto plan, Plan(*this, ctx));
+  result.stats.series = plan.series.size();
+  if (spec.agg == AggFunction::kNone) {
+    CITYNEXUS_ASSIGN_OR_RETURN(result.series, ReadRaw(ctx, plan));
+  } else {
+    CITYNEXUS_ASSIGN_OR_RETURN(auto groups, GroupSeries(spec, plan));
+    for (const auto& [group_key, g] : groups) {
+      CITYNEXUS_ASSIGN_OR_RETURN(auto sparse,
+                                 IsBucketFunction(spec.agg)
+                                     ? AggregateBuckets(ctx, plan, g)
+                                     : AggregateRaw(ctx, plan, g));
+      result.series.push_back(Fill(spec, plan, g, sparse));
+    }
   }
   result.stats.elapsed_ms = std::chrono::duration<double, std::milli>(
                                 std::chrono::steady_clock::now() - started)

@@ -1,5 +1,6 @@
 #include "query/indicators/expr_parser.h"
 
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -138,11 +139,8 @@ class Parser {
     if (IsIdent("on") || IsIdent("ignoring")) {
       e->on = Next().text == "on";
       e->has_matching = true;
-      auto labels = ParseLabelList();
-      if (!labels) {
-        return labels.error();
-      }
-      e->matching_labels = std::move(*labels);
+      CITYNEXUS_ASSIGN_OR_RETURN(auto labels, ParseLabelList());
+      e->matching_labels = std::move(labels);
     }
     if (IsIdent("group_left") || IsIdent("group_right")) {
       return Fail(Peek().pos,
@@ -165,122 +163,64 @@ class Parser {
     return e;
   }
 
-  Result<std::unique_ptr<Expr>> ParseAnd() {
-    auto lhs = ParseComparison();
-    if (!lhs) {
-      return lhs;
+  // The binary operators: precedence (higher binds tighter), all left-
+  // associative, as in PromQL; "or" and "unless" are not supported.
+  struct BinaryOpInfo {
+    BinaryOp op;
+    int precedence;
+  };
+  std::optional<BinaryOpInfo> PeekBinaryOp() {
+    if (IsIdent("and")) return BinaryOpInfo{BinaryOp::kAnd, 1};
+    switch (Peek().kind) {
+      case TokenKind::kEq:
+        return BinaryOpInfo{BinaryOp::kEq, 2};
+      case TokenKind::kNe:
+        return BinaryOpInfo{BinaryOp::kNe, 2};
+      case TokenKind::kGt:
+        return BinaryOpInfo{BinaryOp::kGt, 2};
+      case TokenKind::kLt:
+        return BinaryOpInfo{BinaryOp::kLt, 2};
+      case TokenKind::kGe:
+        return BinaryOpInfo{BinaryOp::kGe, 2};
+      case TokenKind::kLe:
+        return BinaryOpInfo{BinaryOp::kLe, 2};
+      case TokenKind::kPlus:
+        return BinaryOpInfo{BinaryOp::kAdd, 3};
+      case TokenKind::kMinus:
+        return BinaryOpInfo{BinaryOp::kSub, 3};
+      case TokenKind::kStar:
+        return BinaryOpInfo{BinaryOp::kMul, 4};
+      case TokenKind::kSlash:
+        return BinaryOpInfo{BinaryOp::kDiv, 4};
+      default:
+        return std::nullopt;
     }
-    while (IsIdent("and")) {
-      const size_t pos = Next().pos;
-      auto e = MakeBinary(BinaryOp::kAnd, pos, std::move(*lhs));
-      if (!e) {
-        return e;
-      }
-      auto rhs = ParseComparison();
-      if (!rhs) {
-        return rhs;
-      }
-      (*e)->args.push_back(std::move(*rhs));
-      lhs = std::move(e);
-    }
-    if (IsIdent("or") || IsIdent("unless")) {
-      return Fail(Peek().pos, "\"" + Peek().text + "\" is not supported",
-                  StatusCode::kNotSupported);
-    }
-    return lhs;
   }
 
-  Result<std::unique_ptr<Expr>> ParseComparison() {
-    auto lhs = ParseAdditive();
-    if (!lhs) {
-      return lhs;
-    }
+  // A whole expression: every binary operator at once.
+  Result<std::unique_ptr<Expr>> ParseAnd() { return ParseBinary(1); }
+
+  // Precedence climbing (the model is query/influxql/parser_expr.cc): one
+  // loop for all binary operators instead of one function per level.
+  Result<std::unique_ptr<Expr>> ParseBinary(int min_precedence) {
+    CITYNEXUS_ASSIGN_OR_RETURN(auto lhs, ParseUnary());
     for (;;) {
-      BinaryOp op;
-      switch (Peek().kind) {
-        case TokenKind::kEq:
-          op = BinaryOp::kEq;
-          break;
-        case TokenKind::kNe:
-          op = BinaryOp::kNe;
-          break;
-        case TokenKind::kGt:
-          op = BinaryOp::kGt;
-          break;
-        case TokenKind::kLt:
-          op = BinaryOp::kLt;
-          break;
-        case TokenKind::kGe:
-          op = BinaryOp::kGe;
-          break;
-        case TokenKind::kLe:
-          op = BinaryOp::kLe;
-          break;
-        case TokenKind::kAssign:
-          return Fail(Peek().pos, "'=' is a label matcher; compare with '=='");
-        default:
-          return lhs;
+      if (Peek().kind == TokenKind::kAssign) {
+        return Fail(Peek().pos, "'=' is a label matcher; compare with '=='");
       }
+      if (IsIdent("or") || IsIdent("unless")) {
+        return Fail(Peek().pos, "\"" + Peek().text + "\" is not supported",
+                    StatusCode::kNotSupported);
+      }
+      const std::optional<BinaryOpInfo> info = PeekBinaryOp();
+      if (!info || info->precedence < min_precedence) return lhs;
       const size_t pos = Next().pos;
-      auto e = MakeBinary(op, pos, std::move(*lhs));
-      if (!e) {
-        return e;
-      }
-      auto rhs = ParseAdditive();
-      if (!rhs) {
-        return rhs;
-      }
-      (*e)->args.push_back(std::move(*rhs));
+      CITYNEXUS_ASSIGN_OR_RETURN(auto e,
+                                 MakeBinary(info->op, pos, std::move(lhs)));
+      CITYNEXUS_ASSIGN_OR_RETURN(auto rhs, ParseBinary(info->precedence + 1));
+      e->args.push_back(std::move(rhs));
       lhs = std::move(e);
     }
-  }
-
-  Result<std::unique_ptr<Expr>> ParseAdditive() {
-    auto lhs = ParseMultiplicative();
-    if (!lhs) {
-      return lhs;
-    }
-    while (Peek().kind == TokenKind::kPlus ||
-           Peek().kind == TokenKind::kMinus) {
-      const BinaryOp op =
-          Peek().kind == TokenKind::kPlus ? BinaryOp::kAdd : BinaryOp::kSub;
-      const size_t pos = Next().pos;
-      auto e = MakeBinary(op, pos, std::move(*lhs));
-      if (!e) {
-        return e;
-      }
-      auto rhs = ParseMultiplicative();
-      if (!rhs) {
-        return rhs;
-      }
-      (*e)->args.push_back(std::move(*rhs));
-      lhs = std::move(e);
-    }
-    return lhs;
-  }
-
-  Result<std::unique_ptr<Expr>> ParseMultiplicative() {
-    auto lhs = ParseUnary();
-    if (!lhs) {
-      return lhs;
-    }
-    while (Peek().kind == TokenKind::kStar ||
-           Peek().kind == TokenKind::kSlash) {
-      const BinaryOp op =
-          Peek().kind == TokenKind::kStar ? BinaryOp::kMul : BinaryOp::kDiv;
-      const size_t pos = Next().pos;
-      auto e = MakeBinary(op, pos, std::move(*lhs));
-      if (!e) {
-        return e;
-      }
-      auto rhs = ParseUnary();
-      if (!rhs) {
-        return rhs;
-      }
-      (*e)->args.push_back(std::move(*rhs));
-      lhs = std::move(e);
-    }
-    return lhs;
   }
 
   Result<std::unique_ptr<Expr>> ParseUnary() {
@@ -497,11 +437,8 @@ class Parser {
     auto grouping = [&]() -> Status {
       if (IsIdent("by") || IsIdent("without")) {
         e->without = Next().text == "without";
-        auto labels = ParseLabelList();
-        if (!labels) {
-          return labels.error();
-        }
-        e->grouping = std::move(*labels);
+        CITYNEXUS_ASSIGN_OR_RETURN(auto labels, ParseLabelList());
+        e->grouping = std::move(labels);
       }
       return Status::Ok();
     };
@@ -666,11 +603,8 @@ void CollectSelectors(const Expr& e, std::vector<const Expr*>* selectors) {
 
 Result<std::unique_ptr<Expr>> ParseExpr(std::string_view text,
                                         size_t* error_pos) {
-  auto tokens = Tokenize(text, error_pos);
-  if (!tokens) {
-    return tokens.error();
-  }
-  Parser parser(text, std::move(*tokens));
+  CITYNEXUS_ASSIGN_OR_RETURN(auto tokens, Tokenize(text, error_pos));
+  Parser parser(text, std::move(tokens));
   auto e = parser.ParseAll();
   if (!e && error_pos) {
     *error_pos = parser.error_pos();
