@@ -39,8 +39,10 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "net/gzip.h"
 #include "net/net.h"
+#include "net/url.h"
 
 namespace citynexus::net {
 namespace {
@@ -54,206 +56,11 @@ using tcp = asio::ip::tcp;
 constexpr const char* kComponent = "http-client";
 constexpr uint32_t kMaxResponseHeaderBytes = 64 * 1024;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-// Spaces, control characters and non-ASCII bytes must be percent-encoded in
-// a URL; sending them raw would produce an invalid request line.
-bool HasInvalidUrlByte(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u <= 0x20 || u >= 0x7f;
-  });
-}
-
-bool IsDefaultPort(std::string_view scheme, uint16_t port) {
-  return (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-}
-
-// "host", "host:8080" or "[::1]:8080" as the Host header wants it.
-std::string HostHeader(const HttpUrl& url) {
-  std::string host =
-      url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  if (!IsDefaultPort(url.scheme, url.port)) {
-    host += ":" + std::to_string(url.port);
-  }
-  return host;
-}
-
-// Whether `ref` starts with a URI scheme ("http:", "mailto:").
-bool HasScheme(std::string_view ref) {
-  if (ref.empty() || !std::isalpha(static_cast<unsigned char>(ref[0]))) {
-    return false;
-  }
-  for (char c : ref) {
-    if (c == ':') return true;
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' &&
-        c != '.') {
-      return false;
-    }
-  }
-  return false;
-}
-
 }  // namespace
-
-// ---- URLs ----
-
-std::string RemoveDotSegments(std::string_view path) {
-  std::vector<std::string_view> out;
-  bool trailing_slash = false;
-  size_t start = 1;  // after the leading '/'
-  while (true) {
-    const size_t slash = path.find('/', start);
-    const bool last = slash == std::string_view::npos;
-    const std::string_view segment =
-        path.substr(start, last ? std::string_view::npos : slash - start);
-    trailing_slash = false;
-    if (segment == ".") {
-      trailing_slash = last;
-    } else if (segment == "..") {
-      if (!out.empty()) out.pop_back();
-      trailing_slash = last;
-    } else {
-      out.push_back(segment);
-    }
-    if (last) break;
-    start = slash + 1;
-  }
-  std::string result;
-  for (std::string_view segment : out) {
-    result.append("/").append(segment);
-  }
-  if (result.empty() || trailing_slash) result += "/";
-  return result;
-}
 
 bool IsFollowedRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 ||
          status == 308;
-}
-
-std::string HttpUrl::ToString() const {
-  std::string out = scheme + "://";
-  out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (!IsDefaultPort(scheme, port)) out += ":" + std::to_string(port);
-  return out + target;
-}
-
-Result<HttpUrl> ParseHttpUrl(std::string_view url) {
-  const auto fail = [url](std::string_view why) {
-    return Status::InvalidArgument("URL \"" + std::string(url.substr(0, 200)) +
-                                   "\": " + std::string(why));
-  };
-  if (HasInvalidUrlByte(url)) {
-    return fail(
-        "spaces, control characters and non-ASCII bytes must be "
-        "percent-encoded");
-  }
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
-    return fail("expected an absolute http:// or https:// URL");
-  }
-  HttpUrl out;
-  out.scheme = Lower(url.substr(0, scheme_end));
-  if (out.scheme != "http" && out.scheme != "https") {
-    return fail("scheme must be http or https");
-  }
-  std::string_view rest = url.substr(scheme_end + 3);
-  if (const size_t hash = rest.find('#'); hash != std::string_view::npos) {
-    rest = rest.substr(0, hash);
-  }
-  const size_t authority_end = rest.find_first_of("/?");
-  const std::string_view authority = rest.substr(0, authority_end);
-  const std::string_view target = authority_end == std::string_view::npos
-                                      ? std::string_view()
-                                      : rest.substr(authority_end);
-  if (authority.find('@') != std::string_view::npos) {
-    return fail("user names and passwords in URLs are not supported");
-  }
-  std::string_view host = authority;
-  std::string_view port_text;
-  if (!authority.empty() && authority[0] == '[') {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return fail("unclosed '[' in host");
-    host = authority.substr(1, close - 1);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') return fail("unexpected text after ']'");
-      port_text = after.substr(1);
-    }
-  } else if (const size_t colon = authority.rfind(':');
-             colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port_text = authority.substr(colon + 1);
-  }
-  if (host.empty()) return fail("empty host");
-  out.host = Lower(host);
-  out.port = out.tls() ? 443 : 80;
-  if (!port_text.empty()) {
-    uint32_t port = 0;
-    for (char c : port_text) {
-      if (c < '0' || c > '9' || port > 65535) return fail("bad port");
-      port = port * 10 + static_cast<uint32_t>(c - '0');
-    }
-    if (port == 0 || port > 65535) return fail("port must be 1..65535");
-    out.port = static_cast<uint16_t>(port);
-  }
-  if (target.empty()) {
-    out.target = "/";
-  } else if (target[0] == '?') {
-    out.target = "/" + std::string(target);
-  } else {
-    out.target = std::string(target);
-  }
-  return out;
-}
-
-Result<HttpUrl> ResolveHttpUrl(const HttpUrl& base,
-                               std::string_view reference) {
-  std::string_view ref = reference;
-  if (const size_t hash = ref.find('#'); hash != std::string_view::npos) {
-    ref = ref.substr(0, hash);
-  }
-  if (HasScheme(ref)) return ParseHttpUrl(ref);
-  if (ref.substr(0, 2) == "//") {
-    return ParseHttpUrl(base.scheme + ":" + std::string(ref));
-  }
-  if (HasInvalidUrlByte(ref)) {
-    return Status::InvalidArgument(
-        "URL reference \"" + std::string(ref.substr(0, 200)) +
-        "\": spaces, control characters and non-ASCII bytes must be "
-        "percent-encoded");
-  }
-  const std::string_view base_target = base.target;
-  const size_t base_q = base_target.find('?');
-  const std::string_view base_path = base_target.substr(0, base_q);
-  HttpUrl out = base;
-  if (ref.empty()) return out;
-  const size_t ref_q = ref.find('?');
-  const std::string_view ref_path = ref.substr(0, ref_q);
-  const std::string_view ref_query =
-      ref_q == std::string_view::npos ? std::string_view() : ref.substr(ref_q);
-  std::string path;
-  if (ref_path.empty()) {
-    path = std::string(base_path);  // "?x=1": same path, new query
-  } else if (ref_path[0] == '/') {
-    path = RemoveDotSegments(ref_path);
-  } else {
-    const size_t last_slash = base_path.rfind('/');
-    std::string merged = last_slash == std::string_view::npos
-                             ? "/"
-                             : std::string(base_path.substr(0, last_slash + 1));
-    merged += ref_path;
-    path = RemoveDotSegments(merged);
-  }
-  out.target = path + std::string(ref_query);
-  return out;
 }
 
 std::optional<std::string> ClientResponse::Header(
@@ -328,7 +135,7 @@ class HttpClient::Impl {
     op->request = std::move(request);
     op->done = std::move(done);
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       if (!stopped_) {
         active_.insert(op);
         asio::co_spawn(ioc_, Run(op), asio::detached);
@@ -356,7 +163,7 @@ class HttpClient::Impl {
   void Shutdown(std::chrono::milliseconds grace) {
     std::set<std::shared_ptr<Operation>> ops;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       if (joined_) return;
       stopped_ = true;
       ops = active_;
@@ -365,8 +172,10 @@ class HttpClient::Impl {
       for (const auto& op : ops) op->Cancel();
     });
     {
-      std::unique_lock lock(mu_);
-      cv_.wait_for(lock, grace, [this] { return active_.empty(); });
+      MutexLock lock(&mu_);
+      const auto deadline = std::chrono::steady_clock::now() + grace;
+      while (!active_.empty() && cv_.WaitUntil(&mu_, deadline)) {
+      }
       ops = active_;
       joined_ = true;
     }
@@ -417,10 +226,10 @@ class HttpClient::Impl {
       status = Status::IOError(std::string("unexpected error: ") + e.what());
     }
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       active_.erase(op);
     }
-    cv_.notify_all();
+    cv_.SignalAll();
     if (status.ok()) {
       op->Complete(std::move(response));
     } else {
@@ -614,7 +423,7 @@ class HttpClient::Impl {
     for (const auto& field : response) {
       const beast::string_view name = field.name_string();
       const beast::string_view value = field.value();
-      out->headers[Lower(std::string_view(name.data(), name.size()))] =
+      out->headers[AsciiLower(std::string_view(name.data(), name.size()))] =
           std::string(value.data(), value.size());
     }
     out->body = std::move(response.body());
@@ -624,7 +433,7 @@ class HttpClient::Impl {
   Status DecodeBody(ClientResponse* out) const {
     const auto encoding = out->headers.find("content-encoding");
     if (encoding == out->headers.end()) return Status::Ok();
-    const std::string coding = Lower(encoding->second);
+    const std::string coding = AsciiLower(encoding->second);
     if (coding == "identity" || coding.empty()) return Status::Ok();
     if (coding != "gzip" && coding != "x-gzip") {
       return Status::IOError("unsupported Content-Encoding " +
@@ -657,11 +466,11 @@ class HttpClient::Impl {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::thread thread_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::set<std::shared_ptr<Operation>> active_;  // GUARDED_BY(mu_)
-  bool stopped_ = false;                         // GUARDED_BY(mu_)
-  bool joined_ = false;                          // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  std::set<std::shared_ptr<Operation>> active_ GUARDED_BY(mu_);
+  bool stopped_ GUARDED_BY(mu_) = false;
+  bool joined_ GUARDED_BY(mu_) = false;
 };
 
 HttpClient::HttpClient(ClientOptions options)

@@ -8,11 +8,9 @@
 #include <string>
 #include <string_view>
 
-namespace citynexus::net {
+#include "net/url.h"  // URL parsing (RemoveDotSegments, ...)
 
-// RFC 3986 section 5.2.4 on an absolute path: "/a/b/../c/./d" -> "/a/c/d".
-// `path` must start with '/' (precondition); ".." never climbs above "/".
-std::string RemoveDotSegments(std::string_view path);
+namespace citynexus::net {
 
 // Whether `status` is a redirect the client follows: 301, 302, 303, 307,
 // 308 (not 300 Multiple Choices nor 304 Not Modified).

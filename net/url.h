@@ -1,4 +1,4 @@
-// URL helpers for the HTTP server: splitting a request target into path and
+// URL helpers: for the HTTP server, splitting a request target into path and
 // query, and percent-decoding both (RFC 3986; '+' is a space only in queries,
 // as HTML forms and most HTTP clients encode it).
 //
@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "net/net.h"
 
 namespace citynexus::net {
 
@@ -38,5 +40,19 @@ TargetParts SplitTarget(std::string_view target);
 // no segments; a trailing slash yields a final empty segment ("/a/" -> {"a",
 // ""}) so "/a" and "/a/" stay distinct routes.
 std::vector<std::string_view> SplitPathSegments(std::string_view path);
+
+// RFC 3986 section 5.2.4 on an absolute path: "/a/b/../c/./d" -> "/a/c/d".
+// `path` must start with '/' (precondition); ".." never climbs above "/".
+std::string RemoveDotSegments(std::string_view path);
+
+// ASCII lower case (scheme, host and header names).
+std::string AsciiLower(std::string_view s);
+
+// "host", "host:8080" or "[::1]:8080" as the Host header of a request to
+// `url` wants it (the default port left out).
+std::string HostHeader(const HttpUrl& url);
+
+// ParseHttpUrl, ResolveHttpUrl and HttpUrl::ToString (declared in
+// net/net.h) are implemented in net/url.cc too.
 
 }  // namespace citynexus::net

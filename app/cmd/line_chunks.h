@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "connectors/connectors.h"
+#include "connectors/decoders/entry_splitter.h"
 
 namespace citynexus::app {
 
@@ -39,48 +40,10 @@ Result<connectors::Precision> ParsePrecisionFlag(std::string_view text);
 // nullopt when `text` is not one or does not fit.
 std::optional<int64_t> ParseInt64Flag(std::string_view text);
 
-// Finds entry-ending line feeds in a byte stream fed in pieces.
-class LineProtocolSplitter {
- public:
-  // Scans data[from, data.size()), continuing the state the previous call
-  // ended in (so `data` may grow between calls, and `from` is where the
-  // previous scan stopped). Returns the offset just past the first line
-  // feed that ends an entry (a blank or comment line counts as an entry),
-  // or npos when `data` ends first.
-  size_t NextEntryEnd(std::string_view data, size_t from);
-
- private:
-  enum class State : uint8_t {
-    kLineStart,    // spaces before the measurement
-    kComment,      // after '#'
-    kSeries,       // measurement and tags, up to the first unescaped space
-    kFieldKey,     // up to '='
-    kFieldValue,   // unquoted value, up to ',' or space
-    kString,       // inside a quoted string value
-    kAfterString,  // after the closing quote
-    kTimestamp,    // after the fields
-  };
-  State state_ = State::kLineStart;
-  bool escape_ = false;       // the previous byte was a backslash
-  bool value_start_ = false;  // kFieldValue: no byte of the value seen yet
-  size_t string_bytes_ = 0;   // bytes of the current string so far
-};
-
-// Finds row-ending line feeds of CSV (RFC 4180) fed in pieces: a line feed
-// inside a quoted cell does not end the row. A quoted cell running past
-// kMaxQuotedBytes is taken as an unterminated quote, and a line feed ends the
-// row again (the decoder then rejects that row), so one stray quote cannot
-// swallow the rest of the input into one chunk.
-class CsvRowSplitter {
- public:
-  static constexpr size_t kMaxQuotedBytes = 1 << 20;
-  // As LineProtocolSplitter::NextEntryEnd, for CSV rows.
-  size_t NextEntryEnd(std::string_view data, size_t from);
-
- private:
-  bool in_quotes_ = false;
-  size_t quoted_bytes_ = 0;
-};
+// The splitters know the line protocol's and CSV's quoting rules, so they
+// live beside the decoders (connectors/decoders/entry_splitter.h).
+using connectors::CsvRowSplitter;
+using connectors::LineProtocolSplitter;
 
 // How the entries of an input end (which splitter a reader uses).
 enum class EntrySyntax : uint8_t { kLineProtocol, kCsv };
