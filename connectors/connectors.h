@@ -1,9 +1,17 @@
 // citynexus connectors/: everything that brings data in. Sources turn payloads
 // into points and hand batches to the engine; none touches RocksDB.
 //
-// Today: the InfluxDB-compatible HTTP write endpoints (line protocol), the
-// MQTT connector (MqttConnector, options in connectors/mqtt_options.h) and
-// the pieces behind them (decoders in connectors/decoders/, PointWriter).
+// The public surface of the layer is this header; other layers include
+// nothing else from connectors/ (app/cmd/line_chunks.h also takes the entry
+// splitters of connectors/decoders/entry_splitter.h). It exports, on purpose:
+//   - the sources: HttpIngest (POST /write, /api/v2/write,
+//     /api/v1/ingest/{name}), MqttConnector and MqttPublisher (options in
+//     connectors/mqtt_options.h), Pollers (connectors/pollers.h);
+//   - the decoders (connectors/decoders/*.h), which `citynexus decode` and
+//     `import` run without a server, and PointWriter, which writes a decoded
+//     batch durably;
+//   - the option structs app/config binds (HttpIngestOptions, IngestSource,
+//     MqttOptions, PollerOptions), each field commented.
 //
 // Thread-safety: HttpIngest and MqttConnector are safe for concurrent use
 // once constructed.

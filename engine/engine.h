@@ -189,13 +189,17 @@ class Store {
 
   // Calls `visit` with the points of `series` in [start_ns, end_ns) in
   // ascending time order, one sample per timestamp (the last written).
-  // Stops early when `visit` returns false.
+  // Stops early when `visit` returns false (still OK).
+  // Errors: kNotFound (unknown series id), kUnavailable (store closed),
+  // kCorruption (a stored block fails to decode; names the chunk and byte
+  // offset), kIOError (RocksDB read error).
   virtual Status Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
                       const std::function<bool(const Sample&)>& visit) = 0;
 
   // The newest point of `series` in [start_ns, end_ns), nullopt when there
   // is none. Reads the heads and the newest chunk holding points in the
   // range (back to front), not the whole range as a Scan would.
+  // Errors: as Scan.
   virtual Result<std::optional<Sample>> Last(SeriesId series, int64_t start_ns,
                                              int64_t end_ns) = 0;
 
@@ -208,9 +212,14 @@ class Store {
   // ---- maintenance ----
 
   // Seals all buffered points into compressed blocks (durable).
+  // Errors: kUnavailable (store closed), kNotSupported (opened read-only),
+  // kCorruption / kIOError from sealing or syncing the WAL.
   virtual Status Flush() = 0;
-  // Flush, then full compaction of the underlying storage.
+  // Flush, then full compaction of the underlying storage. Errors: as Flush.
   virtual Status Compact() = 0;
+  // Sizes and counts of the store (series, chunks, bytes, time range).
+  // Errors: kUnavailable (store closed), kCorruption (a chunk header fails
+  // to decode), kIOError (RocksDB read error).
   virtual Result<StoreStats> Stats() = 0;
   // Consistent online copy of the store into `dir` (must not exist).
   virtual Status Backup(const std::string& dir) = 0;

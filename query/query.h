@@ -1,8 +1,10 @@
 // citynexus query layer: series selection, aggregation in time buckets,
 // group-by and fill, and the JSON read API served on the net/ HTTP server.
 //
-// Other layers include only this header. The query layer reads through
-// engine::Store and never parses ingest payloads.
+// The layer's public headers are this one, query/indicators.h (indicator
+// catalog and evaluation) and query/stream.h (live streams); other layers
+// include only those three. The query layer reads through engine::Store and
+// never parses ingest payloads.
 //
 // Thread-safety: QueryEngine is safe for concurrent use (it holds no mutable
 // state besides the Store, which is itself thread-safe).

@@ -19,8 +19,6 @@
 
 #include "common/log.h"
 #include "connectors/connectors.h"
-// Until connectors/connectors.h exports the pollers (see docs/pollers.md).
-#include "connectors/pollers.h"
 #include "engine/engine.h"
 #include "net/net.h"
 #include "query/indicators.h"
