@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/config/auth_options.h"
 #include "app/config/config.h"
 #include "app/config/values.h"
 #include "app/config/mapping_options.h"
@@ -788,6 +789,7 @@ std::vector<Option<Config>> BuildConfigOptions() {
       [](const C& c) -> const std::vector<PollerOptions>& {
         return c.pollers;
       }));
+  for (auto& option : AuthOptions()) o.push_back(std::move(option));
   return o;
 }
 
