@@ -38,6 +38,7 @@ struct ApiFixture {
 net::Request Get(const std::string& path,
                  std::vector<std::pair<std::string, std::string>> query) {
   net::Request r;
+  r.access = net::Access::Internal();  // not about access
   r.method = "GET";
   r.path = path;
   r.query = std::move(query);
@@ -116,6 +117,7 @@ TEST_CASE("POST /api/v1/indicators/evaluate runs ad-hoc expressions",
           "[query][indicators][api]") {
   ApiFixture a;
   net::Request req;
+  req.access = net::Access::Internal();  // not about access
   req.method = "POST";
   req.path = "/api/v1/indicators/evaluate";
   req.body = json{
