@@ -50,6 +50,15 @@ std::vector<Option<Config>> AuthOptions() {
        "GET /metrics answers without a token. false: any valid token."},
       true, [](C& c, bool v) { c.auth.metrics_anonymous = v; },
       [](const C& c) { return c.auth.metrics_anonymous; }));
+  // Broker certificate host-name check; with the auth options because it is
+  // part of the same issue (#10) and keeps schema.cc untouched.
+  o.push_back(BoolOption<C>(
+      {"mqtt.tls.verify", "",
+       "Check that an ssl:// broker's certificate names the broker's host "
+       "(Paho checks only the chain otherwise). Also applies to the "
+       "indicator publisher."},
+      true, [](C& c, bool v) { c.mqtt.tls_verify = v; },
+      [](const C& c) { return c.mqtt.tls_verify; }));
   return o;
 }
 

@@ -56,6 +56,7 @@ class SetupError(Exception):
 # Authorization per server port: citynexus denies by default, so requests
 # to it carry the admin token its first start wrote to data/admin.token.
 AUTH_BY_PORT = {}
+CLI_PASSWORD_BY_PORT = {}
 
 
 def http_request(port, method, path, body=None, headers=None):
@@ -230,7 +231,9 @@ def start_citynexus(binary, root):
     try:
         server.wait_ready(port, ["/healthz", "/ping"])
         with open(os.path.join(data_dir, "admin.token")) as f:
-            AUTH_BY_PORT[port] = {"Authorization": "Bearer " + f.read().strip()}
+            secret = f.read().strip()
+        AUTH_BY_PORT[port] = {"Authorization": "Bearer " + secret}
+        CLI_PASSWORD_BY_PORT[port] = secret
     except (SetupError, OSError):
         server.stop()
         raise
@@ -519,6 +522,9 @@ CLI_QUERIES = [
 def run_cli(cli, port, text, fmt):
     argv = [cli, "-host", "127.0.0.1", "-port", str(port), "-database", DB,
             "-execute", text, "-format", fmt]
+    secret = CLI_PASSWORD_BY_PORT.get(port)
+    if secret:  # citynexus: the admin token as the 1.x password
+        argv[1:1] = ["-username", "parity", "-password", secret]
     try:
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=120)
