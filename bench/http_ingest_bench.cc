@@ -96,6 +96,14 @@ struct Server {
     net::ServerOptions server_options;
     server_options.port = 0;
     http = std::make_unique<net::HttpServer>(server_options, router, metrics);
+    http->SetAuthenticator(std::make_shared<net::Authenticator>(
+        net::AuthOptions{},
+        [](std::string_view secret)
+            -> Result<std::shared_ptr<const net::Access>> {
+          // Requests carry "Bearer bench" (deny by default, issue #10).
+          if (secret == "bench") return net::Access::Internal();
+          return Status::Unauthenticated("invalid token");
+        }));
     if (!http->Start().ok()) std::abort();
   }
   ~Server() {
@@ -128,7 +136,7 @@ class Connection {
   int Post(const std::string& body) {
     std::string req =
         "POST /write?db=bench&precision=s HTTP/1.1\r\nHost: x\r\n"
-        "Content-Length: " +
+        "Authorization: Bearer bench\r\nContent-Length: " +
         std::to_string(body.size()) + "\r\n\r\n";
     req += body;
     size_t sent = 0;

@@ -105,6 +105,14 @@ int main(int argc, char** argv) {
   server_options.port = 0;
   server_options.threads = 2;
   net::HttpServer server(server_options, router, metrics);
+  server.SetAuthenticator(std::make_shared<net::Authenticator>(
+      net::AuthOptions{},
+      [](std::string_view secret)
+          -> Result<std::shared_ptr<const net::Access>> {
+        // Requests carry "Bearer bench" (deny by default, issue #10).
+        if (secret == "bench") return net::Access::Internal();
+        return Status::Unauthenticated("invalid token");
+      }));
   if (!server.Start().ok() || !streams.Start().ok()) return 1;
   const uint16_t port = server.port();
 
@@ -114,7 +122,8 @@ int main(int argc, char** argv) {
   std::atomic<bool> subscribed{false};
   const int stream_fd = Connect(port);
   SendAll(stream_fd,
-          "GET /api/v1/stream?measurement=latency HTTP/1.1\r\nHost: x\r\n\r\n");
+          "GET /api/v1/stream?measurement=latency HTTP/1.1\r\nHost: x\r\n"
+          "Authorization: Bearer bench\r\n\r\n");
   std::thread reader([&] {
     std::string buffer;
     char chunk[65536];
@@ -153,7 +162,8 @@ int main(int argc, char** argv) {
     const std::string body = "latency,client=bench seq=" + std::to_string(i) +
                              "i " + std::to_string(t0 + i) + "\n";
     const std::string request =
-        "POST /write?precision=s HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+        "POST /write?precision=s HTTP/1.1\r\nHost: x\r\n"
+        "Authorization: Bearer bench\r\nContent-Length: " +
         std::to_string(body.size()) + "\r\n\r\n" + body;
     sent[static_cast<size_t>(i)] = Clock::now();
     SendAll(write_fd, request);

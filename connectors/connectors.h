@@ -91,7 +91,10 @@ class HttpIngest {
   void HandleSenml(net::Request request, net::Responder respond);
   void HandleMapped(net::Request request, net::Responder respond);
   // Queues decode + durable write of `body`, answering through `respond`.
-  void Submit(std::string body, Decoder decode, net::Responder respond);
+  // Refuses the whole request (401/403, nothing stored) unless `access` may
+  // write every decoded point's measurement.
+  void Submit(std::shared_ptr<const net::Access> access, std::string body,
+              Decoder decode, net::Responder respond);
 
   engine::Store& store_;
   PointWriter writer_;

@@ -40,6 +40,25 @@ net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
   return net::Response::Json(400, body.dump());
 }
 
+// kUnauthenticated/kPermissionDenied naming the first measurement of `batch`
+// that `caller` may not write; OK when all are writable.
+Status CheckWritable(const net::Access& caller, const DecodedBatch& batch) {
+  if (caller.IsAdmin()) return Status::Ok();
+  std::string_view last_allowed;
+  bool have_last = false;
+  for (const auto& line : batch.lines) {
+    if (have_last && line.measurement == last_allowed) continue;
+    if (!caller.CanWrite(line.measurement)) {
+      return caller.DenyStatus("write on measurement \"" +
+                               std::string(line.measurement) +
+                               "\"; nothing was stored");
+    }
+    last_allowed = line.measurement;
+    have_last = true;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 HttpIngest::HttpIngest(engine::Store& store, net::MetricsRegistry& metrics,
@@ -102,7 +121,7 @@ void HttpIngest::HandleWrite(net::Request request, net::Responder respond,
   options.precision = *precision;
   options.default_time_ns = NowNs();  // the server clock at arrival
   Submit(
-      std::move(request.body),
+      std::move(request.access), std::move(request.body),
       [options](const std::string& body, DecodedBatch* batch) {
         DecodeLineProtocol(body, options, batch);
       },
@@ -116,7 +135,7 @@ void HttpIngest::HandleSenml(net::Request request, net::Responder respond) {
   }
   options.now_ns = NowNs();  // relative SenML times count from arrival
   Submit(
-      std::move(request.body),
+      std::move(request.access), std::move(request.body),
       [options](const std::string& body, DecodedBatch* batch) {
         DecodeSenml(body, options, batch);
       },
@@ -144,7 +163,7 @@ void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
   }
   const int64_t now = NowNs();
   Submit(
-      std::move(request.body),
+      std::move(request.access), std::move(request.body),
       [source, now](const std::string& body, DecodedBatch* batch) {
         // A rule problem was caught at config load; a body that is not
         // JSON at all comes back as one error in the batch.
@@ -159,14 +178,28 @@ void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
       std::move(respond));
 }
 
-void HttpIngest::Submit(std::string body, Decoder decode,
+void HttpIngest::Submit(std::shared_ptr<const net::Access> access,
+                        std::string body, Decoder decode,
                         net::Responder respond) {
+  if (!access) access = std::shared_ptr<const net::Access>(
+                   std::shared_ptr<void>(), &net::Access::DenyAll());
+  if (!access->CanWriteSomething()) {  // refuse before queuing and decoding
+    respond(net::Response::FromStatus(access->DenyStatus("write")));
+    return;
+  }
   // The job owns the body; the responder may be called from the write
   // thread (net/ posts it back to the connection's strand).
-  auto job = [this, body = std::move(body), decode = std::move(decode),
-              respond]() {
+  auto job = [this, access = std::move(access), body = std::move(body),
+              decode = std::move(decode), respond]() {
     DecodedBatch batch;
     decode(body, &batch);
+    // All or nothing: one point the caller may not write refuses the whole
+    // request (clients retry 401/403 as a whole; a partial store would
+    // duplicate on retry).
+    if (Status denied = CheckWritable(*access, batch); !denied.ok()) {
+      respond(net::Response::FromStatus(denied));
+      return;
+    }
     auto outcome = writer_.Write(batch);
     if (!outcome) {
       respond(net::Response::FromStatus(outcome.error()));

@@ -170,7 +170,11 @@ class MqttConnector::Impl {
   }
 
   void RegisterRoutes(net::Router& router) {
-    router.Add("GET", "/api/v1/deadletters", [this](const net::Request&) {
+    router.Add("GET", "/api/v1/deadletters", [this](const net::Request& req) {
+      // Dead letters hold raw payloads of any measurement: admin only.
+      if (!req.Caller().IsAdmin()) {
+        return net::Response::FromStatus(req.Caller().DenyStatus("admin"));
+      }
       return net::Response::Json(200,
                                  DeadLettersJson(dead_letters_.Snapshot(),
                                                  options_.dead_letter_capacity,

@@ -74,6 +74,10 @@ struct MqttOptions {
   std::string ca_file;
   std::string cert_file;
   std::string key_file;
+  // Check that an `ssl://` broker's certificate names the host we dialled
+  // (Paho checks only the chain unless told to). Default true; false only
+  // for brokers addressed by a name their certificate lacks.
+  bool tls_verify = true;
   // MQTT keepalive; a dead connection is noticed after about 1.5x this.
   std::chrono::seconds keepalive{30};
   // QoS of every subscription, 0..2. 1 (default) with the persistent session

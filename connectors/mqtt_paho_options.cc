@@ -29,6 +29,8 @@ mqtt::connect_options PahoConnectOptions(
     if (!options.cert_file.empty()) ssl.set_key_store(options.cert_file);
     if (!options.key_file.empty()) ssl.set_private_key(options.key_file);
     ssl.set_enable_server_cert_auth(true);
+    // Host name check: without it any certificate from a trusted CA would do.
+    ssl.set_verify(options.tls_verify);
     if (on_tls_error) ssl.set_error_handler(std::move(on_tls_error));
     opts.set_ssl(std::move(ssl));
   }

@@ -69,6 +69,9 @@ class Access {
   bool IsAdmin() const { return admin_; }
   bool CanRead(std::string_view measurement) const;
   bool CanWrite(std::string_view measurement) const;
+  // False when no measurement at all is writable (no write scope, not
+  // admin): lets write paths refuse before decoding a body.
+  bool CanWriteSomething() const { return admin_ || !write_globs_.empty(); }
   // True when every measurement name is readable (admin or read:*), so a
   // caller may skip per-name filtering.
   bool CanReadEverything() const;

@@ -60,7 +60,12 @@ void AddBuiltinRoutes(ServerContext* ctx) {
     body += '}';
     return Response::Json(200, std::move(body));
   });
-  ctx->builtin_router.Add("GET", "/metrics", [ctx](const Request&) {
+  ctx->builtin_router.Add("GET", "/metrics", [ctx](const Request& request) {
+    if (!ctx->authenticator->options().metrics_anonymous &&
+        !request.Caller().authenticated()) {
+      return Response::FromStatus(request.Caller().DenyStatus(
+          "a token for /metrics (auth.metrics_anonymous is false)"));
+    }
     return Response::Text(200, ctx->metrics->Render(),
                           "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -131,6 +131,13 @@ class HttpServer::Impl {
 
   uint16_t port() const { return port_; }
 
+  void SetAuthenticator(std::shared_ptr<const Authenticator> authenticator) {
+    std::lock_guard<std::mutex> lock(lifecycle_mu_);
+    if (!started_ && authenticator) {
+      ctx_->authenticator = std::move(authenticator);
+    }
+  }
+
   void AddHealthCheck(std::string name, std::function<Status()> check) {
     std::lock_guard<std::mutex> lock(ctx_->health_mu);
     ctx_->health_checks.emplace_back(std::move(name), std::move(check));
@@ -294,6 +301,10 @@ HttpServer::~HttpServer() = default;  // Impl's destructor stops
 
 Status HttpServer::Start() { return impl_->Start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::SetAuthenticator(
+    std::shared_ptr<const Authenticator> authenticator) {
+  impl_->SetAuthenticator(std::move(authenticator));
+}
 void HttpServer::AddHealthCheck(std::string name,
                                 std::function<Status()> check) {
   impl_->AddHealthCheck(std::move(name), std::move(check));

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "net/auth.h"
 #include "net/gzip.h"
 #include "net/url.h"
 
@@ -235,7 +236,8 @@ void HttpSession::OnReadHeader(beast::error_code ec, std::size_t) {
   }
   const auto& req = parser_->get();
   method_ = std::string(ToStd(req.method_string()));
-  target_ = std::string(ToStd(req.target()));
+  raw_target_ = std::string(ToStd(req.target()));
+  target_ = ScrubTargetForLog(raw_target_);  // no ?p= secret in logs
   if (!parser_->is_done() &&
       beast::iequals(req[http::field::expect], "100-continue")) {
     // curl and others wait for this before sending a large body.
@@ -339,7 +341,7 @@ void HttpSession::Dispatch() {
 
   Request request;
   request.method = method_;
-  request.target = target_;
+  request.target = raw_target_;
   request.remote_address = remote_;
   request.client_gone = [weak = weak_from_this()] {
     auto self = weak.lock();
@@ -399,6 +401,19 @@ void HttpSession::Dispatch() {
     }
   }
   request.body = std::move(req.body());
+
+  // Credentials -> request.access (net/auth.h), before any body decoding.
+  {
+    auto access = ctx_->authenticator->Authenticate(
+        request, IsOpenRoute(route_,
+                             ctx_->authenticator->options().metrics_anonymous));
+    if (!access) {
+      OnResponse(seq_,
+                 ctx_->authenticator->FailureResponse(request, access.error()));
+      return;
+    }
+    request.access = std::move(*access);
+  }
 
   if (auto error =
           DecodeContentEncoding(request, ctx_->options.max_body_bytes)) {

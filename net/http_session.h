@@ -138,7 +138,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   // The current request, for the access log and metrics.
   std::string method_ = "-";
-  std::string target_ = "-";
+  std::string target_ = "-";  // for logs: ?p= scrubbed
+  std::string raw_target_;     // as sent, for the handler
   std::string route_;
   bool request_keep_alive_ = false;
   bool head_request_ = false;  // send headers only

@@ -24,6 +24,7 @@
 
 #include "common/status.h"
 #include "net/access.h"
+#include "net/auth.h"
 
 namespace citynexus::net {
 
@@ -278,6 +279,11 @@ class HttpServer {
   Status Start();
   // The bound port (useful with port 0). Valid after Start().
   uint16_t port() const;
+  // Who may do what (net/auth.h): call before Start(); ignored afterwards.
+  // Without it no credential verifies and anonymous callers read nothing
+  // (deny by default); the open routes (/healthz, /ping, /api/v1/version,
+  // /metrics) still answer.
+  void SetAuthenticator(std::shared_ptr<const Authenticator> authenticator);
   // Adds a check reported by /healthz: {"status":"ok","checks":{name: ...}}.
   // A check returning a non-OK status makes /healthz answer 503.
   void AddHealthCheck(std::string name, std::function<Status()> check);

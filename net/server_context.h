@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/auth.h"
 #include "net/net.h"
 
 namespace citynexus::net {
@@ -42,6 +43,10 @@ struct ServerContext {
   MetricsRegistry* metrics = nullptr;   // outlives the server (contract)
   Counter* connections_active = nullptr;
   std::string server_header;  // "citynexus/<version>"
+  // Turns credentials into Request::access; never null. Set before Start().
+  // Default: no token verifies, anonymous callers read nothing.
+  std::shared_ptr<const Authenticator> authenticator =
+      std::make_shared<Authenticator>(AuthOptions{}, nullptr);
   std::shared_ptr<ResponseGate> gate = std::make_shared<ResponseGate>();
 
   // Health checks for /healthz, in registration order.

@@ -79,6 +79,10 @@ struct IndicatorDefinition {
   std::string expr;           // the expression text
   double min_coverage = 0.8;  // 0..1; below it a value is flagged "partial"
   std::string description;
+  // "public": true lets anyone evaluate it, even when its inputs are private
+  // (publish the aggregate, protect the raw data). Default false: the caller
+  // needs read on every measurement the expression selects.
+  bool is_public = false;
   std::string source_path;  // file it was loaded from ("" when built in code)
   std::shared_ptr<const indicators::Expr> parsed;  // never null once loaded
 };
@@ -199,6 +203,12 @@ class IndicatorService {
   Facts facts_;
   EvaluationLimits limits_;
 };
+
+// Whether `caller` may evaluate `definition` (issue #10): OK for a public
+// one; otherwise the caller's DenyStatus naming the first measurement of
+// its expression it may not read.
+Status AuthorizeIndicator(const IndicatorDefinition& definition,
+                          const net::Access& caller);
 
 // Registers GET /api/v1/indicators, GET /api/v1/indicators/{id} and
 // POST /api/v1/indicators/evaluate. `service` must outlive the server.

@@ -190,17 +190,31 @@ Result<QuerySpec> SpecFromRequest(const net::Request& req, int64_t now_ns) {
 net::Response HandleSeries(const QueryEngine& engine, const net::Request& req) {
   auto tags = TagPredicates(req);
   if (!tags) return net::Response::FromStatus(tags.error());
-  auto found = engine.FindSeries(req.Param("measurement").value_or(""), *tags,
+  const std::string measurement = req.Param("measurement").value_or("");
+  const net::Access& caller = req.Caller();
+  if (!measurement.empty() && !caller.CanRead(measurement)) {
+    return net::Response::FromStatus(
+        caller.DenyStatus("read on measurement \"" + measurement + "\""));
+  }
+  auto found = engine.FindSeries(measurement, *tags,
                                  req.Param("domain").value_or(""));
   if (!found) return net::Response::FromStatus(found.error());
   json list = json::array();
-  for (const auto& s : *found) list.push_back(SeriesToJson(s));
+  for (const auto& s : *found) {
+    // Series of measurements the caller may not read are not listed.
+    if (!caller.CanRead(s.key.measurement)) continue;
+    list.push_back(SeriesToJson(s));
+  }
   return net::Response::Json(200, json{{"series", list}}.dump());
 }
 
 net::Response HandleQuery(const QueryEngine& engine, const net::Request& req) {
   auto spec = SpecFromRequest(req, NowNs());
   if (!spec) return net::Response::FromStatus(spec.error());
+  if (!req.Caller().CanRead(spec->measurement)) {
+    return net::Response::FromStatus(req.Caller().DenyStatus(
+        "read on measurement \"" + spec->measurement + "\""));
+  }
   auto epoch = ParseEpochUnit(req.Param("epoch").value_or("ms"));
   if (!epoch) return BadRequest(epoch.error().message());
   const int64_t unit = *epoch;

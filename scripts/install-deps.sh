@@ -15,6 +15,7 @@ packages=(
   libssl-dev zlib1g-dev
   curl ca-certificates tzdata python3
   clang-14
+  influxdb-client openssl
 )
 
 missing=()

@@ -29,6 +29,15 @@ mkdir -p data
 # Not exec: the trap must stop mosquitto after citynexus exits.
 "$binary" serve --config config/citynexus.json &
 citynexus_pid=$!
+# Access is deny-by-default; the first start writes an admin token.
+for _ in $(seq 1 100); do
+  [ -s data/admin.token ] && break
+  sleep 0.1
+done
+if [ -s data/admin.token ]; then
+  echo "run: admin token in data/admin.token; try:"
+  echo "run:   curl -H \"Authorization: Bearer \$(cat data/admin.token)\" 'http://127.0.0.1:8080/api/v1/series'"
+fi
 trap 'kill -TERM $citynexus_pid 2>/dev/null || true' INT TERM
 wait "$citynexus_pid" || true
 wait "$citynexus_pid" 2>/dev/null || true

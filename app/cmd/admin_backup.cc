@@ -33,6 +33,10 @@ void AdminBackup::Stop() {
 }
 
 void AdminBackup::Handle(net::Request request, net::Responder respond) {
+  if (!request.Caller().IsAdmin()) {
+    respond(net::Response::FromStatus(request.Caller().DenyStatus("admin")));
+    return;
+  }
   if (!IsLoopbackPeer(request.remote_address)) {
     respond(net::Response::Error(
         403, "forbidden",

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -16,14 +17,29 @@ namespace {
 
 // Asks the server at `server` (host:port) to back its store up into `to`
 // (POST /api/v1/admin/backup, see app/cmd/admin_backup.h).
+// `token_file` holds an admin token (the server's data_dir/admin.token by
+// default: the CLI runs on the server's machine for an online backup).
 int OnlineBackup(const std::string& server, const std::string& to,
-                 std::ostream& out, std::ostream& err) {
+                 const std::string& token_file, std::ostream& out,
+                 std::ostream& err) {
+  std::string secret;
+  {
+    std::ifstream in(token_file);
+    std::getline(in, secret);
+  }
+  if (secret.empty()) {
+    err << "citynexus: an online backup needs an admin token; cannot read "
+           "one from "
+        << token_file << " (give --token-file FILE)\n";
+    return kExitFailure;
+  }
   const std::string absolute = std::filesystem::absolute(to).string();
   net::HttpClient client;
   net::ClientRequest request;
   request.method = "POST";
   request.url = "http://" + server + "/api/v1/admin/backup";
   request.headers.emplace_back("Content-Type", "application/json");
+  request.headers.emplace_back("Authorization", "Bearer " + secret);
   request.body = nlohmann::json{{"to", absolute}}.dump();
   // A checkpoint of a large store takes a while: be patient.
   request.timeout = std::chrono::minutes(30);
@@ -49,7 +65,8 @@ int RunBackup(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
   if (auto problem = ParseArgs(
-          args, {"--data-dir", "--to", "--config", "--server"}, &parsed)) {
+          args, {"--data-dir", "--to", "--config", "--server", "--token-file"},
+          &parsed)) {
     return UsageError("backup", kBackupUsage, *problem, err);
   }
   if (parsed.help) {
@@ -101,7 +118,10 @@ int RunBackup(const std::vector<std::string>& args, std::ostream& out,
              "address: --server HOST:PORT (or --config FILE)\n";
       return kExitFailure;
     }
-    return OnlineBackup(*server, to, out, err);
+    const std::string token_file = parsed.Has("--token-file")
+                                       ? parsed.flags["--token-file"]
+                                       : config->data_dir + "/admin.token";
+    return OnlineBackup(*server, to, token_file, out, err);
   }
   Result<std::unique_ptr<engine::Store>> store =
       engine::OpenStore(StoreOptionsFor(*config));

@@ -20,7 +20,7 @@ inline constexpr std::string_view kBackupSummary =
 
 inline constexpr std::string_view kBackupUsage =
     "usage: citynexus backup --data-dir DIR --to BACKUP_DIR [--config FILE]\n"
-    "                        [--server HOST:PORT]\n"
+    "                        [--server HOST:PORT] [--token-file FILE]\n"
     "\n"
     "Seals buffered points and writes a consistent copy of the store into\n"
     "BACKUP_DIR, which must not exist. When a running server holds the\n"
@@ -35,6 +35,8 @@ inline constexpr std::string_view kBackupUsage =
     "  --config FILE       configuration file; its data_dir and storage\n"
     "                      options, and http.listen of the running server\n"
     "  --server HOST:PORT  a running server holding the store (online backup)\n"
+    "  --token-file FILE   admin token for the online backup (default:\n"
+    "                      DIR/admin.token, written by the server)\n"
     "  -h, --help          show this help\n";
 
 inline constexpr std::string_view kRestoreSummary =

@@ -12,6 +12,7 @@
 #include "app/cmd/decode.h"
 #include "app/cmd/import.h"
 #include "app/cmd/stats.h"
+#include "app/cmd/token.h"
 #include "app/config/config.h"
 #include "app/cmd/serve.h"
 #include "query/indicators.h"
@@ -74,6 +75,7 @@ constexpr Command kCommands[] = {
     {"compact", kCompactSummary, kCompactUsage, RunCompact},
     {"backup", kBackupSummary, kBackupUsage, RunBackup},
     {"restore", kRestoreSummary, kRestoreUsage, RunRestore},
+    {"token", kTokenSummary, kTokenUsage, RunToken},
     {"version", "print the version",
      "usage: citynexus version\n"
      "\n"

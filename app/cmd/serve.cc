@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "app/auth/token_api.h"
+#include "app/auth/token_store.h"
 #include "app/cmd/admin_backup.h"
 #include "app/config/values.h"
 #include "common/log.h"
@@ -105,9 +107,20 @@ Status Serve(const Config& config) {
       engine::PublishingStore(std::move(*opened), point_feed);
   CN_LOG(kInfo, kComponent) << "store open in " << store_options.data_dir;
 
+  // ---- access control (docs/security.md) ----
+  // Tokens live in a small file next to the store, so `citynexus token`
+  // can change them while this process holds the store.
+  TokenStore tokens(store_options.data_dir);
+  if (Status status = EnsureAdminToken(tokens, store_options.data_dir);
+      !status.ok()) {
+    (void)store->Close();
+    return status.WithContext("setting up the first admin token");
+  }
+
   // ---- HTTP ----
   net::MetricsRegistry metrics;
   net::Router router;
+  RegisterTokenRoutes(router, tokens);
   // Routes are added before the server starts reading the router.
   connectors::HttpIngest ingest(*store, metrics, config.ingest);
   ingest.RegisterRoutes(router);
@@ -177,6 +190,7 @@ Status Serve(const Config& config) {
   http_options.version = CITYNEXUS_VERSION;
   auto server =
       std::make_unique<net::HttpServer>(http_options, router, metrics);
+  server->SetAuthenticator(MakeAuthenticator(config.auth, tokens));
   if (Status status = server->Start(); !status.ok()) {
     // Startup failed: release the data dir; the HTTP error is what matters.
     if (Status closed = store->Close(); !closed.ok()) {
@@ -241,6 +255,10 @@ Status Serve(const Config& config) {
   server.reset();
   ingest.Stop();   // finishes (and answers) queued writes first
   backups.Stop();  // a running online backup completes first
+  if (Status status = tokens.FlushLastUsed(); !status.ok()) {
+    CN_LOG(kWarn, kComponent) << "saving token last-used times: "
+                              << status.ToString();
+  }
   // Close() flushes buffered points into sealed blocks and joins the
   // store's threads.
   if (Status status = store->Close(); !status.ok()) {

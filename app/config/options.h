@@ -67,6 +67,8 @@ struct Config {
   connectors::MqttOptions mqtt;
   // Option `pollers`: the open-data pollers; none by default.
   std::vector<connectors::PollerOptions> pollers;
+  // Options `auth.*`: anonymous read, credential forms, /metrics.
+  net::AuthOptions auth;
 };
 
 // engine::StoreOptions for opening the store this configuration describes.

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/config/auth_options.h"
 #include "app/config/config.h"
 #include "app/config/option_builders.h"
 #include "app/config/sections/sections.h"
@@ -33,6 +34,7 @@ std::vector<Option<Config>> BuildConfigOptions() {
   Append(o, IndicatorSection());
   Append(o, StreamSection());
   Append(o, PollerSection());
+  Append(o, AuthOptions());
   return o;
 }
 

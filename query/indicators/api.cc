@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query/indicators.h"
+#include "query/indicators/expr_parser.h"
 #include "query/time_parse.h"
 
 namespace citynexus::query {
@@ -25,7 +26,8 @@ json DefinitionJson(const IndicatorDefinition& d) {
           {"name", d.name},       {"unit", d.unit},
           {"domains", d.domains}, {"reference", ReferenceJson(d.reference)},
           {"step", d.step},       {"min_coverage", d.min_coverage},
-          {"expr", d.expr},       {"description", d.description}};
+          {"expr", d.expr},       {"description", d.description},
+          {"public", d.is_public}};
 }
 
 json SeriesJson(const EvaluationResult& r, int64_t epoch_unit) {
@@ -92,12 +94,37 @@ Result<EvaluationRequest> RequestFrom(Get get, int64_t now_ns,
   return r;
 }
 
+// `caller`'s DenyStatus for the first selected measurement it may not read.
+Status AuthorizeSelectors(const indicators::Expr& expr,
+                          const net::Access& caller) {
+  if (caller.CanReadEverything()) return Status::Ok();
+  std::vector<const indicators::Expr*> selectors;
+  indicators::CollectSelectors(expr, &selectors);
+  for (const auto* s : selectors) {
+    if (!caller.CanRead(s->measurement)) {
+      return caller.DenyStatus("read on measurement \"" + s->measurement +
+                               "\"");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
+Status AuthorizeIndicator(const IndicatorDefinition& definition,
+                          const net::Access& caller) {
+  if (definition.is_public) return Status::Ok();
+  if (!definition.parsed) return caller.DenyStatus("read");
+  return AuthorizeSelectors(*definition.parsed, caller)
+      .WithContext("indicator \"" + definition.id + "\" is not public");
+}
+
 net::Response HandleListIndicators(const IndicatorService& service,
-                                   const net::Request& /*req*/) {
+                                   const net::Request& req) {
   json list = json::array();
   for (const auto& d : service.catalog().All()) {
+    // Only what the caller may evaluate is listed.
+    if (!AuthorizeIndicator(d, req.Caller()).ok()) continue;
     list.push_back(DefinitionJson(d));
   }
   return net::Response::Json(200, json{{"indicators", list}}.dump());
@@ -111,6 +138,9 @@ net::Response HandleGetIndicator(const IndicatorService& service,
   if (!def) {
     return net::Response::Error(404, "not_found",
                                 "no indicator \"" + id + "\"");
+  }
+  if (Status denied = AuthorizeIndicator(*def, req.Caller()); !denied.ok()) {
+    return net::Response::FromStatus(denied);
   }
   auto epoch = ParseEpochUnit(req.Param("epoch").value_or("ms"));
   if (!epoch) {
@@ -181,6 +211,14 @@ net::Response HandleEvaluateExpression(const IndicatorService& service,
     return ErrorResponse(request.error());
   }
   const std::string expr = in["expr"].get<std::string>();
+  // An ad-hoc expression reads raw data: the caller needs read on every
+  // measurement it selects. Syntax errors are reported below, with position.
+  if (auto parsed = indicators::ParseExpr(expr)) {
+    if (Status denied = AuthorizeSelectors(**parsed, req.Caller());
+        !denied.ok()) {
+      return net::Response::FromStatus(denied);
+    }
+  }
   ExprErrorPosition pos;
   pos.offset = std::string::npos;
   const QueryGuard guard(service.limits().timeout, req.client_gone);

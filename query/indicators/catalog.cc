@@ -22,7 +22,7 @@ using nlohmann::json;
 const std::vector<std::string>& DefinitionKeys() {
   static const std::vector<std::string> kKeys = {
       "id",   "version", "name", "domains",      "reference",
-      "unit", "step",    "expr", "min_coverage", "description"};
+      "unit", "step",    "expr", "min_coverage", "description", "public"};
   return kKeys;
 }
 
@@ -165,6 +165,12 @@ Result<IndicatorDefinition> FromJson(const json& j) {
           "0..1");
     }
     d.min_coverage = j["min_coverage"].get<double>();
+  }
+  if (j.contains("public")) {
+    if (!j["public"].is_boolean()) {
+      return Status::InvalidArgument("public: expected true or false");
+    }
+    d.is_public = j["public"].get<bool>();
   }
   if (j.contains("description")) {
     if (!j["description"].is_string()) {

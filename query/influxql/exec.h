@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "net/access.h"
 #include "query/influxql/ast.h"
 #include "query/query.h"
 #include "query/query_guard.h"
@@ -51,6 +52,9 @@ struct ExecContext {
   int64_t now_ns = 0;
   // Stops statements on timeout or client disconnect; null: never.
   const QueryGuard* guard = nullptr;
+  // Who asks (never null): SELECT refuses named measurements it may not
+  // read, FROM /regex/ and SHOW see only readable ones. Default: nothing.
+  const net::Access* access = &net::Access::DenyAll();
 };
 
 class Executor {

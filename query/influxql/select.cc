@@ -221,10 +221,20 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
 
 Result<std::vector<ResultRows>> Executor::Select(
     const SelectStatement& s, const ExecContext& context) const {
+  for (const auto& src : s.sources) {
+    if (!src.regex && !context.access->CanRead(src.name)) {
+      return context.access->DenyStatus("read on measurement \"" + src.name +
+                                        "\"");
+    }
+  }
   detail::SelectRun run(store_, limits_, s, context.guard);
   CITYNEXUS_RETURN_IF_ERROR(run.Prepare(context));
   auto names = run.Measurements();
   if (!names) return names.error();
+  // FROM /regex/ expands to readable measurements only (issue #10).
+  std::erase_if(*names, [&](const std::string& m) {
+    return !context.access->CanRead(m);
+  });
   run.CollectSchema(*names);
   std::vector<ResultRows> out;
   if (s.descending) std::reverse(names->begin(), names->end());

@@ -88,6 +88,10 @@ Result<std::vector<ResultRows>> Executor::Show(
   const std::vector<SeriesInfo> all = store_.FindSeries({});
   auto names = ResolveSources(s.sources, all);
   if (!names) return names.error();
+  // Names of measurements the caller may not read never appear (issue #10).
+  std::erase_if(*names, [&](const std::string& m) {
+    return !context.access->CanRead(m);
+  });
 
   // Tag keys per measurement, for classifying WHERE names.
   std::map<std::string, std::set<std::string>> tag_keys;

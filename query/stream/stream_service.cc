@@ -101,6 +101,10 @@ class StreamService::Impl {
         return net::Response::Error(404, "not_found",
                                     "no indicator \"" + *id + "\"");
       }
+      if (Status denied = AuthorizeIndicator(*def, request.Caller());
+          !denied.ok()) {
+        return net::Response::FromStatus(denied);
+      }
       const std::string step = request.Param("step").value_or(def->step);
       auto end1 = stream::StepEndAfter(NowNs(), step);
       auto end2 = end1 ? stream::StepEndAfter(*end1, step) : end1;
@@ -121,6 +125,16 @@ class StreamService::Impl {
       auto selector = stream::PointSelectorFromRequest(request);
       if (!selector) {
         return net::Response::FromStatus(selector.error());
+      }
+      // A stream of every measurement needs read on every measurement.
+      const net::Access& caller = request.Caller();
+      if (selector->measurement.empty() ? !caller.CanReadEverything()
+                                        : !caller.CanRead(selector->measurement)) {
+        return net::Response::FromStatus(caller.DenyStatus(
+            selector->measurement.empty()
+                ? std::string("read on every measurement (name one with "
+                              "measurement=)")
+                : "read on measurement \"" + selector->measurement + "\""));
       }
       json tags = json::object();
       for (const auto& [k, v] : selector->tags) {

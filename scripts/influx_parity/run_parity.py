@@ -53,11 +53,19 @@ class SetupError(Exception):
 # --------------------------------------------------------------------------
 # HTTP
 
+# Authorization per server port: citynexus denies by default, so requests
+# to it carry the admin token its first start wrote to data/admin.token.
+AUTH_BY_PORT = {}
+CLI_PASSWORD_BY_PORT = {}
+
+
 def http_request(port, method, path, body=None, headers=None):
     """One request on a fresh connection. Returns (status, headers, body)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
     try:
-        conn.request(method, path, body=body, headers=headers or {})
+        all_headers = dict(AUTH_BY_PORT.get(port, {}))
+        all_headers.update(headers or {})
+        conn.request(method, path, body=body, headers=all_headers)
         resp = conn.getresponse()
         data = resp.read()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
@@ -222,7 +230,11 @@ def start_citynexus(binary, root):
                     os.path.join(root, "citynexus.log"))
     try:
         server.wait_ready(port, ["/healthz", "/ping"])
-    except SetupError:
+        with open(os.path.join(data_dir, "admin.token")) as f:
+            secret = f.read().strip()
+        AUTH_BY_PORT[port] = {"Authorization": "Bearer " + secret}
+        CLI_PASSWORD_BY_PORT[port] = secret
+    except (SetupError, OSError):
         server.stop()
         raise
     return server, Target("citynexus", port)
@@ -510,6 +522,9 @@ CLI_QUERIES = [
 def run_cli(cli, port, text, fmt):
     argv = [cli, "-host", "127.0.0.1", "-port", str(port), "-database", DB,
             "-execute", text, "-format", fmt]
+    secret = CLI_PASSWORD_BY_PORT.get(port)
+    if secret:  # citynexus: the admin token as the 1.x password
+        argv[1:1] = ["-username", "parity", "-password", secret]
     try:
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=120)

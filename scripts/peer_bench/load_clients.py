@@ -21,11 +21,15 @@ import threading
 import time
 
 HTTP_TIMEOUT = 300
+# Extra headers per port (citynexus' admin token); run_peer_bench shares
+# run_parity's AUTH_BY_PORT here.
+AUTH_BY_PORT = {}
 
 
 def _client(port, path, files, ready, go, results, index):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
     headers = {"Content-Type": "text/plain; charset=utf-8"}
+    headers.update(AUTH_BY_PORT.get(port, {}))
     sent_bytes = 0
     retries = 0
     error = None

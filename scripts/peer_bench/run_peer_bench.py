@@ -52,6 +52,7 @@ import run_parity  # noqa: E402
 import urban1000  # noqa: E402
 
 DB = run_parity.DB
+load_clients.AUTH_BY_PORT = run_parity.AUTH_BY_PORT  # citynexus' admin token
 # InfluxDB snapshots its cache after 10 min without writes and fully compacts
 # a shard after 4 h by default; shortened so its disk size settles in a
 # benchmark run. Inserted into run_parity's config template.
@@ -179,13 +180,14 @@ class Timer(object):
 
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        self.headers = dict(run_parity.AUTH_BY_PORT.get(port, {}))
 
     def query(self, text):
         return self.get("/query?" + urllib.parse.urlencode({"db": DB, "q": text}))
 
     def get(self, path):
         started = time.perf_counter()
-        self.conn.request("GET", path)
+        self.conn.request("GET", path, headers=self.headers)
         resp = self.conn.getresponse()
         data = resp.read()
         elapsed = time.perf_counter() - started

@@ -40,17 +40,25 @@ TEST_CASE("the admin backup endpoint checks its caller and body, then backs up",
     net::Router router;
     backups.RegisterRoutes(router);
 
+    net::Request anonymous;  // no token: 401 before anything else
+    anonymous.remote_address = "127.0.0.1:5555";
+    anonymous.body = R"({"to": "/tmp/x"})";
+    CHECK(Call(router, anonymous).status == 401);
+
     net::Request remote;
+    remote.access = net::Access::Internal();
     remote.remote_address = "10.1.2.3:5555";
     remote.body = R"({"to": "/tmp/x"})";
     CHECK(Call(router, remote).status == 403);
 
     net::Request relative;
+    relative.access = net::Access::Internal();
     relative.remote_address = "127.0.0.1:5555";
     relative.body = R"({"to": "relative/dir"})";
     CHECK(Call(router, relative).status == 400);
 
     net::Request good;
+    good.access = net::Access::Internal();
     good.remote_address = "127.0.0.1:5555";
     good.body = R"({"to": ")" + dir.str() + R"(/backup"})";
     const net::Response r = Call(router, good);

@@ -1,5 +1,7 @@
 #include "app/process_util.h"
 
+#include "support/http_client.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -96,7 +98,19 @@ ProcessResult RunCitynexus(const std::vector<std::string>& args,
 }
 
 Citynexus::Citynexus(const std::vector<std::string>& args)
-    : dir_(MakeTempDir()), pid_(Spawn(args, dir_)) {}
+    : dir_(MakeTempDir()), pid_(Spawn(args, dir_)) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--data-dir") data_dir_ = args[i + 1];
+  }
+}
+
+std::optional<std::string> Citynexus::AdminToken() const {
+  if (data_dir_.empty()) return std::nullopt;
+  std::ifstream in(data_dir_ + "/admin.token");
+  std::string secret;
+  if (!std::getline(in, secret) || secret.empty()) return std::nullopt;
+  return secret;
+}
 
 Citynexus::~Citynexus() {
   if (!result_ && pid_ > 0) {
@@ -115,7 +129,14 @@ std::optional<std::string> Citynexus::WaitForStderr(
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
     std::string text = Stderr();
-    if (text.find(needle) != std::string::npos) return text;
+    if (text.find(needle) != std::string::npos) {
+      // The server wrote its first admin token before it logged anything
+      // a test waits for: let the test's requests carry it.
+      if (auto secret = AdminToken()) {
+        SetDefaultAuthorization("Bearer " + *secret);
+      }
+      return text;
+    }
     if (result_ || Wait(std::chrono::seconds(0))) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -46,9 +46,14 @@ class Citynexus {
   void Signal(int signal_number);
   // Waits for the process to end; nullopt when it still runs at the deadline.
   std::optional<ProcessResult> Wait(std::chrono::seconds deadline);
+  // The secret in <--data-dir>/admin.token (written by serve on first
+  // start); WaitForStderr makes it the default Authorization of
+  // support/http_client once it exists.
+  std::optional<std::string> AdminToken() const;
 
  private:
   std::string dir_;
+  std::string data_dir_;  // the --data-dir argument, if any
   pid_t pid_ = -1;
   std::optional<ProcessResult> result_;
 };

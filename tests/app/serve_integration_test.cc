@@ -135,7 +135,8 @@ TEST_CASE("serve streams points and exits 0 on SIGTERM with streams open",
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
   const std::string request =
       "POST /write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-      "Content-Length: " +
+      "Authorization: Bearer " +
+      serve.AdminToken().value() + "\r\nContent-Length: " +
       std::to_string(write.size()) + "\r\n\r\n" + write;
   REQUIRE(send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
           static_cast<ssize_t>(request.size()));

@@ -73,6 +73,15 @@ struct StreamStack {
     server_options.port = 0;
     server_options.threads = 2;
     server = std::make_unique<net::HttpServer>(server_options, router, metrics);
+    // Deny by default (issue #10): requests carry "Bearer test-admin", which
+    // this verifier maps to full access.
+    server->SetAuthenticator(std::make_shared<net::Authenticator>(
+        net::AuthOptions{},
+        [](std::string_view secret) -> Result<std::shared_ptr<const net::Access>> {
+          if (secret == "test-admin") return net::Access::Internal();
+          return Status::Unauthenticated("invalid token");
+        }));
+    testing::SetDefaultAuthorization("Bearer test-admin");
     REQUIRE(server->Start().ok());
     REQUIRE(streams->Start().ok());
   }

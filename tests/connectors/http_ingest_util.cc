@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/http_client.h"
+
 namespace citynexus::testing {
 
 IngestServer::IngestServer(connectors::HttpIngestOptions options,
@@ -23,6 +25,15 @@ IngestServer::IngestServer(connectors::HttpIngestOptions options,
   server_options.threads = 2;
   server_ =
       std::make_unique<net::HttpServer>(server_options, router_, metrics_);
+  // Deny by default (issue #10): requests carry "Bearer test-admin", which
+  // this verifier maps to full access.
+  server_->SetAuthenticator(std::make_shared<net::Authenticator>(
+      net::AuthOptions{},
+      [](std::string_view secret) -> Result<std::shared_ptr<const net::Access>> {
+        if (secret == "test-admin") return net::Access::Internal();
+        return Status::Unauthenticated("invalid token");
+      }));
+  SetDefaultAuthorization("Bearer test-admin");
   REQUIRE(server_->Start().ok());
 }
 

@@ -333,6 +333,13 @@ TEST_CASE("an undecodable MQTT message is a dead letter and later ones flow",
   net::Request request;
   request.method = "GET";
   request.path = "/api/v1/deadletters";
+  // Dead letters are for admins only.
+  (*match.handler)(request, [&](net::Response r) { response = std::move(r); });
+  CHECK(response.status == 401);
+  request.access = net::Access::ForToken("t1", "reader", {}, {"*"});
+  (*match.handler)(request, [&](net::Response r) { response = std::move(r); });
+  CHECK(response.status == 403);
+  request.access = net::Access::Internal();
   (*match.handler)(request, [&](net::Response r) { response = std::move(r); });
   REQUIRE(response.status == 200);
   auto json = nlohmann::json::parse(response.body);

@@ -38,6 +38,7 @@ struct ApiFixture {
 net::Request Get(const std::string& path,
                  std::vector<std::pair<std::string, std::string>> query) {
   net::Request r;
+  r.access = net::Access::Internal();  // not about access
   r.method = "GET";
   r.path = path;
   r.query = std::move(query);
@@ -116,6 +117,7 @@ TEST_CASE("POST /api/v1/indicators/evaluate runs ad-hoc expressions",
           "[query][indicators][api]") {
   ApiFixture a;
   net::Request req;
+  req.access = net::Access::Internal();  // not about access
   req.method = "POST";
   req.path = "/api/v1/indicators/evaluate";
   req.body = json{
@@ -168,4 +170,54 @@ TEST_CASE("indicator routes are registered on the router",
   REQUIRE(m.handler != nullptr);
   CHECK(m.params["id"] == "water_use");
   CHECK(router.Find("POST", "/api/v1/indicators/evaluate").handler != nullptr);
+}
+
+TEST_CASE("indicators: public ones for anyone, private ones need read on "
+          "their inputs",
+          "[query][indicators][api][auth]") {
+  ApiFixture a;
+  auto with = [](net::Request r, std::shared_ptr<const net::Access> access) {
+    r.access = std::move(access);
+    return r;
+  };
+  const auto anonymous = net::Access::Anonymous({});
+  const auto reader = net::Access::ForToken("t1", "water", {}, {"water"});
+  const auto other = net::Access::ForToken("t2", "other", {}, {"traffic"});
+  const std::vector<std::pair<std::string, std::string>> range = {
+      {"start", kStart}, {"end", kEnd}};
+  net::Request get = Get("/api/v1/indicators/water_use", range);
+  get.path_params["id"] = "water_use";
+  CHECK(query::HandleGetIndicator(*a.service, with(get, anonymous), 0)
+            .status == 401);
+  CHECK(query::HandleGetIndicator(*a.service, with(get, other), 0)
+            .status == 403);
+  CHECK(query::HandleGetIndicator(*a.service, with(get, reader), 0)
+            .status == 200);
+  auto listed = query::HandleListIndicators(
+      *a.service, with(Get("/api/v1/indicators", {}), anonymous));
+  CHECK(json::parse(listed.body)["indicators"].empty());
+
+  net::Request eval = Get("/api/v1/indicators/evaluate", {});
+  eval.method = "POST";
+  eval.body = R"({"expr": "sum(water.system_input)", "start": ")" + kStart +
+              R"(", "end": ")" + kEnd + R"("})";
+  CHECK(query::HandleEvaluateExpression(*a.service, with(eval, other), 0)
+            .status == 403);
+  CHECK(query::HandleEvaluateExpression(*a.service, with(eval, reader), 0)
+            .status == 200);
+
+  // The same definition marked public: anyone may evaluate it.
+  auto def = query::ParseIndicatorDefinition(
+      R"json({"id": "water_pub", "version": 1, "name": "Water", "public": true,
+          "domains": ["water"], "unit": "m3", "step": "1d",
+          "reference": {"standard": "own", "status": "own"},
+          "expr": "sum(sum_over_time(water.system_input[1d]))"})json",
+      a.f.facts, nullptr, nullptr);
+  REQUIRE(def.has_value());
+  CHECK(def->is_public);
+  CHECK(query::AuthorizeIndicator(*def, *anonymous).ok());
+  def->is_public = false;
+  CHECK(query::AuthorizeIndicator(*def, *anonymous).code() ==
+        StatusCode::kUnauthenticated);
+  CHECK(query::AuthorizeIndicator(*def, *reader).ok());
 }

@@ -81,6 +81,8 @@ struct Fixture {
       const std::string& q,
       std::vector<std::pair<std::string, std::string>> extra = {}) {
     net::Request req;
+  req.access = net::Access::Internal();  // not about access
+    req.access = net::Access::Internal();  // not about access
     req.method = "GET";
     req.path = "/query";
     req.query = {{"db", "citynexus"}, {"q", q}};
@@ -319,6 +321,7 @@ TEST_CASE("influxql answers HTTP 400 for parse errors and a missing q",
           "[query][influxql]") {
   Fixture f;
   net::Request req;
+  req.access = net::Access::Internal();  // not about access
   req.method = "GET";
   req.path = "/query";
   req.query = {{"q", "SELECT value"}};
@@ -344,6 +347,7 @@ TEST_CASE("influxql accepts a form-encoded POST and pretty output",
           "[query][influxql]") {
   Fixture f;
   net::Request req;
+  req.access = net::Access::Internal();  // not about access
   req.method = "POST";
   req.path = "/query";
   req.headers["content-type"] = "application/x-www-form-urlencoded";

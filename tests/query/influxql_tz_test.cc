@@ -74,6 +74,7 @@ struct Fixture {
   net::Response Send(const std::string& q,
                      std::vector<std::pair<std::string, std::string>> extra) {
     net::Request req;
+    req.access = net::Access::Internal();  // not about access
     req.method = "GET";
     req.path = "/query";
     req.query = {{"db", "citynexus"}, {"q", q}};

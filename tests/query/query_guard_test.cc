@@ -59,6 +59,7 @@ net::Request Get(std::string path,
                  std::vector<std::pair<std::string, std::string>> query,
                  bool client_gone) {
   net::Request r;
+  r.access = net::Access::Internal();  // not about access
   r.method = "GET";
   r.path = std::move(path);
   r.query = std::move(query);
@@ -140,6 +141,7 @@ TEST_CASE("indicator evaluation stops when its client has disconnected",
   query::IndicatorService service(f.store(), query::IndicatorCatalog{},
                                   f.facts);
   net::Request req;
+  req.access = net::Access::Internal();  // not about access
   req.method = "POST";
   req.path = "/api/v1/indicators/evaluate";
   req.body = R"j({"expr": "sum(sum_over_time(water.system_input[1d]))",

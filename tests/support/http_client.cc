@@ -7,8 +7,35 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 
 namespace citynexus::testing {
+namespace {
+std::mutex& AuthMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::string& AuthValue() {
+  static std::string value;
+  return value;
+}
+bool HasAuthorization(const std::string& headers) {
+  std::string lower = headers;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return lower.find("authorization:") != std::string::npos;
+}
+}  // namespace
+
+void SetDefaultAuthorization(std::string value) {
+  std::lock_guard<std::mutex> lock(AuthMutex());
+  AuthValue() = std::move(value);
+}
+
+std::string DefaultAuthorization() {
+  std::lock_guard<std::mutex> lock(AuthMutex());
+  return AuthValue();
+}
 
 HttpReply HttpRequest(uint16_t port, const std::string& method,
                       const std::string& target, const std::string& body,
@@ -24,10 +51,15 @@ HttpReply HttpRequest(uint16_t port, const std::string& method,
     ::close(fd);
     return reply;
   }
+  std::string auth;
+  if (!HasAuthorization(extra_headers)) {
+    const std::string value = DefaultAuthorization();
+    if (!value.empty()) auth = "Authorization: " + value + "\r\n";
+  }
   std::string request = method + " " + target +
                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                         "Content-Length: " +
-                        std::to_string(body.size()) + "\r\n" + extra_headers +
+                        std::to_string(body.size()) + "\r\n" + auth + extra_headers +
                         "\r\n" + body;
   size_t sent = 0;
   while (sent < request.size()) {

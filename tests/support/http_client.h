@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 
 namespace citynexus::testing {
 
@@ -19,5 +20,12 @@ struct HttpReply {
 HttpReply HttpRequest(uint16_t port, const std::string& method,
                       const std::string& target, const std::string& body = "",
                       const std::string& extra_headers = "");
+
+// The Authorization header value ("Bearer <secret>") added to every request
+// of HttpRequest and SseClient whose extra headers carry none; empty: none.
+// Servers deny by default (issue #10), so tests of other features give them
+// an admin token this way. Process-global; set it before starting clients.
+void SetDefaultAuthorization(std::string value);
+std::string DefaultAuthorization();
 
 }  // namespace citynexus::testing

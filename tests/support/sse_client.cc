@@ -1,5 +1,7 @@
 #include "support/sse_client.h"
 
+#include "support/http_client.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -32,7 +34,12 @@ std::unique_ptr<SseClient> SseClient::Open(uint16_t port,
   }
   const std::string request = "GET " + target + " HTTP/" + http_version +
                               "\r\nHost: 127.0.0.1\r\n"
-                              "Accept: text/event-stream\r\n\r\n";
+                              "Accept: text/event-stream\r\n" +
+                              (DefaultAuthorization().empty()
+                                   ? std::string()
+                                   : "Authorization: " +
+                                         DefaultAuthorization() + "\r\n") +
+                              "\r\n";
   if (::send(client->fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {
     return client;
