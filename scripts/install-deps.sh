@@ -14,7 +14,7 @@ packages=(
   mosquitto mosquitto-clients
   libssl-dev zlib1g-dev
   curl ca-certificates tzdata python3
-  influxdb-client openssl
+  influxdb-client
 )
 
 missing=()
