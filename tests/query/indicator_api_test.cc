@@ -199,8 +199,8 @@ TEST_CASE("indicators: public ones for anyone, private ones need read on "
 
   net::Request eval = Get("/api/v1/indicators/evaluate", {});
   eval.method = "POST";
-  eval.body = R"({"expr": "sum(water.system_input)", "start": ")" + kStart +
-              R"(", "end": ")" + kEnd + R"("})";
+  eval.body = R"j({"expr": "sum(water.system_input)", "start": ")j" +
+              kStart + R"j(", "end": ")j" + kEnd + R"j("})j";
   CHECK(query::HandleEvaluateExpression(*a.service, with(eval, other), 0)
             .status == 403);
   CHECK(query::HandleEvaluateExpression(*a.service, with(eval, reader), 0)
