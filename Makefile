@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-influx-parity peer-bench mqtt-bench build deps bench clean format
+.PHONY: run test test-influx-parity test-prom-parity peer-bench mqtt-bench build deps bench clean format
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -15,6 +15,13 @@ test: deps build
 # from Debian on first use) on the same generated data set.
 test-influx-parity: deps build
 	scripts/test-influx-parity.sh $(BUILD_DIR)/app/citynexus
+
+# The /prometheus API against a real Prometheus 2.42 (installed from Debian
+# on first use) on the same generated samples; run by CI.
+test-prom-parity: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target prom_parity_server
+	scripts/test-prom-parity.sh $(BUILD_DIR)
 
 # Opt-in: citynexus vs InfluxDB 1.6.7 on 10M points (docs/performance.md);
 # PEER_BENCH_FLAGS=--quick for 1M.

@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "net/net.h"
 #include "query/indicators.h"
+#include "query/promql.h"
 #include "query/query.h"
 
 // Threads of a `citynexus serve` process (STYLE §5: know every thread):
@@ -122,6 +123,7 @@ Status Serve(const Config& config) {
   const query::QueryEngine queries(*store, config.query);
   query::RegisterQueryRoutes(router, queries);
   query::RegisterInfluxQlRoutes(router, *store, config.query);
+  query::RegisterPrometheusRoutes(router, *store, config.query, config.promql, CITYNEXUS_VERSION);
   // Indicators: definitions validated now; a broken catalog is a startup
   // error naming the file and position.
   std::vector<std::string> indicator_warnings;
