@@ -13,6 +13,7 @@ import json
 import math
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -119,6 +120,7 @@ def compare(a, b, ordered):
 def main():
     prom, cn, promtool = sys.argv[1], sys.argv[2], sys.argv[3]
     failures, total, passed, entries_ok, entries = [], 0, 0, 0, 0
+    range_seconds = {"prometheus": 0.0, "citynexus": 0.0}  # query_range wall time
     for entry in corpus.Q:
         if not isinstance(entry, tuple):
             entry = (entry,)
@@ -137,8 +139,14 @@ def main():
         entry_ok = True
         for path, params, method in runs:
             total += 1
+            t0 = time.perf_counter()
             _, a = call(prom, path, dict(params, query=prom_expr), method)
+            t1 = time.perf_counter()
             _, b = call(cn, path, params, method)
+            t2 = time.perf_counter()
+            if path.endswith("query_range"):
+                range_seconds["prometheus"] += t1 - t0
+                range_seconds["citynexus"] += t2 - t1
             why = compare(a, b, ordered)
             if why:
                 entry_ok = False
@@ -205,6 +213,8 @@ def main():
         print("FAIL", f[:600])
     print("parity: %d/%d requests equal; corpus entries fully equal %d/%d; grafana %d/%d; promtool %d/%d"
           % (passed, total, entries_ok, entries, grafana_ok, len(grafana), tool_ok, len(tool_cmds)))
+    print("range queries, summed wall time per peer (same requests, one run): "
+          "prometheus %.3f s, citynexus %.3f s" % (range_seconds["prometheus"], range_seconds["citynexus"]))
     sys.exit(1 if failures else 0)
 
 

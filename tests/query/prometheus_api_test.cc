@@ -4,6 +4,7 @@
 // `make test-prom-parity` (scripts/test-prom-parity.sh).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "engine/engine.h"
 #include "net/net.h"
