@@ -13,6 +13,7 @@
 
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/indicators.h"
 #include "query/query.h"
 
 namespace citynexus::query {
@@ -26,10 +27,13 @@ struct PromqlOptions {
 
 class PrometheusApi {
  public:
-  // `store` must outlive the API. `version` is citynexus' own version,
-  // reported next to the Prometheus API level in /status/buildinfo.
+  // `store` (and `indicators` when given) must outlive the API. `version`
+  // is citynexus' own version, reported next to the Prometheus API level in
+  // /status/buildinfo. With `indicators`, each catalog indicator is the
+  // metric `indicator:<id>`.
   PrometheusApi(engine::Store& store, QueryOptions query, PromqlOptions promql,
-                std::string version);
+                std::string version,
+                const IndicatorService* indicators = nullptr);
 
   // Answers one request whose path starts with /prometheus/api/v1/. Every
   // answer is Prometheus' JSON envelope; series whose measurement the
@@ -41,6 +45,7 @@ class PrometheusApi {
   QueryOptions query_;
   PromqlOptions promql_;
   std::string version_;
+  const IndicatorService* indicators_;
 };
 
 // Registers GET and POST /prometheus/api/v1/{query, query_range, series,
@@ -52,6 +57,7 @@ void RegisterPrometheusRoutes(net::Router& router,
 // server.
 void RegisterPrometheusRoutes(net::Router& router, engine::Store& store,
                               QueryOptions query, PromqlOptions promql,
-                              std::string version);
+                              std::string version,
+                              const IndicatorService* indicators = nullptr);
 
 }  // namespace citynexus::query

@@ -123,7 +123,6 @@ Status Serve(const Config& config) {
   const query::QueryEngine queries(*store, config.query);
   query::RegisterQueryRoutes(router, queries);
   query::RegisterInfluxQlRoutes(router, *store, config.query);
-  query::RegisterPrometheusRoutes(router, *store, config.query, config.promql, CITYNEXUS_VERSION);
   // Indicators: definitions validated now; a broken catalog is a startup
   // error naming the file and position.
   std::vector<std::string> indicator_warnings;
@@ -144,6 +143,7 @@ Status Serve(const Config& config) {
   const query::IndicatorService indicators(*store, std::move(*catalog),
                                            config.facts, evaluation_limits);
   query::RegisterIndicatorRoutes(router, indicators);
+  query::RegisterPrometheusRoutes(router, *store, config.query, config.promql, CITYNEXUS_VERSION, &indicators);
   // Indicator values to MQTT (config checked that mqtt.brokers is set).
   // Declared before `streams`, whose indicator thread calls it.
   std::unique_ptr<connectors::MqttPublisher> publisher;

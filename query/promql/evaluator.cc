@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "query/promql/functions.h"
+#include "query/time_parse.h"
 #include "query/promql/operators.h"
 
 namespace citynexus::query::promql {
@@ -22,7 +23,8 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 }
 
 struct LoadedSeries {
-  const Labels* labels = nullptr;
+  Labels labels;
+  int64_t lookback_ms = 0;
   std::vector<int64_t> t_ms;
   std::vector<double> values;
 };
@@ -61,8 +63,13 @@ class Evaluator {
       std::vector<LoadedSeries>& out = data_[node];
       for (const NamedSeries* s : *matched) {
         CITYNEXUS_RETURN_IF_ERROR(CheckGuard());
+        if (s->indicator != nullptr) {
+          CITYNEXUS_RETURN_IF_ERROR(LoadIndicator(*node, *s->indicator, span, out));
+          continue;
+        }
         LoadedSeries loaded;
-        loaded.labels = &s->labels;
+        loaded.labels = s->labels;
+        loaded.lookback_ms = limits_.lookback_ms;
         bool over = false;
         Status st = store_.Scan(
             s->id, SaturatingNs(span.lo), SaturatingNs(span.hi) + kNsPerMs,
@@ -167,6 +174,54 @@ class Evaluator {
   }
 
  private:
+  // Evaluates one indicator over the selector's span (one step earlier, so
+  // the step ending at the span's start is there) and keeps the output
+  // series that satisfy the selector's other matchers.
+  Status LoadIndicator(const Node& selector, const IndicatorDefinition& def,
+                       const TimeSpan& span, std::vector<LoadedSeries>& out) {
+    if (limits_.indicators == nullptr) return Status::Ok();
+    const std::string step =
+        limits_.indicator_step.empty() ? def.step : limits_.indicator_step;
+    auto nominal_ns = ParseDurationNs(step);
+    const int64_t step_ns = nominal_ns ? *nominal_ns : int64_t{31} * 86400 * 1000000000;
+    EvaluationRequest request;
+    request.start_ns = SaturatingNs(span.lo) - step_ns;
+    request.end_ns = SaturatingNs(span.hi) + kNsPerMs;
+    request.step = step;
+    request.guard = limits_.guard;
+    auto result = limits_.indicators->Evaluate(def.id, request);
+    if (!result) return result.error().WithContext("indicator:" + def.id);
+    auto matchers = MatcherSet::Compile(selector.matchers);
+    if (!matchers) return matchers.error();
+    for (const IndicatorSeries& series : result->series) {
+      LoadedSeries loaded;
+      loaded.labels.emplace_back(std::string(kMetricName),
+                                 std::string(kIndicatorPrefix) + def.id);
+      for (const auto& [k, v] : series.labels) {
+        const std::string name = SanitizeLabelName(k);
+        if (name != kMetricName) SetLabel(loaded.labels, name, v);
+      }
+      if (!matchers->Matches(loaded.labels)) continue;
+      loaded.lookback_ms =
+          std::max(limits_.lookback_ms, step_ns / kNsPerMs);
+      for (const IndicatorPoint& p : series.points) {
+        if (!p.value) continue;
+        // The step's end: the next step's start, or one nominal step.
+        auto next = std::upper_bound(result->steps.begin(), result->steps.end(), p.t_ns);
+        const int64_t end_ns = next != result->steps.end() ? *next : p.t_ns + step_ns;
+        loaded.t_ms.push_back(FloorDiv(end_ns, kNsPerMs));
+        loaded.values.push_back(*p.value);
+      }
+      if (++indicator_series_ > limits_.max_series) {
+        return Status::ResourceExhausted(
+            "the query selects more than query.max_series (" +
+            std::to_string(limits_.max_series) + ") series");
+      }
+      out.push_back(std::move(loaded));
+    }
+    return Status::Ok();
+  }
+
   static int64_t SaturatingNs(int64_t ms) {
     constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / kNsPerMs - 1;
     return std::clamp(ms, -kMax, kMax) * kNsPerMs;
@@ -227,8 +282,8 @@ class Evaluator {
       auto it = std::upper_bound(s.t_ms.begin(), s.t_ms.end(), ref);
       if (it == s.t_ms.begin()) continue;
       const size_t i = static_cast<size_t>(it - s.t_ms.begin()) - 1;
-      if (s.t_ms[i] < ref - limits_.lookback_ms) continue;
-      out.vector.push_back(Sample{*s.labels, s.values[i], s.t_ms[i]});
+      if (s.t_ms[i] < ref - s.lookback_ms) continue;
+      out.vector.push_back(Sample{s.labels, s.values[i], s.t_ms[i]});
     }
     return out;
   }
@@ -241,7 +296,7 @@ class Evaluator {
       auto last = std::upper_bound(s.t_ms.begin(), s.t_ms.end(), b);
       if (first >= last) continue;
       SeriesPoints p;
-      p.labels = *s.labels;
+      p.labels = s.labels;
       const auto i = first - s.t_ms.begin();
       const auto j = last - s.t_ms.begin();
       p.t_ms.assign(first, last);
@@ -302,6 +357,7 @@ class Evaluator {
   const int64_t end_ms_;
   const EvalLimits& limits_;
   uint64_t points_read_ = 0;
+  size_t indicator_series_ = 0;
   std::map<const Node*, TimeSpan> spans_;
   std::unordered_map<const Node*, std::vector<LoadedSeries>> data_;
 };

@@ -4,6 +4,12 @@
 // selectors and subqueries read the closed window [t - range, t] (after
 // offset / @). Points are read once per selector for the whole query.
 //
+// `indicator:<id>` selects the indicator's output series. Its points are
+// the indicator's step values, each stamped at the END of its step (when
+// the value is complete: a trailing window ending there), and an instant
+// selector looks back at least one indicator step, so a daily indicator
+// answers with the last complete day under the default 5m lookback.
+//
 // Thread-safety: one evaluation per Evaluator, one thread.
 #pragma once
 
@@ -14,6 +20,7 @@
 
 #include "common/status.h"
 #include "engine/engine.h"
+#include "query/indicators.h"
 #include "query/promql/ast.h"
 #include "query/promql/series_names.h"
 #include "query/promql/value.h"
@@ -28,6 +35,11 @@ struct EvalLimits {
   uint64_t max_points = 50000000;  // raw points read
   size_t max_values = 1000000;     // values in the result
   const QueryGuard* guard = nullptr;  // checked at every output time
+  // Evaluates `indicator:<id>` selectors; null: they select nothing.
+  const IndicatorService* indicators = nullptr;
+  // Step of indicator evaluations ("60s" for a range query's step); "" =
+  // each definition's own step.
+  std::string indicator_step;
 };
 
 // Result of a query: an instant query's value, or a range query's matrix.

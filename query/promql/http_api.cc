@@ -204,21 +204,34 @@ json ResultJson(const Value& v, int64_t t_ms) {
 }  // namespace
 
 PrometheusApi::PrometheusApi(engine::Store& store, QueryOptions query,
-                             PromqlOptions promql, std::string version)
+                             PromqlOptions promql, std::string version,
+                             const IndicatorService* indicators)
     : store_(store),
       query_(query),
       promql_(promql),
-      version_(std::move(version)) {}
+      version_(std::move(version)),
+      indicators_(indicators) {}
 
 namespace {
 
+struct Context;
+promql::SeriesView View(const Context& c);
+
 struct Context {
   engine::Store& store;
+  const IndicatorService* indicators;
   const QueryOptions& query;
   const PromqlOptions& promql;
   const net::Request& req;
   const Params& params;
 };
+
+// The caller's view: series and indicators it may read (net/access.h).
+promql::SeriesView View(const Context& c) {
+  return promql::SeriesView::Build(
+      c.store, c.req.Caller(),
+      c.indicators != nullptr ? &c.indicators->catalog() : nullptr);
+}
 
 Result<promql::EvalLimits> Limits(const Context& c, std::chrono::milliseconds* timeout) {
   promql::EvalLimits limits;
@@ -236,6 +249,7 @@ Result<promql::EvalLimits> Limits(const Context& c, std::chrono::milliseconds* t
   limits.max_series = c.query.max_series;
   limits.max_points = c.query.max_points;
   limits.max_values = c.query.max_buckets;
+  limits.indicators = c.indicators;
   *timeout = c.query.timeout;
   if (auto t = Get(c.params, "timeout")) {
     auto ms = ParseDurationMs(*t, "timeout");
@@ -263,7 +277,7 @@ net::Response InstantQuery(const Context& c) {
   if (!root) return BadData(root.error());
   const QueryGuard guard(timeout, c.req.client_gone);
   limits->guard = &guard;
-  const auto view = promql::SeriesView::Build(c.store, c.req.Caller());
+  const auto view = View(c);
   auto value = promql::EvaluateInstant(**root, c.store, view, t, *limits);
   if (!value) return EvalError(value.error());
   return Success(ResultJson(*value, t));
@@ -310,7 +324,9 @@ net::Response RangeQuery(const Context& c) {
   }
   const QueryGuard guard(timeout, c.req.client_gone);
   limits->guard = &guard;
-  const auto view = promql::SeriesView::Build(c.store, c.req.Caller());
+  limits->indicator_step = *step % 1000 == 0 ? std::to_string(*step / 1000) + "s"
+                                             : std::to_string(*step) + "ms";
+  const auto view = View(c);
   auto value = promql::EvaluateRange(**root, c.store, view, *start, *end, *step, *limits);
   if (!value) return EvalError(value.error());
   return Success(ResultJson(*value, *start));
@@ -360,6 +376,10 @@ Result<std::vector<const promql::NamedSeries*>> MatchedSeries(
     }
     std::vector<const promql::NamedSeries*> with_data;
     for (const auto* s : out) {
+      if (s->indicator != nullptr) {  // evaluated on demand: always listed
+        with_data.push_back(s);
+        continue;
+      }
       auto last = c.store.Last(s->id, start * 1000000, end * 1000000 + 1000000);
       if (!last) return last.error();
       if (last->has_value()) with_data.push_back(s);
@@ -375,7 +395,7 @@ Result<std::vector<const promql::NamedSeries*>> MatchedSeries(
 }
 
 net::Response Series(const Context& c) {
-  const auto view = promql::SeriesView::Build(c.store, c.req.Caller());
+  const auto view = View(c);
   auto series = MatchedSeries(c, view, true);
   if (!series) {
     return series.error().code() == StatusCode::kInvalidArgument
@@ -388,7 +408,7 @@ net::Response Series(const Context& c) {
 }
 
 net::Response LabelNames(const Context& c) {
-  const auto view = promql::SeriesView::Build(c.store, c.req.Caller());
+  const auto view = View(c);
   auto series = MatchedSeries(c, view, false);
   if (!series) return BadData(series.error());
   std::set<std::string> names;
@@ -399,7 +419,7 @@ net::Response LabelNames(const Context& c) {
 }
 
 net::Response LabelValues(const Context& c, const std::string& name) {
-  const auto view = promql::SeriesView::Build(c.store, c.req.Caller());
+  const auto view = View(c);
   auto series = MatchedSeries(c, view, false);
   if (!series) return BadData(series.error());
   std::set<std::string> values;
@@ -411,7 +431,7 @@ net::Response LabelValues(const Context& c, const std::string& name) {
 }
 
 net::Response Metadata(const Context& c) {
-  const auto view = promql::SeriesView::Build(c.store, c.req.Caller());
+  const auto view = View(c);
   const auto metric = Get(c.params, "metric");
   int64_t limit = -1;
   if (auto l = Get(c.params, "limit")) {
@@ -426,8 +446,14 @@ net::Response Metadata(const Context& c) {
     if (metric && *metric != name) continue;
     if (out.count(name) > 0) continue;
     if (limit >= 0 && static_cast<int64_t>(out.size()) >= limit) break;
-    auto info = c.store.GetSeries(s.id);
     json entry = {{"type", "unknown"}, {"help", ""}, {"unit", ""}};
+    if (s.indicator != nullptr) {
+      entry["help"] = s.indicator->name;
+      entry["unit"] = s.indicator->unit;
+      out[name] = json::array({entry});
+      continue;
+    }
+    auto info = c.store.GetSeries(s.id);
     if (info) {
       entry["help"] = info->meta.description;
       entry["unit"] = info->meta.unit;
@@ -448,7 +474,7 @@ net::Response PrometheusApi::Handle(const net::Request& req) const {
   }
   auto params = RequestParams(req);
   if (!params) return BadData(params.error());
-  const Context c{store_, query_, promql_, req, *params};
+  const Context c{store_, indicators_, query_, promql_, req, *params};
   std::string_view path = req.path;
   if (!path.starts_with(kPrefix)) return Error(404, "not_found", "unknown endpoint");
   path.remove_prefix(kPrefix.size());
@@ -478,10 +504,11 @@ net::Response PrometheusApi::Handle(const net::Request& req) const {
 
 void RegisterPrometheusRoutes(net::Router& router, engine::Store& store,
                               QueryOptions query, PromqlOptions promql,
-                              std::string version) {
+                              std::string version,
+                              const IndicatorService* indicators) {
   RegisterPrometheusRoutes(
-      router, std::make_shared<const PrometheusApi>(store, query, promql,
-                                                    std::move(version)));
+      router, std::make_shared<const PrometheusApi>(
+                  store, query, promql, std::move(version), indicators));
 }
 
 void RegisterPrometheusRoutes(net::Router& router,

@@ -6,6 +6,8 @@
 
 #include <re2/re2.h>
 
+#include "query/indicators/expr_ast.h"
+
 namespace citynexus::query::promql {
 namespace {
 
@@ -32,7 +34,8 @@ std::string SanitizeLabelName(std::string_view name) {
   return Sanitize(name, false);
 }
 
-SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller) {
+SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
+                             const IndicatorCatalog* catalog) {
   SeriesView view;
   std::map<std::string, std::vector<size_t>> by_key;
   for (engine::SeriesInfo& info : store.FindSeries({})) {
@@ -61,6 +64,22 @@ SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller) {
                info ? info->key.Canonical() : std::to_string(s.id));
     }
   }
+  if (catalog != nullptr) {
+    for (const IndicatorDefinition& def : catalog->All()) {
+      std::vector<const indicators::Expr*> selectors;
+      indicators::CollectSelectors(*def.parsed, &selectors);
+      bool readable = true;
+      for (const indicators::Expr* sel : selectors) {
+        readable = readable && caller.CanRead(sel->measurement);
+      }
+      if (!readable) continue;
+      NamedSeries s;
+      s.indicator = &def;
+      s.labels.emplace_back(std::string(kMetricName),
+                            std::string(kIndicatorPrefix) + def.id);
+      view.series_.push_back(std::move(s));
+    }
+  }
   std::sort(view.series_.begin(), view.series_.end(),
             [](const NamedSeries& a, const NamedSeries& b) {
               return a.labels < b.labels;
@@ -68,46 +87,66 @@ SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller) {
   return view;
 }
 
-Result<std::vector<const NamedSeries*>> SeriesView::Select(
-    const std::vector<LabelMatcher>& matchers) const {
-  std::vector<std::unique_ptr<RE2>> regexes(matchers.size());
-  for (size_t i = 0; i < matchers.size(); ++i) {
-    const auto& m = matchers[i];
-    if (m.op != MatchOp::kRegexMatch && m.op != MatchOp::kRegexNotMatch) {
-      continue;
-    }
-    RE2::Options options;
-    options.set_log_errors(false);
-    options.set_max_mem(8 << 20);  // bounds what a client regex may cost
-    regexes[i] = std::make_unique<RE2>("^(?:" + m.value + ")$", options);
-    if (!regexes[i]->ok()) {
-      return Status::InvalidArgument("bad regex \"" + m.value +
-                                     "\" for label \"" + m.label +
-                                     "\": " + regexes[i]->error());
-    }
-  }
-  std::vector<const NamedSeries*> out;
-  for (const NamedSeries& s : series_) {
-    bool all = true;
-    for (size_t i = 0; i < matchers.size() && all; ++i) {
-      const auto& m = matchers[i];
-      const std::string_view v = LabelValue(s.labels, m.label);
-      switch (m.op) {
-        case MatchOp::kEqual:
-          all = v == m.value;
-          break;
-        case MatchOp::kNotEqual:
-          all = v != m.value;
-          break;
-        case MatchOp::kRegexMatch:
-          all = RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *regexes[i]);
-          break;
-        case MatchOp::kRegexNotMatch:
-          all = !RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *regexes[i]);
-          break;
+struct MatcherSet::Compiled {
+  LabelMatcher matcher;
+  std::unique_ptr<RE2> regex;
+};
+
+Result<MatcherSet> MatcherSet::Compile(
+    const std::vector<LabelMatcher>& matchers) {
+  MatcherSet set;
+  for (const auto& m : matchers) {
+    auto c = std::make_shared<Compiled>();
+    c->matcher = m;
+    if (m.op == MatchOp::kRegexMatch || m.op == MatchOp::kRegexNotMatch) {
+      RE2::Options options;
+      options.set_log_errors(false);
+      options.set_max_mem(8 << 20);  // bounds what a client regex may cost
+      c->regex = std::make_unique<RE2>("^(?:" + m.value + ")$", options);
+      if (!c->regex->ok()) {
+        return Status::InvalidArgument("bad regex \"" + m.value +
+                                       "\" for label \"" + m.label +
+                                       "\": " + c->regex->error());
       }
     }
-    if (all) out.push_back(&s);
+    set.matchers_.push_back(std::move(c));
+  }
+  return set;
+}
+
+bool MatcherSet::Matches(const Labels& labels, bool only_name) const {
+  for (const auto& c : matchers_) {
+    const LabelMatcher& m = c->matcher;
+    if (only_name && m.label != kMetricName) continue;
+    const std::string_view v = LabelValue(labels, m.label);
+    const re2::StringPiece piece(v.data(), v.size());
+    bool ok = false;
+    switch (m.op) {
+      case MatchOp::kEqual:
+        ok = v == m.value;
+        break;
+      case MatchOp::kNotEqual:
+        ok = v != m.value;
+        break;
+      case MatchOp::kRegexMatch:
+        ok = RE2::FullMatch(piece, *c->regex);
+        break;
+      case MatchOp::kRegexNotMatch:
+        ok = !RE2::FullMatch(piece, *c->regex);
+        break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<std::vector<const NamedSeries*>> SeriesView::Select(
+    const std::vector<LabelMatcher>& matchers) const {
+  auto set = MatcherSet::Compile(matchers);
+  if (!set) return set.error();
+  std::vector<const NamedSeries*> out;
+  for (const NamedSeries& s : series_) {
+    if (set->Matches(s.labels, s.indicator != nullptr)) out.push_back(&s);
   }
   return out;
 }

@@ -151,5 +151,73 @@ TEST_CASE("prometheus: series whose names collide stay distinct") {
   CHECK(keys.size() == 2);
 }
 
+TEST_CASE("prometheus: indicators are indicator:<id>, stamped at their step end") {
+  PromFixture f;
+  for (int i = 0; i < 120; ++i) {
+    f.Write("traffic", "vehicles", {{"road", "main"}}, kT0s + i * 60, i);
+  }
+  query::Facts facts;
+  std::vector<std::string> warnings;
+  auto def = query::ParseIndicatorDefinition(R"json({
+    "id": "traffic_hourly", "version": 1, "name": "Vehicles per hour",
+    "domains": ["mobility"],
+    "reference": {"standard": "own", "code": null, "status": "own"},
+    "unit": "vehicles", "step": "1h", "min_coverage": 0,
+    "expr": "sum by (road) (sum_over_time(traffic.vehicles[1h]))",
+    "description": "test"})json", facts, nullptr, &warnings);
+  REQUIRE(def);
+  query::IndicatorCatalog catalog;
+  REQUIRE(catalog.Add(std::move(*def)).ok());
+  const query::IndicatorService service(f.store(), std::move(catalog), facts);
+  query::PrometheusApi api(f.store(), {}, {}, "test", &service);
+  auto get = [&](std::vector<std::pair<std::string, std::string>> params,
+                 std::shared_ptr<const net::Access> access) {
+    net::Request req;
+    req.method = "GET";
+    req.path = "/prometheus/api/v1/query";
+    req.query = std::move(params);
+    req.access = std::move(access);
+    return Body(api.Handle(req));
+  };
+  // The value the indicator API gives for the first hour.
+  query::EvaluationRequest direct;
+  direct.start_ns = kT0s * 1000000000;
+  direct.end_ns = (kT0s + 3600) * 1000000000;
+  auto expected = service.Evaluate("traffic_hourly", direct);
+  REQUIRE(expected);
+  REQUIRE(expected->series.size() == 1);
+  REQUIRE(expected->series[0].points.at(0).value);
+  const double first_hour = *expected->series[0].points[0].value;
+
+  // Ten minutes after the hour ends, the default lookback still finds it.
+  auto q = get({{"query", "indicator:traffic_hourly{road=\"main\"}"},
+                {"time", std::to_string(kT0s + 3600 + 600)}},
+               net::Access::Internal());
+  REQUIRE(q["data"]["result"].size() == 1);
+  CHECK(q["data"]["result"][0]["metric"] ==
+        json{{"__name__", "indicator:traffic_hourly"}, {"road", "main"}});
+  CHECK(std::stod(q["data"]["result"][0]["value"][1].get<std::string>()) == first_hour);
+  // Before the hour is complete there is no value.
+  auto early = get({{"query", "indicator:traffic_hourly"},
+                    {"time", std::to_string(kT0s + 1800)}},
+                   net::Access::Internal());
+  CHECK(early["data"]["result"].empty());
+  // A token that may not read the input measurement does not see it.
+  auto other = net::Access::ForToken(
+      "t", "other", {net::Scope{net::Scope::Kind::kRead, "air"}}, {});
+  auto hidden = get({{"query", "indicator:traffic_hourly"},
+                     {"time", std::to_string(kT0s + 3600 + 600)}},
+                    other);
+  CHECK(hidden["data"]["result"].empty());
+  net::Request names;
+  names.method = "GET";
+  names.path = "/prometheus/api/v1/label/__name__/values";
+  names.access = other;
+  CHECK(Body(api.Handle(names))["data"] == json::array());
+  names.access = net::Access::Internal();
+  CHECK(Body(api.Handle(names))["data"] ==
+        json::array({"indicator:traffic_hourly", "traffic_vehicles"}));
+}
+
 }  // namespace
 }  // namespace citynexus
