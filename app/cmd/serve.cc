@@ -143,7 +143,8 @@ Status Serve(const Config& config) {
   const query::IndicatorService indicators(*store, std::move(*catalog),
                                            config.facts, evaluation_limits);
   query::RegisterIndicatorRoutes(router, indicators);
-  query::RegisterPrometheusRoutes(router, *store, config.query, config.promql, CITYNEXUS_VERSION, &indicators);
+  query::RegisterPrometheusRoutes(router, *store, config.query, config.promql,
+                                  CITYNEXUS_VERSION, &indicators);
   // Indicator values to MQTT (config checked that mqtt.brokers is set).
   // Declared before `streams`, whose indicator thread calls it.
   std::unique_ptr<connectors::MqttPublisher> publisher;

@@ -69,11 +69,14 @@ Result<Value> ApplyAggregate(const Node& n, const Value* param,
     q = param->scalar;
   } else if (op == "count_values") {
     count_label = param->text;
-    bool ok = !count_label.empty() && !std::isdigit(static_cast<unsigned char>(count_label[0]));
+    bool ok = !count_label.empty() &&
+              !std::isdigit(static_cast<unsigned char>(count_label[0]));
     for (char c : count_label) {
       ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     }
-    if (!ok) return Status::InvalidArgument("invalid label name \"" + count_label + "\"");
+    if (!ok)
+      return Status::InvalidArgument("invalid label name \"" + count_label +
+                                     "\"");
   }
   for (Sample& s : input) {
     Labels key_labels = GroupLabels(n, s.labels);
@@ -107,7 +110,8 @@ Result<Value> ApplyAggregate(const Node& n, const Value* param,
         if (std::isinf(v) && (g.mean > 0) == (v > 0)) continue;
         if (!std::isinf(v) && !std::isnan(v)) continue;
       }
-      g.mean += v / static_cast<double>(g.count) - g.mean / static_cast<double>(g.count);
+      g.mean += v / static_cast<double>(g.count) -
+                g.mean / static_cast<double>(g.count);
     } else if (op == "max") {
       if (g.value < v || std::isnan(g.value)) g.value = v;
     } else if (op == "min") {
@@ -134,8 +138,10 @@ Result<Value> ApplyAggregate(const Node& n, const Value* param,
                        [&](const Sample& a, const Sample& b) {
                          return Before(top, a.value, b.value);
                        });
-      const size_t keep = std::min<size_t>(g.heap.size(), static_cast<size_t>(k));
-      for (size_t i = 0; i < keep; ++i) out.vector.push_back(std::move(g.heap[i]));
+      const size_t keep =
+          std::min<size_t>(g.heap.size(), static_cast<size_t>(k));
+      for (size_t i = 0; i < keep; ++i)
+        out.vector.push_back(std::move(g.heap[i]));
       continue;
     }
     double v = g.value;

@@ -66,7 +66,7 @@ struct Node {
 
   // kBinary
   bool return_bool = false;
-  bool on = false;            // on(...) given (else ignoring(...) or none)
+  bool on = false;  // on(...) given (else ignoring(...) or none)
   std::vector<std::string> matching_labels;
   Cardinality card = Cardinality::kOneToOne;
   std::vector<std::string> include_labels;  // group_left/right(...)

@@ -53,9 +53,7 @@ std::string Signature(const Node& n, const Labels& labels) {
   return LabelsKey(kept);
 }
 
-bool DropsName(const Node& n) {
-  return !IsComparison(n.text) || n.return_bool;
-}
+bool DropsName(const Node& n) { return !IsComparison(n.text) || n.return_bool; }
 
 Result<Value> SetOperation(const Node& n, const Value& lhs, const Value& rhs) {
   Value out;

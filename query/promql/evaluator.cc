@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "query/promql/functions.h"
-#include "query/time_parse.h"
 #include "query/promql/operators.h"
+#include "query/time_parse.h"
 
 namespace citynexus::query::promql {
 namespace {
@@ -64,7 +64,8 @@ class Evaluator {
       for (const NamedSeries* s : *matched) {
         CITYNEXUS_RETURN_IF_ERROR(CheckGuard());
         if (s->indicator != nullptr) {
-          CITYNEXUS_RETURN_IF_ERROR(LoadIndicator(*node, *s->indicator, span, out));
+          CITYNEXUS_RETURN_IF_ERROR(
+              LoadIndicator(*node, *s->indicator, span, out));
           continue;
         }
         LoadedSeries loaded;
@@ -183,7 +184,8 @@ class Evaluator {
     const std::string step =
         limits_.indicator_step.empty() ? def.step : limits_.indicator_step;
     auto nominal_ns = ParseDurationNs(step);
-    const int64_t step_ns = nominal_ns ? *nominal_ns : int64_t{31} * 86400 * 1000000000;
+    const int64_t step_ns =
+        nominal_ns ? *nominal_ns : int64_t{31} * 86400 * 1000000000;
     EvaluationRequest request;
     request.start_ns = SaturatingNs(span.lo) - step_ns;
     request.end_ns = SaturatingNs(span.hi) + kNsPerMs;
@@ -202,13 +204,14 @@ class Evaluator {
         if (name != kMetricName) SetLabel(loaded.labels, name, v);
       }
       if (!matchers->Matches(loaded.labels)) continue;
-      loaded.lookback_ms =
-          std::max(limits_.lookback_ms, step_ns / kNsPerMs);
+      loaded.lookback_ms = std::max(limits_.lookback_ms, step_ns / kNsPerMs);
       for (const IndicatorPoint& p : series.points) {
         if (!p.value) continue;
         // The step's end: the next step's start, or one nominal step.
-        auto next = std::upper_bound(result->steps.begin(), result->steps.end(), p.t_ns);
-        const int64_t end_ns = next != result->steps.end() ? *next : p.t_ns + step_ns;
+        auto next = std::upper_bound(result->steps.begin(), result->steps.end(),
+                                     p.t_ns);
+        const int64_t end_ns =
+            next != result->steps.end() ? *next : p.t_ns + step_ns;
         loaded.t_ms.push_back(FloorDiv(end_ns, kNsPerMs));
         loaded.values.push_back(*p.value);
       }
@@ -323,8 +326,10 @@ class Evaluator {
       auto v = Eval(*n.args[0], t);
       if (!v) return v;
       for (Sample& s : v->vector) {
-        auto [it, added] = index.emplace(LabelsKey(s.labels), out.matrix.size());
-        if (added) out.matrix.push_back(SeriesPoints{std::move(s.labels), {}, {}});
+        auto [it, added] =
+            index.emplace(LabelsKey(s.labels), out.matrix.size());
+        if (added)
+          out.matrix.push_back(SeriesPoints{std::move(s.labels), {}, {}});
         SeriesPoints& p = out.matrix[it->second];
         p.t_ms.push_back(t);
         p.values.push_back(s.value);
@@ -338,8 +343,10 @@ class Evaluator {
     for (const auto& arg : n.args) {
       const Node* a = arg.get();
       while (a->kind == NodeKind::kParen) a = a->args[0].get();
-      if (a->kind == NodeKind::kMatrixSelector || a->kind == NodeKind::kSubquery) {
-        const Node& timed = a->kind == NodeKind::kMatrixSelector ? *a->args[0] : *a;
+      if (a->kind == NodeKind::kMatrixSelector ||
+          a->kind == NodeKind::kSubquery) {
+        const Node& timed =
+            a->kind == NodeKind::kMatrixSelector ? *a->args[0] : *a;
         in.window_end_ms = At(timed, t) - timed.offset_ms;
         in.window_start_ms = in.window_end_ms - a->range_ms;
         in.range_ms = a->range_ms;
@@ -370,9 +377,11 @@ Result<Value> EvaluateInstant(const Node& root, engine::Store& store,
   Evaluator ev(store, view, t_ms, t_ms, limits);
   CITYNEXUS_RETURN_IF_ERROR(ev.Load(root));
   auto v = ev.Eval(root, t_ms);
-  if (v && v->kind == ValueKind::kVector && v->vector.size() > limits.max_values) {
-    return Status::ResourceExhausted("the result has more than query.max_buckets (" +
-                                     std::to_string(limits.max_values) + ") values");
+  if (v && v->kind == ValueKind::kVector &&
+      v->vector.size() > limits.max_values) {
+    return Status::ResourceExhausted(
+        "the result has more than query.max_buckets (" +
+        std::to_string(limits.max_values) + ") values");
   }
   return v;
 }
@@ -407,7 +416,8 @@ Result<Value> EvaluateRange(const Node& root, engine::Store& store,
             "vector cannot contain metrics with the same labelset");
       }
       auto [it, added] = index.emplace(key, out.matrix.size());
-      if (added) out.matrix.push_back(SeriesPoints{std::move(s.labels), {}, {}});
+      if (added)
+        out.matrix.push_back(SeriesPoints{std::move(s.labels), {}, {}});
       SeriesPoints& p = out.matrix[it->second];
       p.t_ms.push_back(t);
       p.values.push_back(s.value);

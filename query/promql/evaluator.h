@@ -31,9 +31,9 @@ namespace citynexus::query::promql {
 struct EvalLimits {
   int64_t lookback_ms = 5 * 60 * 1000;
   int64_t default_subquery_step_ms = 60 * 1000;  // Prometheus' default
-  size_t max_series = 10000;       // series selectors may select, in total
-  uint64_t max_points = 50000000;  // raw points read
-  size_t max_values = 1000000;     // values in the result
+  size_t max_series = 10000;          // series selectors may select, in total
+  uint64_t max_points = 50000000;     // raw points read
+  size_t max_values = 1000000;        // values in the result
   const QueryGuard* guard = nullptr;  // checked at every output time
   // Evaluates `indicator:<id>` selectors; null: they select nothing.
   const IndicatorService* indicators = nullptr;

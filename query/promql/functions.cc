@@ -4,6 +4,8 @@
 // quantiles over classic `le` buckets, math and calendar functions.
 #include "query/promql/functions.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -12,8 +14,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-
-#include <re2/re2.h>
 
 #include "query/promql/operators.h"
 
@@ -29,10 +29,10 @@ const std::vector<FunctionSignature>& Table() {
   static const std::vector<FunctionSignature> table = [] {
     std::vector<FunctionSignature> t;
     for (const char* name :
-         {"abs", "ceil", "floor", "exp", "ln", "log2", "log10", "sqrt", "sgn",
-          "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh",
-          "sin", "sinh", "tan", "tanh", "deg", "rad", "sort", "sort_desc",
-          "absent"}) {
+         {"abs",   "ceil", "floor", "exp",       "ln",    "log2",  "log10",
+          "sqrt",  "sgn",  "acos",  "acosh",     "asin",  "asinh", "atan",
+          "atanh", "cos",  "cosh",  "sin",       "sinh",  "tan",   "tanh",
+          "deg",   "rad",  "sort",  "sort_desc", "absent"}) {
       t.push_back({name, {VK::kVector}, 0, false, VK::kVector});
     }
     for (const char* name :
@@ -44,19 +44,43 @@ const std::vector<FunctionSignature>& Table() {
       t.push_back({name, {VK::kMatrix}, 0, false, VK::kVector});
     }
     for (const char* name :
-         {"day_of_month", "day_of_week", "day_of_year", "days_in_month",
-          "hour", "minute", "month", "year"}) {
+         {"day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour",
+          "minute", "month", "year"}) {
       t.push_back({name, {VK::kVector}, 1, false, VK::kVector});
     }
-    t.push_back({"quantile_over_time", {VK::kScalar, VK::kMatrix}, 0, false, VK::kVector});
-    t.push_back({"predict_linear", {VK::kMatrix, VK::kScalar}, 0, false, VK::kVector});
+    t.push_back({"quantile_over_time",
+                 {VK::kScalar, VK::kMatrix},
+                 0,
+                 false,
+                 VK::kVector});
+    t.push_back(
+        {"predict_linear", {VK::kMatrix, VK::kScalar}, 0, false, VK::kVector});
     t.push_back({"round", {VK::kVector, VK::kScalar}, 1, false, VK::kVector});
-    t.push_back({"clamp", {VK::kVector, VK::kScalar, VK::kScalar}, 0, false, VK::kVector});
-    t.push_back({"clamp_min", {VK::kVector, VK::kScalar}, 0, false, VK::kVector});
-    t.push_back({"clamp_max", {VK::kVector, VK::kScalar}, 0, false, VK::kVector});
-    t.push_back({"histogram_quantile", {VK::kScalar, VK::kVector}, 0, false, VK::kVector});
-    t.push_back({"label_replace", {VK::kVector, VK::kString, VK::kString, VK::kString, VK::kString}, 0, false, VK::kVector});
-    t.push_back({"label_join", {VK::kVector, VK::kString, VK::kString, VK::kString}, 1, true, VK::kVector});
+    t.push_back({"clamp",
+                 {VK::kVector, VK::kScalar, VK::kScalar},
+                 0,
+                 false,
+                 VK::kVector});
+    t.push_back(
+        {"clamp_min", {VK::kVector, VK::kScalar}, 0, false, VK::kVector});
+    t.push_back(
+        {"clamp_max", {VK::kVector, VK::kScalar}, 0, false, VK::kVector});
+    t.push_back({"histogram_quantile",
+                 {VK::kScalar, VK::kVector},
+                 0,
+                 false,
+                 VK::kVector});
+    t.push_back(
+        {"label_replace",
+         {VK::kVector, VK::kString, VK::kString, VK::kString, VK::kString},
+         0,
+         false,
+         VK::kVector});
+    t.push_back({"label_join",
+                 {VK::kVector, VK::kString, VK::kString, VK::kString},
+                 1,
+                 true,
+                 VK::kVector});
     t.push_back({"time", {}, 0, false, VK::kScalar});
     t.push_back({"pi", {}, 0, false, VK::kScalar});
     t.push_back({"timestamp", {VK::kVector}, 0, false, VK::kVector});
@@ -196,7 +220,8 @@ std::optional<double> OverTime(std::string_view fn, const SeriesPoints& s,
     double count = 0;
     for (size_t i = 1; i < v.size(); ++i) {
       if (fn == "changes") {
-        if (v[i] != v[i - 1] && !(std::isnan(v[i]) && std::isnan(v[i - 1]))) ++count;
+        if (v[i] != v[i - 1] && !(std::isnan(v[i]) && std::isnan(v[i - 1])))
+          ++count;
       } else if (v[i] < v[i - 1]) {
         ++count;
       }
@@ -232,15 +257,16 @@ Value RangeFunction(const CallInput& in) {
   const Value& m = in.args[fn == "quantile_over_time" ? 1 : 0];
   Value out = EmptyVector();
   if (fn == "absent_over_time") {
-    if (m.matrix.empty()) out.vector.push_back({AbsentLabels(*in.call.args[0]), 1, 0});
+    if (m.matrix.empty())
+      out.vector.push_back({AbsentLabels(*in.call.args[0]), 1, 0});
     return out;
   }
   const double q = fn == "quantile_over_time" ? in.args[0].scalar : 0;
   for (const SeriesPoints& s : m.matrix) {
     std::optional<double> v;
     if (fn == "rate" || fn == "increase" || fn == "delta") {
-      v = ExtrapolatedRate(s, in.window_start_ms, in.window_end_ms, fn != "delta",
-                           fn == "rate");
+      v = ExtrapolatedRate(s, in.window_start_ms, in.window_end_ms,
+                           fn != "delta", fn == "rate");
     } else if (fn == "irate" || fn == "idelta") {
       v = InstantDelta(s, fn == "irate");
     } else if (fn == "deriv") {
@@ -287,7 +313,9 @@ double MathFn(std::string_view fn, double x) {
       {"tanh", [](double v) { return std::tanh(v); }},
       {"deg", [](double v) { return v * 180 / M_PI; }},
       {"rad", [](double v) { return v * M_PI / 180; }},
-      {"sgn", [](double v) { return v < 0 ? -1.0 : v > 0 ? 1.0 : v; }},
+      {"sgn", [](double v) { return v < 0   ? -1.0
+                                    : v > 0 ? 1.0
+                                            : v; }},
   };
   auto it = kFns.find(fn);
   return it == kFns.end() ? kNaN : it->second(x);
@@ -317,7 +345,8 @@ double HistogramQuantile(double q, std::vector<std::pair<double, double>> b) {
   if (q > 1) return kInf;
   if (std::isnan(q)) return kNaN;
   std::sort(b.begin(), b.end());
-  if (b.empty() || !std::isinf(b.back().first) || b.back().first < 0) return kNaN;
+  if (b.empty() || !std::isinf(b.back().first) || b.back().first < 0)
+    return kNaN;
   // Coalesce equal bounds, then force monotonic counts.
   std::vector<std::pair<double, double>> c;
   for (const auto& x : b) {
@@ -361,23 +390,29 @@ Result<Value> LabelReplace(const CallInput& in) {
   options.set_max_mem(8 << 20);
   RE2 re("^(?:" + in.args[4].text + ")$", options);
   if (!re.ok()) {
-    return Status::InvalidArgument("invalid regular expression in label_replace(): " +
-                                   in.args[4].text);
+    return Status::InvalidArgument(
+        "invalid regular expression in label_replace(): " + in.args[4].text);
   }
-  bool valid = !dst.empty() && !std::isdigit(static_cast<unsigned char>(dst[0]));
-  for (char c : dst) valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-  if (!valid) return Status::InvalidArgument("invalid destination label name in label_replace(): " + dst);
+  bool valid =
+      !dst.empty() && !std::isdigit(static_cast<unsigned char>(dst[0]));
+  for (char c : dst)
+    valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  if (!valid)
+    return Status::InvalidArgument(
+        "invalid destination label name in label_replace(): " + dst);
   // RE2 rewrites use \1; translate Prometheus' $1 / ${1} (named groups are
   // not supported by this translation and stay literal).
   std::string rewrite;
   for (size_t i = 0; i < repl.size(); ++i) {
     if (repl[i] == '\\') {
       rewrite += "\\\\";
-    } else if (repl[i] == '$' && i + 1 < repl.size() && std::isdigit(static_cast<unsigned char>(repl[i + 1]))) {
+    } else if (repl[i] == '$' && i + 1 < repl.size() &&
+               std::isdigit(static_cast<unsigned char>(repl[i + 1]))) {
       rewrite += '\\';
       rewrite += repl[++i];
     } else if (repl[i] == '$' && i + 3 < repl.size() && repl[i + 1] == '{' &&
-               std::isdigit(static_cast<unsigned char>(repl[i + 2])) && repl[i + 3] == '}') {
+               std::isdigit(static_cast<unsigned char>(repl[i + 2])) &&
+               repl[i + 3] == '}') {
       rewrite += '\\';
       rewrite += repl[i + 2];
       i += 3;
@@ -427,7 +462,8 @@ const FunctionSignature* FindFunction(std::string_view name) {
 Result<Value> CallFunction(const CallInput& in) {
   const std::string& fn = in.call.text;
   const FunctionSignature* sig = FindFunction(fn);
-  if (!sig->args.empty() && sig->args[0] == VK::kMatrix) return RangeFunction(in);
+  if (!sig->args.empty() && sig->args[0] == VK::kMatrix)
+    return RangeFunction(in);
   if (fn == "quantile_over_time") return RangeFunction(in);
   if (fn == "time") return Value::Scalar(static_cast<double>(in.t_ms) / 1000);
   if (fn == "pi") return Value::Scalar(M_PI);
@@ -442,7 +478,8 @@ Result<Value> CallFunction(const CallInput& in) {
   }
   if (fn == "absent") {
     Value out = EmptyVector();
-    if (in.args[0].vector.empty()) out.vector.push_back({AbsentLabels(*in.call.args[0]), 1, 0});
+    if (in.args[0].vector.empty())
+      out.vector.push_back({AbsentLabels(*in.call.args[0]), 1, 0});
     return out;
   }
   if (fn == "label_replace") return LabelReplace(in);
@@ -475,7 +512,9 @@ Result<Value> CallFunction(const CallInput& in) {
     return out;
   }
   if (fn == "histogram_quantile") {
-    std::map<std::string, std::pair<Labels, std::vector<std::pair<double, double>>>> groups;
+    std::map<std::string,
+             std::pair<Labels, std::vector<std::pair<double, double>>>>
+        groups;
     std::vector<std::string> order;
     for (const Sample& s : in.args[1].vector) {
       const std::string le(LabelValue(s.labels, "le"));
@@ -496,7 +535,8 @@ Result<Value> CallFunction(const CallInput& in) {
     Value out = EmptyVector();
     for (const auto& key : order) {
       auto& g = groups[key];
-      out.vector.push_back(Sample{g.first, HistogramQuantile(in.args[0].scalar, g.second), in.t_ms});
+      out.vector.push_back(Sample{
+          g.first, HistogramQuantile(in.args[0].scalar, g.second), in.t_ms});
     }
     return out;
   }
@@ -507,7 +547,8 @@ Result<Value> CallFunction(const CallInput& in) {
                         fn == "hour" || fn == "minute" || fn == "month" ||
                         fn == "year";
   if (calendar && in.args.empty()) {
-    out.vector.push_back(Sample{{}, CalendarFn(fn, static_cast<double>(in.t_ms) / 1000), in.t_ms});
+    out.vector.push_back(Sample{
+        {}, CalendarFn(fn, static_cast<double>(in.t_ms) / 1000), in.t_ms});
     return out;
   }
   if (fn == "clamp" && in.args[2].scalar < in.args[1].scalar) return out;

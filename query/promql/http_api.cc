@@ -5,12 +5,11 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "net/url.h"
 #include "query/promql.h"
@@ -75,8 +74,8 @@ Result<int64_t> ParseTimeMs(const std::string& text, std::string_view what) {
   const double seconds = std::strtod(text.c_str(), &end);
   if (!text.empty() && end == text.c_str() + text.size()) {
     if (!std::isfinite(seconds) || std::fabs(seconds) > 9.2e12) {
-      return Status::InvalidArgument("invalid parameter \"" + std::string(what) +
-                                     "\": time out of range");
+      return Status::InvalidArgument(
+          "invalid parameter \"" + std::string(what) + "\": time out of range");
     }
     return static_cast<int64_t>(std::llround(seconds * 1000));
   }
@@ -90,12 +89,14 @@ Result<int64_t> ParseTimeMs(const std::string& text, std::string_view what) {
 }
 
 // Prometheus' parseDuration: seconds (fractions allowed) or "5m".
-Result<int64_t> ParseDurationMs(const std::string& text, std::string_view what) {
+Result<int64_t> ParseDurationMs(const std::string& text,
+                                std::string_view what) {
   char* end = nullptr;
   const double seconds = std::strtod(text.c_str(), &end);
   if (!text.empty() && end == text.c_str() + text.size()) {
     if (!std::isfinite(seconds) || std::fabs(seconds) > 9.2e12) {
-      return Status::InvalidArgument("invalid parameter \"" + std::string(what) +
+      return Status::InvalidArgument("invalid parameter \"" +
+                                     std::string(what) +
                                      "\": duration out of range");
     }
     return static_cast<int64_t>(std::llround(seconds * 1000));
@@ -111,8 +112,8 @@ Result<int64_t> ParseDurationMs(const std::string& text, std::string_view what) 
 
 net::Response Success(json data) {
   json body = {{"status", "success"}, {"data", std::move(data)}};
-  return net::Response::Json(200, body.dump(-1, ' ', false,
-                                            json::error_handler_t::replace));
+  return net::Response::Json(
+      200, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 net::Response Error(int http, std::string_view type, std::string_view message) {
@@ -138,7 +139,8 @@ net::Response EvalError(const Status& s) {
     case StatusCode::kResourceExhausted:
       return Error(422, "execution", s.message());
     case StatusCode::kNotSupported:
-      return Error(422, "execution", "not supported by citynexus: " + s.message());
+      return Error(422, "execution",
+                   "not supported by citynexus: " + s.message());
     case StatusCode::kDeadlineExceeded:
       return Error(503, "timeout", "query timed out in expression evaluation");
     case StatusCode::kCancelled:
@@ -180,7 +182,8 @@ json ResultJson(const Value& v, int64_t t_ms) {
     case ValueKind::kVector: {
       json result = json::array();
       for (const auto& s : v.vector) {
-        result.push_back({{"metric", Metric(s.labels)}, {"value", Point(t_ms, s.value)}});
+        result.push_back(
+            {{"metric", Metric(s.labels)}, {"value", Point(t_ms, s.value)}});
       }
       data = {{"resultType", "vector"}, {"result", std::move(result)}};
       break;
@@ -192,7 +195,8 @@ json ResultJson(const Value& v, int64_t t_ms) {
         for (size_t i = 0; i < s.t_ms.size(); ++i) {
           values.push_back(Point(s.t_ms[i], s.values[i]));
         }
-        result.push_back({{"metric", Metric(s.labels)}, {"values", std::move(values)}});
+        result.push_back(
+            {{"metric", Metric(s.labels)}, {"values", std::move(values)}});
       }
       data = {{"resultType", "matrix"}, {"result", std::move(result)}};
       break;
@@ -233,7 +237,8 @@ promql::SeriesView View(const Context& c) {
       c.indicators != nullptr ? &c.indicators->catalog() : nullptr);
 }
 
-Result<promql::EvalLimits> Limits(const Context& c, std::chrono::milliseconds* timeout) {
+Result<promql::EvalLimits> Limits(const Context& c,
+                                  std::chrono::milliseconds* timeout) {
   promql::EvalLimits limits;
   limits.lookback_ms = c.promql.lookback_delta.count();
   if (auto lb = Get(c.params, "lookback_delta")) {
@@ -263,7 +268,9 @@ Result<promql::EvalLimits> Limits(const Context& c, std::chrono::milliseconds* t
 
 net::Response InstantQuery(const Context& c) {
   auto text = Get(c.params, "query");
-  if (!text) return Error(400, "bad_data", "invalid parameter \"query\": query must be given");
+  if (!text)
+    return Error(400, "bad_data",
+                 "invalid parameter \"query\": query must be given");
   int64_t t = NowMs();
   if (auto tp = Get(c.params, "time")) {
     auto parsed = ParseTimeMs(*tp, "time");
@@ -285,7 +292,9 @@ net::Response InstantQuery(const Context& c) {
 
 net::Response RangeQuery(const Context& c) {
   auto text = Get(c.params, "query");
-  if (!text) return Error(400, "bad_data", "invalid parameter \"query\": query must be given");
+  if (!text)
+    return Error(400, "bad_data",
+                 "invalid parameter \"query\": query must be given");
   auto start_text = Get(c.params, "start");
   auto end_text = Get(c.params, "end");
   auto step_text = Get(c.params, "step");
@@ -297,14 +306,17 @@ net::Response RangeQuery(const Context& c) {
   auto end = ParseTimeMs(*end_text, "end");
   if (!end) return BadData(end.error());
   if (*end < *start) {
-    return Error(400, "bad_data", "invalid parameter \"end\": end timestamp must not be before start time");
+    return Error(400, "bad_data",
+                 "invalid parameter \"end\": end timestamp must not be before "
+                 "start time");
   }
   auto step = ParseDurationMs(*step_text, "step");
   if (!step) return BadData(step.error());
   if (*step <= 0) {
-    return Error(400, "bad_data",
-                 "invalid parameter \"step\": zero or negative query resolution "
-                 "step widths are not accepted. Try a positive integer");
+    return Error(
+        400, "bad_data",
+        "invalid parameter \"step\": zero or negative query resolution "
+        "step widths are not accepted. Try a positive integer");
   }
   if ((*end - *start) / *step > kMaxPointsPerSeries) {
     return Error(400, "bad_data",
@@ -316,7 +328,8 @@ net::Response RangeQuery(const Context& c) {
   if (!limits) return BadData(limits.error());
   auto root = promql::ParsePromql(*text);
   if (!root) return BadData(root.error());
-  if ((*root)->type != ValueKind::kScalar && (*root)->type != ValueKind::kVector) {
+  if ((*root)->type != ValueKind::kScalar &&
+      (*root)->type != ValueKind::kVector) {
     return Error(400, "bad_data",
                  std::string("invalid expression type \"") +
                      promql::ValueKindName((*root)->type) +
@@ -324,10 +337,12 @@ net::Response RangeQuery(const Context& c) {
   }
   const QueryGuard guard(timeout, c.req.client_gone);
   limits->guard = &guard;
-  limits->indicator_step = *step % 1000 == 0 ? std::to_string(*step / 1000) + "s"
-                                             : std::to_string(*step) + "ms";
+  limits->indicator_step = *step % 1000 == 0
+                               ? std::to_string(*step / 1000) + "s"
+                               : std::to_string(*step) + "ms";
   const auto view = View(c);
-  auto value = promql::EvaluateRange(**root, c.store, view, *start, *end, *step, *limits);
+  auto value = promql::EvaluateRange(**root, c.store, view, *start, *end, *step,
+                                     *limits);
   if (!value) return EvalError(value.error());
   return Success(ResultJson(*value, *start));
 }
@@ -476,7 +491,8 @@ net::Response PrometheusApi::Handle(const net::Request& req) const {
   if (!params) return BadData(params.error());
   const Context c{store_, indicators_, query_, promql_, req, *params};
   std::string_view path = req.path;
-  if (!path.starts_with(kPrefix)) return Error(404, "not_found", "unknown endpoint");
+  if (!path.starts_with(kPrefix))
+    return Error(404, "not_found", "unknown endpoint");
   path.remove_prefix(kPrefix.size());
   if (path == "query") return InstantQuery(c);
   if (path == "query_range") return RangeQuery(c);
@@ -494,9 +510,13 @@ net::Response PrometheusApi::Handle(const net::Request& req) const {
   }
   if (path.starts_with("label/") && path.ends_with("/values")) {
     const std::string name(path.substr(6, path.size() - 6 - 7));
-    bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-    for (char ch : name) valid = valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
-    if (!valid) return Error(400, "bad_data", "invalid label name: \"" + name + "\"");
+    bool valid =
+        !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+    for (char ch : name)
+      valid =
+          valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+    if (!valid)
+      return Error(400, "bad_data", "invalid label name: \"" + name + "\"");
     return LabelValues(c, name);
   }
   return Error(404, "not_found", "unknown endpoint");

@@ -15,9 +15,9 @@ namespace {
 using indicators::Token;
 using indicators::TokenKind;
 
-const char* kAggregations[] = {"sum",    "avg",      "min",          "max",
-                               "count",  "group",    "stddev",       "stdvar",
-                               "topk",   "bottomk",  "count_values", "quantile"};
+const char* kAggregations[] = {"sum",   "avg",     "min",          "max",
+                               "count", "group",   "stddev",       "stdvar",
+                               "topk",  "bottomk", "count_values", "quantile"};
 
 bool IsAggregation(std::string_view name) {
   for (const char* a : kAggregations) {
@@ -132,7 +132,8 @@ class Parser {
 
   Result<std::unique_ptr<Node>> ParseBinary(int min_prec) {
     DepthGuard guard(depth_);
-    if (depth_ > kMaxDepth) return Fail(Peek().pos, "expression nests too deep");
+    if (depth_ > kMaxDepth)
+      return Fail(Peek().pos, "expression nests too deep");
     auto lhs = ParseUnary();
     if (!lhs) return lhs;
     while (true) {
@@ -207,7 +208,8 @@ class Parser {
          n.card != Cardinality::kOneToOne) &&
         !(l == ValueKind::kVector && r == ValueKind::kVector)) {
       if (!IsSetOp(n.text)) {
-        return Fail(n.pos, "vector matching only allowed between instant vectors");
+        return Fail(n.pos,
+                    "vector matching only allowed between instant vectors");
       }
     }
     n.type = both_scalar ? ValueKind::kScalar : ValueKind::kVector;
@@ -223,8 +225,9 @@ class Parser {
       if (!operand) return operand;
       if ((*operand)->type != ValueKind::kScalar &&
           (*operand)->type != ValueKind::kVector) {
-        return Fail(t.pos, "unary expression only allowed on expressions of "
-                           "type scalar or instant vector");
+        return Fail(t.pos,
+                    "unary expression only allowed on expressions of "
+                    "type scalar or instant vector");
       }
       if (t.kind == TokenKind::kPlus) return operand;
       if ((*operand)->kind == NodeKind::kNumber) {
@@ -244,8 +247,8 @@ class Parser {
 
   Result<int64_t> ParseDurationMs(bool allow_sign) {
     bool negative = false;
-    if (allow_sign && (Peek().kind == TokenKind::kMinus ||
-                       Peek().kind == TokenKind::kPlus)) {
+    if (allow_sign &&
+        (Peek().kind == TokenKind::kMinus || Peek().kind == TokenKind::kPlus)) {
       negative = Next().kind == TokenKind::kMinus;
     }
     const Token& t = Peek();
@@ -267,14 +270,16 @@ class Parser {
     while (true) {
       if (IsIdent("offset")) {
         const size_t pos = Next().pos;
-        if (seen_offset) return Fail(pos, "offset may not be set multiple times");
+        if (seen_offset)
+          return Fail(pos, "offset may not be set multiple times");
         seen_offset = true;
         auto d = ParseDurationMs(true);
         if (!d) return d.error();
         n.offset_ms = *d;
       } else if (Peek().kind == TokenKind::kAt) {
         const size_t pos = Next().pos;
-        if (seen_at) return Fail(pos, "@ <timestamp> may not be set multiple times");
+        if (seen_at)
+          return Fail(pos, "@ <timestamp> may not be set multiple times");
         seen_at = true;
         if (IsIdent("start") || IsIdent("end")) {
           n.at = Next().text == "start" ? AtKind::kStart : AtKind::kEnd;
@@ -282,7 +287,8 @@ class Parser {
           CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "\")\""));
         } else {
           bool negative = false;
-          if (Peek().kind == TokenKind::kMinus || Peek().kind == TokenKind::kPlus) {
+          if (Peek().kind == TokenKind::kMinus ||
+              Peek().kind == TokenKind::kPlus) {
             negative = Next().kind == TokenKind::kMinus;
           }
           if (Peek().kind != TokenKind::kNumber) {
@@ -385,7 +391,8 @@ class Parser {
     while (Peek().kind != TokenKind::kRBrace) {
       const Token& name = Peek();
       if (name.kind != TokenKind::kIdent || !ValidLabelName(name.text)) {
-        return Fail(name.pos, "expected a label matcher, got \"" + name.text + "\"");
+        return Fail(name.pos,
+                    "expected a label matcher, got \"" + name.text + "\"");
       }
       Next();
       LabelMatcher m;
@@ -404,7 +411,8 @@ class Parser {
           m.op = MatchOp::kRegexNotMatch;
           break;
         default:
-          return Fail(name.pos, "expected =, !=, =~ or !~ after \"" + name.text + "\"");
+          return Fail(name.pos,
+                      "expected =, !=, =~ or !~ after \"" + name.text + "\"");
       }
       if (Peek().kind != TokenKind::kString) {
         return Fail(Peek().pos, "expected a string after the label matcher");
@@ -430,13 +438,15 @@ class Parser {
       const bool matches_empty =
           (m.op == MatchOp::kEqual && m.value.empty()) ||
           (m.op == MatchOp::kNotEqual && !m.value.empty()) ||
-          (m.op == MatchOp::kRegexMatch && (m.value.empty() || m.value == ".*")) ||
+          (m.op == MatchOp::kRegexMatch &&
+           (m.value.empty() || m.value == ".*")) ||
           m.op == MatchOp::kRegexNotMatch;
       if (!matches_empty) non_empty = true;
     }
     if (n.text.empty() && !non_empty) {
-      return Fail(n.pos, "vector selector must contain at least one "
-                         "non-empty matcher");
+      return Fail(n.pos,
+                  "vector selector must contain at least one "
+                  "non-empty matcher");
     }
     return Status::Ok();
   }
@@ -452,9 +462,9 @@ class Parser {
     }
     CITYNEXUS_RETURN_IF_ERROR(CheckSelector(*n));
     if (!n->text.empty()) {
-      n->matchers.insert(n->matchers.begin(),
-                         LabelMatcher{std::string(kMetricName), MatchOp::kEqual,
-                                      n->text});
+      n->matchers.insert(
+          n->matchers.begin(),
+          LabelMatcher{std::string(kMetricName), MatchOp::kEqual, n->text});
     }
     return n;
   }
@@ -501,7 +511,8 @@ class Parser {
     Next();
     const std::string lower = [&] {
       std::string s = t.text;
-      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return s;
     }();
     if (lower == "inf" || lower == "nan") {
@@ -512,8 +523,8 @@ class Parser {
                                  : std::numeric_limits<double>::quiet_NaN();
       return n;
     }
-    if (IsAggregation(t.text) &&
-        (Peek().kind == TokenKind::kLParen || IsIdent("by") || IsIdent("without"))) {
+    if (IsAggregation(t.text) && (Peek().kind == TokenKind::kLParen ||
+                                  IsIdent("by") || IsIdent("without"))) {
       return ParseAggregate(t);
     }
     if (Peek().kind == TokenKind::kLParen) return ParseCall(t);
@@ -526,7 +537,7 @@ class Parser {
   Result<std::unique_ptr<Node>> ParseCall(const Token& name) {
     const FunctionSignature* sig = FindFunction(name.text);
     if (sig == nullptr) {
-      if (name.text == "holt_winters" || name.text.starts_with("histogram_") ) {
+      if (name.text == "holt_winters" || name.text.starts_with("histogram_")) {
         return Status::NotSupported(indicators::FormatExprError(
             text_, name.pos,
             "function \"" + name.text + "\" is not supported by citynexus"));
@@ -554,16 +565,18 @@ class Parser {
     const size_t max = sig->args.size();
     const size_t min = max - static_cast<size_t>(sig->optional_args);
     if (given < min || (!sig->variadic && given > max)) {
-      return Fail(name.pos, "expected " + std::to_string(min) +
-                                (min == max ? "" : " to " + std::to_string(max)) +
-                                " argument(s) in call to \"" + name.text +
-                                "\", got " + std::to_string(given));
+      return Fail(name.pos,
+                  "expected " + std::to_string(min) +
+                      (min == max ? "" : " to " + std::to_string(max)) +
+                      " argument(s) in call to \"" + name.text + "\", got " +
+                      std::to_string(given));
     }
     for (size_t i = 0; i < given; ++i) {
       const ValueKind want = sig->args[std::min(i, max - 1)];
       const Node& arg = *n->args[i];
       if (arg.type != want) {
-        return Fail(arg.pos, "expected type " + std::string(ValueKindName(want)) +
+        return Fail(arg.pos, "expected type " +
+                                 std::string(ValueKindName(want)) +
                                  " in call to function \"" + name.text +
                                  "\", got " + ValueKindName(arg.type));
       }
@@ -605,15 +618,18 @@ class Parser {
                            op.text == "quantile" || op.text == "count_values";
     const size_t want = has_param ? 2 : 1;
     if (n->args.size() != want) {
-      return Fail(op.pos, "wrong number of arguments for aggregate expression "
-                          "provided, expected " + std::to_string(want) +
-                              ", got " + std::to_string(n->args.size()));
+      return Fail(op.pos,
+                  "wrong number of arguments for aggregate expression "
+                  "provided, expected " +
+                      std::to_string(want) + ", got " +
+                      std::to_string(n->args.size()));
     }
     if (has_param) {
-      const ValueKind p = op.text == "count_values" ? ValueKind::kString
-                                                     : ValueKind::kScalar;
+      const ValueKind p =
+          op.text == "count_values" ? ValueKind::kString : ValueKind::kScalar;
       if (n->args[0]->type != p) {
-        return Fail(n->args[0]->pos, "expected type " + std::string(ValueKindName(p)) +
+        return Fail(n->args[0]->pos, "expected type " +
+                                         std::string(ValueKindName(p)) +
                                          " in aggregation parameter, got " +
                                          ValueKindName(n->args[0]->type));
       }
@@ -657,8 +673,8 @@ Result<std::unique_ptr<Node>> ParsePromql(std::string_view text) {
   auto tokens = indicators::Tokenize(text, nullptr);
   if (!tokens) return tokens.error();
   for (const Token& t : *tokens) {
-    if (t.kind == TokenKind::kDot ||
-        (t.kind == TokenKind::kIdent && t.text.find('.') != std::string::npos)) {
+    if (t.kind == TokenKind::kDot || (t.kind == TokenKind::kIdent &&
+                                      t.text.find('.') != std::string::npos)) {
       return Status::InvalidArgument(
           indicators::FormatExprError(text, t.pos, "unexpected character '.'"));
     }
@@ -673,8 +689,8 @@ Result<std::unique_ptr<Node>> ParsePromql(std::string_view text) {
 Result<std::unique_ptr<Node>> ParseSeriesSelector(std::string_view text) {
   auto node = ParsePromql(text);
   if (!node) return node;
-  if ((*node)->kind != NodeKind::kVectorSelector ||
-      (*node)->offset_ms != 0 || (*node)->at != AtKind::kNone) {
+  if ((*node)->kind != NodeKind::kVectorSelector || (*node)->offset_ms != 0 ||
+      (*node)->at != AtKind::kNone) {
     return Status::InvalidArgument("\"" + std::string(text) +
                                    "\" is not a series selector");
   }

@@ -1,10 +1,10 @@
 #include "query/promql/series_names.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>
-
-#include <re2/re2.h>
 
 #include "query/indicators/expr_ast.h"
 

@@ -33,10 +33,10 @@ struct SeriesPoints {
 
 struct Value {
   ValueKind kind = ValueKind::kVector;
-  double scalar = 0;                  // kScalar
-  std::string text;                   // kString
-  std::vector<Sample> vector;         // kVector
-  std::vector<SeriesPoints> matrix;   // kMatrix
+  double scalar = 0;                 // kScalar
+  std::string text;                  // kString
+  std::vector<Sample> vector;        // kVector
+  std::vector<SeriesPoints> matrix;  // kMatrix
 
   static Value Scalar(double v) {
     Value out;

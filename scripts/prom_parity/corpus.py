@@ -13,7 +13,8 @@ T0 = 1709510400
 # 30 min (m1 counter reset), 45 min (inside air_pm25{station="a"}'s 20 min
 # gap), a fractional time, the data's end, and past the lookback after it.
 INSTANT_TIMES = [T0 + 1800, T0 + 2700, T0 + 1234.5, T0 + 7199, T0 + 7500]
-RANGES = [(T0 + 600, T0 + 7500, 60), (T0, T0 + 7200, 300)]
+RANGES = [(T0 + 600, T0 + 7500, 60), (T0, T0 + 7200, 300),
+          (T0, T0 + 7200, 97)]  # a step not dividing anything
 
 Q = [
     # selectors and matchers
@@ -160,6 +161,43 @@ Q = [
     "histogram_quantile(0.5, sum by (le) (rate(http_latency_bucket[10m])))",
     ("sort(traffic_vehicles)", "instant"),
     ("sort_desc(traffic_vehicles)", "instant"),
+    # more edge cases: NaN/Inf arithmetic, rounding ties, empty groups
+    'count_values("x", traffic_vehicles / 7)',
+    "sum_over_time(traffic_vehicles[5m:1m] @ 1709512200)",
+    "-traffic_vehicles",
+    "- - 3",
+    "1 + -2",
+    "traffic_vehicles offset 1h @ 1709515000",
+    "quantile(2, traffic_vehicles)",
+    '{__name__=~".*_total"}',
+    "rate(energy_kwh_total[2h])",
+    "time() - 60",
+    "vector(1) + on() group_left traffic_vehicles",
+    "traffic_vehicles + on() group_left vector(1)",
+    "count(count by (road) (traffic_vehicles))",
+    "avg_over_time(rate(energy_kwh_total[5m])[20m:])",
+    "sum by (le) (http_latency_bucket)",
+    "histogram_quantile(0.99, http_latency_bucket)",
+    "changes(parking_free[10m])",
+    "round(-2.5)",
+    "round(2.5)",
+    "0 / 0",
+    "-1 / 0",
+    "traffic_vehicles % 7",
+    "traffic_vehicles ^ 0.5",
+    "max_over_time(traffic_vehicles[1m] offset 30s)",
+    "irate(energy_kwh_total[1m:15s])",
+    "deriv(energy_kwh_total[30m])",
+    "predict_linear(traffic_vehicles[10m], -600)",
+    'absent(nonexistent{a="b",a="c"})',
+    "absent(sum(nonexistent))",
+    'label_join(traffic_vehicles, "road", "", "sensor")',
+    "timestamp(sum(traffic_vehicles))",
+    "clamp(traffic_vehicles, 80, 20)",
+    "air_pm25 > on(district) group_left 0 * traffic_vehicles",
+    "traffic_vehicles and on() vector(1)",
+    "sum(traffic_vehicles) by (road)",
+    "sum(traffic_vehicles offset -1m)",
     # errors: both must fail with the same error type
     "sum(",
     "rate(traffic_vehicles)",

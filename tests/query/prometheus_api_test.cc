@@ -26,8 +26,8 @@ class PromFixture {
     store_ = std::move(engine::OpenStore(options).value());
   }
   void Write(const std::string& measurement, const std::string& field,
-             std::vector<std::pair<std::string, std::string>> tags,
-             int64_t t_s, double v) {
+             std::vector<std::pair<std::string, std::string>> tags, int64_t t_s,
+             double v) {
     engine::SeriesKey key{measurement, std::move(tags), field};
     key.SortTags();
     auto info = store_->GetOrCreateSeries(key, engine::ValueType::kFloat);
@@ -35,11 +35,11 @@ class PromFixture {
     engine::Point p{info->id, t_s * 1000000000, v};
     REQUIRE(store_->Append({&p, 1}));
   }
-  net::Response Get(const std::string& path,
-                    std::vector<std::pair<std::string, std::string>> query,
-                    std::shared_ptr<const net::Access> access =
-                        net::Access::Internal(),
-                    query::QueryOptions options = {}) {
+  net::Response Get(
+      const std::string& path,
+      std::vector<std::pair<std::string, std::string>> query,
+      std::shared_ptr<const net::Access> access = net::Access::Internal(),
+      query::QueryOptions options = {}) {
     net::Request req;
     req.method = "GET";
     req.path = path;
@@ -66,7 +66,8 @@ TEST_CASE("prometheus: a token reads only the measurements it may read") {
 
   auto labels = Body(f.Get("/prometheus/api/v1/labels", {}, token));
   CHECK(labels["data"] == json::array({"__name__", "sensor"}));
-  auto names = Body(f.Get("/prometheus/api/v1/label/__name__/values", {}, token));
+  auto names =
+      Body(f.Get("/prometheus/api/v1/label/__name__/values", {}, token));
   CHECK(names["data"] == json::array({"traffic_vehicles"}));
   auto sites = Body(f.Get("/prometheus/api/v1/label/site/values", {}, token));
   CHECK(sites["data"] == json::array());
@@ -80,16 +81,17 @@ TEST_CASE("prometheus: a token reads only the measurements it may read") {
                       token));
   CHECK(q["data"]["result"][0]["value"][1] == "1");
   // The internal caller sees both.
-  auto all = Body(f.Get("/prometheus/api/v1/query",
-                        {{"query", "count({__name__=~\".+\"})"},
-                         {"time", std::to_string(kT0s + 10)}}));
+  auto all = Body(
+      f.Get("/prometheus/api/v1/query", {{"query", "count({__name__=~\".+\"})"},
+                                         {"time", std::to_string(kT0s + 10)}}));
   CHECK(all["data"]["result"][0]["value"][1] == "2");
 }
 
 TEST_CASE("prometheus: a request without access is refused with 401") {
   PromFixture f;
   f.Write("traffic", "vehicles", {}, kT0s, 3);
-  auto r = f.Get("/prometheus/api/v1/query", {{"query", "traffic_vehicles"}}, nullptr);
+  auto r = f.Get("/prometheus/api/v1/query", {{"query", "traffic_vehicles"}},
+                 nullptr);
   CHECK(r.status == 401);
   CHECK(Body(r)["status"] == "error");
 }
@@ -101,17 +103,22 @@ TEST_CASE("prometheus: errors use Prometheus' types and codes") {
   auto bad = f.Get("/prometheus/api/v1/query", {{"query", "sum("}});
   CHECK(bad.status == 400);
   CHECK(Body(bad)["errorType"] == "bad_data");
-  auto unsupported = f.Get("/prometheus/api/v1/query", {{"query", "holt_winters(traffic_vehicles[5m], 0.5, 0.5)"}});
+  auto unsupported =
+      f.Get("/prometheus/api/v1/query",
+            {{"query", "holt_winters(traffic_vehicles[5m], 0.5, 0.5)"}});
   CHECK(unsupported.status == 400);
-  CHECK(Body(unsupported)["error"].get<std::string>().find("not supported") != std::string::npos);
-  auto resolution = f.Get("/prometheus/api/v1/query_range",
-                          {{"query", "1"}, {"start", "0"}, {"end", "100000"}, {"step", "1"}});
+  CHECK(Body(unsupported)["error"].get<std::string>().find("not supported") !=
+        std::string::npos);
+  auto resolution =
+      f.Get("/prometheus/api/v1/query_range",
+            {{"query", "1"}, {"start", "0"}, {"end", "100000"}, {"step", "1"}});
   CHECK(resolution.status == 400);
   query::QueryOptions limits;
   limits.max_series = 1;
-  auto many = f.Get("/prometheus/api/v1/query",
-                    {{"query", "traffic_vehicles"}, {"time", std::to_string(kT0s)}},
-                    net::Access::Internal(), limits);
+  auto many =
+      f.Get("/prometheus/api/v1/query",
+            {{"query", "traffic_vehicles"}, {"time", std::to_string(kT0s)}},
+            net::Access::Internal(), limits);
   CHECK(many.status == 422);
   CHECK(Body(many)["errorType"] == "execution");
   auto matching = f.Get("/prometheus/api/v1/query",
@@ -136,22 +143,32 @@ TEST_CASE("prometheus: form-encoded POST, value format and lookback_delta") {
   CHECK(body["data"]["result"][0]["metric"] == json{{"gauge", "g1"}});
   // 10 minutes later the 5 minute lookback finds nothing; 15m does.
   const std::string later = std::to_string(kT0s + 600);
-  CHECK(Body(f.Get("/prometheus/api/v1/query", {{"query", "water_level"}, {"time", later}}))["data"]["result"].empty());
-  CHECK(Body(f.Get("/prometheus/api/v1/query", {{"query", "water_level"}, {"time", later}, {"lookback_delta", "15m"}}))["data"]["result"].size() == 1);
+  CHECK(
+      Body(f.Get("/prometheus/api/v1/query",
+                 {{"query", "water_level"}, {"time", later}}))["data"]["result"]
+          .empty());
+  CHECK(Body(f.Get("/prometheus/api/v1/query",
+                   {{"query", "water_level"},
+                    {"time", later},
+                    {"lookback_delta", "15m"}}))["data"]["result"]
+            .size() == 1);
 }
 
 TEST_CASE("prometheus: series whose names collide stay distinct") {
   PromFixture f;
   f.Write("a.b", "c", {}, kT0s, 1);
   f.Write("a_b", "c", {}, kT0s, 2);
-  auto series = Body(f.Get("/prometheus/api/v1/series", {{"match[]", "a_b_c"}}));
+  auto series =
+      Body(f.Get("/prometheus/api/v1/series", {{"match[]", "a_b_c"}}));
   REQUIRE(series["data"].size() == 2);
   std::set<std::string> keys;
-  for (const auto& s : series["data"]) keys.insert(s["citynexus_series"].get<std::string>());
+  for (const auto& s : series["data"])
+    keys.insert(s["citynexus_series"].get<std::string>());
   CHECK(keys.size() == 2);
 }
 
-TEST_CASE("prometheus: indicators are indicator:<id>, stamped at their step end") {
+TEST_CASE(
+    "prometheus: indicators are indicator:<id>, stamped at their step end") {
   PromFixture f;
   for (int i = 0; i < 120; ++i) {
     f.Write("traffic", "vehicles", {{"road", "main"}}, kT0s + i * 60, i);
@@ -164,7 +181,8 @@ TEST_CASE("prometheus: indicators are indicator:<id>, stamped at their step end"
     "reference": {"standard": "own", "code": null, "status": "own"},
     "unit": "vehicles", "step": "1h", "min_coverage": 0,
     "expr": "sum by (road) (sum_over_time(traffic.vehicles[1h]))",
-    "description": "test"})json", facts, nullptr, &warnings);
+    "description": "test"})json",
+                                             facts, nullptr, &warnings);
   REQUIRE(def);
   query::IndicatorCatalog catalog;
   REQUIRE(catalog.Add(std::move(*def)).ok());
@@ -196,7 +214,8 @@ TEST_CASE("prometheus: indicators are indicator:<id>, stamped at their step end"
   REQUIRE(q["data"]["result"].size() == 1);
   CHECK(q["data"]["result"][0]["metric"] ==
         json{{"__name__", "indicator:traffic_hourly"}, {"road", "main"}});
-  CHECK(std::stod(q["data"]["result"][0]["value"][1].get<std::string>()) == first_hour);
+  CHECK(std::stod(q["data"]["result"][0]["value"][1].get<std::string>()) ==
+        first_hour);
   // Before the hour is complete there is no value.
   auto early = get({{"query", "indicator:traffic_hourly"},
                     {"time", std::to_string(kT0s + 1800)}},

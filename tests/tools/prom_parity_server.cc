@@ -50,7 +50,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) args[argv[i]] = argv[i + 1];
   if (args["--data-dir"].empty() || args["--load"].empty() ||
       args["--port-file"].empty()) {
-    return Fail("usage: --data-dir DIR --load SAMPLES.tsv --port-file F [--read-globs a,b]");
+    return Fail(
+        "usage: --data-dir DIR --load SAMPLES.tsv --port-file F [--read-globs "
+        "a,b]");
   }
   sigset_t signals;
   sigemptyset(&signals);
@@ -84,7 +86,8 @@ int main(int argc, char** argv) {
     key.field = cols[1];
     for (const auto& kv : Split(cols[2], ',')) {
       const size_t eq = kv.find('=');
-      if (eq != std::string::npos) key.tags.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      if (eq != std::string::npos)
+        key.tags.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     }
     key.SortTags();
     const bool integer = cols[3] == "i";
@@ -92,7 +95,8 @@ int main(int argc, char** argv) {
     auto it = ids.find(canonical);
     if (it == ids.end()) {
       auto info = (*store)->GetOrCreateSeries(
-          key, integer ? cn::engine::ValueType::kInt : cn::engine::ValueType::kFloat);
+          key, integer ? cn::engine::ValueType::kInt
+                       : cn::engine::ValueType::kFloat);
       if (!info) return Fail(info.error().ToString());
       it = ids.emplace(canonical, info->id).first;
     }
@@ -130,17 +134,18 @@ int main(int argc, char** argv) {
     for (const char* pattern :
          {"/prometheus/api/v1/{a}", "/prometheus/api/v1/{a}/{b}",
           "/prometheus/api/v1/{a}/{b}/{c}"}) {
-      outer.AddAsync(method, pattern,
-                     [&inner, access](cn::net::Request req, cn::net::Responder respond) {
-                       auto match = inner.Find(req.method, req.path);
-                       if (match.handler == nullptr) {
-                         respond(cn::net::Response::Error(404, "not_found", "no route"));
-                         return;
-                       }
-                       req.access = access;
-                       req.path_params = match.params;
-                       (*match.handler)(std::move(req), std::move(respond));
-                     });
+      outer.AddAsync(
+          method, pattern,
+          [&inner, access](cn::net::Request req, cn::net::Responder respond) {
+            auto match = inner.Find(req.method, req.path);
+            if (match.handler == nullptr) {
+              respond(cn::net::Response::Error(404, "not_found", "no route"));
+              return;
+            }
+            req.access = access;
+            req.path_params = match.params;
+            (*match.handler)(std::move(req), std::move(respond));
+          });
     }
   }
   cn::net::ServerOptions server_options;
