@@ -8,10 +8,13 @@
 #      routes; see its header for why it is not `citynexus serve` yet) with
 #      the same samples in a temp data dir;
 #   4. runs the corpus, Grafana's call sequence and promtool against both.
-# Usage: scripts/test-prom-parity.sh [BUILD_DIR]
+#   With --bench: also 100 series over 24 h, and after the parity run the
+#   range-query benchmark (scripts/prom_parity/bench.py) on both peers.
+# Usage: scripts/test-prom-parity.sh [BUILD_DIR] [--bench]
 set -euo pipefail
 
 build_dir=${1:-build}
+bench=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 server="$build_dir/tests/prom_parity_server"
 [ -x "$server" ] || { echo "test-prom-parity: build $server first (cmake --build $build_dir --target prom_parity_server)" >&2; exit 1; }
@@ -31,7 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 "$here/prom_parity/generate.py" "$work/samples.om" "$work/samples.tsv"
+python3 "$here/prom_parity/generate.py" "$work/samples.om" "$work/samples.tsv" \
+  "$([ "$bench" = --bench ] && echo bench || true)"
 mkdir -p "$work/prom-data"
 promtool tsdb create-blocks-from openmetrics "$work/samples.om" "$work/prom-data" >"$work/promtool.log" 2>&1 \
   || { cat "$work/promtool.log" >&2; exit 1; }
@@ -60,4 +64,8 @@ status=0
 (cd "$here/prom_parity" && python3 run_parity.py "http://127.0.0.1:$prom_port" \
   "http://127.0.0.1:$cn_port/prometheus" "$(command -v promtool)") || status=$?
 echo "test-prom-parity: wall time $(( $(date +%s) - started )) s"
+if [ "$bench" = --bench ]; then
+  (cd "$here/prom_parity" && python3 bench.py "http://127.0.0.1:$prom_port" \
+    "http://127.0.0.1:$cn_port/prometheus") || status=$?
+fi
 exit $status

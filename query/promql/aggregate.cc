@@ -5,21 +5,13 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "query/promql/functions.h"
 #include "query/promql/operators.h"
 
 namespace citynexus::query::promql {
 namespace {
-
-struct Group {
-  Labels labels;
-  double value = 0;
-  double mean = 0;
-  size_t count = 0;
-  std::vector<Sample> heap;    // topk / bottomk
-  std::vector<double> values;  // quantile
-};
 
 Labels GroupLabels(const Node& n, const Labels& labels) {
   Labels out;
@@ -33,7 +25,74 @@ Labels GroupLabels(const Node& n, const Labels& labels) {
   return out;
 }
 
-// Prometheus orders topk with NaN as the smallest value (bottomk: largest).
+// topk / bottomk keep Prometheus' selection among equal values: a min-heap
+// (max-heap for bottomk) of the first k samples; a later sample strictly
+// better than the top (or any sample when the top is NaN) pops the top and
+// is pushed, with Go's container/heap sift order. Less is Prometheus'
+// vectorByValueHeap (NaN lowest) or its reverse.
+class SelectionHeap {
+ public:
+  SelectionHeap(bool top, size_t k) : top_(top), k_(k) {}
+
+  void Add(Sample s) {
+    if (heap_.size() >= k_) {
+      const double head = heap_[0].value;
+      const bool better =
+          (top_ ? head < s.value : head > s.value) || std::isnan(head);
+      if (!better) return;
+      // heap.Pop: the top goes to the end, the rest sifts down.
+      std::swap(heap_[0], heap_.back());
+      Down(0, heap_.size() - 1);
+      heap_.pop_back();
+    }
+    heap_.push_back(std::move(s));
+    Up(heap_.size() - 1);
+  }
+
+  std::vector<Sample>& samples() { return heap_; }
+
+ private:
+  bool Less(size_t i, size_t j) const {
+    const double a = heap_[i].value, b = heap_[j].value;
+    if (std::isnan(a)) return true;
+    return top_ ? a < b : a > b;
+  }
+  void Up(size_t j) {
+    while (j > 0) {
+      const size_t i = (j - 1) / 2;
+      if (!Less(j, i)) break;
+      std::swap(heap_[i], heap_[j]);
+      j = i;
+    }
+  }
+  void Down(size_t i0, size_t n) {
+    size_t i = i0;
+    while (true) {
+      const size_t j1 = 2 * i + 1;
+      if (j1 >= n) break;
+      size_t j = j1;
+      if (j1 + 1 < n && Less(j1 + 1, j1)) j = j1 + 1;
+      if (!Less(j, i)) break;
+      std::swap(heap_[i], heap_[j]);
+      i = j;
+    }
+  }
+
+  bool top_;
+  size_t k_;
+  std::vector<Sample> heap_;
+};
+
+struct Group {
+  Labels labels;
+  double value = 0;
+  double mean = 0;
+  size_t count = 0;
+  std::optional<SelectionHeap> heap;  // topk / bottomk
+  std::vector<double> values;         // quantile
+};
+
+// Output order of topk / bottomk: best first, NaN last.
 bool Before(bool top, double a, double b) {
   if (top) return a > b || (std::isnan(b) && !std::isnan(a));
   return a < b || (std::isnan(b) && !std::isnan(a));
@@ -97,7 +156,10 @@ Result<Value> ApplyAggregate(const Node& n, const Value* param,
       } else if (op == "count" || op == "group" || op == "count_values") {
         g.value = 1;
       }
-      if (op == "topk" || op == "bottomk") g.heap.push_back(std::move(s));
+      if (op == "topk" || op == "bottomk") {
+        g.heap.emplace(op == "topk", static_cast<size_t>(k));
+        g.heap->Add(std::move(s));
+      }
       if (op == "quantile") g.values.push_back(s.value);
       continue;
     }
@@ -123,7 +185,7 @@ Result<Value> ApplyAggregate(const Node& n, const Value* param,
       g.mean += delta / static_cast<double>(g.count);
       g.value += delta * (v - g.mean);
     } else if (op == "topk" || op == "bottomk") {
-      g.heap.push_back(std::move(s));
+      g.heap->Add(std::move(s));
     } else if (op == "quantile") {
       g.values.push_back(v);
     }
@@ -134,14 +196,12 @@ Result<Value> ApplyAggregate(const Node& n, const Value* param,
     Group& g = groups[key];
     if (op == "topk" || op == "bottomk") {
       const bool top = op == "topk";
-      std::stable_sort(g.heap.begin(), g.heap.end(),
+      std::vector<Sample>& kept = g.heap->samples();
+      std::stable_sort(kept.begin(), kept.end(),
                        [&](const Sample& a, const Sample& b) {
                          return Before(top, a.value, b.value);
                        });
-      const size_t keep =
-          std::min<size_t>(g.heap.size(), static_cast<size_t>(k));
-      for (size_t i = 0; i < keep; ++i)
-        out.vector.push_back(std::move(g.heap[i]));
+      for (Sample& s : kept) out.vector.push_back(std::move(s));
       continue;
     }
     double v = g.value;

@@ -198,6 +198,14 @@ Q = [
     "traffic_vehicles and on() vector(1)",
     "sum(traffic_vehicles) by (road)",
     "sum(traffic_vehicles offset -1m)",
+    # ties: topk/bottomk pick among equal values as Prometheus' heap does.
+    # Instant only: in a range query Prometheus feeds the aggregation from a
+    # Go map (random order), so its own choice among ties varies per run.
+    ("topk(2, round(traffic_vehicles / 50))", "instant"),
+    ("bottomk(2, round(traffic_vehicles / 50))", "instant"),
+    ("topk(1, floor(traffic_vehicles / 60))", "instant"),
+    ("bottomk by (road) (1, floor(traffic_vehicles / 60))", "instant"),
+    ("topk(3, round({__name__=~\"traffic_vehicles|air_pm25|parking_free\"} / 100))", "instant"),
     # errors: both must fail with the same error type
     "sum(",
     "rate(traffic_vehicles)",

@@ -12,6 +12,9 @@ Data: T0 = 2024-03-04T00:00:00Z, two hours.
   water_level{gauge}             every 10 min (sparse: lookback_delta)
   parking_free{lot}              integer series (citynexus int type)
   air-quality / no2 {station.id} name sanitization: air_quality_no2{station_id}
+With a third argument "bench", also 100 series bench_load{sensor,zone}
+every 15 s over the 24 hours up to T0 + 2 h (576,000 points) for
+bench.py.
 """
 import random
 import sys
@@ -20,7 +23,7 @@ T0 = 1709510400  # seconds
 HOURS = 2
 
 
-def main(om_path, tsv_path):
+def main(om_path, tsv_path, bench=False):
     rnd = random.Random(14)
     series = []  # (prom_name, cn_measurement, cn_field, labels(dict), type, [(t, text)])
 
@@ -65,6 +68,11 @@ def main(om_path, tsv_path):
     pts = [(t, "%.2f" % rnd.uniform(0, 80)) for t in range(T0, end, 60)]
     add("air_quality_no2", "air-quality", "no2", {"station.id": "x1"}, "f", pts)
 
+    if bench:
+        for i in range(100):
+            pts = [(t, "%.2f" % rnd.uniform(0, 100)) for t in range(end - 86400, end, 15)]
+            add("bench_load", "bench", "load", {"sensor": "b%03d" % i, "zone": "z%d" % (i % 5)}, "f", pts)
+
     with open(om_path, "w") as om, open(tsv_path, "w") as tsv:
         by_name = {}
         for s in series:
@@ -81,4 +89,4 @@ def main(om_path, tsv_path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], len(sys.argv) > 3 and sys.argv[3] == "bench")
