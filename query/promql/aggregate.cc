@@ -128,11 +128,7 @@ Result<Value> ApplyAggregate(const Node& n, const Value* param,
     q = param->scalar;
   } else if (op == "count_values") {
     count_label = param->text;
-    bool ok = !count_label.empty() &&
-              !std::isdigit(static_cast<unsigned char>(count_label[0]));
-    for (char c : count_label) {
-      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    }
+    const bool ok = IsValidLabelName(count_label);
     if (!ok)
       return Status::InvalidArgument("invalid label name \"" + count_label +
                                      "\"");

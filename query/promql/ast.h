@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "query/indicators/expr_ast.h"
@@ -34,6 +35,9 @@ enum class NodeKind {
   kUnary,           // -args[0] (a unary + is dropped by the parser)
   kParen,           // (args[0]); kept so `(a)[5m:]` reads as written
 };
+
+// True for == != > < >= <= (binary operator text).
+bool IsComparisonOperator(std::string_view op);
 
 enum class Cardinality { kOneToOne, kManyToOne, kOneToMany, kManyToMany };
 

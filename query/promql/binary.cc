@@ -11,11 +11,6 @@
 namespace citynexus::query::promql {
 namespace {
 
-bool IsComparison(std::string_view op) {
-  return op == "==" || op == "!=" || op == ">" || op == "<" || op == ">=" ||
-         op == "<=";
-}
-
 // (value, keep) of `l op r`; comparisons keep l when true.
 std::pair<double, bool> ElemBinop(std::string_view op, double l, double r) {
   if (op == "+") return {l + r, true};
@@ -35,7 +30,7 @@ std::pair<double, bool> ElemBinop(std::string_view op, double l, double r) {
 }
 
 double ScalarBinop(std::string_view op, double l, double r) {
-  if (IsComparison(op)) return ElemBinop(op, l, r).second ? 1 : 0;
+  if (IsComparisonOperator(op)) return ElemBinop(op, l, r).second ? 1 : 0;
   return ElemBinop(op, l, r).first;
 }
 
@@ -53,7 +48,9 @@ std::string Signature(const Node& n, const Labels& labels) {
   return LabelsKey(kept);
 }
 
-bool DropsName(const Node& n) { return !IsComparison(n.text) || n.return_bool; }
+bool DropsName(const Node& n) {
+  return !IsComparisonOperator(n.text) || n.return_bool;
+}
 
 Result<Value> SetOperation(const Node& n, const Value& lhs, const Value& rhs) {
   Value out;
@@ -172,7 +169,7 @@ Result<Value> ApplyBinary(const Node& n, const Value& lhs, const Value& rhs) {
     if (scalar_left) std::swap(l, r);
     auto [value, keep] = ElemBinop(n.text, l, r);
     // A comparison keeps the vector element's value on either side.
-    if (IsComparison(n.text) && scalar_left) value = r;
+    if (IsComparisonOperator(n.text) && scalar_left) value = r;
     if (n.return_bool) {
       value = keep ? 1 : 0;
     } else if (!keep) {

@@ -393,10 +393,7 @@ Result<Value> LabelReplace(const CallInput& in) {
     return Status::InvalidArgument(
         "invalid regular expression in label_replace(): " + in.args[4].text);
   }
-  bool valid =
-      !dst.empty() && !std::isdigit(static_cast<unsigned char>(dst[0]));
-  for (char c : dst)
-    valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  const bool valid = IsValidLabelName(dst);
   if (!valid)
     return Status::InvalidArgument(
         "invalid destination label name in label_replace(): " + dst);

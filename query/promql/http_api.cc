@@ -510,11 +510,7 @@ net::Response PrometheusApi::Handle(const net::Request& req) const {
   }
   if (path.starts_with("label/") && path.ends_with("/values")) {
     const std::string name(path.substr(6, path.size() - 6 - 7));
-    bool valid =
-        !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-    for (char ch : name)
-      valid =
-          valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+    const bool valid = promql::IsValidLabelName(name);
     if (!valid)
       return Error(400, "bad_data", "invalid label name: \"" + name + "\"");
     return LabelValues(c, name);

@@ -8,6 +8,7 @@
 
 #include "query/indicators/expr_lexer.h"
 #include "query/promql/functions.h"
+#include "query/promql/value.h"
 
 namespace citynexus::query::promql {
 namespace {
@@ -24,28 +25,6 @@ bool IsAggregation(std::string_view name) {
     if (name == a) return true;
   }
   return false;
-}
-
-bool ValidLabelName(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) {
-    return false;
-  }
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  }
-  return true;
-}
-
-bool ValidMetricName(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) {
-    return false;
-  }
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != ':') {
-      return false;
-    }
-  }
-  return true;
 }
 
 // Binary operator precedence; 0 = not a binary operator.
@@ -77,10 +56,6 @@ int Precedence(const Token& t) {
   }
 }
 
-bool IsComparison(std::string_view op) {
-  return op == "==" || op == "!=" || op == ">" || op == "<" || op == ">=" ||
-         op == "<=";
-}
 bool IsSetOp(std::string_view op) {
   return op == "and" || op == "or" || op == "unless";
 }
@@ -146,7 +121,7 @@ class Parser {
       node->pos = op.pos;
       node->text = op.text;
       if (IsIdent("bool")) {
-        if (!IsComparison(node->text)) {
+        if (!IsComparisonOperator(node->text)) {
           return Fail(Peek().pos, "bool modifier on a non-comparison operator");
         }
         Next();
@@ -196,7 +171,7 @@ class Parser {
       }
     }
     const bool both_scalar = l == ValueKind::kScalar && r == ValueKind::kScalar;
-    if (IsComparison(n.text) && both_scalar && !n.return_bool) {
+    if (IsComparisonOperator(n.text) && both_scalar && !n.return_bool) {
       return Fail(n.pos, "comparisons between scalars must use BOOL modifier");
     }
     if (IsSetOp(n.text) &&
@@ -372,7 +347,7 @@ class Parser {
     std::vector<std::string> out;
     while (Peek().kind != TokenKind::kRParen) {
       const Token& t = Peek();
-      if (t.kind != TokenKind::kIdent || !ValidLabelName(t.text)) {
+      if (t.kind != TokenKind::kIdent || !IsValidLabelName(t.text)) {
         return Fail(t.pos, "expected a label name, got \"" + t.text + "\"");
       }
       out.push_back(Next().text);
@@ -390,7 +365,7 @@ class Parser {
     Next();  // {
     while (Peek().kind != TokenKind::kRBrace) {
       const Token& name = Peek();
-      if (name.kind != TokenKind::kIdent || !ValidLabelName(name.text)) {
+      if (name.kind != TokenKind::kIdent || !IsValidLabelName(name.text)) {
         return Fail(name.pos,
                     "expected a label matcher, got \"" + name.text + "\"");
       }
@@ -528,7 +503,7 @@ class Parser {
       return ParseAggregate(t);
     }
     if (Peek().kind == TokenKind::kLParen) return ParseCall(t);
-    if (!ValidMetricName(t.text)) {
+    if (!IsValidMetricName(t.text)) {
       return Fail(t.pos, "bad metric name \"" + t.text + "\"");
     }
     return ParseSelector(t.text, t.pos);
@@ -650,6 +625,11 @@ class Parser {
 };
 
 }  // namespace
+
+bool IsComparisonOperator(std::string_view op) {
+  return op == "==" || op == "!=" || op == ">" || op == "<" || op == ">=" ||
+         op == "<=";
+}
 
 const char* ValueKindName(ValueKind kind) {
   switch (kind) {

@@ -1,6 +1,7 @@
 #include "query/promql/value.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace citynexus::query::promql {
 
@@ -24,6 +25,28 @@ void SetLabel(Labels& labels, std::string_view name, std::string_view value) {
 
 void DeleteLabel(Labels& labels, std::string_view name) {
   std::erase_if(labels, [&](const auto& pair) { return pair.first == name; });
+}
+
+namespace {
+bool IsValidName(std::string_view name, bool colon) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) {
+    return false;
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+        !(colon && c == ':')) {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+bool IsValidLabelName(std::string_view name) {
+  return IsValidName(name, false);
+}
+bool IsValidMetricName(std::string_view name) {
+  return IsValidName(name, true);
 }
 
 std::string LabelsKey(const Labels& labels) {

@@ -50,6 +50,10 @@ struct Value {
 std::string_view LabelValue(const Labels& labels, std::string_view name);
 void SetLabel(Labels& labels, std::string_view name, std::string_view value);
 void DeleteLabel(Labels& labels, std::string_view name);
+// Prometheus' name rules: label names [a-zA-Z_][a-zA-Z0-9_]*, metric names
+// also with ':'.
+bool IsValidLabelName(std::string_view name);
+bool IsValidMetricName(std::string_view name);
 // A key for grouping and matching: the pairs joined with separators that
 // cannot occur in UTF-8 text.
 std::string LabelsKey(const Labels& labels);
