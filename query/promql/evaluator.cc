@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "query/indicators/series_data.h"
 #include "query/promql/functions.h"
 #include "query/promql/operators.h"
 #include "query/time_parse.h"
@@ -71,38 +72,25 @@ class Evaluator {
         LoadedSeries loaded;
         loaded.labels = s->labels;
         loaded.lookback_ms = limits_.lookback_ms;
-        bool over = false;
-        Status st = store_.Scan(
-            s->id, SaturatingNs(span.lo), SaturatingNs(span.hi) + kNsPerMs,
-            [&](const engine::Sample& p) {
-              if (++points_read_ > limits_.max_points) {
-                over = true;
-                return false;
-              }
-              double v = 0;
-              switch (p.value.index()) {
-                case 0:
-                  v = std::get<double>(p.value);
-                  break;
-                case 1:
-                  v = static_cast<double>(std::get<int64_t>(p.value));
-                  break;
-                case 2:
-                  v = std::get<bool>(p.value) ? 1 : 0;
-                  break;
-                default:
-                  return true;
-              }
-              loaded.t_ms.push_back(FloorDiv(p.timestamp_ns, kNsPerMs));
-              loaded.values.push_back(v);
-              return true;
-            });
-        if (over) {
-          return Status::ResourceExhausted(
-              "the query reads more than query.max_points (" +
-              std::to_string(limits_.max_points) + ") points");
+        // The indicator engine's raw reader: numbers as doubles (integers
+        // converted, bools 0/1), the point limit counted across series.
+        auto raw = indicators::FetchRaw(store_, s->id, SaturatingNs(span.lo),
+                                        SaturatingNs(span.hi) + kNsPerMs,
+                                        limits_.max_points, &points_read_);
+        if (!raw) {
+          if (raw.error().code() == StatusCode::kResourceExhausted) {
+            return Status::ResourceExhausted(
+                "the query reads more than query.max_points (" +
+                std::to_string(limits_.max_points) + ") points");
+          }
+          return raw.error();
         }
-        CITYNEXUS_RETURN_IF_ERROR(st);
+        if (raw->is_string) continue;
+        loaded.t_ms.reserve(raw->times.size());
+        for (int64_t t_ns : raw->times) {
+          loaded.t_ms.push_back(FloorDiv(t_ns, kNsPerMs));
+        }
+        loaded.values = std::move(raw->values);
         out.push_back(std::move(loaded));
       }
     }

@@ -121,6 +121,15 @@ TEST_CASE("prometheus: errors use Prometheus' types and codes") {
             net::Access::Internal(), limits);
   CHECK(many.status == 422);
   CHECK(Body(many)["errorType"] == "execution");
+  query::QueryOptions few_points;
+  few_points.max_points = 1;
+  auto points = f.Get("/prometheus/api/v1/query",
+                      {{"query", "count_over_time(traffic_vehicles[1h])"},
+                       {"time", std::to_string(kT0s)}},
+                      net::Access::Internal(), few_points);
+  CHECK(points.status == 422);
+  CHECK(Body(points)["error"].get<std::string>().find("query.max_points") !=
+        std::string::npos);
   auto matching = f.Get("/prometheus/api/v1/query",
                         {{"query", "traffic_vehicles + on() traffic_vehicles"},
                          {"time", std::to_string(kT0s)}});
