@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-influx-parity peer-bench mqtt-bench build deps bench clean format thread-safety
+.PHONY: run test test-influx-parity test-prom-parity prom-bench peer-bench mqtt-bench build deps bench clean format thread-safety
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -15,6 +15,20 @@ test: deps build
 # from Debian on first use) on the same generated data set.
 test-influx-parity: deps build
 	scripts/test-influx-parity.sh $(BUILD_DIR)/app/citynexus
+
+# The /prometheus API against a real Prometheus 2.42 (installed from Debian
+# on first use) on the same generated samples; run by CI.
+test-prom-parity: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target prom_parity_server
+	scripts/test-prom-parity.sh $(BUILD_DIR)
+
+# Opt-in: the parity run plus range queries over 100 series x 24 h,
+# citynexus vs Prometheus in one run (docs/prometheus.md).
+prom-bench: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target prom_parity_server
+	scripts/test-prom-parity.sh $(BUILD_DIR) --bench
 
 # Opt-in: citynexus vs InfluxDB 1.6.7 on 10M points (docs/performance.md);
 # PEER_BENCH_FLAGS=--quick for 1M.

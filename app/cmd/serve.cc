@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "net/net.h"
 #include "query/indicators.h"
+#include "query/promql.h"
 #include "query/query.h"
 
 // Threads of a `citynexus serve` process (STYLE §5: know every thread):
@@ -155,6 +156,8 @@ Status Serve(const Config& config) {
   const query::IndicatorService indicators(*store, std::move(*catalog),
                                            config.facts, evaluation_limits);
   query::RegisterIndicatorRoutes(router, indicators);
+  query::RegisterPrometheusRoutes(router, *store, config.query, config.promql,
+                                  CITYNEXUS_VERSION, &indicators);
   // Indicator values to MQTT (config checked that mqtt.brokers is set).
   // Declared before `streams`, whose indicator thread calls it.
   std::unique_ptr<connectors::MqttPublisher> publisher;

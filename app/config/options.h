@@ -22,6 +22,7 @@
 #include "engine/engine.h"
 #include "net/net.h"
 #include "query/indicators.h"
+#include "query/promql.h"
 #include "query/query.h"
 #include "query/stream.h"
 
@@ -52,6 +53,8 @@ struct Config {
   connectors::HttpIngestOptions ingest;
   // Options `query.*`: guards of the read API.
   query::QueryOptions query;
+  // Options `promql.*`: the Prometheus-compatible API.
+  query::PromqlOptions promql;
   // Option `indicators.paths`: directories of indicator definitions;
   // relative ones are resolved against the config file's directory.
   std::vector<std::string> indicator_paths;

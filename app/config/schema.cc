@@ -7,6 +7,7 @@
 #include "app/config/auth_options.h"
 #include "app/config/config.h"
 #include "app/config/option_builders.h"
+#include "app/config/promql_options.h"
 #include "app/config/sections/sections.h"
 #include "app/config/values.h"
 
@@ -35,6 +36,7 @@ std::vector<Option<Config>> BuildConfigOptions() {
   Append(o, StreamSection());
   Append(o, PollerSection());
   Append(o, AuthOptions());
+  Append(o, PromqlOptions());
   return o;
 }
 

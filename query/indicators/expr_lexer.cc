@@ -131,6 +131,14 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
       }
       t.text = std::string(text.substr(i, j - i));
       i = j;
+    } else if (c == '`') {  // raw string: no escapes
+      const size_t close = text.find('`', i + 1);
+      if (close == std::string_view::npos) {
+        return fail(i, "unterminated string");
+      }
+      t.kind = TokenKind::kString;
+      t.text = std::string(text.substr(i + 1, close - i - 1));
+      i = close + 1;
     } else if (c == '"' || c == '\'') {
       size_t j = i + 1;
       std::string value;
@@ -197,6 +205,15 @@ Result<std::vector<Token>> Tokenize(std::string_view text, size_t* error_pos) {
           break;
         case '/':
           t.kind = TokenKind::kSlash;
+          break;
+        case '^':
+          t.kind = TokenKind::kCaret;
+          break;
+        case '%':
+          t.kind = TokenKind::kPercent;
+          break;
+        case '@':
+          t.kind = TokenKind::kAt;
           break;
         case '=':
           if (n == '=') {

@@ -19,7 +19,8 @@ enum class TokenKind {
   kIdent,     // letters, digits, '_', ':', '.'; not starting with a digit
   kNumber,    // 1, 2.5, 1e3
   kDuration,  // 5m, 1d, 1h30m (value in duration_ns)
-  kString,    // "..." or '...' with backslash escapes (text unescaped)
+  kString,    // "..." or '...' with backslash escapes (text unescaped), or
+              // `...` raw (PromQL)
   kLParen,
   kRParen,
   kLBrace,
@@ -42,6 +43,9 @@ enum class TokenKind {
   kAssign,   // =  (label matcher)
   kRegexEq,  // =~
   kRegexNe,  // !~
+  kCaret,    // ^  (PromQL only; the indicator parser rejects it)
+  kPercent,  // %  (PromQL only)
+  kAt,       // @  (PromQL only)
 };
 
 struct Token {

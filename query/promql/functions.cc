@@ -1,0 +1,582 @@
+// PromQL functions (functions.h), following Prometheus 2.42's funcs.go:
+// extrapolated rate/increase/delta, irate/idelta, regression for deriv and
+// predict_linear, the *_over_time family, label functions, histogram
+// quantiles over classic `le` buckets, math and calendar functions.
+#include "query/promql/functions.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "query/promql/operators.h"
+
+namespace citynexus::query::promql {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+using VK = ValueKind;
+
+const std::vector<FunctionSignature>& Table() {
+  static const std::vector<FunctionSignature> table = [] {
+    std::vector<FunctionSignature> t;
+    for (const char* name :
+         {"abs",   "ceil", "floor", "exp",       "ln",    "log2",  "log10",
+          "sqrt",  "sgn",  "acos",  "acosh",     "asin",  "asinh", "atan",
+          "atanh", "cos",  "cosh",  "sin",       "sinh",  "tan",   "tanh",
+          "deg",   "rad",  "sort",  "sort_desc", "absent"}) {
+      t.push_back({name, {VK::kVector}, 0, false, VK::kVector});
+    }
+    for (const char* name :
+         {"rate", "irate", "increase", "delta", "idelta", "deriv", "resets",
+          "changes", "avg_over_time", "min_over_time", "max_over_time",
+          "sum_over_time", "count_over_time", "last_over_time",
+          "stddev_over_time", "stdvar_over_time", "present_over_time",
+          "absent_over_time"}) {
+      t.push_back({name, {VK::kMatrix}, 0, false, VK::kVector});
+    }
+    for (const char* name :
+         {"day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour",
+          "minute", "month", "year"}) {
+      t.push_back({name, {VK::kVector}, 1, false, VK::kVector});
+    }
+    t.push_back({"quantile_over_time",
+                 {VK::kScalar, VK::kMatrix},
+                 0,
+                 false,
+                 VK::kVector});
+    t.push_back(
+        {"predict_linear", {VK::kMatrix, VK::kScalar}, 0, false, VK::kVector});
+    t.push_back({"round", {VK::kVector, VK::kScalar}, 1, false, VK::kVector});
+    t.push_back({"clamp",
+                 {VK::kVector, VK::kScalar, VK::kScalar},
+                 0,
+                 false,
+                 VK::kVector});
+    t.push_back(
+        {"clamp_min", {VK::kVector, VK::kScalar}, 0, false, VK::kVector});
+    t.push_back(
+        {"clamp_max", {VK::kVector, VK::kScalar}, 0, false, VK::kVector});
+    t.push_back({"histogram_quantile",
+                 {VK::kScalar, VK::kVector},
+                 0,
+                 false,
+                 VK::kVector});
+    t.push_back(
+        {"label_replace",
+         {VK::kVector, VK::kString, VK::kString, VK::kString, VK::kString},
+         0,
+         false,
+         VK::kVector});
+    t.push_back({"label_join",
+                 {VK::kVector, VK::kString, VK::kString, VK::kString},
+                 1,
+                 true,
+                 VK::kVector});
+    t.push_back({"time", {}, 0, false, VK::kScalar});
+    t.push_back({"pi", {}, 0, false, VK::kScalar});
+    t.push_back({"timestamp", {VK::kVector}, 0, false, VK::kVector});
+    t.push_back({"vector", {VK::kScalar}, 0, false, VK::kVector});
+    t.push_back({"scalar", {VK::kVector}, 0, false, VK::kScalar});
+    return t;
+  }();
+  return table;
+}
+
+// Go's math.Max / math.Min: NaN wins.
+double GoMax(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return kNaN;
+  return std::max(a, b);
+}
+double GoMin(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return kNaN;
+  return std::min(a, b);
+}
+
+Value EmptyVector() {
+  Value v;
+  v.kind = VK::kVector;
+  return v;
+}
+
+// ---- range functions ----
+
+// Prometheus' extrapolatedRate: the change over the points of the window,
+// extrapolated towards the window edges (not past a counter's zero).
+std::optional<double> ExtrapolatedRate(const SeriesPoints& s, int64_t a,
+                                       int64_t b, bool counter, bool rate) {
+  const size_t n = s.values.size();
+  if (n < 2) return std::nullopt;
+  double correction = 0, last = 0;
+  for (double v : s.values) {
+    if (counter && v < last) correction += last;
+    last = v;
+  }
+  double result = last - s.values[0] + correction;
+  double to_start = static_cast<double>(s.t_ms[0] - a) / 1000;
+  double to_end = static_cast<double>(b - s.t_ms[n - 1]) / 1000;
+  const double sampled = static_cast<double>(s.t_ms[n - 1] - s.t_ms[0]) / 1000;
+  const double average = sampled / static_cast<double>(n - 1);
+  if (counter && result > 0 && s.values[0] >= 0) {
+    const double to_zero = sampled * (s.values[0] / result);
+    if (to_zero < to_start) to_start = to_zero;
+  }
+  const double threshold = average * 1.1;
+  double interval = sampled;
+  interval += to_start < threshold ? to_start : average / 2;
+  interval += to_end < threshold ? to_end : average / 2;
+  result = result * (interval / sampled);
+  if (rate) result /= static_cast<double>(b - a) / 1000;
+  return result;
+}
+
+std::optional<double> InstantDelta(const SeriesPoints& s, bool rate) {
+  const size_t n = s.values.size();
+  if (n < 2) return std::nullopt;
+  const double last = s.values[n - 1], prev = s.values[n - 2];
+  double result = rate && last < prev ? last : last - prev;
+  if (!rate) return result;
+  const int64_t interval = s.t_ms[n - 1] - s.t_ms[n - 2];
+  if (interval == 0) return std::nullopt;
+  return result / (static_cast<double>(interval) / 1000);
+}
+
+std::pair<double, double> LinearRegression(const SeriesPoints& s,
+                                           int64_t intercept_ms) {
+  double n = 0, sum_x = 0, sum_y = 0, sum_xy = 0, sum_x2 = 0;
+  const double init_y = s.values[0];
+  bool const_y = true;
+  for (size_t i = 0; i < s.values.size(); ++i) {
+    if (i > 0 && s.values[i] != init_y) const_y = false;
+    n += 1;
+    const double x = static_cast<double>(s.t_ms[i] - intercept_ms) / 1e3;
+    sum_x += x;
+    sum_y += s.values[i];
+    sum_xy += x * s.values[i];
+    sum_x2 += x * x;
+  }
+  if (const_y) {
+    if (std::isinf(init_y)) return {kNaN, kNaN};
+    return {0, init_y};
+  }
+  const double cov_xy = sum_xy - sum_x * sum_y / n;
+  const double var_x = sum_x2 - sum_x * sum_x / n;
+  const double slope = cov_xy / var_x;
+  return {slope, sum_y / n - slope * sum_x / n};
+}
+
+std::optional<double> OverTime(std::string_view fn, const SeriesPoints& s,
+                               double q) {
+  const auto& v = s.values;
+  if (v.empty()) return std::nullopt;
+  if (fn == "avg_over_time") {
+    double mean = 0, count = 0;
+    for (double x : v) {
+      count += 1;
+      if (std::isinf(mean)) {
+        if (std::isinf(x) && (mean > 0) == (x > 0)) continue;
+        if (!std::isinf(x) && !std::isnan(x)) continue;
+      }
+      mean += x / count - mean / count;
+    }
+    return mean;
+  }
+  if (fn == "sum_over_time") {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return sum;
+  }
+  if (fn == "min_over_time" || fn == "max_over_time") {
+    const bool max = fn == "max_over_time";
+    double r = v[0];
+    for (double x : v) {
+      if ((max ? x > r : x < r) || std::isnan(r)) r = x;
+    }
+    return r;
+  }
+  if (fn == "count_over_time") return static_cast<double>(v.size());
+  if (fn == "last_over_time") return v.back();
+  if (fn == "present_over_time") return 1.0;
+  if (fn == "stddev_over_time" || fn == "stdvar_over_time") {
+    double count = 0, mean = 0, aux = 0;
+    for (double x : v) {
+      count += 1;
+      const double delta = x - mean;
+      mean += delta / count;
+      aux += delta * (x - mean);
+    }
+    return fn == "stddev_over_time" ? std::sqrt(aux / count) : aux / count;
+  }
+  if (fn == "quantile_over_time") return Quantile(q, v);
+  if (fn == "changes" || fn == "resets") {
+    double count = 0;
+    for (size_t i = 1; i < v.size(); ++i) {
+      if (fn == "changes") {
+        if (v[i] != v[i - 1] && !(std::isnan(v[i]) && std::isnan(v[i - 1])))
+          ++count;
+      } else if (v[i] < v[i - 1]) {
+        ++count;
+      }
+    }
+    return count;
+  }
+  return std::nullopt;
+}
+
+// Labels of absent()'s answer: the selector's equality matchers (not the
+// metric name), when the argument is a selector; none otherwise.
+Labels AbsentLabels(const Node& arg_in) {
+  const Node* arg = &arg_in;
+  while (arg->kind == NodeKind::kParen) arg = arg->args[0].get();
+  if (arg->kind == NodeKind::kMatrixSelector) arg = arg->args[0].get();
+  Labels out;
+  if (arg->kind != NodeKind::kVectorSelector) return out;
+  std::map<std::string, int> seen;
+  for (const auto& m : arg->matchers) {
+    if (m.label == kMetricName) continue;
+    if (m.op == MatchOp::kEqual) {
+      if (++seen[m.label] == 1) SetLabel(out, m.label, m.value);
+    }
+  }
+  for (const auto& [name, count] : seen) {
+    if (count > 1) DeleteLabel(out, name);  // contradictory: no single value
+  }
+  return out;
+}
+
+Value RangeFunction(const CallInput& in) {
+  const std::string& fn = in.call.text;
+  const Value& m = in.args[fn == "quantile_over_time" ? 1 : 0];
+  Value out = EmptyVector();
+  if (fn == "absent_over_time") {
+    if (m.matrix.empty())
+      out.vector.push_back({AbsentLabels(*in.call.args[0]), 1, 0});
+    return out;
+  }
+  const double q = fn == "quantile_over_time" ? in.args[0].scalar : 0;
+  for (const SeriesPoints& s : m.matrix) {
+    std::optional<double> v;
+    if (fn == "rate" || fn == "increase" || fn == "delta") {
+      v = ExtrapolatedRate(s, in.window_start_ms, in.window_end_ms,
+                           fn != "delta", fn == "rate");
+    } else if (fn == "irate" || fn == "idelta") {
+      v = InstantDelta(s, fn == "irate");
+    } else if (fn == "deriv") {
+      if (s.values.size() >= 2) v = LinearRegression(s, s.t_ms[0]).first;
+    } else if (fn == "predict_linear") {
+      if (s.values.size() >= 2) {
+        auto [slope, intercept] = LinearRegression(s, in.t_ms);
+        v = slope * in.args[1].scalar + intercept;
+      }
+    } else {
+      v = OverTime(fn, s, q);
+    }
+    if (!v) continue;
+    Labels labels = s.labels;
+    if (fn != "last_over_time") DeleteLabel(labels, kMetricName);
+    out.vector.push_back(Sample{std::move(labels), *v, in.t_ms});
+  }
+  return out;
+}
+
+// ---- instant-vector functions ----
+
+double MathFn(std::string_view fn, double x) {
+  static const std::map<std::string_view, double (*)(double)> kFns = {
+      {"abs", [](double v) { return std::fabs(v); }},
+      {"ceil", [](double v) { return std::ceil(v); }},
+      {"floor", [](double v) { return std::floor(v); }},
+      {"exp", [](double v) { return std::exp(v); }},
+      {"ln", [](double v) { return std::log(v); }},
+      {"log2", [](double v) { return std::log2(v); }},
+      {"log10", [](double v) { return std::log10(v); }},
+      {"sqrt", [](double v) { return std::sqrt(v); }},
+      {"acos", [](double v) { return std::acos(v); }},
+      {"acosh", [](double v) { return std::acosh(v); }},
+      {"asin", [](double v) { return std::asin(v); }},
+      {"asinh", [](double v) { return std::asinh(v); }},
+      {"atan", [](double v) { return std::atan(v); }},
+      {"atanh", [](double v) { return std::atanh(v); }},
+      {"cos", [](double v) { return std::cos(v); }},
+      {"cosh", [](double v) { return std::cosh(v); }},
+      {"sin", [](double v) { return std::sin(v); }},
+      {"sinh", [](double v) { return std::sinh(v); }},
+      {"tan", [](double v) { return std::tan(v); }},
+      {"tanh", [](double v) { return std::tanh(v); }},
+      {"deg", [](double v) { return v * 180 / M_PI; }},
+      {"rad", [](double v) { return v * M_PI / 180; }},
+      {"sgn", [](double v) { return v < 0   ? -1.0
+                                    : v > 0 ? 1.0
+                                            : v; }},
+  };
+  auto it = kFns.find(fn);
+  return it == kFns.end() ? kNaN : it->second(x);
+}
+
+double CalendarFn(std::string_view fn, double seconds) {
+  if (std::isnan(seconds) || std::isinf(seconds)) return kNaN;
+  const std::time_t t = static_cast<std::time_t>(std::floor(seconds));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  if (fn == "day_of_month") return tm.tm_mday;
+  if (fn == "day_of_week") return tm.tm_wday;
+  if (fn == "day_of_year") return tm.tm_yday + 1;
+  if (fn == "hour") return tm.tm_hour;
+  if (fn == "minute") return tm.tm_min;
+  if (fn == "month") return tm.tm_mon + 1;
+  if (fn == "year") return tm.tm_year + 1900;
+  // days_in_month
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int year = tm.tm_year + 1900;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return kDays[tm.tm_mon] + (tm.tm_mon == 1 && leap ? 1 : 0);
+}
+
+double HistogramQuantile(double q, std::vector<std::pair<double, double>> b) {
+  if (q < 0) return -kInf;
+  if (q > 1) return kInf;
+  if (std::isnan(q)) return kNaN;
+  std::sort(b.begin(), b.end());
+  if (b.empty() || !std::isinf(b.back().first) || b.back().first < 0)
+    return kNaN;
+  // Coalesce equal bounds, then force monotonic counts.
+  std::vector<std::pair<double, double>> c;
+  for (const auto& x : b) {
+    if (!c.empty() && c.back().first == x.first) {
+      c.back().second += x.second;
+    } else {
+      c.push_back(x);
+    }
+  }
+  double max = -kInf;
+  for (auto& x : c) {
+    if (x.second > max) {
+      max = x.second;
+    } else {
+      x.second = max;
+    }
+  }
+  if (c.size() < 2) return kNaN;
+  const double observations = c.back().second;
+  if (observations == 0) return kNaN;
+  double rank = q * observations;
+  size_t i = 0;
+  while (i < c.size() - 1 && c[i].second < rank) ++i;
+  if (i == c.size() - 1) return c[c.size() - 2].first;
+  if (i == 0 && c[0].first <= 0) return c[0].first;
+  double start = 0, end = c[i].first, count = c[i].second;
+  if (i > 0) {
+    start = c[i - 1].first;
+    count -= c[i - 1].second;
+    rank -= c[i - 1].second;
+  }
+  return start + (end - start) * (rank / count);
+}
+
+Result<Value> LabelReplace(const CallInput& in) {
+  const std::string& dst = in.args[1].text;
+  const std::string& repl = in.args[2].text;
+  const std::string& src = in.args[3].text;
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(8 << 20);
+  RE2 re("^(?:" + in.args[4].text + ")$", options);
+  if (!re.ok()) {
+    return Status::InvalidArgument(
+        "invalid regular expression in label_replace(): " + in.args[4].text);
+  }
+  const bool valid = IsValidLabelName(dst);
+  if (!valid)
+    return Status::InvalidArgument(
+        "invalid destination label name in label_replace(): " + dst);
+  // RE2 rewrites use \1; translate Prometheus' $1 / ${1} (named groups are
+  // not supported by this translation and stay literal).
+  std::string rewrite;
+  for (size_t i = 0; i < repl.size(); ++i) {
+    if (repl[i] == '\\') {
+      rewrite += "\\\\";
+    } else if (repl[i] == '$' && i + 1 < repl.size() &&
+               std::isdigit(static_cast<unsigned char>(repl[i + 1]))) {
+      rewrite += '\\';
+      rewrite += repl[++i];
+    } else if (repl[i] == '$' && i + 3 < repl.size() && repl[i + 1] == '{' &&
+               std::isdigit(static_cast<unsigned char>(repl[i + 2])) &&
+               repl[i + 3] == '}') {
+      rewrite += '\\';
+      rewrite += repl[i + 2];
+      i += 3;
+    } else {
+      rewrite += repl[i];
+    }
+  }
+  Value out = in.args[0];
+  for (Sample& s : out.vector) {
+    const std::string value(LabelValue(s.labels, src));
+    std::string result;
+    if (!RE2::Extract(value, re, rewrite, &result)) {
+      if (!RE2::FullMatch(value, re)) continue;
+    }
+    if (result.empty()) {
+      DeleteLabel(s.labels, dst);
+    } else {
+      SetLabel(s.labels, dst, result);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+double Quantile(double q, std::vector<double> values) {
+  if (values.empty() || std::isnan(q)) return kNaN;
+  if (q < 0) return -kInf;
+  if (q > 1) return kInf;
+  std::sort(values.begin(), values.end());
+  const double n = static_cast<double>(values.size());
+  const double rank = q * (n - 1);
+  const double lower = std::max(0.0, std::floor(rank));
+  const double upper = std::min(n - 1, lower + 1);
+  const double weight = rank - std::floor(rank);
+  return values[static_cast<size_t>(lower)] * (1 - weight) +
+         values[static_cast<size_t>(upper)] * weight;
+}
+
+const FunctionSignature* FindFunction(std::string_view name) {
+  for (const auto& f : Table()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+Result<Value> CallFunction(const CallInput& in) {
+  const std::string& fn = in.call.text;
+  const FunctionSignature* sig = FindFunction(fn);
+  if (!sig->args.empty() && sig->args[0] == VK::kMatrix)
+    return RangeFunction(in);
+  if (fn == "quantile_over_time") return RangeFunction(in);
+  if (fn == "time") return Value::Scalar(static_cast<double>(in.t_ms) / 1000);
+  if (fn == "pi") return Value::Scalar(M_PI);
+  if (fn == "vector") {
+    Value out = EmptyVector();
+    out.vector.push_back(Sample{{}, in.args[0].scalar, in.t_ms});
+    return out;
+  }
+  if (fn == "scalar") {
+    if (in.args[0].vector.size() != 1) return Value::Scalar(kNaN);
+    return Value::Scalar(in.args[0].vector[0].value);
+  }
+  if (fn == "absent") {
+    Value out = EmptyVector();
+    if (in.args[0].vector.empty())
+      out.vector.push_back({AbsentLabels(*in.call.args[0]), 1, 0});
+    return out;
+  }
+  if (fn == "label_replace") return LabelReplace(in);
+  if (fn == "label_join") {
+    const std::string& dst = in.args[1].text;
+    Value out = in.args[0];
+    for (Sample& s : out.vector) {
+      std::string joined;
+      for (size_t i = 3; i < in.args.size(); ++i) {
+        if (i > 3) joined += in.args[2].text;
+        joined += LabelValue(s.labels, in.args[i].text);
+      }
+      if (joined.empty()) {
+        DeleteLabel(s.labels, dst);
+      } else {
+        SetLabel(s.labels, dst, joined);
+      }
+    }
+    return out;
+  }
+  if (fn == "sort" || fn == "sort_desc") {
+    Value out = in.args[0];
+    const bool desc = fn == "sort_desc";
+    std::stable_sort(out.vector.begin(), out.vector.end(),
+                     [&](const Sample& a, const Sample& b) {
+                       if (std::isnan(a.value)) return false;
+                       if (std::isnan(b.value)) return true;
+                       return desc ? a.value > b.value : a.value < b.value;
+                     });
+    return out;
+  }
+  if (fn == "histogram_quantile") {
+    std::map<std::string,
+             std::pair<Labels, std::vector<std::pair<double, double>>>>
+        groups;
+    std::vector<std::string> order;
+    for (const Sample& s : in.args[1].vector) {
+      const std::string le(LabelValue(s.labels, "le"));
+      char* end = nullptr;
+      const double bound = std::strtod(le.c_str(), &end);
+      if (le.empty() || end != le.c_str() + le.size()) continue;
+      Labels labels = s.labels;
+      DeleteLabel(labels, "le");
+      DeleteLabel(labels, kMetricName);
+      const std::string key = LabelsKey(labels);
+      auto [it, added] = groups.try_emplace(key);
+      if (added) {
+        order.push_back(key);
+        it->second.first = std::move(labels);
+      }
+      it->second.second.emplace_back(bound, s.value);
+    }
+    Value out = EmptyVector();
+    for (const auto& key : order) {
+      auto& g = groups[key];
+      out.vector.push_back(Sample{
+          g.first, HistogramQuantile(in.args[0].scalar, g.second), in.t_ms});
+    }
+    return out;
+  }
+  // Element-wise functions of one vector: the metric name is dropped.
+  Value out = EmptyVector();
+  const bool calendar = fn == "day_of_month" || fn == "day_of_week" ||
+                        fn == "day_of_year" || fn == "days_in_month" ||
+                        fn == "hour" || fn == "minute" || fn == "month" ||
+                        fn == "year";
+  if (calendar && in.args.empty()) {
+    out.vector.push_back(Sample{
+        {}, CalendarFn(fn, static_cast<double>(in.t_ms) / 1000), in.t_ms});
+    return out;
+  }
+  if (fn == "clamp" && in.args[2].scalar < in.args[1].scalar) return out;
+  const Node* arg0 = in.call.args[0].get();
+  while (arg0->kind == NodeKind::kParen) arg0 = arg0->args[0].get();
+  const bool selector_arg = arg0->kind == NodeKind::kVectorSelector;
+  for (const Sample& s : in.args[0].vector) {
+    double v = s.value;
+    if (calendar) {
+      v = CalendarFn(fn, v);
+    } else if (fn == "timestamp") {
+      // The point's own time for a selector, else the evaluation time.
+      v = static_cast<double>(selector_arg ? s.t_ms : in.t_ms) / 1000;
+    } else if (fn == "round") {
+      const double to = in.args.size() > 1 ? in.args[1].scalar : 1;
+      const double inverse = 1.0 / to;
+      v = std::floor(v * inverse + 0.5) / inverse;
+    } else if (fn == "clamp") {
+      v = GoMax(in.args[1].scalar, GoMin(in.args[2].scalar, v));
+    } else if (fn == "clamp_min") {
+      v = GoMax(in.args[1].scalar, v);
+    } else if (fn == "clamp_max") {
+      v = GoMin(in.args[1].scalar, v);
+    } else {
+      v = MathFn(fn, v);
+    }
+    Labels labels = s.labels;
+    DeleteLabel(labels, kMetricName);
+    out.vector.push_back(Sample{std::move(labels), v, in.t_ms});
+  }
+  return out;
+}
+
+}  // namespace citynexus::query::promql

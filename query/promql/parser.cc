@@ -1,0 +1,680 @@
+#include "query/promql/parser.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "query/indicators/expr_lexer.h"
+#include "query/promql/functions.h"
+#include "query/promql/value.h"
+
+namespace citynexus::query::promql {
+namespace {
+
+using indicators::Token;
+using indicators::TokenKind;
+
+const char* kAggregations[] = {"sum",   "avg",     "min",          "max",
+                               "count", "group",   "stddev",       "stdvar",
+                               "topk",  "bottomk", "count_values", "quantile"};
+
+bool IsAggregation(std::string_view name) {
+  for (const char* a : kAggregations) {
+    if (name == a) return true;
+  }
+  return false;
+}
+
+// Binary operator precedence; 0 = not a binary operator.
+int Precedence(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kCaret:
+      return 6;
+    case TokenKind::kStar:
+    case TokenKind::kSlash:
+    case TokenKind::kPercent:
+      return 5;
+    case TokenKind::kPlus:
+    case TokenKind::kMinus:
+      return 4;
+    case TokenKind::kEq:
+    case TokenKind::kNe:
+    case TokenKind::kGt:
+    case TokenKind::kLt:
+    case TokenKind::kGe:
+    case TokenKind::kLe:
+      return 3;
+    case TokenKind::kIdent:
+      if (t.text == "atan2") return 5;
+      if (t.text == "and" || t.text == "unless") return 2;
+      if (t.text == "or") return 1;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+bool IsSetOp(std::string_view op) {
+  return op == "and" || op == "or" || op == "unless";
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::vector<Token> tokens)
+      : text_(text), tokens_(std::move(tokens)) {}
+
+  Result<std::unique_ptr<Node>> ParseAll() {
+    auto e = ParseBinary(1);
+    if (!e) return e;
+    if (Peek().kind != TokenKind::kEnd) {
+      return Fail(Peek().pos, "unexpected \"" + Peek().text + "\"");
+    }
+    return e;
+  }
+
+ private:
+  const Token& Peek(size_t ahead = 0) const {
+    return tokens_[std::min(i_ + ahead, tokens_.size() - 1)];
+  }
+  const Token& Next() {
+    const Token& t = Peek();
+    if (i_ < tokens_.size() - 1) ++i_;
+    return t;
+  }
+  bool IsIdent(std::string_view word, size_t ahead = 0) const {
+    return Peek(ahead).kind == TokenKind::kIdent && Peek(ahead).text == word;
+  }
+  Status Fail(size_t pos, std::string_view message) const {
+    return Status::InvalidArgument(
+        indicators::FormatExprError(text_, pos, message));
+  }
+  Status Expect(TokenKind kind, std::string_view what) {
+    if (Peek().kind != kind) {
+      return Fail(Peek().pos, "expected " + std::string(what) + ", got \"" +
+                                  Peek().text + "\"");
+    }
+    Next();
+    return Status::Ok();
+  }
+
+  struct DepthGuard {
+    explicit DepthGuard(int& d) : depth(d) { ++depth; }
+    ~DepthGuard() { --depth; }
+    int& depth;
+  };
+
+  Result<std::unique_ptr<Node>> ParseBinary(int min_prec) {
+    DepthGuard guard(depth_);
+    if (depth_ > kMaxDepth)
+      return Fail(Peek().pos, "expression nests too deep");
+    auto lhs = ParseUnary();
+    if (!lhs) return lhs;
+    while (true) {
+      const Token& op = Peek();
+      const int prec = Precedence(op);
+      if (prec == 0 || prec < min_prec) break;
+      Next();
+      auto node = std::make_unique<Node>();
+      node->kind = NodeKind::kBinary;
+      node->pos = op.pos;
+      node->text = op.text;
+      if (IsIdent("bool")) {
+        if (!IsComparisonOperator(node->text)) {
+          return Fail(Peek().pos, "bool modifier on a non-comparison operator");
+        }
+        Next();
+        node->return_bool = true;
+      }
+      if (IsIdent("on") || IsIdent("ignoring")) {
+        node->on = Next().text == "on";
+        auto labels = ParseLabelList();
+        if (!labels) return labels.error();
+        node->matching_labels = std::move(*labels);
+        if (IsIdent("group_left") || IsIdent("group_right")) {
+          const Token& g = Next();
+          if (IsSetOp(node->text)) {
+            return Fail(g.pos, "no grouping allowed for \"" + node->text +
+                                   "\" operation");
+          }
+          node->card = g.text == "group_left" ? Cardinality::kManyToOne
+                                              : Cardinality::kOneToMany;
+          if (Peek().kind == TokenKind::kLParen) {
+            auto include = ParseLabelList();
+            if (!include) return include.error();
+            node->include_labels = std::move(*include);
+          }
+        }
+      }
+      if (IsSetOp(node->text)) node->card = Cardinality::kManyToMany;
+      // ^ is right-associative; the rest associate to the left.
+      auto rhs = ParseBinary(op.kind == TokenKind::kCaret ? prec : prec + 1);
+      if (!rhs) return rhs;
+      node->args.push_back(std::move(*lhs));
+      node->args.push_back(std::move(*rhs));
+      CITYNEXUS_RETURN_IF_ERROR(TypeBinary(*node));
+      lhs = std::move(node);
+    }
+    return lhs;
+  }
+
+  Status TypeBinary(Node& n) {
+    const ValueKind l = n.args[0]->type;
+    const ValueKind r = n.args[1]->type;
+    for (const auto& a : n.args) {
+      if (a->type != ValueKind::kScalar && a->type != ValueKind::kVector) {
+        return Fail(a->pos,
+                    std::string("binary expression must contain only scalar "
+                                "and instant vector types, got ") +
+                        ValueKindName(a->type));
+      }
+    }
+    const bool both_scalar = l == ValueKind::kScalar && r == ValueKind::kScalar;
+    if (IsComparisonOperator(n.text) && both_scalar && !n.return_bool) {
+      return Fail(n.pos, "comparisons between scalars must use BOOL modifier");
+    }
+    if (IsSetOp(n.text) &&
+        (l != ValueKind::kVector || r != ValueKind::kVector)) {
+      return Fail(n.pos, "set operator \"" + n.text +
+                             "\" not allowed in binary scalar expression");
+    }
+    if ((!n.matching_labels.empty() || n.on ||
+         n.card != Cardinality::kOneToOne) &&
+        !(l == ValueKind::kVector && r == ValueKind::kVector)) {
+      if (!IsSetOp(n.text)) {
+        return Fail(n.pos,
+                    "vector matching only allowed between instant vectors");
+      }
+    }
+    n.type = both_scalar ? ValueKind::kScalar : ValueKind::kVector;
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<Node>> ParseUnary() {
+    const Token& t = Peek();
+    if (t.kind == TokenKind::kMinus || t.kind == TokenKind::kPlus) {
+      Next();
+      // Unary minus binds tighter than * but looser than ^: -2^2 is -4.
+      auto operand = ParseBinary(6);
+      if (!operand) return operand;
+      if ((*operand)->type != ValueKind::kScalar &&
+          (*operand)->type != ValueKind::kVector) {
+        return Fail(t.pos,
+                    "unary expression only allowed on expressions of "
+                    "type scalar or instant vector");
+      }
+      if (t.kind == TokenKind::kPlus) return operand;
+      if ((*operand)->kind == NodeKind::kNumber) {
+        (*operand)->number = -(*operand)->number;
+        (*operand)->pos = t.pos;
+        return operand;
+      }
+      auto node = std::make_unique<Node>();
+      node->kind = NodeKind::kUnary;
+      node->pos = t.pos;
+      node->type = (*operand)->type;
+      node->args.push_back(std::move(*operand));
+      return node;
+    }
+    return ParsePostfix();
+  }
+
+  Result<int64_t> ParseDurationMs(bool allow_sign) {
+    bool negative = false;
+    if (allow_sign &&
+        (Peek().kind == TokenKind::kMinus || Peek().kind == TokenKind::kPlus)) {
+      negative = Next().kind == TokenKind::kMinus;
+    }
+    const Token& t = Peek();
+    if (t.kind != TokenKind::kDuration) {
+      return Fail(t.pos, "expected a duration like 5m, got \"" + t.text + "\"");
+    }
+    Next();
+    if (t.duration_ns % 1000000 != 0) {
+      return Fail(t.pos, "durations below a millisecond are not allowed");
+    }
+    const int64_t ms = t.duration_ns / 1000000;
+    return negative ? -ms : ms;
+  }
+
+  // offset and @ after a selector or subquery, in either order.
+  Status ParseModifiers(Node& n) {
+    bool seen_offset = false;
+    bool seen_at = false;
+    while (true) {
+      if (IsIdent("offset")) {
+        const size_t pos = Next().pos;
+        if (seen_offset)
+          return Fail(pos, "offset may not be set multiple times");
+        seen_offset = true;
+        auto d = ParseDurationMs(true);
+        if (!d) return d.error();
+        n.offset_ms = *d;
+      } else if (Peek().kind == TokenKind::kAt) {
+        const size_t pos = Next().pos;
+        if (seen_at)
+          return Fail(pos, "@ <timestamp> may not be set multiple times");
+        seen_at = true;
+        if (IsIdent("start") || IsIdent("end")) {
+          n.at = Next().text == "start" ? AtKind::kStart : AtKind::kEnd;
+          CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "\"(\""));
+          CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "\")\""));
+        } else {
+          bool negative = false;
+          if (Peek().kind == TokenKind::kMinus ||
+              Peek().kind == TokenKind::kPlus) {
+            negative = Next().kind == TokenKind::kMinus;
+          }
+          if (Peek().kind != TokenKind::kNumber) {
+            return Fail(Peek().pos, "expected a timestamp after @");
+          }
+          const double s = Next().number * (negative ? -1 : 1);
+          if (!std::isfinite(s) || std::fabs(s) > 9e15 / 1000) {
+            return Fail(pos, "timestamp out of bounds for @ modifier");
+          }
+          n.at = AtKind::kTime;
+          n.at_ms = static_cast<int64_t>(std::llround(s * 1000));
+        }
+      } else {
+        return Status::Ok();
+      }
+    }
+  }
+
+  Result<std::unique_ptr<Node>> ParsePostfix() {
+    auto e = ParsePrimary();
+    if (!e) return e;
+    while (true) {
+      if (Peek().kind == TokenKind::kLBracket) {
+        const size_t pos = Next().pos;
+        auto range = ParseDurationMs(false);
+        if (!range) return range.error();
+        auto node = std::make_unique<Node>();
+        node->pos = (*e)->pos;
+        node->range_ms = *range;
+        if (*range <= 0) return Fail(pos, "range must be positive");
+        if (Peek().kind == TokenKind::kColon) {
+          Next();
+          if (Peek().kind != TokenKind::kRBracket) {
+            auto step = ParseDurationMs(false);
+            if (!step) return step.error();
+            if (*step <= 0) return Fail(pos, "subquery step must be positive");
+            node->step_ms = *step;
+          }
+          CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRBracket, "\"]\""));
+          if ((*e)->type != ValueKind::kVector) {
+            return Fail(pos, std::string("subquery is only allowed on instant "
+                                         "vector, got ") +
+                                 ValueKindName((*e)->type));
+          }
+          node->kind = NodeKind::kSubquery;
+          node->type = ValueKind::kMatrix;
+          node->args.push_back(std::move(*e));
+          CITYNEXUS_RETURN_IF_ERROR(ParseModifiers(*node));
+        } else {
+          CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRBracket, "\"]\""));
+          if ((*e)->kind != NodeKind::kVectorSelector) {
+            return Fail(pos, "ranges only allowed for vector selectors");
+          }
+          if ((*e)->offset_ms != 0 || (*e)->at != AtKind::kNone) {
+            return Fail(pos, "no offset or @ modifiers allowed before range");
+          }
+          node->kind = NodeKind::kMatrixSelector;
+          node->type = ValueKind::kMatrix;
+          node->args.push_back(std::move(*e));
+          // Modifiers after the range belong to the vector selector.
+          CITYNEXUS_RETURN_IF_ERROR(ParseModifiers(*node->args[0]));
+        }
+        e = std::move(node);
+        continue;
+      }
+      if (IsIdent("offset") || Peek().kind == TokenKind::kAt) {
+        if ((*e)->kind != NodeKind::kVectorSelector) {
+          return Fail(Peek().pos,
+                      "offset and @ modifiers must follow a selector, a "
+                      "range or a subquery");
+        }
+        CITYNEXUS_RETURN_IF_ERROR(ParseModifiers(**e));
+        continue;
+      }
+      return e;
+    }
+  }
+
+  Result<std::vector<std::string>> ParseLabelList() {
+    CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "\"(\""));
+    std::vector<std::string> out;
+    while (Peek().kind != TokenKind::kRParen) {
+      const Token& t = Peek();
+      if (t.kind != TokenKind::kIdent || !IsValidLabelName(t.text)) {
+        return Fail(t.pos, "expected a label name, got \"" + t.text + "\"");
+      }
+      out.push_back(Next().text);
+      if (Peek().kind == TokenKind::kComma) {
+        Next();
+      } else if (Peek().kind != TokenKind::kRParen) {
+        return Fail(Peek().pos, "expected \",\" or \")\" in label list");
+      }
+    }
+    Next();
+    return out;
+  }
+
+  Status ParseMatchers(Node& n) {
+    Next();  // {
+    while (Peek().kind != TokenKind::kRBrace) {
+      const Token& name = Peek();
+      if (name.kind != TokenKind::kIdent || !IsValidLabelName(name.text)) {
+        return Fail(name.pos,
+                    "expected a label matcher, got \"" + name.text + "\"");
+      }
+      Next();
+      LabelMatcher m;
+      m.label = name.text;
+      switch (Next().kind) {
+        case TokenKind::kAssign:
+          m.op = MatchOp::kEqual;
+          break;
+        case TokenKind::kNe:
+          m.op = MatchOp::kNotEqual;
+          break;
+        case TokenKind::kRegexEq:
+          m.op = MatchOp::kRegexMatch;
+          break;
+        case TokenKind::kRegexNe:
+          m.op = MatchOp::kRegexNotMatch;
+          break;
+        default:
+          return Fail(name.pos,
+                      "expected =, !=, =~ or !~ after \"" + name.text + "\"");
+      }
+      if (Peek().kind != TokenKind::kString) {
+        return Fail(Peek().pos, "expected a string after the label matcher");
+      }
+      m.value = Next().text;
+      n.matchers.push_back(std::move(m));
+      if (Peek().kind == TokenKind::kComma) {
+        Next();
+      } else if (Peek().kind != TokenKind::kRBrace) {
+        return Fail(Peek().pos, "expected \",\" or \"}\" in label matchers");
+      }
+    }
+    Next();
+    return Status::Ok();
+  }
+
+  Status CheckSelector(const Node& n) {
+    bool non_empty = false;
+    for (const auto& m : n.matchers) {
+      if (m.label == kMetricName && !n.text.empty()) {
+        return Fail(n.pos, "metric name must not be set twice");
+      }
+      const bool matches_empty =
+          (m.op == MatchOp::kEqual && m.value.empty()) ||
+          (m.op == MatchOp::kNotEqual && !m.value.empty()) ||
+          (m.op == MatchOp::kRegexMatch &&
+           (m.value.empty() || m.value == ".*")) ||
+          m.op == MatchOp::kRegexNotMatch;
+      if (!matches_empty) non_empty = true;
+    }
+    if (n.text.empty() && !non_empty) {
+      return Fail(n.pos,
+                  "vector selector must contain at least one "
+                  "non-empty matcher");
+    }
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<Node>> ParseSelector(std::string name, size_t pos) {
+    auto n = std::make_unique<Node>();
+    n->kind = NodeKind::kVectorSelector;
+    n->type = ValueKind::kVector;
+    n->pos = pos;
+    n->text = std::move(name);
+    if (Peek().kind == TokenKind::kLBrace) {
+      CITYNEXUS_RETURN_IF_ERROR(ParseMatchers(*n));
+    }
+    CITYNEXUS_RETURN_IF_ERROR(CheckSelector(*n));
+    if (!n->text.empty()) {
+      n->matchers.insert(
+          n->matchers.begin(),
+          LabelMatcher{std::string(kMetricName), MatchOp::kEqual, n->text});
+    }
+    return n;
+  }
+
+  Result<std::unique_ptr<Node>> ParsePrimary() {
+    const Token& t = Peek();
+    switch (t.kind) {
+      case TokenKind::kNumber: {
+        Next();
+        auto n = std::make_unique<Node>();
+        n->kind = NodeKind::kNumber;
+        n->pos = t.pos;
+        n->number = t.number;
+        return n;
+      }
+      case TokenKind::kString: {
+        Next();
+        auto n = std::make_unique<Node>();
+        n->kind = NodeKind::kString;
+        n->type = ValueKind::kString;
+        n->pos = t.pos;
+        n->text = t.text;
+        return n;
+      }
+      case TokenKind::kLParen: {
+        Next();
+        auto inner = ParseBinary(1);
+        if (!inner) return inner;
+        CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "\")\""));
+        auto n = std::make_unique<Node>();
+        n->kind = NodeKind::kParen;
+        n->pos = t.pos;
+        n->type = (*inner)->type;
+        n->args.push_back(std::move(*inner));
+        return n;
+      }
+      case TokenKind::kLBrace:
+        return ParseSelector("", t.pos);
+      case TokenKind::kIdent:
+        break;
+      default:
+        return Fail(t.pos, "unexpected \"" + t.text + "\"");
+    }
+    Next();
+    const std::string lower = [&] {
+      std::string s = t.text;
+      for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return s;
+    }();
+    if (lower == "inf" || lower == "nan") {
+      auto n = std::make_unique<Node>();
+      n->kind = NodeKind::kNumber;
+      n->pos = t.pos;
+      n->number = lower == "inf" ? std::numeric_limits<double>::infinity()
+                                 : std::numeric_limits<double>::quiet_NaN();
+      return n;
+    }
+    if (IsAggregation(t.text) && (Peek().kind == TokenKind::kLParen ||
+                                  IsIdent("by") || IsIdent("without"))) {
+      return ParseAggregate(t);
+    }
+    if (Peek().kind == TokenKind::kLParen) return ParseCall(t);
+    if (!IsValidMetricName(t.text)) {
+      return Fail(t.pos, "bad metric name \"" + t.text + "\"");
+    }
+    return ParseSelector(t.text, t.pos);
+  }
+
+  Result<std::unique_ptr<Node>> ParseCall(const Token& name) {
+    const FunctionSignature* sig = FindFunction(name.text);
+    if (sig == nullptr) {
+      if (name.text == "holt_winters" || name.text.starts_with("histogram_")) {
+        return Status::NotSupported(indicators::FormatExprError(
+            text_, name.pos,
+            "function \"" + name.text + "\" is not supported by citynexus"));
+      }
+      return Fail(name.pos, "unknown function with name \"" + name.text + "\"");
+    }
+    auto n = std::make_unique<Node>();
+    n->kind = NodeKind::kCall;
+    n->pos = name.pos;
+    n->text = name.text;
+    n->type = sig->returns;
+    Next();  // (
+    while (Peek().kind != TokenKind::kRParen) {
+      auto arg = ParseBinary(1);
+      if (!arg) return arg;
+      n->args.push_back(std::move(*arg));
+      if (Peek().kind == TokenKind::kComma) {
+        Next();
+      } else if (Peek().kind != TokenKind::kRParen) {
+        return Fail(Peek().pos, "expected \",\" or \")\" in function call");
+      }
+    }
+    Next();
+    const size_t given = n->args.size();
+    const size_t max = sig->args.size();
+    const size_t min = max - static_cast<size_t>(sig->optional_args);
+    if (given < min || (!sig->variadic && given > max)) {
+      return Fail(name.pos,
+                  "expected " + std::to_string(min) +
+                      (min == max ? "" : " to " + std::to_string(max)) +
+                      " argument(s) in call to \"" + name.text + "\", got " +
+                      std::to_string(given));
+    }
+    for (size_t i = 0; i < given; ++i) {
+      const ValueKind want = sig->args[std::min(i, max - 1)];
+      const Node& arg = *n->args[i];
+      if (arg.type != want) {
+        return Fail(arg.pos, "expected type " +
+                                 std::string(ValueKindName(want)) +
+                                 " in call to function \"" + name.text +
+                                 "\", got " + ValueKindName(arg.type));
+      }
+    }
+    return n;
+  }
+
+  Result<std::unique_ptr<Node>> ParseAggregate(const Token& op) {
+    auto n = std::make_unique<Node>();
+    n->kind = NodeKind::kAggregate;
+    n->pos = op.pos;
+    n->text = op.text;
+    n->type = ValueKind::kVector;
+    auto grouping = [&]() -> Status {
+      n->without = Next().text == "without";
+      auto labels = ParseLabelList();
+      if (!labels) return labels.error();
+      n->grouping = std::move(*labels);
+      return Status::Ok();
+    };
+    const bool before = IsIdent("by") || IsIdent("without");
+    if (before) CITYNEXUS_RETURN_IF_ERROR(grouping());
+    CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "\"(\""));
+    while (Peek().kind != TokenKind::kRParen) {
+      auto arg = ParseBinary(1);
+      if (!arg) return arg;
+      n->args.push_back(std::move(*arg));
+      if (Peek().kind == TokenKind::kComma) {
+        Next();
+      } else if (Peek().kind != TokenKind::kRParen) {
+        return Fail(Peek().pos, "expected \",\" or \")\" in aggregation");
+      }
+    }
+    Next();
+    if (!before && (IsIdent("by") || IsIdent("without"))) {
+      CITYNEXUS_RETURN_IF_ERROR(grouping());
+    }
+    const bool has_param = op.text == "topk" || op.text == "bottomk" ||
+                           op.text == "quantile" || op.text == "count_values";
+    const size_t want = has_param ? 2 : 1;
+    if (n->args.size() != want) {
+      return Fail(op.pos,
+                  "wrong number of arguments for aggregate expression "
+                  "provided, expected " +
+                      std::to_string(want) + ", got " +
+                      std::to_string(n->args.size()));
+    }
+    if (has_param) {
+      const ValueKind p =
+          op.text == "count_values" ? ValueKind::kString : ValueKind::kScalar;
+      if (n->args[0]->type != p) {
+        return Fail(n->args[0]->pos, "expected type " +
+                                         std::string(ValueKindName(p)) +
+                                         " in aggregation parameter, got " +
+                                         ValueKindName(n->args[0]->type));
+      }
+    }
+    if (n->args.back()->type != ValueKind::kVector) {
+      return Fail(n->args.back()->pos,
+                  std::string("expected type instant vector in aggregation "
+                              "expression, got ") +
+                      ValueKindName(n->args.back()->type));
+    }
+    return n;
+  }
+
+  std::string_view text_;
+  std::vector<Token> tokens_;
+  size_t i_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+bool IsComparisonOperator(std::string_view op) {
+  return op == "==" || op == "!=" || op == ">" || op == "<" || op == ">=" ||
+         op == "<=";
+}
+
+const char* ValueKindName(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kScalar:
+      return "scalar";
+    case ValueKind::kVector:
+      return "instant vector";
+    case ValueKind::kMatrix:
+      return "range vector";
+    case ValueKind::kString:
+      return "string";
+  }
+  return "?";
+}
+
+Result<std::unique_ptr<Node>> ParsePromql(std::string_view text) {
+  if (text.size() > kMaxQueryBytes) {
+    return Status::InvalidArgument("query longer than " +
+                                   std::to_string(kMaxQueryBytes) + " bytes");
+  }
+  auto tokens = indicators::Tokenize(text, nullptr);
+  if (!tokens) return tokens.error();
+  for (const Token& t : *tokens) {
+    if (t.kind == TokenKind::kDot || (t.kind == TokenKind::kIdent &&
+                                      t.text.find('.') != std::string::npos)) {
+      return Status::InvalidArgument(
+          indicators::FormatExprError(text, t.pos, "unexpected character '.'"));
+    }
+  }
+  if (tokens->size() == 1) {
+    return Status::InvalidArgument("no expression found in input");
+  }
+  Parser parser(text, std::move(*tokens));
+  return parser.ParseAll();
+}
+
+Result<std::unique_ptr<Node>> ParseSeriesSelector(std::string_view text) {
+  auto node = ParsePromql(text);
+  if (!node) return node;
+  if ((*node)->kind != NodeKind::kVectorSelector || (*node)->offset_ms != 0 ||
+      (*node)->at != AtKind::kNone) {
+    return Status::InvalidArgument("\"" + std::string(text) +
+                                   "\" is not a series selector");
+  }
+  return node;
+}
+
+}  // namespace citynexus::query::promql

@@ -1,0 +1,83 @@
+// How store series appear as Prometheus time series, and which of them a
+// caller may see.
+//
+// A series (measurement, field, tags) is the metric
+// `<measurement>_<field>{tag="value", ...}`; characters outside
+// [a-zA-Z0-9_:] (label names: [a-zA-Z0-9_]) become '_', and a leading digit
+// gets a '_' prefix. Collision rule: when two store series map to the same
+// label set (e.g. measurements "a.b" and "a_b"), every series of that label
+// set gets the extra label `citynexus_series="<canonical key>"`, so both
+// stay visible and distinct. Only numeric series (float, integer, bool as
+// 0/1) are visible; string series are not Prometheus samples.
+//
+// Each catalog indicator is the metric `indicator:<id>`; its other labels
+// are the indicator's output labels, known only once it is evaluated, so
+// the view holds one entry per indicator with just __name__ and the
+// evaluator applies the other matchers to the evaluated series. An
+// indicator is visible when the caller may read every measurement its
+// expression reads (the same rule as the indicator API).
+//
+// Thread-safety: a SeriesView is immutable after Build.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "net/access.h"
+#include "query/indicators.h"
+#include "query/promql/ast.h"
+#include "query/promql/value.h"
+
+namespace citynexus::query::promql {
+
+std::string SanitizeMetricName(std::string_view name);
+std::string SanitizeLabelName(std::string_view name);
+
+struct NamedSeries {
+  engine::SeriesId id = 0;
+  Labels labels;  // with __name__
+  // Set for `indicator:<id>`: the definition (labels then hold __name__).
+  const IndicatorDefinition* indicator = nullptr;
+};
+
+inline constexpr std::string_view kIndicatorPrefix = "indicator:";
+
+// Label matchers compiled once (RE2 for =~ and !~, fully anchored).
+class MatcherSet {
+ public:
+  // kInvalidArgument for a bad regex.
+  static Result<MatcherSet> Compile(const std::vector<LabelMatcher>& matchers);
+  // PromQL semantics: a missing label is "". `only_name`: test only the
+  // __name__ matchers.
+  bool Matches(const Labels& labels, bool only_name = false) const;
+
+ private:
+  struct Compiled;
+  std::vector<std::shared_ptr<const Compiled>> matchers_;
+};
+
+// The numeric series of `store` readable by `caller` (Access::CanRead on
+// the measurement; others are left out entirely, so no response can name
+// them), with their Prometheus labels.
+class SeriesView {
+ public:
+  static SeriesView Build(engine::Store& store, const net::Access& caller,
+                          const IndicatorCatalog* catalog = nullptr);
+
+  // Series matching every matcher (PromQL semantics: a missing label is "",
+  // regexes are RE2 and fully anchored); indicators matching the __name__
+  // matchers. kInvalidArgument for a bad regex.
+  Result<std::vector<const NamedSeries*>> Select(
+      const std::vector<LabelMatcher>& matchers) const;
+
+  const std::vector<NamedSeries>& all() const { return series_; }
+
+ private:
+  std::vector<NamedSeries> series_;
+};
+
+}  // namespace citynexus::query::promql
