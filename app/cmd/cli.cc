@@ -10,6 +10,7 @@
 #include "app/cmd/common.h"
 #include "app/cmd/compact.h"
 #include "app/cmd/decode.h"
+#include "app/cmd/demo.h"
 #include "app/cmd/import.h"
 #include "app/cmd/stats.h"
 #include "app/config/config.h"
@@ -74,6 +75,7 @@ constexpr Command kCommands[] = {
     {"compact", kCompactSummary, kCompactUsage, RunCompact},
     {"backup", kBackupSummary, kBackupUsage, RunBackup},
     {"restore", kRestoreSummary, kRestoreUsage, RunRestore},
+    {"demo", kDemoSummary, kDemoUsage, RunDemo},
     {"version", "print the version",
      "usage: citynexus version\n"
      "\n"
