@@ -1,19 +1,37 @@
 #!/usr/bin/env bash
-# `make run`: starts a local mosquitto on 127.0.0.1:1883 unless something
-# already listens there, then runs citynexus in the foreground. Ctrl-C stops
-# both (only what this script started).
+# `make run`: a living city in one command. Starts a local mosquitto on
+# 127.0.0.1:1883 unless something already listens there, then citynexus
+# (config/citynexus.json, data in ./data) and `citynexus demo` feeding it.
+# The dashboard is at http://127.0.0.1:8080/. Ctrl-C stops all three (only
+# what this script started).
+#
+# Once access control is on, the server writes <data_dir>/admin.token on
+# its first start; the demo then writes with that token (read from the file,
+# never put on a command line). Until then the file is absent and the demo
+# writes without a token.
 set -euo pipefail
 binary=${1:-build/app/citynexus}
 cd "$(dirname "$0")/.."
+data_dir=data
+server=http://127.0.0.1:8080
 
 mosquitto_pid=""
-cleanup() {
+citynexus_pid=""
+demo_pid=""
+stop_all() {
+  for pid in "$demo_pid" "$citynexus_pid"; do
+    if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
+  for pid in "$demo_pid" "$citynexus_pid"; do
+    if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi
+  done
   if [ -n "$mosquitto_pid" ]; then
     kill "$mosquitto_pid" 2>/dev/null || true
     wait "$mosquitto_pid" 2>/dev/null || true
   fi
 }
-trap cleanup EXIT
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 
 if (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
   echo "run: something already listens on 127.0.0.1:1883; using it as the MQTT broker"
@@ -25,10 +43,24 @@ else
   echo "run: started mosquitto (pid $mosquitto_pid) on 127.0.0.1:1883"
 fi
 
-mkdir -p data
-# Not exec: the trap must stop mosquitto after citynexus exits.
-"$binary" serve --config config/citynexus.json &
+mkdir -p "$data_dir"
+"$binary" serve --config config/citynexus.json --data-dir "$data_dir" &
 citynexus_pid=$!
-trap 'kill -TERM $citynexus_pid 2>/dev/null || true' INT TERM
+
+for _ in $(seq 1 150); do
+  if curl -fsS "$server/api/v1/version" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$citynexus_pid" 2>/dev/null; then
+    echo "run: citynexus exited" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+
+token_args=()
+if [ -f "$data_dir/admin.token" ]; then
+  token_args=(--token-file "$data_dir/admin.token")
+fi
+"$binary" demo --server "$server" --broker tcp://127.0.0.1:1883 "${token_args[@]}" &
+demo_pid=$!
+echo "run: the city is at $server/ (Ctrl-C stops)"
 wait "$citynexus_pid" || true
-wait "$citynexus_pid" 2>/dev/null || true
