@@ -14,6 +14,7 @@ packages=(
   mosquitto mosquitto-clients
   libssl-dev zlib1g-dev
   curl ca-certificates tzdata python3
+  nodejs npm
 )
 
 missing=()

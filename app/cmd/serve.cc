@@ -9,6 +9,7 @@
 
 #include "app/cmd/admin_backup.h"
 #include "app/config/values.h"
+#include "app/web_assets.h"
 #include "common/log.h"
 #include "connectors/connectors.h"
 #include "engine/engine.h"
@@ -111,6 +112,7 @@ Status Serve(const Config& config) {
   // Routes are added before the server starts reading the router.
   connectors::HttpIngest ingest(*store, metrics, config.ingest);
   ingest.RegisterRoutes(router);
+  net::RegisterStaticAssets(router, DashboardAssets());  // the dashboard at /
   if (!config.ingest.sources.empty()) {
     std::string names;
     for (const auto& source : config.ingest.sources) {

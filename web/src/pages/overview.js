@@ -1,0 +1,99 @@
+// City overview: every indicator as a card with its latest value, a trend
+// sparkline, coverage, standard and domains. Cross-domain ("nexus")
+// indicators carry a badge and a distinct frame.
+import { getJson } from '../api.js';
+import { el, sparkline } from '../charts.js';
+import { t, formatNumber, formatTime, formatUnit } from '../i18n.js';
+import { errorBox } from './common.js';
+
+export function trendRange(indicator) {
+  // Monthly indicators need a year to draw a line; the rest 30 days.
+  return /mo$/.test(indicator.step || '') ? '365d' : '30d';
+}
+
+// The latest value over all output series (the mean when several).
+export function latest(series) {
+  let time = -Infinity;
+  for (const s of series) for (const [x] of s.values) time = Math.max(time, x);
+  const at = series.map(s => s.values.find(([x]) => x === time)).filter(Boolean);
+  if (!at.length) return null;
+  const coverage = series.map(s => s.coverage?.[s.values.findIndex(([x]) => x === time)]).filter(Number.isFinite);
+  return {
+    time,
+    value: at.reduce((a, [, v]) => a + v, 0) / at.length,
+    n: at.length,
+    coverage: coverage.length ? coverage.reduce((a, b) => a + b, 0) / coverage.length : null,
+  };
+}
+
+// For the sparkline: one value per step, the mean over the series.
+function meanLine(series) {
+  const sums = new Map();
+  for (const s of series) {
+    for (const [x, v] of s.values) {
+      if (!Number.isFinite(v)) continue;
+      const e = sums.get(x) || [0, 0];
+      sums.set(x, [e[0] + v, e[1] + 1]);
+    }
+  }
+  return [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([x, [s, n]]) => [x, s / n]);
+}
+
+function card(indicator) {
+  const cross = indicator.domains.length > 1;
+  const title = el('h2', {}, el('a', { href: `#/indicator/${indicator.id}`, text: indicator.name }));
+  const value = el('p', { class: 'value', 'aria-live': 'off' }, t('loading'));
+  const meta = el('p', { class: 'meta' });
+  const spark = el('div', { class: 'spark-host' });
+  const domains = el('ul', { class: 'domains', 'aria-label': 'Domains' },
+    indicator.domains.map(d => el('li', { class: `domain domain-${d}`, text: t(`domain_${d}`) })));
+  const ref = indicator.reference || {};
+  const standard = el('p', { class: 'standard' },
+    `${t('standard')}: ${ref.standard}${ref.code ? ` ${ref.code}` : ''} · ${t(`status_${ref.status}`)}`);
+  const node = el('article', { class: `card${cross ? ' cross' : ''}`, 'data-indicator': indicator.id },
+    cross ? el('p', { class: 'badge', text: t('cross_domain') }) : null,
+    title, value, spark, meta, standard, domains);
+  return { node, value, meta, spark };
+}
+
+async function fill(indicator, parts) {
+  const range = trendRange(indicator);
+  try {
+    const doc = await getJson(`/api/v1/indicators/${encodeURIComponent(indicator.id)}?start=now-${range}&end=now`);
+    const last = latest(doc.series || []);
+    if (!last) {
+      parts.value.textContent = t('no_value');
+      return;
+    }
+    parts.value.replaceChildren(
+      el('span', { class: 'number', text: formatNumber(last.value) }), ' ',
+      el('span', { class: 'unit', text: formatUnit(doc.unit) }));
+    parts.spark.append(sparkline(meanLine(doc.series)),
+      el('span', { class: 'sr-only', text: range === '365d' ? t('trend_365') : t('trend_30') }));
+    const bits = [t('as_of', { t: formatTime(last.time, false) })];
+    if (last.coverage !== null) bits.push(`${t('coverage')}: ${formatNumber(last.coverage * 100, 0)} %`);
+    if (last.n > 1) bits.push(t('of_series', { n: last.n }));
+    parts.meta.textContent = bits.join(' · ');
+  } catch (e) {
+    parts.value.replaceChildren(errorBox(e));
+  }
+}
+
+export async function renderOverview(main) {
+  const list = await getJson('/api/v1/indicators');
+  const indicators = (list.indicators || []).slice().sort((a, b) =>
+    (b.domains.length > 1) - (a.domains.length > 1) || a.name.localeCompare(b.name));
+  const grid = el('div', { class: 'cards' });
+  main.replaceChildren(
+    el('h1', { text: t('overview_title') }),
+    el('p', { class: 'intro', text: t('overview_intro') }),
+    grid);
+  const jobs = [];
+  for (const indicator of indicators) {
+    const parts = card(indicator);
+    grid.append(parts.node);
+    jobs.push(fill(indicator, parts));
+  }
+  await Promise.all(jobs);
+  main.dataset.ready = 'true';
+}
