@@ -60,8 +60,15 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
+# With access control on, the server writes an admin token on first start.
+token_args=()
+if [ -f "$work/data/admin.token" ]; then
+  token_args=(--token-file "$work/data/admin.token")
+  CITYNEXUS_TOKEN=$(cat "$work/data/admin.token")
+  export CITYNEXUS_TOKEN
+fi
 started=$(date +%s)
-"$binary" demo --server "$server" --broker "tcp://127.0.0.1:$mqtt_port" --days 370 \
+"$binary" demo --server "$server" --broker "tcp://127.0.0.1:$mqtt_port" --days 370 "${token_args[@]}" \
   --gbfs-listen "127.0.0.1:$gbfs_port" --interval 2 >"$work/demo.log" 2>&1 &
 demo_pid=$!
 pids+=($demo_pid)

@@ -19,6 +19,11 @@ if (!base || !outDir) {
   process.exit(2);
 }
 const origin = new URL(base).origin;
+// Staff pages (status, explorer of non-public data) and the probe writes use
+// the admin token when the server has one (access control on); the public
+// pages are always opened anonymously.
+const adminToken = process.env.CITYNEXUS_TOKEN || '';
+const authHeaders = adminToken ? { Authorization: `Bearer ${adminToken}` } : {};
 mkdirSync(outDir, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const profile = mkdtempSync(join(tmpdir(), 'citynexus-chromium-'));
@@ -34,10 +39,13 @@ const failures = [];
 const results = [];
 const fail = (page, msg) => failures.push(`${page}: ${msg}`);
 
-async function openPage(name, hash, { lang = 'en', check } = {}) {
+async function openPage(name, hash, { lang = 'en', check, staff = false } = {}) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
-  await page.evaluateOnNewDocument(l => localStorage.setItem('citynexus.lang', l), lang);
+  await page.evaluateOnNewDocument((l, tok) => {
+    localStorage.setItem('citynexus.lang', l);
+    if (tok) sessionStorage.setItem('citynexus.token', tok);
+  }, lang, staff ? adminToken : '');
   page.on('console', m => { if (m.type() === 'error') fail(name, `console error: ${m.text()}`); });
   page.on('pageerror', e => fail(name, `page error: ${e.message}`));
   page.on('requestfailed', r => {
@@ -117,6 +125,7 @@ await (await openPage('map', '#/map', {
   },
 })).close();
 await (await openPage('status', '#/status', {
+  staff: true,
   check: async (page, name) => {
     if ((await numbersIn(page, '#metrics td.num')) < 3) fail(name, 'no ingest numbers');
   },
@@ -124,10 +133,11 @@ await (await openPage('status', '#/status', {
 
 // Live: a point written after the explorer opened its stream appears.
 const probe = async value => fetch(`${base}/write?precision=ms`, {
-  method: 'POST', body: `browser_probe,sensor=b1 value=${value} ${Date.now()}\n`,
+  method: 'POST', headers: authHeaders, body: `browser_probe,sensor=b1 value=${value} ${Date.now()}\n`,
 });
 await probe(1);
 const explorer = await openPage('explorer', '#/explorer', {
+  staff: true,
   check: async (page, name) => {
     if ((await page.$$eval('#ex-m option', o => o.length)) < 5) fail(name, 'few measurements listed');
     await page.select('#ex-m', 'browser_probe');

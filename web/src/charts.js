@@ -68,7 +68,7 @@ export function lineChart(container, series, { unit = '', label = '' } = {}) {
   const plot = new uPlot({
     width, height: 300,
     scales: { x: { time: true } },
-    axes: [{ stroke: '#333' }, { stroke: '#333', values: (u, ticks) => ticks.map(v => fmt.format(v)), size: 70 }],
+    axes: [{ stroke: '#333', size: 50, values: (u, splits) => timeLabels(splits) }, { stroke: '#333', values: (u, ticks) => ticks.map(v => fmt.format(v)), size: 70 }],
     series: [{}, ...series.map((s, i) => ({
       label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false,
       value: (u, v) => (v === null ? '–' : fmt.format(v)),
@@ -78,6 +78,17 @@ export function lineChart(container, series, { unit = '', label = '' } = {}) {
   }, data, canvasHost);
   figure.append(tableAlternative(series, unit));
   return { plot, data, index, times };
+}
+
+// Axis labels in the page's locale: dates for long ranges, times for short.
+function timeLabels(splits) {
+  if (!splits.length) return [];
+  const span = splits[splits.length - 1] - splits[0];
+  const opts = span > 2 * 86400 ? { day: 'numeric', month: 'short' }
+    : span > 120 ? { hour: '2-digit', minute: '2-digit' }
+      : { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  const f = new Intl.DateTimeFormat(locale(), opts);
+  return splits.map(s => f.format(new Date(s * 1000)));
 }
 
 export function tableAlternative(series, unit, max = 500) {

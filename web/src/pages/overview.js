@@ -11,27 +11,35 @@ export function trendRange(indicator) {
   return /mo$/.test(indicator.step || '') ? '365d' : '30d';
 }
 
-// The latest value over all output series (the mean when several).
+// The latest step with complete data (quality "ok") over all output series,
+// the mean when several; the latest partial step only when there is no
+// complete one (the running day is partial until it ends).
 export function latest(series) {
-  let time = -Infinity;
-  for (const s of series) for (const [x] of s.values) time = Math.max(time, x);
-  const at = series.map(s => s.values.find(([x]) => x === time)).filter(Boolean);
-  if (!at.length) return null;
-  const coverage = series.map(s => s.coverage?.[s.values.findIndex(([x]) => x === time)]).filter(Number.isFinite);
-  return {
-    time,
-    value: at.reduce((a, [, v]) => a + v, 0) / at.length,
-    n: at.length,
-    coverage: coverage.length ? coverage.reduce((a, b) => a + b, 0) / coverage.length : null,
+  const pick = okOnly => {
+    let time = -Infinity;
+    for (const s of series) {
+      s.values.forEach(([x], i) => { if (!okOnly || s.quality?.[i] === 'ok') time = Math.max(time, x); });
+    }
+    if (time === -Infinity) return null;
+    const rows = series.map(s => s.values.findIndex(([x]) => x === time)).map((i, k) => [series[k], i]).filter(([, i]) => i >= 0);
+    const coverage = rows.map(([s, i]) => s.coverage?.[i]).filter(Number.isFinite);
+    return {
+      time,
+      value: rows.reduce((a, [s, i]) => a + s.values[i][1], 0) / rows.length,
+      n: rows.length,
+      partial: !okOnly,
+      coverage: coverage.length ? coverage.reduce((a, b) => a + b, 0) / coverage.length : null,
+    };
   };
+  return pick(true) ?? pick(false);
 }
 
 // For the sparkline: one value per step, the mean over the series.
 function meanLine(series) {
   const sums = new Map();
   for (const s of series) {
-    for (const [x, v] of s.values) {
-      if (!Number.isFinite(v)) continue;
+    for (const [i, [x, v]] of s.values.entries()) {
+      if (!Number.isFinite(v) || (s.quality && s.quality[i] !== 'ok')) continue;
       const e = sums.get(x) || [0, 0];
       sums.set(x, [e[0] + v, e[1] + 1]);
     }
@@ -73,6 +81,7 @@ async function fill(indicator, parts) {
     const bits = [t('as_of', { t: formatTime(last.time, false) })];
     if (last.coverage !== null) bits.push(`${t('coverage')}: ${formatNumber(last.coverage * 100, 0)} %`);
     if (last.n > 1) bits.push(t('of_series', { n: last.n }));
+    if (last.partial) bits.push(t('quality_partial'));
     parts.meta.textContent = bits.join(' · ');
   } catch (e) {
     parts.value.replaceChildren(errorBox(e));
