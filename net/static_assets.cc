@@ -13,7 +13,8 @@ constexpr std::string_view kIndex = "index.html";
 // them; scripts are not.
 constexpr std::string_view kIndexPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
+    "object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 bool AcceptsGzip(const Request& request) {
@@ -31,8 +32,8 @@ bool EtagMatches(const Request& request, std::string_view etag) {
 
 }  // namespace
 
-Response ServeStaticAsset(const std::vector<StaticAsset>& assets, std::string_view name,
-                          const Request& request) {
+Response ServeStaticAsset(const std::vector<StaticAsset>& assets,
+                          std::string_view name, const Request& request) {
   const StaticAsset* asset = nullptr;
   for (const StaticAsset& a : assets) {
     if (a.name == name) {
@@ -40,17 +41,19 @@ Response ServeStaticAsset(const std::vector<StaticAsset>& assets, std::string_vi
       break;
     }
   }
-  if (asset == nullptr) return Response::Error(404, "not_found", "no such file");
+  if (asset == nullptr)
+    return Response::Error(404, "not_found", "no such file");
   Response response;
   response.content_type = std::string(asset->content_type);
   response.headers.emplace_back("ETag", std::string(asset->etag));
-  response.headers.emplace_back("Cache-Control", asset->immutable
-                                                     ? "public, max-age=31536000, immutable"
-                                                     : "no-cache");
+  response.headers.emplace_back(
+      "Cache-Control",
+      asset->immutable ? "public, max-age=31536000, immutable" : "no-cache");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Vary", "Accept-Encoding");
   if (asset->name == kIndex) {
-    response.headers.emplace_back("Content-Security-Policy", std::string(kIndexPolicy));
+    response.headers.emplace_back("Content-Security-Policy",
+                                  std::string(kIndexPolicy));
     response.headers.emplace_back("Referrer-Policy", "no-referrer");
   }
   if (EtagMatches(request, asset->etag)) {
@@ -67,7 +70,8 @@ Response ServeStaticAsset(const std::vector<StaticAsset>& assets, std::string_vi
 }
 
 void RegisterStaticAssets(Router& router, std::vector<StaticAsset> assets) {
-  auto table = std::make_shared<const std::vector<StaticAsset>>(std::move(assets));
+  auto table =
+      std::make_shared<const std::vector<StaticAsset>>(std::move(assets));
   router.Add("GET", "/", [table](const Request& request) {
     return ServeStaticAsset(*table, kIndex, request);
   });

@@ -35,8 +35,8 @@ struct StaticAsset {
 
 // The response for asset `name` of `assets` to `request` (404 JSON error
 // when there is no such asset).
-Response ServeStaticAsset(const std::vector<StaticAsset>& assets, std::string_view name,
-                          const Request& request);
+Response ServeStaticAsset(const std::vector<StaticAsset>& assets,
+                          std::string_view name, const Request& request);
 
 // Adds GET "/" (index.html) and GET "/assets/{name}". `assets` must
 // outlive the router (the bodies are views into static storage).

@@ -8,10 +8,9 @@
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "app/cmd/common.h"
 #include "app/cmd/demo_backfill.h"
@@ -36,7 +35,8 @@ int64_t NowS() {
 std::optional<int64_t> ParseInt(const std::string& s, int64_t lo, int64_t hi) {
   int64_t v = 0;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) return std::nullopt;
+  if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi)
+    return std::nullopt;
   return v;
 }
 
@@ -54,9 +54,10 @@ bool WaitForServer(demo::DemoHttp& http, int seconds, std::ostream& err) {
 // The time of the newest demo point on the server (weather temperature is
 // written at every step), or 0 when there is none or it cannot be read.
 int64_t LastDemoPoint(demo::DemoHttp& http, int64_t since_s) {
-  Result<std::string> body =
-      http.Get("/api/v1/query?measurement=weather&field=temp&tag.station=DWD-City&start=" +
-               std::to_string(since_s) + "&end=now%2B1d&step=15m&agg=count&epoch=s");
+  Result<std::string> body = http.Get(
+      "/api/v1/"
+      "query?measurement=weather&field=temp&tag.station=DWD-City&start=" +
+      std::to_string(since_s) + "&end=now%2B1d&step=15m&agg=count&epoch=s");
   if (!body) return 0;
   const nlohmann::json doc = nlohmann::json::parse(*body, nullptr, false);
   int64_t last = 0;
@@ -74,12 +75,14 @@ int64_t LastDemoPoint(demo::DemoHttp& http, int64_t since_s) {
 
 }  // namespace
 
-int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunDemo(const std::vector<std::string>& args, std::ostream& out,
+            std::ostream& err) {
   Args parsed;
-  if (auto problem = ParseArgs(args,
-                               {"--server", "--broker", "--token", "--token-file", "--days",
-                                "--seed", "--gbfs-listen", "--interval", "--live-ticks"},
-                               &parsed, {"--no-live"})) {
+  if (auto problem = ParseArgs(
+          args,
+          {"--server", "--broker", "--token", "--token-file", "--days",
+           "--seed", "--gbfs-listen", "--interval", "--live-ticks"},
+          &parsed, {"--no-live"})) {
     return UsageError("demo", kDemoUsage, *problem, err);
   }
   if (parsed.help) {
@@ -87,7 +90,8 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitOk;
   }
   if (!parsed.positional.empty()) {
-    return UsageError("demo", kDemoUsage, "unexpected argument " + parsed.positional[0], err);
+    return UsageError("demo", kDemoUsage,
+                      "unexpected argument " + parsed.positional[0], err);
   }
   const auto flag = [&](const std::string& name, std::string fallback) {
     auto it = parsed.flags.find(name);
@@ -95,27 +99,35 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   };
   const std::string server = flag("--server", "");
   if (server.rfind("http://", 0) != 0 && server.rfind("https://", 0) != 0) {
-    return UsageError("demo", kDemoUsage, "--server http://HOST:PORT is required", err);
+    return UsageError("demo", kDemoUsage,
+                      "--server http://HOST:PORT is required", err);
   }
   const auto days = ParseInt(flag("--days", "400"), 1, 3650);
   const auto seed = ParseInt(flag("--seed", "1"), 0, INT64_MAX);
   const auto interval = ParseInt(flag("--interval", "5"), 1, 3600);
   const auto live_ticks = ParseInt(flag("--live-ticks", "0"), 0, 1000000000);
-  if (!days) return UsageError("demo", kDemoUsage, "--days must be 1..3650", err);
-  if (!seed) return UsageError("demo", kDemoUsage, "--seed must be a number >= 0", err);
-  if (!interval) return UsageError("demo", kDemoUsage, "--interval must be 1..3600", err);
-  if (!live_ticks) return UsageError("demo", kDemoUsage, "--live-ticks must be >= 0", err);
+  if (!days)
+    return UsageError("demo", kDemoUsage, "--days must be 1..3650", err);
+  if (!seed)
+    return UsageError("demo", kDemoUsage, "--seed must be a number >= 0", err);
+  if (!interval)
+    return UsageError("demo", kDemoUsage, "--interval must be 1..3600", err);
+  if (!live_ticks)
+    return UsageError("demo", kDemoUsage, "--live-ticks must be >= 0", err);
   if (parsed.Has("--token") && parsed.Has("--token-file")) {
-    return UsageError("demo", kDemoUsage, "give --token or --token-file, not both", err);
+    return UsageError("demo", kDemoUsage,
+                      "give --token or --token-file, not both", err);
   }
   std::string token = flag("--token", "");
   if (parsed.Has("--token-file")) {
     std::ifstream in(flag("--token-file", ""));
     if (in) {
       std::getline(in, token);
-      while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+      while (!token.empty() && (token.back() == '\r' || token.back() == ' '))
+        token.pop_back();
     } else {
-      err << "demo: no token file " << flag("--token-file", "") << "; writing without a token\n";
+      err << "demo: no token file " << flag("--token-file", "")
+          << "; writing without a token\n";
     }
   }
 
@@ -135,14 +147,17 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     const auto port = colon == std::string::npos
                           ? std::nullopt
                           : ParseInt(gbfs_listen.substr(colon + 1), 0, 65535);
-    if (!port) return UsageError("demo", kDemoUsage, "--gbfs-listen must be HOST:PORT", err);
-    if (Status s = gbfs.Start(gbfs_listen.substr(0, colon), static_cast<uint16_t>(*port));
+    if (!port)
+      return UsageError("demo", kDemoUsage, "--gbfs-listen must be HOST:PORT",
+                        err);
+    if (Status s = gbfs.Start(gbfs_listen.substr(0, colon),
+                              static_cast<uint16_t>(*port));
         !s.ok()) {
       err << "demo: GBFS feed: " << s.message() << "\n";
       return kExitFailure;
     }
-    err << "demo: GBFS feed at http://" << gbfs_listen.substr(0, colon) << ":" << gbfs.port()
-        << "/gbfs.json\n";
+    err << "demo: GBFS feed at http://" << gbfs_listen.substr(0, colon) << ":"
+        << gbfs.port() << "/gbfs.json\n";
   }
 
   if (!WaitForServer(http, 60, err)) {
@@ -159,11 +174,13 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   backfill.stop = &g_stop;
   backfill.progress_bar = isatty(STDERR_FILENO) != 0;
   if (last > horizon) {
-    err << "demo: the server has demo data up to " << last << "; resuming from there\n";
+    err << "demo: the server has demo data up to " << last
+        << "; resuming from there\n";
   }
-  err << "demo: " << city.districts.size() << " districts, " << city.population()
-      << " inhabitants, seed " << *seed << "; backfilling "
-      << (backfill.end_s - backfill.start_s) / 86400 << " days to " << server << "\n";
+  err << "demo: " << city.districts.size() << " districts, "
+      << city.population() << " inhabitants, seed " << *seed << "; backfilling "
+      << (backfill.end_s - backfill.start_s) / 86400 << " days to " << server
+      << "\n";
   Result<demo::BackfillStats> stats = demo::Backfill(city, http, backfill, err);
   if (!stats) {
     err << "demo: " << stats.error().message() << "\n";
@@ -171,7 +188,8 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   char summary[200];
   std::snprintf(summary, sizeof summary,
-                "demo: backfill wrote %lld lines (%.0f MB line protocol) in %lld batches in "
+                "demo: backfill wrote %lld lines (%.0f MB line protocol) in "
+                "%lld batches in "
                 "%.1f s\n",
                 static_cast<long long>(stats->lines), stats->bytes / 1e6,
                 static_cast<long long>(stats->batches), stats->seconds);
@@ -185,9 +203,11 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   live.stop = &g_stop;
   live.max_ticks = *live_ticks;
   err << "demo: live every " << live.interval_s << " s"
-      << (live.broker.empty() ? " over HTTP" : " over HTTP and MQTT " + live.broker)
+      << (live.broker.empty() ? " over HTTP"
+                              : " over HTTP and MQTT " + live.broker)
       << "; Ctrl-C stops\n";
-  if (Status s = demo::RunLive(city, http, live, backfill.end_s / 900 * 900, err);
+  if (Status s =
+          demo::RunLive(city, http, live, backfill.end_s / 900 * 900, err);
       !s.ok()) {
     err << "demo: " << s.message() << "\n";
     return kExitFailure;

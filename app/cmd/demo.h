@@ -17,7 +17,8 @@ inline constexpr std::string_view kDemoSummary =
     "feed a running server with a simulated city (history, then live)";
 
 inline constexpr std::string_view kDemoUsage =
-    "usage: citynexus demo --server http://HOST:PORT [--broker tcp://HOST:PORT]\n"
+    "usage: citynexus demo --server http://HOST:PORT [--broker "
+    "tcp://HOST:PORT]\n"
     "                      [--token SECRET | --token-file FILE] [--days N]\n"
     "                      [--seed S] [--gbfs-listen HOST:PORT|off]\n"
     "                      [--interval SECONDS] [--no-live] [--live-ticks N]\n"
@@ -49,6 +50,7 @@ inline constexpr std::string_view kDemoUsage =
     "  --live-ticks N       exit after N live ticks (tests)\n"
     "  -h, --help           show this help\n";
 
-int RunDemo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int RunDemo(const std::vector<std::string>& args, std::ostream& out,
+            std::ostream& err);
 
 }  // namespace citynexus::app

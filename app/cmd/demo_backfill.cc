@@ -14,13 +14,14 @@ namespace {
 
 constexpr size_t kMaxInFlight = 2;
 
-void DrawProgress(std::ostream& out, double fraction, const BackfillStats& stats,
-                  double seconds, bool bar) {
+void DrawProgress(std::ostream& out, double fraction,
+                  const BackfillStats& stats, double seconds, bool bar) {
   if (bar) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth);
     char line[160];
-    std::snprintf(line, sizeof line, "\rbackfill [%-*s] %3d%%  %.1fM lines  %.1f s ", kWidth,
+    std::snprintf(line, sizeof line,
+                  "\rbackfill [%-*s] %3d%%  %.1fM lines  %.1f s ", kWidth,
                   std::string(static_cast<size_t>(filled), '#').c_str(),
                   static_cast<int>(fraction * 100), stats.lines / 1e6, seconds);
     out << line << std::flush;
@@ -35,10 +36,13 @@ void DrawProgress(std::ostream& out, double fraction, const BackfillStats& stats
 }  // namespace
 
 Result<BackfillStats> Backfill(const DemoCity& city, DemoHttp& http,
-                               const BackfillOptions& options, std::ostream& progress) {
+                               const BackfillOptions& options,
+                               std::ostream& progress) {
   const auto started = std::chrono::steady_clock::now();
   const auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         started)
+        .count();
   };
   BackfillStats stats;
   const int64_t first = (options.start_s / kBackfillStepS + 1) * kBackfillStepS;
@@ -56,9 +60,10 @@ Result<BackfillStats> Backfill(const DemoCity& city, DemoHttp& http,
     while (in_flight.size() >= kMaxInFlight) drain_one();
     stats.bytes += static_cast<int64_t>(batch.size());
     ++stats.batches;
-    in_flight.push_back(std::async(std::launch::async, [&http, b = std::move(batch)] {
-      return http.WriteLines(b, /*gzip=*/true);
-    }));
+    in_flight.push_back(
+        std::async(std::launch::async, [&http, b = std::move(batch)] {
+          return http.WriteLines(b, /*gzip=*/true);
+        }));
   };
 
   std::string batch;
@@ -70,10 +75,13 @@ Result<BackfillStats> Backfill(const DemoCity& city, DemoHttp& http,
       break;
     }
     const size_t before = batch.size();
-    for (Feed feed : kAllFeeds) AppendFeedLines(city, feed, t, kBackfillStepS, &batch);
+    for (Feed feed : kAllFeeds)
+      AppendFeedLines(city, feed, t, kBackfillStepS, &batch);
     const LocalTime lt = LocalTimeAt(t);
-    if (lt.hour == 0) AppendFeedLines(city, Feed::kDaily, t, kBackfillStepS, &batch);
-    for (size_t i = before; i < batch.size(); ++i) stats.lines += batch[i] == '\n';
+    if (lt.hour == 0)
+      AppendFeedLines(city, Feed::kDaily, t, kBackfillStepS, &batch);
+    for (size_t i = before; i < batch.size(); ++i)
+      stats.lines += batch[i] == '\n';
     if (batch.size() >= options.batch_bytes) {
       submit(std::move(batch));
       batch = std::string();
@@ -83,7 +91,8 @@ Result<BackfillStats> Backfill(const DemoCity& city, DemoHttp& http,
     const double fraction = static_cast<double>(t - first + kBackfillStepS) /
                             static_cast<double>(last - first + kBackfillStepS);
     const int percent = static_cast<int>(fraction * 100);
-    if (percent != last_percent && (options.progress_bar || percent % 25 == 0)) {
+    if (percent != last_percent &&
+        (options.progress_bar || percent % 25 == 0)) {
       last_percent = percent;
       DrawProgress(progress, fraction, stats, elapsed(), options.progress_bar);
     }

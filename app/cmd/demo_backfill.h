@@ -19,8 +19,8 @@ namespace citynexus::app::demo {
 inline constexpr int64_t kBackfillStepS = 900;  // one point per 15 minutes
 
 struct BackfillOptions {
-  int64_t start_s = 0;  // exclusive; rounded down to the step
-  int64_t end_s = 0;    // inclusive; rounded down to the step
+  int64_t start_s = 0;            // exclusive; rounded down to the step
+  int64_t end_s = 0;              // inclusive; rounded down to the step
   size_t batch_bytes = 8u << 20;  // uncompressed line protocol per POST
   // Set from the signal handler: stops after the batches in flight.
   const std::atomic<bool>* stop = nullptr;
@@ -39,6 +39,7 @@ struct BackfillStats {
 // daily feed at each local midnight. Fails on the first write the server
 // refuses (the message says which status and why).
 Result<BackfillStats> Backfill(const DemoCity& city, DemoHttp& http,
-                               const BackfillOptions& options, std::ostream& progress);
+                               const BackfillOptions& options,
+                               std::ostream& progress);
 
 }  // namespace citynexus::app::demo

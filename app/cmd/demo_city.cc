@@ -6,8 +6,8 @@
 namespace citynexus::app::demo {
 
 double Noise01(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
-  uint64_t x = seed ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^
-               (c * 0x165667B19E3779F9ull);
+  uint64_t x = seed ^ (a * 0x9E3779B97F4A7C15ull) ^
+               (b * 0xC2B2AE3D27D4EB4Full) ^ (c * 0x165667B19E3779F9ull);
   x += 0x9E3779B97F4A7C15ull;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
@@ -19,8 +19,9 @@ double SmoothNoise(uint64_t seed, uint64_t stream, double x) {
   const double k = std::floor(x);
   const double f = x - k;
   const auto knot = [&](double at) {
-    return 2 * Noise01(seed, stream, static_cast<uint64_t>(
-                                         static_cast<int64_t>(at) + (1ll << 40))) -
+    return 2 * Noise01(seed, stream,
+                       static_cast<uint64_t>(static_cast<int64_t>(at) +
+                                             (1ll << 40))) -
            1;
   };
   const double w = (1 - std::cos(f * std::numbers::pi)) / 2;
@@ -96,9 +97,12 @@ DemoCity BuildDemoCity(uint64_t seed) {
     int capacity;
     double peak;
   } kCarParks[] = {
-      {"P1-Markt", "centre", 0, 420, 0.93},   {"P2-Theater", "centre", 1, 300, 0.88},
-      {"P3-Bahnhof", "station", 0, 650, 0.9}, {"P4-Hbf-Sued", "station", 3, 380, 0.8},
-      {"P5-Hafen", "east", 6, 500, 0.7},      {"P6-Messe", "east", 5, 900, 0.6},
+      {"P1-Markt", "centre", 0, 420, 0.93},
+      {"P2-Theater", "centre", 1, 300, 0.88},
+      {"P3-Bahnhof", "station", 0, 650, 0.9},
+      {"P4-Hbf-Sued", "station", 3, 380, 0.8},
+      {"P5-Hafen", "east", 6, 500, 0.7},
+      {"P6-Messe", "east", 5, 900, 0.6},
   };
   for (const auto& c : kCarParks) {
     city.car_parks.push_back({c.id, c.zone, c.district, c.capacity, c.peak});

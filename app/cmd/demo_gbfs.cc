@@ -1,7 +1,6 @@
 #include "app/cmd/demo_gbfs.h"
 
 #include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "app/cmd/demo_signals.h"
@@ -16,7 +15,9 @@ int64_t NowS() {
 }
 
 std::string Envelope(int64_t now_s, nlohmann::json data) {
-  nlohmann::json body = {{"last_updated", now_s}, {"ttl", 60}, {"version", "2.3"},
+  nlohmann::json body = {{"last_updated", now_s},
+                         {"ttl", 60},
+                         {"version", "2.3"},
                          {"data", std::move(data)}};
   return body.dump();
 }
@@ -70,11 +71,13 @@ Status GbfsFeedServer::Start(const std::string& host, uint16_t port) {
     r.headers.emplace_back("Cache-Control", "max-age=30");
     return r;
   };
-  router_.Add("GET", "/gbfs.json",
-              [this, json](const net::Request&) { return json(Discovery(base_url_)); });
-  router_.Add("GET", "/station_information.json", [this, json](const net::Request&) {
-    return json(StationInformation(NowS()));
+  router_.Add("GET", "/gbfs.json", [this, json](const net::Request&) {
+    return json(Discovery(base_url_));
   });
+  router_.Add("GET", "/station_information.json",
+              [this, json](const net::Request&) {
+                return json(StationInformation(NowS()));
+              });
   router_.Add("GET", "/station_status.json", [this, json](const net::Request&) {
     return json(StationStatus(NowS()));
   });

@@ -16,7 +16,8 @@ DemoHttp::DemoHttp(std::string server, std::string token)
   while (!server_.empty() && server_.back() == '/') server_.pop_back();
 }
 
-Status DemoHttp::Check(Result<net::ClientResponse> response, std::string_view what) {
+Status DemoHttp::Check(Result<net::ClientResponse> response,
+                       std::string_view what) {
   if (!response) {
     return Status(response.error().code(),
                   std::string(what) + ": " + response.error().message());
@@ -34,7 +35,8 @@ Status DemoHttp::WriteLines(const std::string& lines, bool gzip) {
   net::ClientRequest request;
   request.method = "POST";
   request.url = server_ + "/write?precision=s";
-  if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
+  if (!token_.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + token_);
   request.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   if (gzip) {
     request.headers.emplace_back("Content-Encoding", "gzip");
@@ -49,7 +51,8 @@ Status DemoHttp::WriteSenml(const std::string& pack) {
   net::ClientRequest request;
   request.method = "POST";
   request.url = server_ + "/api/v1/senml";
-  if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
+  if (!token_.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + token_);
   request.headers.emplace_back("Content-Type", "application/senml+json");
   request.body = pack;
   return Check(client_.FetchSync(std::move(request)), "POST /api/v1/senml");
@@ -58,11 +61,13 @@ Status DemoHttp::WriteSenml(const std::string& pack) {
 Result<std::string> DemoHttp::Get(const std::string& path_and_query) {
   net::ClientRequest request;
   request.url = server_ + path_and_query;
-  if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
+  if (!token_.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + token_);
   Result<net::ClientResponse> response = client_.FetchSync(std::move(request));
   if (response && response->status == 200) return std::move(response->body);
   Status status = Check(std::move(response), "GET " + path_and_query);
-  if (status.ok()) status = Status::Unavailable("GET " + path_and_query + ": no content");
+  if (status.ok())
+    status = Status::Unavailable("GET " + path_and_query + ": no content");
   return status;
 }
 

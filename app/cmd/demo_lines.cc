@@ -25,9 +25,11 @@ void AppendStamp(int64_t t_s, std::string* out) {
 constexpr struct {
   const char* asset;
   double kwh_per_m3;
-} kWaterAssets[] = {{"abstraction", 0.17}, {"treatment", 0.08}, {"pumping", 0.21}};
+} kWaterAssets[] = {
+    {"abstraction", 0.17}, {"treatment", 0.08}, {"pumping", 0.21}};
 
-void AppendEnergy(const DemoCity& city, int64_t t, double dt_h, std::string* out) {
+void AppendEnergy(const DemoCity& city, int64_t t, double dt_h,
+                  std::string* out) {
   const double pv_kw_per_kwp = PvKwPerKwp(city, t);
   for (size_t i = 0; i < city.districts.size(); ++i) {
     const District& d = city.districts[i];
@@ -45,14 +47,16 @@ void AppendEnergy(const DemoCity& city, int64_t t, double dt_h, std::string* out
     AppendNumber(ChargePointKw(city, static_cast<int>(i), t), out);
     AppendStamp(t, out);
     for (int k = 1; k <= c.connectors; ++k) {
-      *out += "ev,connector=" + std::to_string(k) + ",cp=" + c.id + ",district=" + district +
-              " connector_status=\"" + ConnectorStatus(city, static_cast<int>(i), k, t) + "\"";
+      *out += "ev,connector=" + std::to_string(k) + ",cp=" + c.id +
+              ",district=" + district + " connector_status=\"" +
+              ConnectorStatus(city, static_cast<int>(i), k, t) + "\"";
       AppendStamp(t, out);
     }
   }
 }
 
-void AppendWater(const DemoCity& city, int64_t t, double dt_h, std::string* out) {
+void AppendWater(const DemoCity& city, int64_t t, double dt_h,
+                 std::string* out) {
   double total_m3h = 0;
   for (size_t i = 0; i < city.districts.size(); ++i) {
     const double m3h = DistrictWaterM3h(city, static_cast<int>(i), t);
@@ -74,19 +78,23 @@ void AppendWater(const DemoCity& city, int64_t t, double dt_h, std::string* out)
   const double peak_factor = 0.85 + 0.15 * total_m3h / mean_m3h;
   for (const auto& a : kWaterAssets) {
     *out += std::string("water,asset=") + a.asset + " energy=";
-    const double factor = std::string_view(a.asset) == "pumping" ? peak_factor : 1.0;
+    const double factor =
+        std::string_view(a.asset) == "pumping" ? peak_factor : 1.0;
     AppendNumber(input_m3 * a.kwh_per_m3 * factor, out);
     AppendStamp(t, out);
   }
 }
 
-void AppendMobility(const DemoCity& city, int64_t t, double dt_h, std::string* out) {
+void AppendMobility(const DemoCity& city, int64_t t, double dt_h,
+                    std::string* out) {
   for (size_t i = 0; i < city.segments.size(); ++i) {
     const RoadSegment& s = city.segments[i];
     const double flow = TrafficFlowPerHour(city, static_cast<int>(i), t);
     const double tt = TravelTimeS(city, static_cast<int>(i), flow, t);
-    *out += "traffic,district=" + city.districts[s.district].name + ",segment=" + s.id +
-            " count=" + std::to_string(std::lround(flow * dt_h)) + "i,travel_time=";
+    *out += "traffic,district=" + city.districts[s.district].name +
+            ",segment=" + s.id +
+            " count=" + std::to_string(std::lround(flow * dt_h)) +
+            "i,travel_time=";
     AppendNumber(tt, out);
     *out += ",speed=";
     AppendNumber(s.length_km / tt * 3600, out);
@@ -94,8 +102,8 @@ void AppendMobility(const DemoCity& city, int64_t t, double dt_h, std::string* o
   }
   for (size_t i = 0; i < city.car_parks.size(); ++i) {
     const CarPark& c = city.car_parks[i];
-    *out += "parking,district=" + city.districts[c.district].name + ",facility=" + c.id +
-            ",zone=" + c.zone + " occupied=" +
+    *out += "parking,district=" + city.districts[c.district].name +
+            ",facility=" + c.id + ",zone=" + c.zone + " occupied=" +
             std::to_string(CarParkOccupied(city, static_cast<int>(i), t)) +
             "i,capacity=" + std::to_string(c.capacity) + "i";
     AppendStamp(t, out);
@@ -105,8 +113,8 @@ void AppendMobility(const DemoCity& city, int64_t t, double dt_h, std::string* o
 void AppendEnvironment(const DemoCity& city, int64_t t, std::string* out) {
   for (size_t i = 0; i < city.air_stations.size(); ++i) {
     const AirStation& a = city.air_stations[i];
-    *out += "air,district=" + city.districts[a.district].name + ",station=" + a.id +
-            ",type=" + a.type + " no2=";
+    *out += "air,district=" + city.districts[a.district].name +
+            ",station=" + a.id + ",type=" + a.type + " no2=";
     AppendNumber(No2(city, static_cast<int>(i), t), out);
     AppendStamp(t, out);
   }
@@ -137,16 +145,17 @@ void AppendDaily(const DemoCity& city, int64_t t, std::string* out) {
   AppendNumber(billed * 0.22, out);
   AppendStamp(t, out);
   for (const ChargePoint& c : city.charge_points) {
-    *out += "ev,cp=" + c.id + ",district=" + city.districts[c.district].name + " rated_power=";
+    *out += "ev,cp=" + c.id + ",district=" + city.districts[c.district].name +
+            " rated_power=";
     AppendNumber(c.rated_kw, out);
     AppendStamp(t, out);
   }
   for (const District& d : city.districts) {
     char coords[96];
-    std::snprintf(coords, sizeof coords, ",lat=%.5f,lon=%.5f,pv_kwp=%.1f", d.lat, d.lon,
-                  d.pv_kwp);
-    *out += "district,district=" + d.name + " inhabitants=" + std::to_string(d.inhabitants) +
-            "i" + coords;
+    std::snprintf(coords, sizeof coords, ",lat=%.5f,lon=%.5f,pv_kwp=%.1f",
+                  d.lat, d.lon, d.pv_kwp);
+    *out += "district,district=" + d.name +
+            " inhabitants=" + std::to_string(d.inhabitants) + "i" + coords;
     AppendStamp(t, out);
   }
 }

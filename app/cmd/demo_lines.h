@@ -11,8 +11,8 @@
 //   water,dma dma_inflow                                   m3/h
 //   water,asset energy                                     kWh per interval
 //   water,class billed_volume                              m3 per day (daily)
-//   traffic,segment,district count (veh per interval), travel_time (s), speed (km/h)
-//   parking,facility,zone,district occupied, capacity
+//   traffic,segment,district count (veh per interval), travel_time (s), speed
+//   (km/h) parking,facility,zone,district occupied, capacity
 //   air,station,type,district no2                          ug/m3
 //   weather,station temp (C); tmax_daily (C, daily)
 //   district,district inhabitants, lat, lon, pv_kwp        (daily)
@@ -34,8 +34,8 @@ enum class Feed {
   kEnvironment,  // air, weather temp
   kDaily,        // tmax_daily, billed_volume, rated_power, district facts
 };
-inline constexpr Feed kAllFeeds[] = {Feed::kEnergy, Feed::kWater, Feed::kMobility,
-                                     Feed::kEnvironment};
+inline constexpr Feed kAllFeeds[] = {Feed::kEnergy, Feed::kWater,
+                                     Feed::kMobility, Feed::kEnvironment};
 
 // Appends the lines of `feed` for the interval (t_s - dt_s, t_s], stamped
 // t_s (seconds precision). Per-interval quantities (energy, volume, counts)

@@ -37,7 +37,8 @@ inline constexpr const char* kTtnApplication = "citynexus-demo";
 // as The Things Stack publishes it: frm_payload is base64 of 4 bytes
 // litres (big-endian) + 1 byte battery in 20 mV steps; decoded_payload is
 // what the application's payload formatter makes of it.
-std::string TtnWaterMeterUplink(const DemoCity& city, int meter, int64_t t_s, int64_t counter);
+std::string TtnWaterMeterUplink(const DemoCity& city, int meter, int64_t t_s,
+                                int64_t counter);
 // A SenML pack of the river gauge and the noise sensors at `t_s`.
 std::string SenmlPack(const DemoCity& city, int64_t t_s);
 

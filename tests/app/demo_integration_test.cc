@@ -44,9 +44,11 @@ uint16_t FreePort() {
 }
 
 // Points of `measurement` (all fields) in the last `window`.
-size_t RecentPoints(uint16_t port, const std::string& measurement, const std::string& window) {
+size_t RecentPoints(uint16_t port, const std::string& measurement,
+                    const std::string& window) {
   const auto reply = testing::HttpRequest(
-      port, "GET", "/api/v1/query?measurement=" + measurement + "&start=now-" + window);
+      port, "GET",
+      "/api/v1/query?measurement=" + measurement + "&start=now-" + window);
   if (reply.status != 200) return 0;
   size_t n = 0;
   const json doc = json::parse(reply.body);  // outlives the loop
@@ -63,12 +65,14 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
     return;
   }
   const uint16_t gbfs_port = FreePort();
-  json config = json::parse(std::ifstream(CITYNEXUS_SOURCE_DIR "/config/citynexus.json"));
+  json config =
+      json::parse(std::ifstream(CITYNEXUS_SOURCE_DIR "/config/citynexus.json"));
   config["mqtt"]["brokers"] = {broker->uri()};
   config["mqtt"]["client_id"] = "cn-demo-test";
   config["indicators"]["paths"] = {CITYNEXUS_SOURCE_DIR "/config/indicators"};
   REQUIRE(config["pollers"].size() == 1);
-  config["pollers"][0]["url"] = "http://127.0.0.1:" + std::to_string(gbfs_port) + "/gbfs.json";
+  config["pollers"][0]["url"] =
+      "http://127.0.0.1:" + std::to_string(gbfs_port) + "/gbfs.json";
   config["pollers"][0]["interval"] = "1s";
   config["pollers"][0]["backoff_max"] = "1s";
   const std::string config_path = dir.str() + "/citynexus.json";
@@ -86,9 +90,9 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
   // 370 days: the trailing-year indicators need a year, and the hot-day
   // indicator needs a summer whatever the date the test runs on.
   const auto demo = testing::RunCitynexus(
-      {"demo", "--server", server, "--broker", broker->uri(), "--days", "370", "--seed", "7",
-       "--gbfs-listen", "127.0.0.1:" + std::to_string(gbfs_port), "--interval", "1",
-       "--live-ticks", "4"},
+      {"demo", "--server", server, "--broker", broker->uri(), "--days", "370",
+       "--seed", "7", "--gbfs-listen", "127.0.0.1:" + std::to_string(gbfs_port),
+       "--interval", "1", "--live-ticks", "4"},
       seconds(300));
   INFO("demo stderr: " << demo.err);
   REQUIRE(demo.exit_code == 0);
@@ -102,7 +106,8 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
     const std::string id = indicator["id"];
     const auto reply = testing::HttpRequest(
         *port, "GET", "/api/v1/indicators/" + id + "?start=now-365d&end=now");
-    const size_t series_at = std::min(reply.body.size(), reply.body.find("\"series\""));
+    const size_t series_at =
+        std::min(reply.body.size(), reply.body.find("\"series\""));
     INFO(id << ": " << reply.body.substr(series_at, 400));
     REQUIRE(reply.status == 200);
     size_t values = 0;
@@ -116,7 +121,8 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
   // asynchronous, so wait a little for the last messages.
   const auto deadline = std::chrono::steady_clock::now() + seconds(20);
   while (std::chrono::steady_clock::now() < deadline &&
-         (RecentPoints(*port, "senml", "5m") == 0 || RecentPoints(*port, "ttn", "5m") == 0 ||
+         (RecentPoints(*port, "senml", "5m") == 0 ||
+          RecentPoints(*port, "ttn", "5m") == 0 ||
           RecentPoints(*port, "bikeshare", "1h") == 0)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

@@ -1,6 +1,8 @@
 // The demo city's signals: deterministic per seed, and coupled the way the
 // demo promises (sun -> PV and EV charging, rush hour -> NO2 and travel
 // time, heat -> water demand), plus the TTN uplink's base64 payload.
+#include "app/cmd/demo_signals.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -8,7 +10,6 @@
 #include "app/cmd/demo_city.h"
 #include "app/cmd/demo_lines.h"
 #include "app/cmd/demo_live.h"
-#include "app/cmd/demo_signals.h"
 
 namespace citynexus::app::demo {
 namespace {
@@ -24,7 +25,8 @@ std::string AllLines(const DemoCity& city, int64_t t) {
   return out;
 }
 
-TEST_CASE("demo city: same seed same lines, another seed other lines", "[app][demo]") {
+TEST_CASE("demo city: same seed same lines, another seed other lines",
+          "[app][demo]") {
   const DemoCity a = BuildDemoCity(1);
   const DemoCity b = BuildDemoCity(1);
   const DemoCity c = BuildDemoCity(2);
@@ -42,7 +44,8 @@ TEST_CASE("demo city: signals are coupled", "[app][demo]") {
   // Rush hour (07:45 local = 06:45 UTC) against 03:00 local on the same day.
   const int64_t rush = kSummerNoon - 5 * 3600 - 15 * 60;
   const int64_t night = kSummerNoon - 10 * 3600;
-  CHECK(TrafficFlowPerHour(city, 0, rush) > 3 * TrafficFlowPerHour(city, 0, night));
+  CHECK(TrafficFlowPerHour(city, 0, rush) >
+        3 * TrafficFlowPerHour(city, 0, night));
   CHECK(TravelTimeS(city, 0, TrafficFlowPerHour(city, 0, rush), rush) >
         TravelTimeS(city, 0, TrafficFlowPerHour(city, 0, night), night));
   // Air station 0 is a traffic station: the rush raises its NO2 over the
@@ -53,7 +56,8 @@ TEST_CASE("demo city: signals are coupled", "[app][demo]") {
   // Heat: the hottest summer day draws more water than the coolest one.
   int64_t hot_day = 0, cool_day = 0;
   double hottest = -100, coolest = 100;
-  for (int64_t day = kSummerNoon / 86400 - 45; day < kSummerNoon / 86400 + 45; ++day) {
+  for (int64_t day = kSummerNoon / 86400 - 45; day < kSummerNoon / 86400 + 45;
+       ++day) {
     const double tmax = DailyMaxTemperatureC(city, day);
     if (tmax > hottest) hottest = tmax, hot_day = day;
     if (tmax < coolest) coolest = tmax, cool_day = day;
@@ -69,9 +73,11 @@ TEST_CASE("demo city: signals are coupled", "[app][demo]") {
   CHECK(hot_m3 > 1.1 * cool_m3);
 }
 
-TEST_CASE("demo TTN uplink carries the volume in base64 and decoded", "[app][demo]") {
+TEST_CASE("demo TTN uplink carries the volume in base64 and decoded",
+          "[app][demo]") {
   const DemoCity city = BuildDemoCity(1);
-  const auto uplink = nlohmann::json::parse(TtnWaterMeterUplink(city, 0, kSummerNoon, 5));
+  const auto uplink =
+      nlohmann::json::parse(TtnWaterMeterUplink(city, 0, kSummerNoon, 5));
   CHECK(uplink["end_device_ids"]["device_id"] == "wm-01");
   CHECK(uplink["uplink_message"]["f_cnt"] == 5);
   const std::string payload = uplink["uplink_message"]["frm_payload"];
@@ -80,8 +86,10 @@ TEST_CASE("demo TTN uplink carries the volume in base64 and decoded", "[app][dem
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   uint64_t bits = 0;
   for (int i = 0; i < 7; ++i) bits = (bits << 6) | kAlphabet.find(payload[i]);
-  const uint32_t litres = static_cast<uint32_t>(bits >> 10);  // 42 bits, 40 used
-  const double volume = uplink["uplink_message"]["decoded_payload"]["volume_m3"];
+  const uint32_t litres =
+      static_cast<uint32_t>(bits >> 10);  // 42 bits, 40 used
+  const double volume =
+      uplink["uplink_message"]["decoded_payload"]["volume_m3"];
   CHECK(litres / 1000.0 == Approx(volume).margin(0.0005));
 }
 

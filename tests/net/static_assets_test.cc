@@ -12,8 +12,10 @@ namespace citynexus::net {
 namespace {
 
 std::vector<StaticAsset> Table() {
-  return {{"index.html", "text/html; charset=utf-8", "\"i1\"", false, "<html></html>", "GZ-I"},
-          {"app-1.js", "text/javascript; charset=utf-8", "\"j1\"", true, "console.log(1)", ""}};
+  return {{"index.html", "text/html; charset=utf-8", "\"i1\"", false,
+           "<html></html>", "GZ-I"},
+          {"app-1.js", "text/javascript; charset=utf-8", "\"j1\"", true,
+           "console.log(1)", ""}};
 }
 
 std::string HeaderOf(const Response& r, const std::string& name) {
@@ -26,7 +28,8 @@ std::string HeaderOf(const Response& r, const std::string& name) {
 Response Get(const Router& router, const std::string& path,
              std::map<std::string, std::string> headers = {}) {
   const Router::Match match = router.Find("GET", path);
-  if (match.handler == nullptr) return Response::Error(404, "not_found", "no route");
+  if (match.handler == nullptr)
+    return Response::Error(404, "not_found", "no route");
   Request request;
   request.method = "GET";
   request.path = path;
@@ -46,7 +49,8 @@ TEST_CASE("static assets: index at /, assets by exact name", "[net][static]") {
   CHECK(index.body == "<html></html>");
   CHECK(HeaderOf(index, "Cache-Control") == "no-cache");
   CHECK(HeaderOf(index, "ETag") == "\"i1\"");
-  CHECK(HeaderOf(index, "Content-Security-Policy").find("default-src 'self'") == 0);
+  CHECK(HeaderOf(index, "Content-Security-Policy").find("default-src 'self'") ==
+        0);
   CHECK(HeaderOf(index, "X-Content-Type-Options") == "nosniff");
 
   const Response js = Get(router, "/assets/app-1.js");
@@ -69,17 +73,20 @@ TEST_CASE("static assets: ETag revalidation and gzip", "[net][static]") {
   CHECK(HeaderOf(gz, "Content-Encoding") == "gzip");
   CHECK(HeaderOf(gz, "Vary") == "Accept-Encoding");
   // No gzip copy: the plain body, without a Content-Encoding.
-  const Response js = Get(router, "/assets/app-1.js", {{"accept-encoding", "gzip"}});
+  const Response js =
+      Get(router, "/assets/app-1.js", {{"accept-encoding", "gzip"}});
   CHECK(js.body == "console.log(1)");
   CHECK(HeaderOf(js, "Content-Encoding").empty());
 }
 
-TEST_CASE("static assets: unknown names and traversal are 404", "[net][static]") {
+TEST_CASE("static assets: unknown names and traversal are 404",
+          "[net][static]") {
   Router router;
   RegisterStaticAssets(router, Table());
   for (const std::string path :
-       {"/assets/nope.js", "/assets/..%2Findex.html", "/assets/%2E%2E%2Fetc%2Fpasswd",
-        "/assets/../CMakeLists.txt", "/assets/app-1.js%00.html", "/assets/"}) {
+       {"/assets/nope.js", "/assets/..%2Findex.html",
+        "/assets/%2E%2E%2Fetc%2Fpasswd", "/assets/../CMakeLists.txt",
+        "/assets/app-1.js%00.html", "/assets/"}) {
     INFO(path);
     CHECK(Get(router, path).status == 404);
   }

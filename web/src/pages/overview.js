@@ -65,10 +65,22 @@ function card(indicator) {
 }
 
 async function fill(indicator, parts) {
-  const range = trendRange(indicator);
+  let range = trendRange(indicator);
   try {
-    const doc = await getJson(`/api/v1/indicators/${encodeURIComponent(indicator.id)}?start=now-${range}&end=now`);
-    const last = latest(doc.series || []);
+    const url = r => `/api/v1/indicators/${encodeURIComponent(indicator.id)}?start=now-${r}&end=now`;
+    let doc = await getJson(url(range));
+    let last = latest(doc.series || []);
+    if ((!last || last.partial) && range !== '365d') {
+      // Event-like indicators (hot days) may have no complete value in 30
+      // days: show the latest of the year, with its date.
+      const year = await getJson(url('365d'));
+      const yearLast = latest(year.series || []);
+      if (yearLast && !yearLast.partial) {
+        doc = year;
+        last = yearLast;
+        range = '365d';
+      }
+    }
     if (!last) {
       parts.value.textContent = t('no_value');
       return;
