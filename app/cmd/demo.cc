@@ -18,6 +18,7 @@
 #include "app/cmd/demo_gbfs.h"
 #include "app/cmd/demo_http.h"
 #include "app/cmd/demo_live.h"
+#include "common/log.h"
 
 namespace citynexus::app {
 namespace {
@@ -137,6 +138,9 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 
+  // The GBFS feed's HTTP server would log every poll at info; the demo's
+  // own progress lines are enough next to the server's log.
+  SetLogLevel(LogLevel::kWarn);
   const demo::DemoCity city = demo::BuildDemoCity(static_cast<uint64_t>(*seed));
   demo::DemoHttp http(server, token);
 

@@ -94,6 +94,11 @@ await (await openPage('overview', '#/', {
     const cross = await page.$$eval('article.card.cross', c => c.length);
     const expected = indicators.filter(i => i.domains.length > 1).length;
     if (cross !== expected) fail(name, `${cross} cross-domain cards, expected ${expected}`);
+    // Keyboard: the first Tab reaches the skip link, Enter moves focus to main.
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement?.className)) !== 'skip') fail(name, 'first Tab does not reach the skip link');
+    await page.keyboard.press('Enter');
+    if ((await page.evaluate(() => document.activeElement?.id)) !== 'main') fail(name, 'skip link does not move focus to main');
   },
 })).close();
 await (await openPage('overview-de', '#/', {

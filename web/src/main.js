@@ -78,5 +78,10 @@ function setupTools() {
 
 applyStaticTexts();
 setupTools();
+// The skip link moves focus without touching the hash (the hash is the route).
+document.querySelector('.skip').addEventListener('click', e => {
+  e.preventDefault();
+  main.focus();
+});
 window.addEventListener('hashchange', () => route({ focus: true }));
 route();
