@@ -28,6 +28,7 @@ enum Stream : uint64_t {
   kEvents,
   kBikes,
   kWind,
+  kWaterDay,
 };
 
 double Gauss(double x, double mu, double sigma) {
@@ -207,7 +208,12 @@ double DistrictWaterM3h(const DemoCity& city, int district, int64_t t_s) {
   const double heat = 0.035 * std::max(0.0, tmax - 24.0);
   const double watering =
       std::max(0.0, tmax - 27.0) * 0.05 * Gauss(h, 20.5, 1.5);
-  const double litres_per_day = 122 + 40 * d.commerce;
+  // Households use more at weekends; some days are simply thirstier.
+  const double day_factor =
+      (lt.workday ? 1.0 : 1.06) *
+      (1 + 0.04 * SmoothNoise(city.seed, kWaterDay,
+                              static_cast<double>(lt.day_index)));
+  const double litres_per_day = (122 + 40 * d.commerce) * day_factor;
   const double m3_per_day = d.inhabitants * litres_per_day / 1000.0;
   // shape / kNorm is the share of the day's volume per hour.
   const double consumption_m3h =

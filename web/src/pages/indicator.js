@@ -31,7 +31,7 @@ export async function renderIndicator(main, id, range = '30d') {
         return el('tr', {}, el('th', { scope: 'row', text: s.label }), el('td', { class: 'num', text: v ? formatNumber(v[1]) : '–' }));
       })))) : null;
 
-  main.replaceChildren(
+  main.replaceChildren(...[
     el('p', {}, el('a', { href: '#/', text: `← ${t('back')}` })),
     el('h1', { text: doc.name }),
     el('p', { class: 'value big' }, last ? [el('span', { class: 'number', text: formatNumber(last.value) }), ' ', unit, ' · ', t('as_of', { t: formatTime(last.time) })] : t('no_value')),
@@ -49,8 +49,11 @@ export async function renderIndicator(main, id, range = '30d') {
         el('dt', { text: t('unit') }), el('dd', { text: unit }),
         el('dt', { text: t('step') }), el('dd', { text: doc.step })),
       el('h3', { text: t('formula') }),
-      el('pre', { class: 'formula', text: doc.expr })));
-  if (series.length) lineChart(chartHost, series, { unit, label: doc.name });
+      el('pre', { class: 'formula', text: doc.expr }))].filter(Boolean));
+  // Steps with incomplete data (the running day) are left out of the chart
+  // and its table; the downloads keep them with their coverage.
+  const complete = series.map((s, k) => ({ ...s, values: s.values.filter((_, i) => (doc.series[k].quality?.[i] ?? 'ok') === 'ok') }));
+  if (complete.some(s => s.values.length)) lineChart(chartHost, complete, { unit, label: doc.name });
   else chartHost.append(el('p', { text: t('no_value') }));
   main.dataset.ready = 'true';
 }

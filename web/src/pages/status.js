@@ -18,10 +18,19 @@ const INTERESTING = /^citynexus_(ingest_points_total|ingest_rejected_total|mqtt_
 
 export async function renderStatus(main) {
   main.replaceChildren(el('h1', { text: t('status_title') }));
-  if (!token()) main.append(el('p', { class: 'note', text: t('status_needs_admin') }));
   const health = await fetch('/healthz', { headers: token() ? { Authorization: `Bearer ${token()}` } : {} })
     .then(r => r.json()).catch(() => ({ checks: {} }));
-  const first = parseMetrics(await getText('/metrics'));
+  let first;
+  try {
+    first = parseMetrics(await getText('/metrics'));
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) {
+      main.append(el('p', { class: 'note', text: t('status_needs_admin') }));
+      main.dataset.ready = 'true';
+      return;
+    }
+    throw e;
+  }
   await new Promise(r => setTimeout(r, 1000));
   const second = parseMetrics(await getText('/metrics'));
   const before = new Map(first.map(m => [m.name + m.labels, m.value]));
