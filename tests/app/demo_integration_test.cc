@@ -43,12 +43,22 @@ uint16_t FreePort() {
   return port;
 }
 
+// "Authorization: Bearer ..." once access control is on (the server then
+// writes <data_dir>/admin.token on its first start); empty before.
+std::string AuthHeader(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/admin.token");
+  std::string token;
+  if (!in || !std::getline(in, token) || token.empty()) return "";
+  return "Authorization: Bearer " + token + "\r\n";
+}
+
 // Points of `measurement` (all fields) in the last `window`.
 size_t RecentPoints(uint16_t port, const std::string& measurement,
-                    const std::string& window) {
+                    const std::string& window, const std::string& auth) {
   const auto reply = testing::HttpRequest(
       port, "GET",
-      "/api/v1/query?measurement=" + measurement + "&start=now-" + window);
+      "/api/v1/query?measurement=" + measurement + "&start=now-" + window, "",
+      auth);
   if (reply.status != 200) return 0;
   size_t n = 0;
   const json doc = json::parse(reply.body);  // outlives the loop
@@ -86,6 +96,8 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
   const auto port = testing::ListeningPort(*log);
   REQUIRE(port.has_value());
   const std::string server = "http://127.0.0.1:" + std::to_string(*port);
+  const std::string data_dir = dir.str() + "/data";
+  const std::string auth = AuthHeader(data_dir);
 
   // 370 days: the trailing-year indicators need a year, and the hot-day
   // indicator needs a summer whatever the date the test runs on.
@@ -98,14 +110,16 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
   REQUIRE(demo.exit_code == 0);
   CHECK(demo.err.find("backfill wrote") != std::string::npos);
 
-  const auto list = testing::HttpRequest(*port, "GET", "/api/v1/indicators");
+  const auto list =
+      testing::HttpRequest(*port, "GET", "/api/v1/indicators", "", auth);
   REQUIRE(list.status == 200);
   const json indicators = json::parse(list.body)["indicators"];
   REQUIRE(indicators.size() == 12);
   for (const json& indicator : indicators) {
     const std::string id = indicator["id"];
     const auto reply = testing::HttpRequest(
-        *port, "GET", "/api/v1/indicators/" + id + "?start=now-365d&end=now");
+        *port, "GET", "/api/v1/indicators/" + id + "?start=now-365d&end=now",
+        "", auth);
     const size_t series_at =
         std::min(reply.body.size(), reply.body.find("\"series\""));
     INFO(id << ": " << reply.body.substr(series_at, 400));
@@ -121,16 +135,16 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
   // asynchronous, so wait a little for the last messages.
   const auto deadline = std::chrono::steady_clock::now() + seconds(20);
   while (std::chrono::steady_clock::now() < deadline &&
-         (RecentPoints(*port, "senml", "5m") == 0 ||
-          RecentPoints(*port, "ttn", "5m") == 0 ||
-          RecentPoints(*port, "bikeshare", "1h") == 0)) {
+         (RecentPoints(*port, "senml", "5m", auth) == 0 ||
+          RecentPoints(*port, "ttn", "5m", auth) == 0 ||
+          RecentPoints(*port, "bikeshare", "1h", auth) == 0)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  CHECK(RecentPoints(*port, "traffic", "2m") > 0);
-  CHECK(RecentPoints(*port, "grid", "2m") > 0);
-  CHECK(RecentPoints(*port, "senml", "5m") > 0);
-  CHECK(RecentPoints(*port, "ttn", "5m") > 0);
-  CHECK(RecentPoints(*port, "bikeshare", "1h") > 0);
+  CHECK(RecentPoints(*port, "traffic", "2m", auth) > 0);
+  CHECK(RecentPoints(*port, "grid", "2m", auth) > 0);
+  CHECK(RecentPoints(*port, "senml", "5m", auth) > 0);
+  CHECK(RecentPoints(*port, "ttn", "5m", auth) > 0);
+  CHECK(RecentPoints(*port, "bikeshare", "1h", auth) > 0);
 
   serve.Signal(SIGTERM);
   const auto result = serve.Wait(seconds(60));
