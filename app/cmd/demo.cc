@@ -70,8 +70,7 @@ int64_t LastDemoPoint(demo::DemoHttp& http, int64_t since_s) {
       }
     }
   }
-  // The bucket start; the step's point is at its end at the latest.
-  return last == 0 ? 0 : last;
+  return last;
 }
 
 }  // namespace
@@ -173,7 +172,10 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
   const int64_t horizon = now - *days * 86400;
   const int64_t last = LastDemoPoint(http, horizon);
   demo::BackfillOptions backfill;
-  backfill.start_s = std::max(horizon, last);
+  // `last` is the start of the newest 15-minute bucket with data; that
+  // bucket may hold live points, so the backfill starts after it (writing
+  // it again would count its energy twice).
+  backfill.start_s = std::max(horizon, last == 0 ? 0 : last + 900);
   backfill.end_s = now;
   backfill.stop = &g_stop;
   backfill.progress_bar = isatty(STDERR_FILENO) != 0;
