@@ -48,7 +48,8 @@ mkdir -p "$data_dir"
 citynexus_pid=$!
 
 for _ in $(seq 1 150); do
-  if curl -fsS "$server/api/v1/version" >/dev/null 2>&1; then break; fi
+  # Any HTTP status means it is up (401 once the route needs a token).
+  if [ "$(curl -sS -o /dev/null -w '%{http_code}' "$server/api/v1/version" 2>/dev/null)" != "000" ]; then break; fi
   if ! kill -0 "$citynexus_pid" 2>/dev/null; then
     echo "run: citynexus exited" >&2
     exit 1

@@ -56,7 +56,7 @@ PY
 pids+=($!)
 server="http://127.0.0.1:$http_port"
 for _ in $(seq 1 150); do
-  curl -fsS "$server/api/v1/version" >/dev/null 2>&1 && break
+  [ "$(curl -sS -o /dev/null -w '%{http_code}' "$server/api/v1/version" 2>/dev/null)" != "000" ] && break
   sleep 0.2
 done
 

@@ -45,7 +45,13 @@ std::optional<int64_t> ParseInt(const std::string& s, int64_t lo, int64_t hi) {
 // once). False after `seconds` or on a stop.
 bool WaitForServer(demo::DemoHttp& http, int seconds, std::ostream& err) {
   for (int i = 0; i < seconds * 5 && !g_stop.load(); ++i) {
-    if (http.Get("/api/v1/version")) return true;
+    // Any HTTP answer means the server is up (401/403 when the version
+    // route is not public).
+    const Result<std::string> version = http.Get("/api/v1/version");
+    if (version || version.error().code() == StatusCode::kUnauthenticated ||
+        version.error().code() == StatusCode::kPermissionDenied) {
+      return true;
+    }
     if (i == 10) err << "demo: waiting for the server...\n";
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
