@@ -3,13 +3,18 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-influx-parity test-prom-parity prom-bench peer-bench mqtt-bench build deps bench clean format thread-safety
+.PHONY: run test test-browser test-influx-parity test-prom-parity prom-bench peer-bench mqtt-bench build deps bench clean format thread-safety
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
 
 test: deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# The dashboard in headless chromium against a server fed by the demo
+# (scripts/test-browser.sh); screenshots in $(BUILD_DIR)/browser-test/.
+test-browser: deps build
+	scripts/test-browser.sh $(BUILD_DIR)
 
 # Opt-in: compares /write and /query with a real InfluxDB 1.6.7 (installed
 # from Debian on first use) on the same generated data set.

@@ -16,6 +16,7 @@ packages=(
   curl ca-certificates tzdata python3
   clang-14
   influxdb-client openssl
+  nodejs npm
 )
 
 missing=()

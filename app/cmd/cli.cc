@@ -10,6 +10,7 @@
 #include "app/cmd/common.h"
 #include "app/cmd/compact.h"
 #include "app/cmd/decode.h"
+#include "app/cmd/demo.h"
 #include "app/cmd/import.h"
 #include "app/cmd/stats.h"
 #include "app/cmd/token.h"
@@ -76,6 +77,7 @@ constexpr Command kCommands[] = {
     {"backup", kBackupSummary, kBackupUsage, RunBackup},
     {"restore", kRestoreSummary, kRestoreUsage, RunRestore},
     {"token", kTokenSummary, kTokenUsage, RunToken},
+    {"demo", kDemoSummary, kDemoUsage, RunDemo},
     {"version", "print the version",
      "usage: citynexus version\n"
      "\n"

@@ -11,6 +11,7 @@
 #include "app/auth/token_store.h"
 #include "app/cmd/admin_backup.h"
 #include "app/config/values.h"
+#include "app/web_assets.h"
 #include "common/log.h"
 #include "connectors/connectors.h"
 #include "engine/engine.h"
@@ -125,6 +126,7 @@ Status Serve(const Config& config) {
   // Routes are added before the server starts reading the router.
   connectors::HttpIngest ingest(*store, metrics, config.ingest);
   ingest.RegisterRoutes(router);
+  net::RegisterStaticAssets(router, DashboardAssets());  // the dashboard at /
   if (!config.ingest.sources.empty()) {
     std::string names;
     for (const auto& source : config.ingest.sources) {

@@ -163,8 +163,16 @@ TEST_CASE(
         std::vector<std::string>{"tcp://mosquitto:1883"});
   CHECK(compose->http.host == "0.0.0.0");
   CHECK(compose->data_dir == "/data");
+  // The demo's GBFS feed is the `demo` service there, not loopback.
+  REQUIRE(compose->pollers.size() == shipped->pollers.size());
+  for (size_t i = 0; i < compose->pollers.size(); ++i) {
+    CHECK(compose->pollers[i].url.rfind("http://demo:", 0) == 0);
+  }
   // Everything else stays as shipped: the two files must not drift apart.
   Config expected = *shipped;
+  for (size_t i = 0; i < expected.pollers.size(); ++i) {
+    expected.pollers[i].url = compose->pollers[i].url;
+  }
   expected.mqtt.brokers = compose->mqtt.brokers;
   expected.http.host = compose->http.host;
   expected.data_dir = compose->data_dir;
