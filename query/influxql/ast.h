@@ -92,6 +92,9 @@ struct SelectStatement {
   int64_t slimit = 0;
   int64_t soffset = 0;
   std::string tz;  // tz('...') argument, empty when absent
+  // Not syntax: set by the expression layer (select_expr.h) so that
+  // transformations see the window before the first one, as InfluxDB does.
+  int64_t extend_start_ns = 0;
 };
 
 enum class ShowKind {

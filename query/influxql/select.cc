@@ -7,6 +7,7 @@
 #include <set>
 
 #include "query/influxql/exec.h"
+#include "query/influxql/select_expr.h"
 #include "query/influxql/select_run.h"
 
 namespace citynexus::query::influxql {
@@ -36,6 +37,9 @@ Status SelectRun::Prepare(const ExecContext& ctx) {
   }
   CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s_.condition.get(), ctx.now_ns,
                                            &range_, &filters_, zone_.get()));
+  if (s_.extend_start_ns > 0 && range_.has_min()) {
+    range_.min_ns -= s_.extend_start_ns;
+  }
   // GROUP BY time without an upper bound ends at now(), as in InfluxDB.
   if (aggregate_ && s_.interval_ns > 0 && !range_.has_max()) {
     range_.max_ns = ctx.now_ns;
@@ -217,11 +221,12 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
   return Status::Ok();
 }
 
-}  // namespace detail
-
-Result<std::vector<ResultRows>> Executor::Select(
-    const SelectStatement& s, const ExecContext& context) const {
-  detail::SelectRun run(store_, limits_, s, context.guard);
+// A SELECT of fields, tags and plain aggregates.
+Result<std::vector<ResultRows>> RunPlainSelect(engine::Store& store,
+                                               const QueryOptions& limits,
+                                               const SelectStatement& s,
+                                               const ExecContext& context) {
+  SelectRun run(store, limits, s, context.guard);
   CITYNEXUS_RETURN_IF_ERROR(run.Prepare(context));
   auto names = run.Measurements();
   if (!names) return names.error();
@@ -232,5 +237,18 @@ Result<std::vector<ResultRows>> Executor::Select(
     CITYNEXUS_RETURN_IF_ERROR(run.RunMeasurement(m, &out));
   }
   return out;
+}
+
+}  // namespace detail
+
+Result<std::vector<ResultRows>> Executor::Select(
+    const SelectStatement& s, const ExecContext& context) const {
+  if (detail::NeedsExpressionLayer(s)) {
+    return detail::SelectWithExpressions(
+        s, context, [&](const SelectStatement& inner) {
+          return detail::RunPlainSelect(store_, limits_, inner, context);
+        });
+  }
+  return detail::RunPlainSelect(store_, limits_, s, context);
 }
 }  // namespace citynexus::query::influxql
