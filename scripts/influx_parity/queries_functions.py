@@ -139,3 +139,22 @@ TRANSFORMS = [
 ]
 
 FUNCTION_QUERIES = MATH + TRANSFORMS
+
+AGGREGATES = [
+    _q("SELECT mode(vehicles) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
+    _q("SELECT mode(vehicles) FROM traffic WHERE %s GROUP BY time(6h), district" % DAY1),
+    # A3 has two no2 values 11 times each on day 2: InfluxDB's pick between
+    # equally frequent values follows Go's unstable sort (docs/influxql.md).
+    _q("SELECT mode(no2), mode(ok) FROM air WHERE station != 'A3' AND %s "
+       "GROUP BY station" % DAY2),
+    _q("SELECT mode(vehicles) FROM traffic WHERE %s GROUP BY time(30m) fill(-1)" % S05_GAP),
+    _q("SELECT count(distinct(vehicles)) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
+    _q("SELECT count(distinct(vehicles)) FROM traffic WHERE %s GROUP BY time(1h) "
+       "fill(null)" % S05_GAP),
+    _q("SELECT count(distinct(ok)), count(distinct(no2)) FROM air WHERE %s "
+       "GROUP BY time(1d), station" % ALL),
+    _q("SELECT mode(vehicles) * 2, count(distinct(vehicles)) - 1 FROM traffic "
+       "WHERE sensor = 'S02' AND %s GROUP BY time(6h)" % DAY1),
+]
+
+FUNCTION_QUERIES += AGGREGATES
