@@ -243,11 +243,14 @@ Result<std::vector<ResultRows>> RunPlainSelect(engine::Store& store,
 
 Result<std::vector<ResultRows>> Executor::Select(
     const SelectStatement& s, const ExecContext& context) const {
+  const detail::PlainSelect plain = [&](const SelectStatement& inner) {
+    return detail::RunPlainSelect(store_, limits_, inner, context);
+  };
+  if (detail::IsMultiPointSelect(s)) {
+    return detail::SelectMultiPoint(s, context, plain);
+  }
   if (detail::NeedsExpressionLayer(s)) {
-    return detail::SelectWithExpressions(
-        s, context, [&](const SelectStatement& inner) {
-          return detail::RunPlainSelect(store_, limits_, inner, context);
-        });
+    return detail::SelectWithExpressions(s, context, plain);
   }
   return detail::RunPlainSelect(store_, limits_, s, context);
 }

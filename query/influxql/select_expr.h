@@ -58,6 +58,15 @@ Result<std::vector<ResultRows>> SelectWithExpressions(
     const SelectStatement& s, const ExecContext& ctx,
     const PlainSelect& run_plain);
 
+// True when a field is top(), bottom(), distinct() or sample(): selectors
+// of several points per window (select_multi.cc).
+bool IsMultiPointSelect(const SelectStatement& s);
+
+// Runs such a statement over an inner raw SELECT of the field.
+Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
+                                                 const ExecContext& ctx,
+                                                 const PlainSelect& run_plain);
+
 // A deep copy (statements own their expressions through unique_ptr).
 std::unique_ptr<Expr> CloneExpr(const Expr& e);
 

@@ -158,3 +158,31 @@ AGGREGATES = [
 ]
 
 FUNCTION_QUERIES += AGGREGATES
+
+SELECTORS = [
+    _q("SELECT top(vehicles, 3) FROM traffic WHERE " + DAY1),
+    _q("SELECT bottom(speed, 2) FROM traffic WHERE sensor = 'S01' AND " + DAY1),
+    _q("SELECT top(kwh, 2) FROM energy WHERE %s GROUP BY time(1d), meter "
+       "SLIMIT 3" % ALL),
+    _q("SELECT bottom(m3, 3) FROM water_flow WHERE %s GROUP BY time(1h)" % P02_GAP),
+    _q("SELECT top(vehicles, sensor, 3) FROM traffic WHERE " + DAY1),
+    _q("SELECT bottom(no2, station, 2) FROM air WHERE %s GROUP BY time(1d)" % ALL),
+    _q("SELECT top(speed, sensor, district, 4) FROM traffic WHERE " + DAY2),
+    # (With LIMIT, influxd 1.6 ranks only the first LIMIT points of each
+    # series; citynexus ranks all of them, then limits: docs/influxql.md.)
+    _q("SELECT top(vehicles, 2) AS peak FROM traffic WHERE %s GROUP BY district" % DAY1),
+    _q("SELECT top(vehicles, 2) AS peak FROM traffic WHERE %s GROUP BY district "
+       "LIMIT 1" % DAY1),
+    _q("SELECT distinct(vehicles) FROM traffic WHERE sensor = 'S01' AND " + H2),
+    _q("SELECT distinct(ok) FROM air WHERE %s GROUP BY station" % DAY1),
+    _q("SELECT distinct(vehicles) FROM traffic WHERE %s GROUP BY time(30m)" % S05_GAP),
+    # sample() is random once N is below the point count: N above it.
+    _q("SELECT sample(vehicles, 500) FROM traffic WHERE sensor = 'S02' AND " + H2),
+    _q("SELECT sample(m3, 100) FROM water_flow WHERE %s GROUP BY time(1h)" % P02_GAP),
+    # Errors (text not compared).
+    _q("SELECT top(vehicles) FROM traffic WHERE " + DAY1),
+    _q("SELECT top(vehicles, 0) FROM traffic WHERE " + DAY1),
+    _q("SELECT top(mean(vehicles), 2) FROM traffic WHERE " + DAY1),
+]
+
+FUNCTION_QUERIES += SELECTORS
