@@ -122,6 +122,10 @@ struct ShowStatement {
   std::unique_ptr<Expr> condition;  // WHERE
   int64_t limit = 0;
   int64_t offset = 0;
+  // SHOW ... [EXACT] CARDINALITY of measurements, series, tag keys, tag
+  // values or field keys (show_cardinality.cc).
+  bool cardinality = false;
+  bool exact = false;
 };
 
 struct CreateDatabaseStatement {

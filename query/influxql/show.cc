@@ -8,6 +8,7 @@
 
 #include "query/influxql/condition.h"
 #include "query/influxql/exec.h"
+#include "query/influxql/show_cardinality.h"
 
 namespace citynexus::query::influxql {
 namespace {
@@ -227,6 +228,9 @@ StatementResult Executor::Execute(const Statement& statement,
     rows = Select(*select, context);
   } else if (const auto* show = std::get_if<ShowStatement>(&statement)) {
     rows = Show(*show, context);
+    if (rows && show->cardinality) {
+      rows = detail::CountCardinality(*show, std::move(*rows));
+    }
   } else if (const auto* unsupported =
                  std::get_if<UnsupportedStatement>(&statement)) {
     result.error = unsupported->reason;
