@@ -65,12 +65,16 @@ struct SelectField {
   std::string alias;  // empty: derived from the expression
 };
 
-// A FROM entry: `m`, `"m"`, `db.rp.m`, `db..m` or `/regex/`.
+struct SelectStatement;
+
+// A FROM entry: `m`, `"m"`, `db.rp.m`, `db..m`, `/regex/` or a subquery
+// `(SELECT ...)` (subquery.cc).
 struct Source {
   std::string database;
   std::string retention_policy;
   std::string name;
   std::optional<std::string> regex;
+  std::shared_ptr<const SelectStatement> subquery;
 };
 
 enum class FillKind { kNull, kNone, kPrevious, kLinear, kNumber };

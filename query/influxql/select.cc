@@ -243,6 +243,14 @@ Result<std::vector<ResultRows>> RunPlainSelect(engine::Store& store,
 
 Result<std::vector<ResultRows>> Executor::Select(
     const SelectStatement& s, const ExecContext& context) const {
+  if (detail::HasSubquery(s)) {
+    return detail::SelectFromSubquery(
+        s, context,
+        [&](const SelectStatement& inner) { return Select(inner, context); },
+        [&](engine::Store& answer, const SelectStatement& outer) {
+          return Executor(answer, limits_).Select(outer, context);
+        });
+  }
   const detail::PlainSelect plain = [&](const SelectStatement& inner) {
     return detail::RunPlainSelect(store_, limits_, inner, context);
   };

@@ -67,6 +67,24 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
                                                  const ExecContext& ctx,
                                                  const PlainSelect& run_plain);
 
+// How far `s`'s transformations widen its time range back (one GROUP BY
+// interval, or 0); a subquery under it must answer that far back too.
+int64_t TransformExtension(const SelectStatement& s);
+
+// True when FROM holds a subquery (subquery.cc).
+bool HasSubquery(const SelectStatement& s);
+
+// Runs a SELECT against another store (the subquery's answer).
+using StoreSelect = std::function<Result<std::vector<ResultRows>>(
+    engine::Store&, const SelectStatement&)>;
+
+// SELECT ... FROM (SELECT ...): runs the inner statement through
+// `run_inner` (narrowed to the outer time range), then the outer one
+// through `run_outer` against the inner answer held in memory.
+Result<std::vector<ResultRows>> SelectFromSubquery(
+    const SelectStatement& s, const ExecContext& ctx,
+    const PlainSelect& run_inner, const StoreSelect& run_outer);
+
 // A deep copy (statements own their expressions through unique_ptr).
 std::unique_ptr<Expr> CloneExpr(const Expr& e);
 

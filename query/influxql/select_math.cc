@@ -514,6 +514,16 @@ bool NeedsExpressionLayer(const SelectStatement& s) {
   return false;
 }
 
+int64_t TransformExtension(const SelectStatement& s) {
+  if (!NeedsExpressionLayer(s) || s.interval_ns <= 0) return 0;
+  Plan plan;
+  for (const auto& f : s.fields) {
+    if (f.expr->kind == ExprKind::kWildcard) return 0;
+    if (!Analyze(*f.expr, s, &plan).ok()) return 0;
+  }
+  return plan.extend ? s.interval_ns : 0;
+}
+
 Result<std::vector<ResultRows>> SelectWithExpressions(
     const SelectStatement& s, const ExecContext& ctx,
     const PlainSelect& run_plain) {

@@ -204,3 +204,30 @@ SHOW = [
 ]
 
 FUNCTION_QUERIES += SHOW
+
+SUBQUERIES = [
+    _q("SELECT max(m) FROM (SELECT mean(kwh) AS m FROM energy WHERE %s "
+       "GROUP BY time(1h), meter) GROUP BY meter" % DAY1),
+    _q("SELECT max(m) FROM (SELECT mean(kwh) AS m FROM energy GROUP BY time(1h), meter) "
+       "WHERE %s GROUP BY meter" % DAY1),
+    _q("SELECT mean(s) FROM (SELECT sum(vehicles) AS s FROM traffic WHERE %s "
+       "GROUP BY time(1h), district) GROUP BY time(6h)" % DAY1),
+    _q("SELECT sum(peak) FROM (SELECT max(vehicles) AS peak FROM traffic WHERE %s "
+       "GROUP BY sensor)" % DAY1),
+    _q("SELECT count(vehicles) FROM (SELECT vehicles FROM traffic WHERE sensor = 'S01' "
+       "AND %s) WHERE vehicles > 20" % DAY1),
+    _q("SELECT * FROM (SELECT mean(m3) FROM water_flow WHERE %s GROUP BY time(6h), point) "
+       "WHERE point = 'P02'" % DAY2),
+    _q("SELECT non_negative_derivative(max(k), 1h) FROM (SELECT last(kwh) AS k FROM energy "
+       "GROUP BY time(1h), meter) WHERE meter = 'M03' AND %s GROUP BY time(1h)" % DAY2),
+    _q("SELECT mean(d) FROM (SELECT difference(last(kwh)) AS d FROM energy WHERE %s "
+       "GROUP BY time(1h), meter) GROUP BY meter" % DAY1),
+    _q("SELECT top(m, 3) FROM (SELECT mean(speed) AS m FROM traffic WHERE %s "
+       "GROUP BY time(1h))" % DAY1),
+    _q("SELECT max(m) FROM (SELECT max(mm) AS m FROM (SELECT mean(no2) AS mm FROM air "
+       "WHERE %s GROUP BY time(1h), station) GROUP BY station)" % DAY1),
+    _q("SELECT mean(m) * 2 FROM (SELECT mean(no2) AS m FROM air WHERE %s "
+       "GROUP BY time(6h), station) GROUP BY time(1d), station fill(none)" % ALL),
+]
+
+FUNCTION_QUERIES += SUBQUERIES
