@@ -190,7 +190,7 @@ Status Analyze(const Expr& e, const SelectStatement& s, Plan* p) {
       }
       if (IsHoltWinters(e.name)) {
         return Status::NotSupported("not supported: function " + e.name +
-                                    "() (holt_winters forecasts)");
+                                    "()");
       }
       if (FnByName(e.name)) {
         AddLeaf(e, p);

@@ -8,7 +8,10 @@
 //     point, at the window start (the lower time bound without GROUP BY
 //     time);
 //   - sample keeps N points chosen uniformly (reservoir sampling; all of
-//     them when there are at most N) in time order.
+//     them when there are at most N) in time order;
+//   - with auxiliary fields or tags (`SELECT top(x, 3), host` or
+//     `SELECT max(x), host` without GROUP BY time) each row carries the
+//     selected point's other columns.
 // None of them fills empty windows (InfluxDB builds them without fill()).
 // The points come from an inner raw SELECT of the field (and the tag
 // arguments), run by the plain executor; windows, LIMIT and OFFSET apply
@@ -25,7 +28,9 @@
 namespace citynexus::query::influxql::detail {
 namespace {
 
-enum class Multi { kTop, kBottom, kDistinct, kSample };
+// kFirst .. kMax: a lone selector with auxiliary fields or tags
+// (`SELECT max(x), host`), which reports the selected point's row.
+enum class Multi { kTop, kBottom, kDistinct, kSample, kFirst, kLast, kMin, kMax };
 
 std::optional<Multi> MultiByName(std::string_view name) {
   if (name == "top") return Multi::kTop;
@@ -35,6 +40,18 @@ std::optional<Multi> MultiByName(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<Multi> SelectorByName(std::string_view name) {
+  if (name == "first") return Multi::kFirst;
+  if (name == "last") return Multi::kLast;
+  if (name == "min") return Multi::kMin;
+  if (name == "max") return Multi::kMax;
+  return std::nullopt;
+}
+
+bool IsAux(const Expr& e) {
+  return e.kind == ExprKind::kVarRef && e.name != "time";
+}
+
 struct MultiCall {
   Multi kind = Multi::kTop;
   std::string name;
@@ -42,6 +59,7 @@ struct MultiCall {
   std::string field_cast;
   std::vector<std::string> tags;  // top/bottom tag arguments
   int64_t n = 0;
+  std::vector<const Expr*> aux;  // auxiliary fields and tags
 };
 
 bool IsNumber(const Cell& c) {
@@ -64,6 +82,7 @@ struct Point {
   int64_t time_ns = 0;
   Cell value;
   std::vector<Cell> tags;
+  std::vector<Cell> aux;
 };
 
 Result<MultiCall> PlanCall(const Expr& e, Multi kind) {
@@ -71,7 +90,9 @@ Result<MultiCall> PlanCall(const Expr& e, Multi kind) {
   c.kind = kind;
   c.name = e.name;
   const bool ranked = kind == Multi::kTop || kind == Multi::kBottom;
-  const size_t min_args = kind == Multi::kDistinct ? 1 : 2;
+  const bool single = kind != Multi::kTop && kind != Multi::kBottom &&
+                      kind != Multi::kSample;
+  const size_t min_args = single ? 1 : 2;
   if (e.args.size() < min_args ||
       (!ranked && e.args.size() > min_args)) {
     return Status::InvalidArgument("invalid number of arguments for " +
@@ -89,7 +110,10 @@ Result<MultiCall> PlanCall(const Expr& e, Multi kind) {
   }
   c.field = field.name;
   c.field_cast = field.cast;
-  if (kind == Multi::kDistinct) return c;
+  if (single) {
+    c.n = 1;
+    return c;
+  }
   const Expr& n = *e.args.back();
   if (n.kind != ExprKind::kInteger) {
     return Status::InvalidArgument("expected integer as last argument in " +
@@ -152,6 +176,35 @@ std::vector<Point> Ranked(const MultiCall& c, std::vector<Point> points) {
   return points;
 }
 
+// first/last/min/max: one point. Ties as InfluxDB 1.6 without GROUP BY
+// time: min/max keep the earliest, first/last the last series at the time.
+std::vector<Point> Selected(const MultiCall& c, std::vector<Point> points) {
+  size_t best = 0;
+  for (size_t i = 1; i < points.size(); ++i) {
+    const Point& p = points[i];
+    const Point& b = points[best];
+    bool take = false;
+    switch (c.kind) {
+      case Multi::kMax:
+        take = AsDouble(p.value) > AsDouble(b.value);
+        break;
+      case Multi::kMin:
+        take = AsDouble(p.value) < AsDouble(b.value);
+        break;
+      case Multi::kFirst:
+        take = p.time_ns == b.time_ns;
+        break;
+      default:  // kLast
+        take = p.time_ns >= b.time_ns;
+        break;
+    }
+    if (take) best = i;
+  }
+  std::vector<Point> out;
+  out.push_back(std::move(points[best]));
+  return out;
+}
+
 std::vector<Point> Sampled(const MultiCall& c, std::vector<Point> points,
                            std::mt19937_64* rng) {
   const auto n = static_cast<size_t>(c.n);
@@ -185,12 +238,18 @@ void WindowRows(const MultiCall& c, int64_t window_time,
     }
     return;
   }
-  std::vector<Point> chosen = c.kind == Multi::kSample
-                                  ? Sampled(c, std::move(points), rng)
-                                  : Ranked(c, std::move(points));
+  std::vector<Point> chosen;
+  if (c.kind == Multi::kSample) {
+    chosen = Sampled(c, std::move(points), rng);
+  } else if (c.kind == Multi::kTop || c.kind == Multi::kBottom) {
+    chosen = Ranked(c, std::move(points));
+  } else {
+    chosen = Selected(c, std::move(points));
+  }
   for (auto& p : chosen) {
     std::vector<Cell> row{p.time_ns, std::move(p.value)};
     for (auto& t : p.tags) row.push_back(std::move(t));
+    for (auto& a : p.aux) row.push_back(std::move(a));
     rows->push_back(std::move(row));
   }
 }
@@ -198,30 +257,58 @@ void WindowRows(const MultiCall& c, int64_t window_time,
 }  // namespace
 
 bool IsMultiPointSelect(const SelectStatement& s) {
+  size_t selectors = 0, aux = 0;
   for (const auto& f : s.fields) {
     if (f.expr->kind == ExprKind::kCall && MultiByName(f.expr->name)) {
       return true;
     }
+    if (f.expr->kind == ExprKind::kCall && SelectorByName(f.expr->name)) {
+      ++selectors;
+    } else if (IsAux(*f.expr)) {
+      ++aux;
+    }
   }
-  return false;
+  return selectors == 1 && aux > 0;
 }
 
 Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
                                                  const ExecContext& ctx,
                                                  const PlainSelect& run_plain) {
   const SelectField* field = nullptr;
+  std::vector<const SelectField*> aux;
   for (const auto& f : s.fields) {
     if (f.expr->kind == ExprKind::kVarRef && f.expr->name == "time") continue;
-    if (field != nullptr) {
+    if (IsAux(*f.expr)) {
+      aux.push_back(&f);
+      continue;
+    }
+    const bool call = f.expr->kind == ExprKind::kCall &&
+                      (MultiByName(f.expr->name) ||
+                       SelectorByName(f.expr->name));
+    if (field != nullptr || !call) {
       return Status::NotSupported(
-          "not supported: top(), bottom(), distinct() or sample() together "
-          "with other fields");
+          "not supported: top(), bottom(), distinct(), sample() or a "
+          "selector with fields other than fields and tags");
     }
     field = &f;
   }
   const Expr& e = *field->expr;
-  auto call = PlanCall(e, *MultiByName(e.name));
+  auto kind = MultiByName(e.name);
+  if (!kind) kind = SelectorByName(e.name);
+  auto call = PlanCall(e, *kind);
   if (!call) return call.error();
+  for (const SelectField* a : aux) call->aux.push_back(a->expr.get());
+  const bool selector = call->kind == Multi::kFirst ||
+                        call->kind == Multi::kLast ||
+                        call->kind == Multi::kMin || call->kind == Multi::kMax;
+  if (call->kind == Multi::kDistinct && !aux.empty()) {
+    return Status::NotSupported(
+        "not supported: distinct() together with other fields");
+  }
+  if (selector && s.interval_ns > 0) {
+    return Status::NotSupported(
+        "not supported: a selector with fields or tags and GROUP BY time");
+  }
   if ((call->kind == Multi::kTop || call->kind == Multi::kBottom) &&
       s.limit > 0 && call->n > s.limit) {
     return Status::InvalidArgument(
@@ -242,6 +329,10 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
   for (size_t i = 0; i < call->tags.size(); ++i) {
     inner.fields.push_back(
         SelectField{ref(call->tags[i], "tag"), "__t" + std::to_string(i)});
+  }
+  for (size_t i = 0; i < call->aux.size(); ++i) {
+    inner.fields.push_back(SelectField{ref(call->aux[i]->name, call->aux[i]->cast),
+                                       "__a" + std::to_string(i)});
   }
   inner.sources = s.sources;
   if (s.condition) inner.condition = CloneExpr(*s.condition);
@@ -277,12 +368,15 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
       p.time_ns = std::get<int64_t>(r[0]);
       p.value = std::move(r[1]);
       if (std::holds_alternative<std::monostate>(p.value)) continue;
-      if (call->kind != Multi::kDistinct && call->kind != Multi::kSample &&
-          !IsNumber(p.value)) {
-        continue;  // top/bottom rank numbers only
-      }
+      const bool ranks = call->kind == Multi::kTop ||
+                         call->kind == Multi::kBottom ||
+                         call->kind == Multi::kMin || call->kind == Multi::kMax;
+      if (ranks && !IsNumber(p.value)) continue;  // they rank numbers only
       for (size_t i = 0; i < call->tags.size(); ++i) {
         p.tags.push_back(std::move(r[2 + i]));
+      }
+      for (size_t i = 0; i < call->aux.size(); ++i) {
+        p.aux.push_back(std::move(r[2 + call->tags.size() + i]));
       }
       const int64_t w = s.interval_ns > 0 ? windows.Start(p.time_ns) : lower;
       by_window[w].push_back(std::move(p));
@@ -300,6 +394,9 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
     result.columns.push_back("time");
     result.columns.push_back(field->alias.empty() ? call->name : field->alias);
     for (const auto& t : call->tags) result.columns.push_back(t);
+    for (const SelectField* a : aux) {
+      result.columns.push_back(a->alias.empty() ? a->expr->name : a->alias);
+    }
     for (size_t i = static_cast<size_t>(std::max<int64_t>(s.offset, 0));
          i < rows.size(); ++i) {
       if (s.limit > 0 &&

@@ -231,3 +231,15 @@ SUBQUERIES = [
 ]
 
 FUNCTION_QUERIES += SUBQUERIES
+
+AUX = [
+    _q("SELECT max(vehicles), sensor FROM traffic WHERE " + DAY1),
+    _q("SELECT min(speed), vehicles, district FROM traffic WHERE %s "
+       "GROUP BY sensor SLIMIT 3" % DAY2),
+    _q("SELECT last(kwh), district FROM energy WHERE %s GROUP BY meter" % ALL),
+    _q("SELECT first(no2), ok FROM air WHERE " + DAY1),
+    _q("SELECT top(vehicles, 3), sensor, speed FROM traffic WHERE " + DAY1),
+    _q("SELECT bottom(m3, point, 2), m3 FROM water_flow WHERE %s GROUP BY time(12h)" % DAY2),
+]
+
+FUNCTION_QUERIES += AUX
