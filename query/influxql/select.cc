@@ -38,7 +38,10 @@ Status SelectRun::Prepare(const ExecContext& ctx) {
   CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s_.condition.get(), ctx.now_ns,
                                            &range_, &filters_, zone_.get()));
   if (s_.extend_start_ns > 0 && range_.has_min()) {
-    range_.min_ns -= s_.extend_start_ns;
+    // Saturating: a lower bound near the start of time stays in range.
+    range_.min_ns = range_.min_ns > kMinTime + s_.extend_start_ns
+                        ? range_.min_ns - s_.extend_start_ns
+                        : kMinTime;
   }
   // GROUP BY time without an upper bound ends at now(), as in InfluxDB.
   if (aggregate_ && s_.interval_ns > 0 && !range_.has_max()) {

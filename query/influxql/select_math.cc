@@ -578,7 +578,7 @@ Result<std::vector<ResultRows>> SelectWithExpressions(
     std::vector<const Expr*> filters;
     CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s.condition.get(), ctx.now_ns,
                                              &range, &filters, zone.get()));
-    if (range.has_min()) {
+    if (range.has_min() && range.min_ns > kMinTime + s.interval_ns) {
       inner.extend_start_ns = s.interval_ns;
       cutoff = range.min_ns - s.interval_ns + 1;
     }

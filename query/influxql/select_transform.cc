@@ -66,6 +66,7 @@ std::vector<TimedCell> MovingAverage(int64_t n,
   std::vector<TimedCell> out;
   if (n <= 0) return out;
   const size_t window = static_cast<size_t>(n);
+  if (window > points.size()) return out;  // never a full window
   std::vector<double> ring;
   ring.reserve(window);
   size_t pos = 0;

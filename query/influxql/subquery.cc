@@ -246,7 +246,12 @@ Result<std::vector<ResultRows>> SelectFromSubquery(
                                              &range, &filters, zone.get()));
     if (range.has_min()) {
       // The outer transformations read one window before the range.
-      range.min_ns -= s.extend_start_ns + TransformExtension(s);
+      const int64_t ext = TransformExtension(s);
+      const int64_t back = ext > INT64_MAX - s.extend_start_ns
+                               ? INT64_MAX
+                               : s.extend_start_ns + ext;
+      range.min_ns =
+          range.min_ns > kMinTime + back ? range.min_ns - back : kMinTime;
       inner.condition = And(std::move(inner.condition),
                             TimeBound(BinaryOp::kGte, range.min_ns));
     }

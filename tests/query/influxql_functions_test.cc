@@ -8,6 +8,7 @@
 
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/influxql/show_retention.h"
 #include "query/query.h"
 #include "support/temp_dir.h"
 
@@ -181,4 +182,21 @@ TEST_CASE("influxql reports unsupported and invalid function forms",
         R"j({"results":[{"statement_id":0,"error":"not supported: )j"
         R"j(function holt_winters()"},{"statement_id":1,"error":)j"
         R"j("derivative aggregate requires a GROUP BY interval"}]})j");
+}
+
+TEST_CASE("influxql SHOW RETENTION POLICIES reports the catch-all retention",
+          "[query][influxql]") {
+  using query::influxql::detail::GoDuration;
+  using query::influxql::detail::RetentionPolicyRows;
+  CHECK(GoDuration(0) == "0s");
+  CHECK(GoDuration(90) == "1m30s");
+  CHECK(GoDuration(30 * 86400) == "720h0m0s");
+  auto forever = RetentionPolicyRows(std::nullopt);
+  CHECK(std::get<std::string>(forever.values[0][1]) == "0s");
+  CHECK(std::get<std::string>(forever.values[0][2]) == "168h0m0s");
+  auto month = RetentionPolicyRows(std::chrono::seconds(30 * 86400));
+  CHECK(std::get<std::string>(month.values[0][1]) == "720h0m0s");
+  CHECK(std::get<std::string>(month.values[0][2]) == "24h0m0s");
+  auto day = RetentionPolicyRows(std::chrono::seconds(86400));
+  CHECK(std::get<std::string>(day.values[0][2]) == "1h0m0s");
 }
