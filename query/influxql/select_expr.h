@@ -12,8 +12,8 @@
 // value, as in InfluxDB). The outer fields are then evaluated row by row
 // over the inner series, transformations per output series, and LIMIT and
 // OFFSET apply to the outer rows.
-//   select_math.cc       planning, the inner statement, row evaluation,
-//                        math functions and operators with InfluxDB types
+//   select_math.cc       planning, the inner statement, row evaluation
+//   math_ops.cc          operators and math functions with InfluxDB types
 //   select_transform.cc  the transformations over one series of points
 // Internal to query/.
 //
@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -84,6 +85,16 @@ using StoreSelect = std::function<Result<std::vector<ResultRows>>(
 Result<std::vector<ResultRows>> SelectFromSubquery(
     const SelectStatement& s, const ExecContext& ctx,
     const PlainSelect& run_inner, const StoreSelect& run_outer);
+
+// Math (math_ops.cc). The arity of an InfluxDB 1.6 math function (abs,
+// round, ..., pow, log, atan2), nullopt for other names.
+std::optional<size_t> MathArity(std::string_view name);
+// `a op b` for + - * / % with InfluxDB's types; null unless both are
+// numbers.
+Cell Arithmetic(BinaryOp op, const Cell& a, const Cell& b);
+// A math function of MathArity(name) arguments; null unless all are
+// numbers.
+Cell MathCall(const std::string& name, const std::vector<Cell>& args);
 
 // A deep copy (statements own their expressions through unique_ptr).
 std::unique_ptr<Expr> CloneExpr(const Expr& e);
