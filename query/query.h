@@ -33,6 +33,10 @@ struct QueryOptions {
   // Time one query (all statements of a /query request) may run; <= 0: no
   // limit. The HTTP handlers also stop when the client disconnects.
   std::chrono::milliseconds timeout{60000};
+  // Not a config option: `serve` copies the raw age of the storage.retention
+  // rule for every measurement (glob "*"), and InfluxQL's SHOW RETENTION
+  // POLICIES reports it as autogen's duration. nullopt: kept forever.
+  std::optional<std::chrono::seconds> retention_duration;
 };
 
 enum class TagOp { kEqual, kNotEqual, kRegexMatch, kRegexNotMatch };

@@ -137,7 +137,14 @@ Status Serve(const Config& config) {
   }
   const query::QueryEngine queries(*store, config.query);
   query::RegisterQueryRoutes(router, queries);
-  query::RegisterInfluxQlRoutes(router, *store, config.query);
+  query::QueryOptions influxql_options = config.query;
+  for (const auto& rule : store_options.retention) {
+    if (rule.measurement_glob == "*") {  // the database-wide default
+      influxql_options.retention_duration = rule.raw_max_age;
+      break;
+    }
+  }
+  query::RegisterInfluxQlRoutes(router, *store, influxql_options);
   // Indicators: definitions validated now; a broken catalog is a startup
   // error naming the file and position.
   std::vector<std::string> indicator_warnings;

@@ -65,12 +65,16 @@ struct SelectField {
   std::string alias;  // empty: derived from the expression
 };
 
-// A FROM entry: `m`, `"m"`, `db.rp.m`, `db..m` or `/regex/`.
+struct SelectStatement;
+
+// A FROM entry: `m`, `"m"`, `db.rp.m`, `db..m`, `/regex/` or a subquery
+// `(SELECT ...)` (subquery.cc).
 struct Source {
   std::string database;
   std::string retention_policy;
   std::string name;
   std::optional<std::string> regex;
+  std::shared_ptr<const SelectStatement> subquery;
 };
 
 enum class FillKind { kNull, kNone, kPrevious, kLinear, kNumber };
@@ -92,6 +96,9 @@ struct SelectStatement {
   int64_t slimit = 0;
   int64_t soffset = 0;
   std::string tz;  // tz('...') argument, empty when absent
+  // Not syntax: set by the expression layer (select_expr.h) so that
+  // transformations see the window before the first one, as InfluxDB does.
+  int64_t extend_start_ns = 0;
 };
 
 enum class ShowKind {
@@ -119,6 +126,10 @@ struct ShowStatement {
   std::unique_ptr<Expr> condition;  // WHERE
   int64_t limit = 0;
   int64_t offset = 0;
+  // SHOW ... [EXACT] CARDINALITY of measurements, series, tag keys, tag
+  // values or field keys (show_cardinality.cc).
+  bool cardinality = false;
+  bool exact = false;
 };
 
 struct CreateDatabaseStatement {

@@ -105,17 +105,26 @@ net::Response JsonResponse(int status, std::string body) {
 // a measurement the caller may not read refuses the request (401/403), and
 // CREATE DATABASE (a no-op here) needs a token. FROM /regex/ and SHOW are
 // filtered per caller by the executor instead, so they never fail here.
+// Every measurement a SELECT names, subqueries included (they nest at most
+// 8 levels, a parser bound).
+Status AuthorizeSelect(const influxql::SelectStatement& select,
+                       const net::Access& caller) {
+  for (const auto& src : select.sources) {
+    if (src.subquery) {
+      CITYNEXUS_RETURN_IF_ERROR(AuthorizeSelect(*src.subquery, caller));
+    } else if (!src.regex && !caller.CanRead(src.name)) {
+      return caller.DenyStatus("read on measurement \"" + src.name + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
 Status AuthorizeStatements(const std::vector<influxql::Statement>& statements,
                            const net::Access& caller) {
   for (const auto& statement : statements) {
     if (const auto* select =
             std::get_if<influxql::SelectStatement>(&statement)) {
-      for (const auto& src : select->sources) {
-        if (!src.regex && !caller.CanRead(src.name)) {
-          return caller.DenyStatus("read on measurement \"" + src.name +
-                                   "\"");
-        }
-      }
+      CITYNEXUS_RETURN_IF_ERROR(AuthorizeSelect(*select, caller));
     } else if (std::holds_alternative<influxql::CreateDatabaseStatement>(
                    statement) &&
                !caller.authenticated()) {

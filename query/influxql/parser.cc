@@ -183,15 +183,20 @@ Result<std::vector<Source>> Parser::ParseSources() {
       continue;
     }
     if (IsOp(Peek(), "(")) {
-      not_supported_ = "subqueries";
-      int depth = 0;
-      do {
-        const Token t = Next();
-        if (t.kind == TokenKind::kEof) return Error(t, "expected )");
-        if (IsOp(t, "(")) ++depth;
-        if (IsOp(t, ")")) --depth;
-      } while (depth > 0);
-      out.push_back(Source{});
+      // A subquery, nested at most kMaxSubqueryDepth deep (the parser and
+      // the executor recurse once per level).
+      Next();
+      if (++subquery_depth_ > kMaxSubqueryDepth) {
+        return Status::InvalidArgument("subqueries nested deeper than " +
+                                       std::to_string(kMaxSubqueryDepth));
+      }
+      if (!AcceptKeyword("select")) return Error(Peek(), "expected SELECT");
+      IQL_ASSIGN(sub, ParseSelect());
+      CITYNEXUS_RETURN_IF_ERROR(ExpectOp(")"));
+      --subquery_depth_;
+      Source src;
+      src.subquery = std::make_shared<const SelectStatement>(std::move(sub));
+      out.push_back(std::move(src));
       continue;
     }
     // name, rp.name, db.rp.name, db..name

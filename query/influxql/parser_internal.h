@@ -90,6 +90,8 @@ class Parser {
   Token peek_;
   bool has_peek_ = false;
   std::string not_supported_;  // set while parsing a SELECT we cannot run
+  static constexpr int kMaxSubqueryDepth = 8;
+  int subquery_depth_ = 0;  // FROM (SELECT ...) levels open
 };
 
 }  // namespace citynexus::query::influxql::detail

@@ -20,21 +20,43 @@ Result<Statement> Parser::ParseShow() {
     }
     return Statement(std::move(s));
   }
+  // [EXACT] CARDINALITY after the noun; the singular nouns (MEASUREMENT,
+  // TAG KEY, FIELD KEY) exist only in the cardinality forms.
+  auto cardinality = [&](bool required) -> Status {
+    s.exact = AcceptKeyword("exact");
+    s.cardinality = AcceptKeyword("cardinality");
+    if (s.exact && !s.cardinality) return ExpectKeyword("cardinality");
+    if (required && !s.cardinality) return ExpectKeyword("cardinality");
+    return Status::Ok();
+  };
   if (AcceptKeyword("measurements")) {
     s.kind = ShowKind::kMeasurements;
+  } else if (AcceptKeyword("measurement")) {
+    s.kind = ShowKind::kMeasurements;
+    CITYNEXUS_RETURN_IF_ERROR(cardinality(true));
   } else if (AcceptKeyword("series")) {
     s.kind = ShowKind::kSeries;
+    CITYNEXUS_RETURN_IF_ERROR(cardinality(false));
   } else if (AcceptKeyword("tag")) {
     if (AcceptKeyword("keys")) {
       s.kind = ShowKind::kTagKeys;
+    } else if (AcceptKeyword("key")) {
+      s.kind = ShowKind::kTagKeys;
+      CITYNEXUS_RETURN_IF_ERROR(cardinality(true));
     } else if (AcceptKeyword("values")) {
       s.kind = ShowKind::kTagValues;
+      CITYNEXUS_RETURN_IF_ERROR(cardinality(false));
     } else {
       return Error(Peek(), "expected KEYS, VALUES");
     }
   } else if (AcceptKeyword("field")) {
-    CITYNEXUS_RETURN_IF_ERROR(ExpectKeyword("keys"));
-    s.kind = ShowKind::kFieldKeys;
+    if (AcceptKeyword("key")) {
+      s.kind = ShowKind::kFieldKeys;
+      CITYNEXUS_RETURN_IF_ERROR(cardinality(true));
+    } else {
+      CITYNEXUS_RETURN_IF_ERROR(ExpectKeyword("keys"));
+      s.kind = ShowKind::kFieldKeys;
+    }
   } else if (t.kind == TokenKind::kIdent && !t.quoted) {
     return Unsupported("SHOW");
   } else {
@@ -46,7 +68,8 @@ Result<Statement> Parser::ParseShow() {
     IQL_ASSIGN(db, ParseIdent());
     s.on_database = db;
   }
-  if (s.kind != ShowKind::kMeasurements && AcceptKeyword("from")) {
+  if ((s.kind != ShowKind::kMeasurements || s.cardinality) &&
+      AcceptKeyword("from")) {
     IQL_ASSIGN(sources, ParseSources());
     s.sources = std::move(sources);
   }

@@ -54,7 +54,8 @@ std::optional<Fn> FnByName(std::string_view name) {
       {"spread", Fn::kSpread},
       {"stddev", Fn::kStddev},
       {"percentile", Fn::kPercentile},
-      {"integral", Fn::kIntegral}};
+      {"integral", Fn::kIntegral},
+      {"mode", Fn::kMode}};
   for (const auto& [n, fn] : kNames) {
     if (n == name) return fn;
   }
@@ -67,7 +68,8 @@ bool IsSelector(Fn fn) {
 }
 
 bool AcceptsAnyType(Fn fn) {
-  return fn == Fn::kCount || fn == Fn::kFirst || fn == Fn::kLast;
+  return fn == Fn::kCount || fn == Fn::kFirst || fn == Fn::kLast ||
+         fn == Fn::kMode || fn == Fn::kCountDistinct;
 }
 
 std::optional<Reduced> Reduce(Fn fn, double param,
@@ -182,6 +184,9 @@ std::optional<Reduced> Reduce(Fn fn, double param,
       const TimedValue* p = sorted[static_cast<size_t>(i)];
       return Reduced{p->time_ns, ToCell(p->value)};
     }
+    case Fn::kMode:
+    case Fn::kCountDistinct:
+      return ReduceMore(fn, points);
     case Fn::kIntegral:
       break;
   }

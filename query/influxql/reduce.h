@@ -33,6 +33,8 @@ enum class Fn {
   kStddev,
   kPercentile,
   kIntegral,
+  kMode,           // most frequent value (reduce_more.cc)
+  kCountDistinct,  // count(distinct(x)) (reduce_more.cc)
 };
 
 // nullopt for names that are not implemented aggregates.
@@ -67,6 +69,9 @@ std::optional<Reduced> Reduce(Fn fn, double param,
 // (ns / unit_ns); with windows (an interval > 0) the area is split at window
 // ends, interpolating there. Returns (window start, area) pairs, ascending;
 // without an interval one pair at time 0.
+// mode() and count(distinct()) of one bucket (reduce_more.cc).
+std::optional<Reduced> ReduceMore(Fn fn, std::span<const TimedValue> points);
+
 std::vector<std::pair<int64_t, double>> IntegralByWindow(
     std::span<const TimedValue> points, int64_t unit_ns,
     const TimeWindows& windows);

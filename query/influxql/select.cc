@@ -7,6 +7,7 @@
 #include <set>
 
 #include "query/influxql/exec.h"
+#include "query/influxql/select_expr.h"
 #include "query/influxql/select_run.h"
 
 namespace citynexus::query::influxql {
@@ -36,6 +37,12 @@ Status SelectRun::Prepare(const ExecContext& ctx) {
   }
   CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s_.condition.get(), ctx.now_ns,
                                            &range_, &filters_, zone_.get()));
+  if (s_.extend_start_ns > 0 && range_.has_min()) {
+    // Saturating: a lower bound near the start of time stays in range.
+    range_.min_ns = range_.min_ns > kMinTime + s_.extend_start_ns
+                        ? range_.min_ns - s_.extend_start_ns
+                        : kMinTime;
+  }
   // GROUP BY time without an upper bound ends at now(), as in InfluxDB.
   if (aggregate_ && s_.interval_ns > 0 && !range_.has_max()) {
     range_.max_ns = ctx.now_ns;
@@ -217,17 +224,21 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
   return Status::Ok();
 }
 
-}  // namespace detail
-
-Result<std::vector<ResultRows>> Executor::Select(
-    const SelectStatement& s, const ExecContext& context) const {
+// A SELECT of fields, tags and plain aggregates. Every other form (math,
+// transformations, multi-point selectors, subqueries) ends here, so this is
+// where a named measurement the caller may not read is refused; FROM /regex/
+// only expands to readable measurements (Measurements()).
+Result<std::vector<ResultRows>> RunPlainSelect(engine::Store& store,
+                                               const QueryOptions& limits,
+                                               const SelectStatement& s,
+                                               const ExecContext& context) {
   for (const auto& src : s.sources) {
-    if (!src.regex && !context.access->CanRead(src.name)) {
+    if (!src.regex && !src.subquery && !context.access->CanRead(src.name)) {
       return context.access->DenyStatus("read on measurement \"" + src.name +
                                         "\"");
     }
   }
-  detail::SelectRun run(store_, limits_, s, context.guard);
+  SelectRun run(store, limits, s, context.guard);
   CITYNEXUS_RETURN_IF_ERROR(run.Prepare(context));
   auto names = run.Measurements();
   if (!names) return names.error();
@@ -242,5 +253,29 @@ Result<std::vector<ResultRows>> Executor::Select(
     CITYNEXUS_RETURN_IF_ERROR(run.RunMeasurement(m, &out));
   }
   return out;
+}
+
+}  // namespace detail
+
+Result<std::vector<ResultRows>> Executor::Select(
+    const SelectStatement& s, const ExecContext& context) const {
+  if (detail::HasSubquery(s)) {
+    return detail::SelectFromSubquery(
+        s, context,
+        [&](const SelectStatement& inner) { return Select(inner, context); },
+        [&](engine::Store& answer, const SelectStatement& outer) {
+          return Executor(answer, limits_).Select(outer, context);
+        });
+  }
+  const detail::PlainSelect plain = [&](const SelectStatement& inner) {
+    return detail::RunPlainSelect(store_, limits_, inner, context);
+  };
+  if (detail::IsMultiPointSelect(s)) {
+    return detail::SelectMultiPoint(s, context, plain);
+  }
+  if (detail::NeedsExpressionLayer(s)) {
+    return detail::SelectWithExpressions(s, context, plain);
+  }
+  return detail::RunPlainSelect(store_, limits_, s, context);
 }
 }  // namespace citynexus::query::influxql

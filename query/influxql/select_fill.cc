@@ -22,7 +22,7 @@ void SelectRun::FillColumn(const Column& c, bool integer,
       return;
     case FillKind::kNull:
       // count() of an empty bucket is 0, not null.
-      if (c.fn == Fn::kCount) {
+      if (c.fn == Fn::kCount || c.fn == Fn::kCountDistinct) {
         for (size_t r = 0; r < n; ++r) {
           if (!known[r]) (*grid)[r][ci] = int64_t{0};
         }
@@ -31,7 +31,7 @@ void SelectRun::FillColumn(const Column& c, bool integer,
     case FillKind::kNumber:
       for (size_t r = 0; r < n; ++r) {
         if (known[r]) continue;
-        if (integer || c.fn == Fn::kCount) {
+        if (integer || c.fn == Fn::kCount || c.fn == Fn::kCountDistinct) {
           (*grid)[r][ci] = static_cast<int64_t>(s_.fill_value);
         } else {
           (*grid)[r][ci] = s_.fill_value;

@@ -77,6 +77,17 @@ Result<std::vector<Column>> PlanColumns(const SelectStatement& s,
         return Status::NotSupported("not supported: " + e.name +
                                     "() over a regex; name the field");
       }
+      if (arg.kind == ExprKind::kCall && *fn == Fn::kCount &&
+          arg.name == "distinct" && arg.args.size() == 1 &&
+          arg.args[0]->kind == ExprKind::kVarRef) {
+        // count(distinct(x)): one aggregate over x's distinct values.
+        c.fn = Fn::kCountDistinct;
+        c.field = arg.args[0]->name;
+        c.cast = arg.args[0]->cast;
+        cols.push_back(std::move(c));
+        aliases.push_back(f.alias);
+        continue;
+      }
       if (arg.kind == ExprKind::kCall) {
         return Status::NotSupported("not supported: nested function calls");
       }

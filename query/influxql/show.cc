@@ -8,6 +8,8 @@
 
 #include "query/influxql/condition.h"
 #include "query/influxql/exec.h"
+#include "query/influxql/show_cardinality.h"
+#include "query/influxql/show_retention.h"
 
 namespace citynexus::query::influxql {
 namespace {
@@ -76,12 +78,7 @@ Result<std::vector<ResultRows>> Executor::Show(
   }
   if (db.empty()) return Status::InvalidArgument("database name required");
   if (s.kind == ShowKind::kRetentionPolicies) {
-    ResultRows r;
-    r.columns = {"name", "duration", "shardGroupDuration", "replicaN",
-                 "default"};
-    r.values.push_back({std::string("autogen"), std::string("0s"),
-                        std::string("168h0m0s"), int64_t{1}, true});
-    out.push_back(std::move(r));
+    out.push_back(detail::RetentionPolicyRows(limits_.retention_duration));
     return out;
   }
 
@@ -231,6 +228,9 @@ StatementResult Executor::Execute(const Statement& statement,
     rows = Select(*select, context);
   } else if (const auto* show = std::get_if<ShowStatement>(&statement)) {
     rows = Show(*show, context);
+    if (rows && show->cardinality) {
+      rows = detail::CountCardinality(*show, std::move(*rows));
+    }
   } else if (const auto* unsupported =
                  std::get_if<UnsupportedStatement>(&statement)) {
     result.error = unsupported->reason;

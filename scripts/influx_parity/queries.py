@@ -207,3 +207,7 @@ EXTRA_QUERIES = [
     _q("SELECT vehicles FROM traffic WHERE sensor = 'S01' AND time >= now() - 3650d "
        "LIMIT 3"),
 ]
+
+# Functions, math, transformations and more (issue 17), in their own file.
+from queries_functions import FUNCTION_QUERIES  # noqa: E402
+QUERIES = QUERIES + FUNCTION_QUERIES

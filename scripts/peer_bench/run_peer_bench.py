@@ -108,6 +108,11 @@ def make_queries(manifest):
          "; ".join("SELECT last(*) FROM %s GROUP BY *" % k[0] for k in urban1000.KINDS)),
         ("Q4", "one series, 1-day max", 2.0,
          "SELECT max(m3) FROM water_flow WHERE point = 'W0007' AND %s" % one_day),
+        # A transformation over an aggregate (issue 17): timed, answers
+        # compared, no target yet.
+        ("Q5", "400 series, non_negative_derivative(mean, 1s) GROUP BY time(1h), district",
+         None, "SELECT non_negative_derivative(mean(vehicles), 1s) FROM traffic WHERE %s "
+         "GROUP BY time(1h), district" % rng),
     ]
 
 

@@ -200,9 +200,8 @@ TEST_CASE("parser substitutes bound parameters", "[query][influxql]") {
 TEST_CASE("parser marks statements it cannot run as not supported",
           "[query][influxql]") {
   auto stmts = Parse(
-      "DROP MEASUREMENT cpu; SELECT mean(v) INTO other FROM m; SELECT v FROM "
-      "(SELECT v FROM m); SHOW USERS");
-  REQUIRE(stmts.size() == 4);
+      "DROP MEASUREMENT cpu; SELECT mean(v) INTO other FROM m; SHOW USERS");
+  REQUIRE(stmts.size() == 3);
   for (const auto& s : stmts) {
     REQUIRE(std::holds_alternative<UnsupportedStatement>(s));
   }
@@ -210,8 +209,20 @@ TEST_CASE("parser marks statements it cannot run as not supported",
         "not supported: DROP MEASUREMENT");
   CHECK(std::get<UnsupportedStatement>(stmts[1]).reason ==
         "not supported: SELECT ... INTO");
-  CHECK(std::get<UnsupportedStatement>(stmts[2]).reason ==
-        "not supported: subqueries");
+}
+
+TEST_CASE("parser reads subqueries as sources", "[query][influxql]") {
+  auto stmts = Parse("SELECT max(m) FROM (SELECT mean(v) AS m FROM cpu "
+                     "GROUP BY time(1m), host) WHERE time > 0 GROUP BY host");
+  REQUIRE(stmts.size() == 1);
+  const auto& outer = std::get<SelectStatement>(stmts[0]);
+  REQUIRE(outer.sources.size() == 1);
+  REQUIRE(outer.sources[0].subquery != nullptr);
+  const SelectStatement& inner = *outer.sources[0].subquery;
+  CHECK(inner.fields[0].alias == "m");
+  CHECK(inner.interval_ns == 60000000000);
+  CHECK(inner.group_tags == std::vector<std::string>{"host"});
+  CHECK(outer.group_tags == std::vector<std::string>{"host"});
 }
 
 TEST_CASE("parse errors name the token and position like InfluxDB",
