@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cmd/admin_backup.h"
+#include "app/cmd/sensorthings.h"
 #include "app/config/values.h"
 #include "common/log.h"
 #include "connectors/connectors.h"
@@ -35,6 +36,8 @@
 //                append them durably, then answer. Joined by Stop().
 //   mqtt         Paho's callback/consumer thread when mqtt.brokers is set:
 //                decodes messages and appends them durably before the ack.
+//   sta-write    app::SensorThingsEndpoint: one WriteWorkers thread that
+//                appends SensorThings POSTs durably. Joined by Stop().
 //   backup       app::AdminBackup: one thread per online backup request
 //                (POST /api/v1/admin/backup), at most one at a time.
 //   streams      query::StreamService: "stream-fanout" (matches durable
@@ -169,6 +172,8 @@ Status Serve(const Config& config) {
   }
   AdminBackup backups(*store);
   backups.RegisterRoutes(router);
+  SensorThingsEndpoint sensorthings(*store);  // /v1.1 (docs/sensorthings.md)
+  sensorthings.RegisterRoutes(router);
   connectors::MqttConnector mqtt(*store, metrics, config.mqtt);
   mqtt.RegisterRoutes(router);
   connectors::Pollers pollers(*store, metrics, config.pollers);
@@ -241,6 +246,7 @@ Status Serve(const Config& config) {
   server.reset();
   ingest.Stop();   // finishes (and answers) queued writes first
   backups.Stop();  // a running online backup completes first
+  sensorthings.Stop();  // queued SensorThings writes are stored and answered
   // Close() flushes buffered points into sealed blocks and joins the
   // store's threads.
   if (Status status = store->Close(); !status.ok()) {
