@@ -37,7 +37,10 @@
 //   mqtt         Paho's callback/consumer thread when mqtt.brokers is set:
 //                decodes messages and appends them durably before the ack.
 //   sta-write    app::SensorThingsEndpoint: one WriteWorkers thread that
-//                appends SensorThings POSTs durably. Joined by Stop().
+//                appends SensorThings POSTs durably; with sensorthings.mqtt
+//                also connectors::StaMqttBridge (Paho's callback thread
+//                stores creations, one thread publishes notifications, one
+//                retries the first connection). Joined by Stop().
 //   backup       app::AdminBackup: one thread per online backup request
 //                (POST /api/v1/admin/backup), at most one at a time.
 //   streams      query::StreamService: "stream-fanout" (matches durable
@@ -172,7 +175,7 @@ Status Serve(const Config& config) {
   }
   AdminBackup backups(*store);
   backups.RegisterRoutes(router);
-  SensorThingsEndpoint sensorthings(*store);  // /v1.1 (docs/sensorthings.md)
+  SensorThingsEndpoint sensorthings(*store, point_feed, metrics, config);
   sensorthings.RegisterRoutes(router);
   connectors::MqttConnector mqtt(*store, metrics, config.mqtt);
   mqtt.RegisterRoutes(router);
@@ -203,6 +206,11 @@ Status Serve(const Config& config) {
                            [&publisher] { return publisher->Health(); });
   }
   (void)streams.Start();
+  if (Status status = sensorthings.Start(*server); !status.ok()) {
+    server->Stop();
+    (void)store->Close();
+    return status.WithContext("starting the SensorThings MQTT extension");
+  }
 
   // ---- connectors ----
   // Started after the store and HTTP; stopped first in the shutdown below.
@@ -246,7 +254,7 @@ Status Serve(const Config& config) {
   server.reset();
   ingest.Stop();   // finishes (and answers) queued writes first
   backups.Stop();  // a running online backup completes first
-  sensorthings.Stop();  // queued SensorThings writes are stored and answered
+  sensorthings.Stop();  // MQTT bridge off; queued STA writes answered
   // Close() flushes buffered points into sealed blocks and joins the
   // store's threads.
   if (Status status = store->Close(); !status.ok()) {

@@ -39,6 +39,14 @@ struct IndicatorPublishOptions {
   int qos = 1;
 };
 
+// Options `sensorthings.*` (app/config/sensorthings_options.cc).
+struct SensorThingsOptions {
+  // Runs the MQTT extension on the connector's broker (mqtt.brokers must be
+  // set): Observations published to v1.1/Datastreams(ID)/Observations are
+  // stored, and new points are published there. Default off.
+  bool mqtt = false;
+};
+
 struct Config {
   // Directory holding the store (created if missing). Option `data_dir`.
   std::string data_dir = "./data";
@@ -69,6 +77,8 @@ struct Config {
   connectors::MqttOptions mqtt;
   // Option `pollers`: the open-data pollers; none by default.
   std::vector<connectors::PollerOptions> pollers;
+  // Options `sensorthings.*`.
+  SensorThingsOptions sensorthings;
 };
 
 // engine::StoreOptions for opening the store this configuration describes.

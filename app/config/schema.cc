@@ -11,6 +11,7 @@
 #include "app/config/values.h"
 #include "app/config/mapping_options.h"
 #include "app/config/option_builders.h"
+#include "app/config/sensorthings_options.h"
 
 namespace citynexus::app {
 namespace {
@@ -788,11 +789,15 @@ std::vector<Option<Config>> BuildConfigOptions() {
       [](const C& c) -> const std::vector<PollerOptions>& {
         return c.pollers;
       }));
+  for (auto& option : SensorThingsConfigOptions()) o.push_back(std::move(option));
   return o;
 }
 
 // Checks that span several options; run after every option was applied.
 void CheckConfig(const Config& config, ConfigErrors& errors) {
+  if (config.sensorthings.mqtt && config.mqtt.brokers.empty()) {
+    errors.Add("sensorthings.mqtt", "the MQTT extension needs a broker: set mqtt.brokers");
+  }
   const std::string& prefix = config.indicator_publish.topic_prefix;
   if (!prefix.empty()) {
     if (config.mqtt.brokers.empty()) {

@@ -117,53 +117,63 @@ Result<Page> Reader::ObservationPage(const std::vector<size_t>& datastreams,
                    now_ns_);
   };
   const TimeOrder order = OrderOf(o);
-  if (datastreams.size() == 1 && order != TimeOrder::kOther) {
-    const size_t ds = datastreams[0];
-    const uint64_t id = model_.datastreams[ds].series.id;
+  // Streamed pages: one Datastream in time order, or several in their
+  // default order (by Datastream, then time), stopping once the page (and
+  // one more row, for nextLink) is complete.
+  if ((datastreams.size() == 1 && order != TimeOrder::kOther) ||
+      o.orderby.empty()) {
     uint64_t matched = 0;
     bool over = false;
-    // Takes one point; false once the page (and one more, for `more`) is
-    // complete.
-    auto take = [&](const engine::Sample& p) {
-      if (budget-- == 0) {
-        over = true;
-        return false;
+    bool full = false;
+    for (size_t ds : datastreams) {
+      const uint64_t id = model_.datastreams[ds].series.id;
+      // Takes one point; false once the page is complete.
+      auto take = [&](const engine::Sample& p) {
+        if (budget-- == 0) {
+          over = true;
+          return false;
+        }
+        EntityRef ref{EntityType::kObservation, 0, {ds, p.timestamp_ns, p.value, std::nullopt}};
+        if (!matches(ref)) return true;
+        ++matched;
+        if (matched <= o.skip) return true;
+        if (page.items.size() == top) {
+          page.more = true;
+          full = true;
+          return false;
+        }
+        page.items.push_back(std::move(ref));
+        return true;
+      };
+      if (order != TimeOrder::kDescending) {
+        Status st = store_.Scan(id, bounds.start_ns, bounds.end_ns, take);
+        if (!st.ok()) return st;
+      } else {
+        int64_t end = bounds.end_ns;
+        while (end > bounds.start_ns) {
+          auto last = store_.Last(id, bounds.start_ns, end);
+          if (!last) return last.error();
+          if (!*last) break;
+          end = (*last)->timestamp_ns;
+          if (!take(**last)) break;
+        }
       }
-      EntityRef ref{EntityType::kObservation, 0, {ds, p.timestamp_ns, p.value, std::nullopt}};
-      if (!matches(ref)) return true;
-      ++matched;
-      if (matched <= o.skip) return true;
-      if (page.items.size() == top) {
-        page.more = true;
-        return false;
-      }
-      page.items.push_back(std::move(ref));
-      return true;
-    };
-    if (order == TimeOrder::kAscending) {
-      Status st = store_.Scan(id, bounds.start_ns, bounds.end_ns, take);
-      if (!st.ok()) return st;
-    } else {
-      int64_t end = bounds.end_ns;
-      while (end > bounds.start_ns) {
-        auto last = store_.Last(id, bounds.start_ns, end);
-        if (!last) return last.error();
-        if (!*last) break;
-        end = (*last)->timestamp_ns;
-        if (!take(**last)) break;
-      }
+      if (over) return TooManyPoints(options_.max_points);
+      if (full) break;
     }
-    if (over) return TooManyPoints(options_.max_points);
     if (o.count) {
-      auto n = CountObservations(ds, bounds.start_ns, bounds.end_ns, residual,
-                                 &budget);
-      if (!n) return n.error();
-      page.count = *n;
+      uint64_t total = 0;
+      for (size_t ds : datastreams) {
+        auto n = CountObservations(ds, bounds.start_ns, bounds.end_ns, residual,
+                                   &budget);
+        if (!n) return n.error();
+        total += *n;
+      }
+      page.count = total;
     }
     return page;
   }
-  // Several Datastreams or another order: read the matching rows (bounded),
-  // then sort and slice.
+  // Another order: read the matching rows (bounded), then sort and slice.
   std::vector<EntityRef> rows;
   for (size_t ds : datastreams) {
     bool over = false;

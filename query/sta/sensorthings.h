@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "engine/engine.h"
 #include "net/net.h"
@@ -36,7 +38,31 @@ struct StaOptions {
   uint64_t max_buckets = 100'000;
   // Rows one CreateObservations / one POST body may carry.
   uint64_t max_write_rows = 100'000;
+  // Whether the MQTT extension runs (sensorthings.mqtt): the service root
+  // then claims the MQTT conformance classes.
+  bool mqtt = false;
 };
+
+// ---- the MQTT extension (OGC 18-088 §14) ----
+// The broker side lives in connectors/ (StaMqttBridge); these two functions
+// are the SensorThings payloads it needs, injected by app/.
+
+// The Observation a client published to v1.1/Datastreams(`datastream`)/
+// Observations, as a point of that Datastream's series (same rules as POST
+// Observations). kNotFound for unknown Datastreams, kInvalidArgument (or
+// kNotSupported for intervals) for a body that does not fit. Call
+// IsNotification() first: the server's own publications are not creations.
+Result<engine::Point> DecodeMqttObservation(engine::Store& store,
+                                            uint64_t datastream,
+                                            std::string_view payload,
+                                            int64_t now_ns);
+// Whether `payload` is a notification this server published (it carries
+// "@iot.id"); the bridge skips those, so its own publications on the shared
+// topic are never stored again.
+bool IsNotification(std::string_view payload);
+// The Observation JSON published for a new point (with "@iot.id",
+// "@iot.selfLink" relative to "/v1.1", phenomenonTime, resultTime, result).
+std::string ObservationNotification(const engine::Point& point);
 
 // Runs a blocking write job (store appends) off the I/O threads. Returns
 // false when it cannot take the job now (saturated or stopping); the caller

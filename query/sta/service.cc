@@ -91,7 +91,10 @@ net::Response ServiceRoot(const std::string& base, bool mqtt) {
              {{"conformance", conformance}}}};
   if (mqtt) {
     j["serverSettings"]["conformance"].push_back(
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation");
+    j["serverSettings"]["conformance"].push_back(
         "http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/receive-updates");
+    j["serverSettings"]["MQTT"] = {{"mqtt", true}};
   }
   return Json200(j);
 }
@@ -111,7 +114,7 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
   path.remove_prefix(kPrefix.size());
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   const std::string base = BaseUrl(req);
-  if (path.empty()) return ServiceRoot(base, false);
+  if (path.empty()) return ServiceRoot(base, options_.mqtt);
   path.remove_prefix(1);  // the '/'
 
   std::vector<std::string_view> parts;

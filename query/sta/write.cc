@@ -329,4 +329,40 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
   }
 }
 
+Result<engine::Point> DecodeMqttObservation(engine::Store& store,
+                                            uint64_t datastream,
+                                            std::string_view payload,
+                                            int64_t now_ns) {
+  auto series = store.GetSeries(datastream);
+  if (!series) return Status::NotFound("no Datastream " + std::to_string(datastream));
+  auto body = ParseBody(std::string(payload));
+  if (!body) return body.error();
+  if (!body->is_object()) return Status::InvalidArgument("expected an Observation object");
+  auto it = body->find("result");
+  if (it == body->end()) return Status::InvalidArgument("an Observation needs \"result\"");
+  auto value = ToValue(*it, series->type);
+  if (!value) return value.error();
+  auto pt = body->find("phenomenonTime");
+  auto ts = ToTime(pt == body->end() ? json(nullptr) : *pt, now_ns);
+  if (!ts) return ts.error();
+  return engine::Point{series->id, *ts, std::move(*value)};
+}
+
+bool IsNotification(std::string_view payload) {
+  // Our notifications start with this key (ObservationNotification).
+  return payload.rfind("{\"@iot.id\":", 0) == 0;
+}
+
+std::string ObservationNotification(const engine::Point& p) {
+  const std::string id = ObservationId(p.series, p.timestamp_ns);
+  json j = {{"@iot.id", id},
+            {"@iot.selfLink", "/v1.1/Observations('" + id + "')"},
+            {"phenomenonTime", FormatIsoTime(p.timestamp_ns)},
+            {"resultTime", FormatIsoTime(p.timestamp_ns)}};
+  std::visit([&j](const auto& v) { j["result"] = v; }, p.value);
+  j["Datastream@iot.navigationLink"] =
+      "/v1.1/Datastreams(" + std::to_string(p.series) + ")";
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace citynexus::query::sta
