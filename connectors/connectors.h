@@ -34,6 +34,8 @@
 #include "connectors/mqtt_options.h"
 #include "connectors/point_writer.h"
 #include "connectors/pollers.h"
+#include "connectors/sta_mqtt.h"
+#include "connectors/write_workers.h"
 #include "engine/engine.h"
 #include "net/net.h"
 

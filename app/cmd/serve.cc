@@ -10,6 +10,7 @@
 #include "app/auth/token_api.h"
 #include "app/auth/token_store.h"
 #include "app/cmd/admin_backup.h"
+#include "app/cmd/sensorthings.h"
 #include "app/config/values.h"
 #include "app/web_assets.h"
 #include "common/log.h"
@@ -39,6 +40,11 @@
 //                append them durably, then answer. Joined by Stop().
 //   mqtt         Paho's callback/consumer thread when mqtt.brokers is set:
 //                decodes messages and appends them durably before the ack.
+//   sta-write    app::SensorThingsEndpoint: one WriteWorkers thread that
+//                appends SensorThings POSTs durably; with sensorthings.mqtt
+//                also connectors::StaMqttBridge (Paho's callback thread
+//                stores creations, one thread publishes notifications, one
+//                retries the first connection). Joined by Stop().
 //   backup       app::AdminBackup: one thread per online backup request
 //                (POST /api/v1/admin/backup), at most one at a time.
 //   streams      query::StreamService: "stream-fanout" (matches durable
@@ -194,6 +200,8 @@ Status Serve(const Config& config) {
   }
   AdminBackup backups(*store);
   backups.RegisterRoutes(router);
+  SensorThingsEndpoint sensorthings(*store, point_feed, metrics, config);
+  sensorthings.RegisterRoutes(router);
   connectors::MqttConnector mqtt(*store, metrics, config.mqtt);
   mqtt.RegisterRoutes(router);
   connectors::Pollers pollers(*store, metrics, config.pollers);
@@ -224,6 +232,11 @@ Status Serve(const Config& config) {
                            [&publisher] { return publisher->Health(); });
   }
   (void)streams.Start();
+  if (Status status = sensorthings.Start(*server); !status.ok()) {
+    server->Stop();
+    (void)store->Close();
+    return status.WithContext("starting the SensorThings MQTT extension");
+  }
 
   // ---- connectors ----
   // Started after the store and HTTP; stopped first in the shutdown below.
@@ -271,6 +284,7 @@ Status Serve(const Config& config) {
     CN_LOG(kWarn, kComponent) << "saving token last-used times: "
                               << status.ToString();
   }
+  sensorthings.Stop();  // MQTT bridge off; queued STA writes answered
   // Close() flushes buffered points into sealed blocks and joins the
   // store's threads.
   if (Status status = store->Close(); !status.ok()) {

@@ -38,6 +38,14 @@ struct IndicatorPublishOptions {
   int qos = 1;
 };
 
+// Options `sensorthings.*` (app/config/sensorthings_options.cc).
+struct SensorThingsOptions {
+  // Runs the MQTT extension on the connector's broker (mqtt.brokers must be
+  // set): Observations published to v1.1/Datastreams(ID)/Observations are
+  // stored, and new points are published there. Default off.
+  bool mqtt = false;
+};
+
 struct Config {
   // Directory holding the store (created if missing). Option `data_dir`.
   std::string data_dir = "./data";
@@ -72,6 +80,8 @@ struct Config {
   std::vector<connectors::PollerOptions> pollers;
   // Options `auth.*`: anonymous read, credential forms, /metrics.
   net::AuthOptions auth;
+  // Options `sensorthings.*`.
+  SensorThingsOptions sensorthings;
 };
 
 // engine::StoreOptions for opening the store this configuration describes.

@@ -9,6 +9,7 @@
 #include "app/config/option_builders.h"
 #include "app/config/promql_options.h"
 #include "app/config/sections/sections.h"
+#include "app/config/sensorthings_options.h"
 #include "app/config/values.h"
 
 namespace citynexus::app {
@@ -37,11 +38,16 @@ std::vector<Option<Config>> BuildConfigOptions() {
   Append(o, PollerSection());
   Append(o, AuthOptions());
   Append(o, PromqlOptions());
+  Append(o, SensorThingsConfigOptions());
   return o;
 }
 
 // Checks that span several options; run after every option was applied.
 void CheckConfig(const Config& config, ConfigErrors& errors) {
+  if (config.sensorthings.mqtt && config.mqtt.brokers.empty()) {
+    errors.Add("sensorthings.mqtt",
+               "the MQTT extension needs a broker: set mqtt.brokers");
+  }
   const std::string& prefix = config.indicator_publish.topic_prefix;
   if (!prefix.empty()) {
     if (config.mqtt.brokers.empty()) {
