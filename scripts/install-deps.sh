@@ -12,7 +12,7 @@ packages=(
   nlohmann-json3-dev
   catch2 libbenchmark-dev
   mosquitto mosquitto-clients
-  libssl-dev zlib1g-dev
+  libssl-dev zlib1g-dev libre2-dev
   curl ca-certificates tzdata python3
 )
 
