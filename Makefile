@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-influx-parity peer-bench mqtt-bench build deps bench clean format
+.PHONY: fuzz run test test-influx-parity peer-bench mqtt-bench build deps bench clean format
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -25,6 +25,11 @@ peer-bench: deps build
 # private mosquitto (docs/performance.md); MQTT_BENCH_FLAGS=--reps 1 etc.
 mqtt-bench: deps build
 	scripts/mqtt-bench.sh $(BUILD_DIR) $(MQTT_BENCH_FLAGS)
+
+# Builds the libFuzzer targets of fuzz/ with clang-14 and runs each for
+# FUZZ_SECONDS (default 30); fails on any crash, leak or timeout.
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30) scripts/fuzz.sh
 
 deps:
 	@scripts/install-deps.sh

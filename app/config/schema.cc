@@ -9,6 +9,7 @@
 
 #include "app/config/config.h"
 #include "app/config/values.h"
+#include "app/config/limits_options.h"
 #include "app/config/mapping_options.h"
 #include "app/config/option_builders.h"
 
@@ -788,6 +789,7 @@ std::vector<Option<Config>> BuildConfigOptions() {
       [](const C& c) -> const std::vector<PollerOptions>& {
         return c.pollers;
       }));
+  for (auto& option : LimitsOptions()) o.push_back(std::move(option));
   return o;
 }
 

@@ -155,5 +155,54 @@ TEST_CASE("deeply nested JSON bodies are a 400 naming the depth limit",
   CHECK(serve.Healthy());
 }
 
+TEST_CASE("series past storage.max_series are a partial write, counted",
+          "[app][hardening][limits][integration]") {
+  testing::TempDir dir;
+  testing::ServeProcess serve(
+      dir.str(), {{"storage",
+                   {{"max_series", 100}, {"max_series_per_measurement", 0}}}});
+  std::string lines;
+  for (int i = 0; i < 150; ++i) {
+    lines += "explode,id=" + std::to_string(i) + " v=1 1700000000000000000\n";
+  }
+  auto reply = HttpRequest(serve.port(), "POST", "/write?db=city", lines);
+  Report(serve, "150 new series with storage.max_series 100", reply.status);
+  REQUIRE(reply.status == 400);
+  const auto body = nlohmann::json::parse(reply.body);
+  const std::string message = body["error"]["message"];
+  CHECK(message.find("max_series limit of 100") != std::string::npos);
+  CHECK(message.find("dropped=50") != std::string::npos);
+  CHECK(body["error"]["points_written"] == 100);
+  CHECK(body["error"]["series_limit_dropped"] == 50);
+
+  // Existing series keep taking points.
+  reply = HttpRequest(serve.port(), "POST", "/write?db=city",
+                      "explode,id=7 v=2 1700000001000000000\n");
+  CHECK(reply.status == 204);
+  auto metrics = HttpRequest(serve.port(), "GET", "/metrics");
+  CHECK(metrics.body.find("citynexus_storage_series_refused 50") !=
+        std::string::npos);
+  CHECK(serve.Healthy());
+}
+
+TEST_CASE("200000 new series in one request cost one bounded answer",
+          "[app][hardening][limits][integration]") {
+  // The default limits: 100000 series per measurement.
+  testing::TempDir dir;
+  testing::ServeProcess serve(dir.str());
+  std::string lines;
+  for (int i = 0; i < 200000; ++i) {
+    lines += "flood,id=" + std::to_string(i) + " v=1 1700000000000000000\n";
+  }
+  auto reply = HttpRequest(serve.port(), "POST", "/write?db=city", lines);
+  Report(serve, "200000 new series in one measurement (defaults)",
+         reply.status);
+  REQUIRE(reply.status == 400);
+  CHECK(reply.body.find("max_series_per_measurement limit of 100000") !=
+        std::string::npos);
+  CHECK(reply.body.find("dropped=100000") != std::string::npos);
+  CHECK(serve.Healthy());
+}
+
 }  // namespace
 }  // namespace citynexus::app
