@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-browser test-influx-parity test-prom-parity prom-bench peer-bench mqtt-bench build deps bench clean format thread-safety
+.PHONY: fuzz run test test-browser test-influx-parity test-prom-parity prom-bench peer-bench mqtt-bench build deps bench clean format thread-safety
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -49,6 +49,11 @@ mqtt-bench: deps build
 # product code; needs only a configured build dir, no compilation.
 thread-safety: deps
 	scripts/thread-safety.sh $(BUILD_DIR)
+
+# Builds the libFuzzer targets of fuzz/ with clang-14 and runs each for
+# FUZZ_SECONDS (default 30); fails on any crash, leak or timeout.
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30) scripts/fuzz.sh
 
 deps:
 	@scripts/install-deps.sh

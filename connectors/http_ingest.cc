@@ -25,8 +25,17 @@ net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
     const DecodeError& e = outcome.rejected[i];
     rejected.push_back({{"line", e.line}, {"reason", e.ToString()}});
   }
+  // InfluxDB's shape for cardinality limits ("partial write:
+  // max-series-per-database limit exceeded: (N) dropped=K"), which clients
+  // and operators grep for.
+  const std::string limit =
+      outcome.series_limit_dropped == 0
+          ? std::string()
+          : outcome.series_limit_reason +
+                " dropped=" + std::to_string(outcome.series_limit_dropped) +
+                "; ";
   const std::string message =
-      "partial write: " + std::to_string(outcome.rejected.size()) +
+      "partial write: " + limit + std::to_string(outcome.rejected.size()) +
       " line(s) or field(s) rejected, " +
       std::to_string(outcome.points_written) + " point(s) from " +
       std::to_string(lines_total) +
@@ -35,6 +44,8 @@ net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
                           {{"code", "partial_write"},
                            {"message", message},
                            {"points_written", outcome.points_written},
+                           {"series_limit_dropped",
+                            outcome.series_limit_dropped},
                            {"rejected_count", outcome.rejected.size()},
                            {"rejected", std::move(rejected)}}}};
   return net::Response::Json(400, body.dump());
@@ -202,7 +213,13 @@ void HttpIngest::Submit(std::shared_ptr<const net::Access> access,
     }
     auto outcome = writer_.Write(batch);
     if (!outcome) {
-      respond(net::Response::FromStatus(outcome.error()));
+      net::Response failed = net::Response::FromStatus(outcome.error());
+      if (outcome.error().code() == StatusCode::kUnavailable) {
+        // Storage degraded (disk full): clients keep the batch and retry
+        // (Telegraf honours Retry-After on 503).
+        failed.headers.emplace_back("Retry-After", "10");
+      }
+      respond(std::move(failed));
       return;
     }
     points_written_->Inc(static_cast<double>(outcome->points_written));

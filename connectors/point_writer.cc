@@ -57,6 +57,8 @@ struct FieldLookup {
   size_t prefix_size = 0;
   size_t part_offset = 0;
   size_t part_size = 0;
+  // kFailed: index of the reason in Write's `failures`.
+  uint32_t failure = 0;
 };
 
 }  // namespace
@@ -173,11 +175,15 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
   // Pass 2 (series not cached yet): through the catalog, in line order, so
   // series are created as the fields come. Fields the store cannot take
   // get no series (pass 3 rejects them).
-  std::vector<std::pair<uint32_t, std::string>> failures;  // field, reason
+  std::vector<std::string> failures;  // reasons, by FieldLookup::failure
+  // A store that cannot write (disk full, I/O error) fails the whole batch,
+  // so callers retry it (HTTP 503, MQTT keeps the message unacknowledged)
+  // instead of reporting its points as rejected data.
+  Status store_failure = Status::Ok();
   if (misses > 0) {
     for_each_field([&](size_t l, uint32_t i) {
       FieldLookup& lookup = lookups[i];
-      if (lookup.state != Lookup::kMiss) return;
+      if (lookup.state != Lookup::kMiss || !store_failure.ok()) return;
       const DecodedField& field = batch.fields[i];
       if (!ToEngineValue(field.value)) return;
       std::string key(prefix_of(lookup));
@@ -189,10 +195,23 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
         lookup.state = Lookup::kHit;
       } else {
         lookup.state = Lookup::kFailed;
-        failures.emplace_back(i, series.error().message());
+        lookup.failure = static_cast<uint32_t>(failures.size());
+        failures.push_back(series.error().message());
+        const StatusCode code = series.error().code();
+        if (code == StatusCode::kUnavailable || code == StatusCode::kIOError) {
+          store_failure = series.error();
+        }
+        if (code == StatusCode::kResourceExhausted) {
+          if (outcome.series_limit_dropped == 0) {
+            outcome.series_limit_reason = series.error().message();
+          }
+          ++outcome.series_limit_dropped;
+        }
       }
     });
   }
+
+  if (!store_failure.ok()) return store_failure;
 
   // Pass 3: points and rejections in line and field order.
   std::vector<engine::Point> points;
@@ -212,10 +231,9 @@ Result<WriteOutcome> PointWriter::Write(const DecodedBatch& batch) {
       }
       const FieldLookup& lookup = lookups[i];
       if (lookup.state != Lookup::kHit) {
-        std::string reason = "series not resolved";
-        for (auto& [index, message] : failures) {
-          if (index == i) reason = message;
-        }
+        std::string reason = lookup.state == Lookup::kFailed
+                                 ? failures[lookup.failure]
+                                 : std::string("series not resolved");
         rejected.push_back({line.line_number, DecodeElement::kFieldKey,
                             std::string(field.key), std::move(reason)});
         continue;

@@ -31,6 +31,10 @@ struct WriteOutcome {
   uint64_t points_written = 0;
   // Decode errors and write rejections, in line order.
   std::vector<DecodeError> rejected;
+  // Fields refused because their series would pass a cardinality limit
+  // (storage.max_series*), and the store's message for the first one.
+  uint64_t series_limit_dropped = 0;
+  std::string series_limit_reason;
 };
 
 class PointWriter {
@@ -41,7 +45,10 @@ class PointWriter {
 
   // Writes every decodable field of `batch`; `batch.errors` are carried into
   // the outcome. On an OK result every written point is durable. Errors:
-  // those of Store::Append (kIOError, kResourceExhausted), nothing written.
+  // those of Store::Append (kIOError, kResourceExhausted, kUnavailable when
+  // the storage is degraded, e.g. disk full) or of creating a series
+  // (kIOError, kUnavailable); nothing written. A series refused by a
+  // cardinality limit is not an error: its fields are rejected.
   Result<WriteOutcome> Write(const DecodedBatch& batch);
 
  private:

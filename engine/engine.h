@@ -225,6 +225,14 @@ class Store {
   virtual Status Backup(const std::string& dir) = 0;
   // Flushes, stops background work and releases the data dir. Idempotent.
   virtual Status Close() = 0;
+
+  // ---- health and limits (defaults for stores without them) ----
+
+  // Whether the store accepts writes: OK, or kUnavailable naming why
+  // (e.g. the disk is full; reads keep working). Cheap; for /healthz.
+  virtual Status Health() { return Status::Ok(); }
+  // New series refused by StoreOptions::max_series* since open.
+  virtual uint64_t SeriesRefused() { return 0; }
 };
 
 // ---- watching writes ----
@@ -299,6 +307,13 @@ struct StoreOptions {
   size_t rollup_cache_bytes = size_t{256} << 20;
   // Open for reading only (stats); never writes, may run beside nothing else.
   bool read_only = false;
+  // Cardinality limits: GetOrCreateSeries refuses a new series past them
+  // with kResourceExhausted ("max_series limit of N reached"); existing
+  // series are unaffected. Checked under the catalog's lock, so exact under
+  // concurrent writers. 0 = no limit. Defaults protect a small machine:
+  // the catalog costs ~100 B per series in memory plus its head buffers.
+  uint64_t max_series = 1000000;
+  uint64_t max_series_per_measurement = 100000;
 };
 
 // Opens (or creates) the RocksDB-backed store in options.data_dir.

@@ -101,6 +101,8 @@ class PublishingStoreImpl final : public Store {
   Result<StoreStats> Stats() override { return inner_->Stats(); }
   Status Backup(const std::string& dir) override { return inner_->Backup(dir); }
   Status Close() override { return inner_->Close(); }
+  Status Health() override { return inner_->Health(); }
+  uint64_t SeriesRefused() override { return inner_->SeriesRefused(); }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -50,6 +50,7 @@ RocksStore::RocksStore(const StoreOptions& options,
   for (const auto& rule : options.retention) {
     if (rule.raw_max_age) raw_expires_ = true;
   }
+  catalog_.SetLimits(options.max_series, options.max_series_per_measurement);
   std::sort(rollup_ns_.begin(), rollup_ns_.end());
   rollup_ns_.erase(std::unique(rollup_ns_.begin(), rollup_ns_.end()),
                    rollup_ns_.end());
@@ -109,6 +110,7 @@ Status RocksStore::OpenDb() {
   db_opts.keep_log_file_num = 3;
   db_opts.max_log_file_size = 1 << 20;
   db_opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_opts.listeners.push_back(health_);
 
   rocksdb::ColumnFamilyOptions base;
   rocksdb::BlockBasedTableOptions table;
@@ -305,12 +307,18 @@ Status RocksStore::CheckWritable() const {
   return Status::Ok();
 }
 
+Status RocksStore::Health() {
+  if (closed_.load()) return Status::Unavailable("store is closed");
+  return health_->Check();
+}
+
 // ---- catalog ----
 
 Result<SeriesInfo> RocksStore::GetOrCreateSeries(const SeriesKey& key,
                                                  ValueType type) {
   if (auto found = catalog_.Lookup(key.Canonical())) return *found;
   CITYNEXUS_RETURN_IF_ERROR(CheckWritable());
+  CITYNEXUS_RETURN_IF_ERROR(health_->TryRecover(db_.get()));
   return catalog_.GetOrCreate(
       key, type, [&](SeriesId id, std::string_view record) {
         rocksdb::WriteBatch batch;
@@ -323,8 +331,8 @@ Result<SeriesInfo> RocksStore::GetOrCreateSeries(const SeriesKey& key,
         wo.sync = options_.sync == SyncMode::kAlways;
         rocksdb::Status s = db_->Write(wo, &batch);
         if (!s.ok()) {
-          return Status::IOError("persisting series " + key.Canonical() + ": " +
-                                 s.ToString());
+          return health_->OnWriteError(s, "persisting series " +
+                                              key.Canonical());
         }
         return Status::Ok();
       });
@@ -352,8 +360,8 @@ Status RocksStore::SetSeriesMeta(SeriesId id, const SeriesMeta& meta) {
     rocksdb::Status s = db_->Put(wo, series_cf(), SeriesIdKey(sid),
                                  rocksdb::Slice(rec.data(), rec.size()));
     if (!s.ok()) {
-      return Status::IOError("persisting metadata of series " +
-                             std::to_string(sid) + ": " + s.ToString());
+      return health_->OnWriteError(
+          s, "persisting metadata of series " + std::to_string(sid));
     }
     return Status::Ok();
   });
@@ -422,6 +430,8 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
   EncodeLogRecord(points, valid, &record);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync == SyncMode::kAlways;
+  // Degraded (disk full): fail fast unless the DB can resume now.
+  CITYNEXUS_RETURN_IF_ERROR(health_->TryRecover(db_.get()));
   uint64_t seq;
   {
     MutexLock lock(&gate_mu_);
@@ -438,8 +448,8 @@ Result<AppendResult> RocksStore::Append(std::span<const Point> points) {
     if (--active_appends_ == 0) gate_cv_.SignalAll();
   }
   if (!s.ok()) {
-    return Status::IOError("appending " + std::to_string(valid.size()) +
-                           " points: " + s.ToString());
+    return health_->OnWriteError(
+        s, "appending " + std::to_string(valid.size()) + " points");
   }
   result.written = valid.size();
   if (head_.points() > tuning_.head_max_points) {

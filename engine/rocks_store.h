@@ -32,6 +32,7 @@
 #include "engine/head.h"
 #include "engine/rollup_cache.h"
 #include "engine/series_catalog.h"
+#include "engine/storage_health.h"
 
 namespace citynexus::engine {
 
@@ -73,6 +74,8 @@ class RocksStore final : public Store {
   Result<StoreStats> Stats() override;
   Status Backup(const std::string& dir) override;
   Status Close() override;
+  Status Health() override;
+  uint64_t SeriesRefused() override { return catalog_.refused(); }
 
   // Runs one retention pass as if the clock read `now_ns`. Used by the
   // retention thread and by tests.
@@ -129,6 +132,9 @@ class RocksStore final : public Store {
   // chunks they describe, so Last() does not answer from them.
   bool raw_expires_ = false;
 
+  // Degraded (disk full) state and recovery; also RocksDB's listener.
+  const std::shared_ptr<StorageHealth> health_ =
+      std::make_shared<StorageHealth>();
   std::unique_ptr<rocksdb::DB> db_;
   // default, series, log, chunks, rollups, meta (owned; destroyed in Close).
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -61,7 +61,7 @@ Status RocksStore::SealAll() {
         rollup_cache_.Update(id, window_ns_, windows);
       }
     } else {
-      status = Status::IOError("writing sealed chunks: " + s.ToString());
+      status = health_->OnWriteError(s, "writing sealed chunks");
     }
   }
   if (!status.ok()) {

@@ -213,6 +213,13 @@ Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
   return Status::Ok();
 }
 
+void SeriesCatalog::SetLimits(uint64_t max_series,
+                              uint64_t max_series_per_measurement) {
+  WriterMutexLock lock(&mu_);
+  max_series_ = max_series;
+  max_series_per_measurement_ = max_series_per_measurement;
+}
+
 Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
                                               ValueType type,
                                               const Persist& persist) {
@@ -230,6 +237,25 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
     CITYNEXUS_RETURN_IF_ERROR(DecodeSeriesRecord(RecordAt(*id), &info));
     info.id = *id;
     return info;
+  }
+  if (max_series_ > 0 && count_ >= max_series_) {
+    refused_.fetch_add(1);
+    return Status::ResourceExhausted(
+        "max_series limit of " + std::to_string(max_series_) +
+        " series reached (storage.max_series)");
+  }
+  if (max_series_per_measurement_ > 0) {
+    auto it = by_measurement_.find(
+        std::string(CanonicalMeasurementPart(canonical)));
+    if (it != by_measurement_.end() &&
+        it->second.size() >= max_series_per_measurement_) {
+      refused_.fetch_add(1);
+      return Status::ResourceExhausted(
+          "max_series_per_measurement limit of " +
+          std::to_string(max_series_per_measurement_) +
+          " series reached for measurement \"" + key.measurement +
+          "\" (storage.max_series_per_measurement)");
+    }
   }
   SeriesId id = next_id_;
   std::string record = EncodeSeriesRecord(type, canonical, SeriesMeta{});

@@ -11,6 +11,7 @@
 // Thread-safety: safe for concurrent use (shared_mutex; lookups are shared).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,8 +49,17 @@ class SeriesCatalog {
   // only while opening. kCorruption for malformed records or duplicates.
   Status Load(SeriesId id, std::string_view record);
 
+  // Cardinality limits for GetOrCreate (0 = none). Call before concurrent
+  // use (at open).
+  void SetLimits(uint64_t max_series, uint64_t max_series_per_measurement);
+  // Series creations refused by the limits since construction.
+  uint64_t refused() const { return refused_.load(); }
+
   // Returns the existing series or creates it with the next id, calling
   // `persist` first (its error is returned and nothing changes).
+  // kResourceExhausted when a new series would pass a limit of SetLimits;
+  // the check and the insert share the exclusive lock, so concurrent
+  // creators never overshoot.
   Result<SeriesInfo> GetOrCreate(const SeriesKey& key, ValueType type,
                                  const Persist& persist);
   // kNotFound for unknown ids; `persist` errors are returned.
@@ -108,6 +118,9 @@ class SeriesCatalog {
       GUARDED_BY(mu_);
   size_t count_ GUARDED_BY(mu_) = 0;
   SeriesId next_id_ GUARDED_BY(mu_) = 1;
+  uint64_t max_series_ GUARDED_BY(mu_) = 0;  // 0 = no limit
+  uint64_t max_series_per_measurement_ GUARDED_BY(mu_) = 0;  // 0 = no limit
+  std::atomic<uint64_t> refused_{0};
 };
 
 }  // namespace citynexus::engine

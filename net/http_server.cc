@@ -13,8 +13,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <sys/socket.h>
+
 #include <future>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "common/log.h"
@@ -69,6 +73,13 @@ class HttpServer::Impl {
     ctx_->server_header = "citynexus/" + ctx_->options.version;
     ctx_->connections_active = metrics.GetGauge(
         "citynexus_http_connections_active", "Open HTTP connections.");
+    ctx_->connections_rejected = metrics.GetCounter(
+        "citynexus_http_connections_rejected_total",
+        "Connections refused with 503 because http.max_connections were open.");
+    ctx_->head_timeouts = metrics.GetCounter(
+        "citynexus_http_head_timeouts_total",
+        "Connections closed because the request head did not arrive within "
+        "http.header_timeout_ms.");
     const auto created = std::chrono::steady_clock::now();
     metrics.AddCallbackGauge(
         "citynexus_uptime_seconds", "Seconds since the HTTP server started.",
@@ -273,10 +284,45 @@ class HttpServer::Impl {
       });
       return;
     }
+    if (ctx_->open_connections.load() >= ctx_->options.max_connections) {
+      RejectConnection(std::move(socket));
+      DoAccept();
+      return;
+    }
     boost::system::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);  // small responses
     std::make_shared<HttpSession>(std::move(socket), ctx_)->Start();
     DoAccept();
+  }
+
+  // Over max_connections: one non-blocking send of a fixed 503 (it fits in
+  // any socket buffer, so it never waits), then close. No session, no
+  // timer, no allocation: a flood of connects costs an accept and a close.
+  void RejectConnection(tcp::socket socket) {
+    ctx_->connections_rejected->Inc();
+    static constexpr std::string_view kBody =
+        "{\"error\":{\"code\":\"unavailable\",\"message\":\"too many open "
+        "connections; retry later\"}}";
+    static const std::string kResponse =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json"
+        "\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
+        std::to_string(kBody.size()) + "\r\n\r\n" + std::string(kBody);
+    [[maybe_unused]] const ssize_t sent =
+        ::send(socket.native_handle(), kResponse.data(), kResponse.size(),
+               MSG_DONTWAIT | MSG_NOSIGNAL);
+    boost::system::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+    // One log line per second at most: a flood must not flood the log.
+    const auto now = std::chrono::steady_clock::now();
+    ++rejected_since_log_;
+    if (now - last_reject_log_ >= std::chrono::seconds(1)) {
+      CN_LOG(kWarn, "http") << "refused " << rejected_since_log_
+                            << " connection(s): " << ctx_->options.max_connections
+                            << " open (http.max_connections)";
+      last_reject_log_ = now;
+      rejected_since_log_ = 0;
+    }
   }
 
   std::shared_ptr<ServerContext> ctx_;
@@ -284,6 +330,9 @@ class HttpServer::Impl {
   // Declared after ioc_: destroyed before it.
   tcp::acceptor acceptor_;           // on its own strand
   asio::steady_timer accept_retry_;  // same strand as acceptor_
+  // Rate limit of the refusal log; only on the acceptor's strand.
+  std::chrono::steady_clock::time_point last_reject_log_{};
+  uint64_t rejected_since_log_ = 0;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
       work_;
   std::vector<std::thread> threads_;

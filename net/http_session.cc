@@ -33,6 +33,9 @@ namespace {
 // our 413/400 before the client reads it.
 constexpr auto kDrainTime = std::chrono::seconds(1);
 constexpr size_t kMaxDrainBytes = 8u << 20;
+// First read of an idle connection (the rest of the head goes through the
+// parser, bounded by max_header_bytes).
+constexpr size_t kFirstReadBytes = 4096;
 
 // Shared by all copies of one Responder: delivers at most once, and a 500
 // when the last copy goes away without a call, so a forgetful handler cannot
@@ -148,6 +151,7 @@ HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerContext> ctx)
   const tcp::endpoint ep = stream_.socket().remote_endpoint(ec);
   remote_ = ec ? "-" : FormatEndpoint(ep);
   ctx_->connections_active->Inc();
+  ctx_->open_connections.fetch_add(1);
 }
 
 HttpSession::~HttpSession() {
@@ -156,6 +160,7 @@ HttpSession::~HttpSession() {
     ctx_->Unregister(id_);
   }
   ctx_->connections_active->Inc(-1);
+  ctx_->open_connections.fetch_sub(1);
 }
 
 void HttpSession::Start() {
@@ -219,8 +224,34 @@ void HttpSession::DoRead() {
       std::min<uint64_t>(ctx_->options.max_header_bytes,
                          std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(ctx_->options.max_body_bytes);
-  // One deadline covers headers, the optional 100-continue and the body.
+  if (buffer_.size() > 0) {
+    ReadHead();  // a pipelined request is already here
+    return;
+  }
+  // Idle keep-alive: wait for the first byte with the (longer) read
+  // timeout; the head deadline starts when the request does.
   stream_.expires_after(ctx_->options.read_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(kFirstReadBytes),
+      [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+        if (self->state_ == State::kClosed) {
+          return;
+        }
+        if (ec) {
+          self->OnReadError(ec);
+          return;
+        }
+        self->buffer_.commit(bytes);
+        self->ReadHead();
+      });
+}
+
+void HttpSession::ReadHead() {
+  // One deadline for the whole head: async_read_header does not re-arm it
+  // per byte, so a trickling client is closed when it passes.
+  reading_head_ = true;
+  stream_.expires_after(
+      std::min(ctx_->options.header_timeout, ctx_->options.read_timeout));
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::OnReadHeader,
                                                     shared_from_this()));
@@ -234,6 +265,9 @@ void HttpSession::OnReadHeader(beast::error_code ec, std::size_t) {
     OnReadError(ec);
     return;
   }
+  reading_head_ = false;
+  // The body (and a 100-continue) get their own deadline.
+  stream_.expires_after(ctx_->options.read_timeout);
   const auto& req = parser_->get();
   method_ = std::string(ToStd(req.method_string()));
   raw_target_ = std::string(ToStd(req.target()));
@@ -293,7 +327,14 @@ void HttpSession::OnReadError(beast::error_code ec) {
     return;
   }
   if (ec == beast::error::timeout) {
-    CN_LOG(kDebug, "http") << remote_ << " read timeout; closing";
+    if (reading_head_) {
+      ctx_->head_timeouts->Inc();
+      CN_LOG(kDebug, "http") << remote_ << " request head not complete within "
+                             << ctx_->options.header_timeout.count()
+                             << " ms; closing";
+    } else {
+      CN_LOG(kDebug, "http") << remote_ << " read timeout; closing";
+    }
     Close();
     return;
   }
@@ -304,8 +345,8 @@ void HttpSession::OnReadError(beast::error_code ec) {
     return;
   }
   if (ec == http::error::header_limit) {
-    FailRequest(413, "payload_too_large",
-                "request header exceeds " +
+    FailRequest(431, "request_header_fields_too_large",
+                "request head exceeds " +
                     std::to_string(ctx_->options.max_header_bytes) + " bytes");
     return;
   }

@@ -68,6 +68,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   using Clock = std::chrono::steady_clock;
 
   void DoRead();
+  // Reads the request head under header_timeout (from its first byte).
+  void ReadHead();
   void OnReadHeader(boost::beast::error_code ec, std::size_t bytes);
   void ReadBody();
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
@@ -143,6 +145,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string route_;
   bool request_keep_alive_ = false;
   bool head_request_ = false;  // send headers only
+  bool reading_head_ = false;  // a timeout now is a head timeout
   Clock::time_point request_start_;
 };
 

@@ -244,10 +244,20 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0 picks a free port (tests)
   int threads = 0;       // I/O threads; 0 = number of cores
   uint64_t max_body_bytes = 32ull << 20;
+  // Largest request head (request line and headers); larger gets 431.
   uint64_t max_header_bytes = 64ull << 10;
-  // Time allowed to receive one whole request (headers and body); also how
-  // long an idle keep-alive connection is kept open. Default 30 s.
+  // Idle keep-alive connections wait this long for the first byte of the
+  // next request; the body of a request must arrive within it once the
+  // head is read. Default 30 s.
   std::chrono::milliseconds read_timeout{30000};
+  // Time from the first byte of a request to the end of its head. Set once
+  // per request (one expires_after over the whole head read), so a client
+  // trickling a byte at a time cannot extend it (slowloris). Default 10 s.
+  std::chrono::milliseconds header_timeout{10000};
+  // Open connections beyond which new ones get a 503 (Retry-After: 1) and
+  // are closed at once; counted in citynexus_http_connections_rejected_total.
+  // Bounds file descriptors and per-connection memory. Default 1024.
+  int max_connections = 1024;
   // Time allowed to send one response before the connection is dropped (a
   // client that stops reading must not pin a connection). Default 30 s.
   std::chrono::milliseconds write_timeout{30000};

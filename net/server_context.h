@@ -10,6 +10,7 @@
 // `mu` are guarded by it; metric handles are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -42,6 +43,11 @@ struct ServerContext {
   Router builtin_router;                // /healthz, /metrics, /api/v1/version
   MetricsRegistry* metrics = nullptr;   // outlives the server (contract)
   Counter* connections_active = nullptr;
+  Counter* connections_rejected = nullptr;  // over max_connections
+  Counter* head_timeouts = nullptr;         // request heads not done in time
+  // Open connections (sessions alive); the acceptor compares it with
+  // options.max_connections.
+  std::atomic<int64_t> open_connections{0};
   std::string server_header;  // "citynexus/<version>"
   // Turns credentials into Request::access; never null. Set before Start().
   // Default: no token verifies, anonymous callers read nothing.

@@ -5,10 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <string>
 
 #include "common/numbers.h"
+#include "common/regex.h"
 #include "query/bucket_math.h"
 #include "query/query.h"
 #include "query/query_guard.h"
@@ -21,21 +21,21 @@ using engine::SeriesInfo;
 
 struct CompiledPredicate {
   const TagPredicate* predicate;
-  std::optional<std::regex> regex;
+  std::shared_ptr<const Regex> regex;
 };
 
 Result<std::vector<CompiledPredicate>> Compile(
     const std::vector<TagPredicate>& tags) {
   std::vector<CompiledPredicate> out;
   for (const auto& p : tags) {
-    CompiledPredicate c{&p, std::nullopt};
+    CompiledPredicate c{&p, nullptr};
     if (p.op == TagOp::kRegexMatch || p.op == TagOp::kRegexNotMatch) {
-      try {
-        c.regex.emplace(p.value, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        return Status::InvalidArgument("tag." + p.key + ": bad regex \"" +
-                                       p.value + "\": " + e.what());
+      auto re = CompileRegex(p.value);
+      if (!re) {
+        return Status::InvalidArgument("tag." + p.key + ": " +
+                                       re.error().message());
       }
+      c.regex = std::move(*re);
     }
     out.push_back(std::move(c));
   }
@@ -62,10 +62,10 @@ bool Matches(const SeriesInfo& s, const std::vector<CompiledPredicate>& preds) {
         if (value == c.predicate->value) return false;
         break;
       case TagOp::kRegexMatch:
-        if (!std::regex_search(value, *c.regex)) return false;
+        if (!c.regex->Search(value)) return false;
         break;
       case TagOp::kRegexNotMatch:
-        if (std::regex_search(value, *c.regex)) return false;
+        if (c.regex->Search(value)) return false;
         break;
     }
   }

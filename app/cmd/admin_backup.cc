@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json_parse.h"
+
 namespace citynexus::app {
 
 bool IsLoopbackPeer(const std::string& remote_address) {
@@ -44,12 +46,12 @@ void AdminBackup::Handle(net::Request request, net::Responder respond) {
     return;
   }
   std::string to;
-  try {
-    const auto body = nlohmann::json::parse(request.body);
+  auto parsed = ParseJsonLimited(request.body);
+  if (parsed) {
+    const auto& body = *parsed;
     if (body.is_object() && body.contains("to") && body["to"].is_string()) {
       to = body["to"].get<std::string>();
     }
-  } catch (const nlohmann::json::exception&) {
   }
   if (to.empty() || std::filesystem::path(to).is_relative()) {
     respond(net::Response::Error(

@@ -127,6 +127,12 @@ Status Serve(const Config& config) {
 
   // ---- HTTP ----
   net::MetricsRegistry metrics;
+  // A count since start (the store keeps it), exposed through a callback.
+  metrics.AddCallbackGauge(
+      "citynexus_storage_series_refused",
+      "New series refused since start by storage.max_series or "
+      "storage.max_series_per_measurement (their points were rejected).",
+      [&store] { return static_cast<double>(store->SeriesRefused()); });
   net::Router router;
   RegisterTokenRoutes(router, tokens);
   // Routes are added before the server starts reading the router.
@@ -218,6 +224,9 @@ Status Serve(const Config& config) {
     }
     return status.WithContext("starting the HTTP server");
   }
+  // Degraded (503 on /healthz) while the store refuses writes, e.g. on a
+  // full disk; reads keep working.
+  server->AddHealthCheck("storage", [&store] { return store->Health(); });
   CN_LOG(kInfo, kComponent)
       << "citynexus " << CITYNEXUS_VERSION << " listening on "
       << FormatHostPort(http_options.host, server->port());

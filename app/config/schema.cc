@@ -6,6 +6,7 @@
 
 #include "app/config/auth_options.h"
 #include "app/config/config.h"
+#include "app/config/limits_options.h"
 #include "app/config/option_builders.h"
 #include "app/config/promql_options.h"
 #include "app/config/sections/sections.h"
@@ -39,6 +40,7 @@ std::vector<Option<Config>> BuildConfigOptions() {
   Append(o, AuthOptions());
   Append(o, PromqlOptions());
   Append(o, SensorThingsConfigOptions());
+  Append(o, LimitsOptions());
   return o;
 }
 

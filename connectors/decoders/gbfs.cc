@@ -192,16 +192,17 @@ void StatusDecoder::DecodeStation(
   line_.AddTag("station_id", out_->arena.Copy(station_id));
   if (!system_id_.empty()) line_.AddTag("system_id", system_id_);
 
-  // Counts: num_docks_available is required except at virtual stations
-  // (GBFS 2.3: "unlimited docking capacity"), which only
-  // station_information can tell us.
+  // Counts. num_docks_available is required by GBFS 2.x except at stations
+  // with unlimited docking (virtual or valet stations), which the status
+  // feed alone cannot tell apart (station_information may be absent or
+  // stale). Its absence is legal and does not mean 0: the other fields are
+  // stored, no docks point is written, nothing is rejected.
   struct Count {
     const char* name;
     bool required;
   };
-  const bool virtual_station = info != nullptr && info->virtual_station;
   const Count counts[] = {{"num_bikes_available", true},
-                          {"num_docks_available", !virtual_station},
+                          {"num_docks_available", false},
                           {"num_bikes_disabled", false},
                           {"num_docks_disabled", false}};
   for (const Count& count : counts) {

@@ -5,16 +5,14 @@
 #include <exception>
 #include <limits>
 
+#include "common/json_parse.h"
+
 namespace citynexus::connectors {
 
 using nlohmann::json;
 
 Result<json> ParseJsonBody(std::string_view body) {
-  try {
-    return json::parse(body.begin(), body.end());
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(std::string("not valid JSON: ") + e.what());
-  }
+  return ParseJsonLimited(body);
 }
 
 std::string JsonShown(const json& value) {

@@ -20,8 +20,9 @@
 
 namespace citynexus::connectors {
 
-// Parses `body` as one JSON document. kInvalidArgument "not valid JSON:
-// <parser message>" otherwise.
+// Parses `body` as one JSON document nested at most kMaxJsonDepth (64)
+// levels (common/json_parse.h). kInvalidArgument "not valid JSON: <parser
+// message>" or "JSON nested deeper than the limit of 64 levels" otherwise.
 Result<nlohmann::json> ParseJsonBody(std::string_view body);
 
 // `value` shortened for an error message: `"abc"`, `12.5`, `an object`.

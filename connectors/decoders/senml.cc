@@ -33,11 +33,42 @@ struct Bases {
   BaseSlot<double> value;           // bv
   BaseSlot<double> sum;             // bs
   BaseSlot<int64_t> version;        // bver (the value is informational)
+  // The first valid bver of the pack: RFC 8428 section 4.4 allows one
+  // version per pack, so a record with another bver is rejected.
+  std::optional<int64_t> pack_version;
   // A must-understand base label ("bxyz_") we do not understand changes the
   // meaning of every later record, so it rejects the rest of the pack.
   std::optional<size_t> unknown_base_record;
   std::string unknown_base_label;
 };
+
+// RFC 8428 section 4.3: vd is base64url (RFC 4648 section 5) without
+// padding: A-Z a-z 0-9 - _ only, and a length that is not 1 mod 4 (a
+// single leftover character encodes no byte). Returns the reason when
+// invalid.
+std::optional<std::string> CheckBase64Url(std::string_view text) {
+  for (char c : text) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                    (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) {
+      if (c == '=') {
+        return std::string("data value has '=' padding (base64url without "
+                           "padding expected)");
+      }
+      if (c == '+' || c == '/') {
+        return "data value uses base64 " + QuoteText(std::string_view(&c, 1)) +
+               " (base64url without padding expected: - and _)";
+      }
+      return "data value contains " + QuoteText(std::string_view(&c, 1)) +
+             " (base64url without padding expected)";
+    }
+  }
+  if (text.size() % 4 == 1) {
+    return "data value of " + std::to_string(text.size()) +
+           " characters is not valid base64url (length 1 mod 4)";
+  }
+  return std::nullopt;
+}
 
 // RFC 8428 section 4.5.1: A-Z a-z 0-9 - : . / _, starting with a letter or
 // digit. Returns the reason when invalid.
@@ -141,9 +172,17 @@ bool PackDecoder::ApplyBases(const json& record) {
                             " is not supported (highest: " +
                             std::to_string(kSenmlMaxVersion) + ")") &&
            ok;
+    } else if (bases_.pack_version &&
+               *bases_.pack_version != v->get<int64_t>()) {
+      bases_.version.bad_record = index_;
+      ok = Fail("bver", "bver " + v->dump() + " differs from bver " +
+                            std::to_string(*bases_.pack_version) +
+                            " of this pack (one version per pack)") &&
+           ok;
     } else {
       bases_.version.value = v->get<int64_t>();
       bases_.version.bad_record.reset();
+      bases_.pack_version = bases_.version.value;
     }
   }
   return ok;
@@ -216,6 +255,12 @@ void PackDecoder::DecodeRecord(size_t index, const json& record) {
   if (vd != nullptr && !vd->is_string()) {
     TypeError("vd", *vd, "a string (base64url data)");
     return;
+  }
+  if (vd != nullptr) {
+    if (auto why = CheckBase64Url(vd->get_ref<const std::string&>())) {
+      Fail("vd", *why);
+      return;
+    }
   }
   const int value_fields =
       (v != nullptr) + (vs != nullptr) + (vb != nullptr) + (vd != nullptr);
@@ -307,6 +352,11 @@ void DecodeSenml(std::string_view body, const SenmlOptions& options,
   if (!doc->is_array()) {
     out->errors.push_back(MessageError(
         "a SenML pack must be a JSON array, got " + JsonShown(*doc)));
+    return;
+  }
+  if (doc->empty()) {
+    out->errors.push_back(MessageError(
+        "a SenML pack needs at least one record (RFC 8428 section 4), got []"));
     return;
   }
   PackDecoder decoder(options, out);

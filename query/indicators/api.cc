@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/json_parse.h"
 #include "query/indicators.h"
 #include "query/indicators/expr_parser.h"
 #include "query/time_parse.h"
@@ -169,13 +170,12 @@ net::Response HandleGetIndicator(const IndicatorService& service,
 net::Response HandleEvaluateExpression(const IndicatorService& service,
                                        const net::Request& req,
                                        int64_t now_ns) {
-  json in;
-  try {
-    in = json::parse(req.body);
-  } catch (const json::exception& e) {
+  auto parsed = ParseJsonLimited(req.body, kMaxJsonDepth, "body");
+  if (!parsed) {
     return net::Response::Error(400, "invalid_argument",
-                                std::string("body: not JSON: ") + e.what());
+                                parsed.error().message());
   }
+  json in = std::move(*parsed);
   if (!in.is_object() || !in.contains("expr") || !in["expr"].is_string()) {
     return net::Response::Error(
         400, "invalid_argument",

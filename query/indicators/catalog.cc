@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
+#include "common/json_parse.h"
 #include "common/suggest.h"
 #include "query/indicators.h"
 #include "query/indicators/expr_ast.h"
@@ -16,6 +16,17 @@
 
 namespace citynexus::query {
 namespace {
+
+// [a-z][a-z0-9_]*, checked by hand (no regex engine for a fixed rule).
+bool IsSnakeCase(const std::string& s) {
+  if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
 
 using nlohmann::json;
 
@@ -77,7 +88,7 @@ Result<IndicatorDefinition> FromJson(const json& j) {
     }
   }
   CITYNEXUS_ASSIGN_OR_RETURN(auto id, RequiredString(j, "id"));
-  if (!std::regex_match(id, std::regex("[a-z][a-z0-9_]*"))) {
+  if (!IsSnakeCase(id)) {
     return Status::InvalidArgument("id: expected snake_case, got \"" + id +
                                    "\"");
   }
@@ -187,12 +198,9 @@ Result<IndicatorDefinition> ParseIndicatorDefinition(
     std::string_view json_text, const Facts& facts,
     const std::vector<std::string>* known_measurements,
     std::vector<std::string>* warnings) {
-  json j;
-  try {
-    j = json::parse(json_text);
-  } catch (const json::exception& e) {
-    return Status::InvalidArgument(std::string("not JSON: ") + e.what());
-  }
+  auto doc = ParseJsonLimited(json_text);
+  if (!doc) return doc.error();
+  json j = std::move(*doc);
   auto d = FromJson(j);
   if (!d) {
     return d;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/json_parse.h"
 #include "query/indicators.h"
 #include "query/time_parse.h"
 
@@ -44,12 +45,9 @@ std::vector<std::string> Facts::Names() const {
 
 Result<Facts> FactsFromJson(std::string_view json_text) {
   using nlohmann::json;
-  json root;
-  try {
-    root = json::parse(json_text);
-  } catch (const json::exception& e) {
-    return Status::InvalidArgument(std::string("facts: not JSON: ") + e.what());
-  }
+  auto parsed = ParseJsonLimited(json_text, kMaxJsonDepth, "facts");
+  if (!parsed) return parsed.error();
+  json root = std::move(*parsed);
   if (!root.is_object()) {
     return Status::InvalidArgument("facts: expected an object");
   }

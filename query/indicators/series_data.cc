@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <numeric>
 #include <optional>
-#include <regex>
+
+#include "common/regex.h"
 
 namespace citynexus::query::indicators {
 namespace {
@@ -25,16 +26,16 @@ int64_t Median(std::vector<int64_t>& v) {
 Result<std::vector<engine::SeriesInfo>> MatchSelector(engine::Store& store,
                                                       const Expr& selector,
                                                       size_t max_series) {
-  std::vector<std::optional<std::regex>> regexes;
+  // Prometheus selectors are anchored: FullMatch.
+  std::vector<std::shared_ptr<const Regex>> regexes;
   for (const auto& m : selector.matchers) {
     if (m.op == MatchOp::kRegexMatch || m.op == MatchOp::kRegexNotMatch) {
-      try {
-        regexes.emplace_back(
-            std::regex("^(?:" + m.value + ")$", std::regex::ECMAScript));
-      } catch (const std::regex_error&) {
-        return Status::InvalidArgument("label " + m.label + ": bad regex \"" +
-                                       m.value + "\"");
+      auto re = CompileRegex(m.value);
+      if (!re) {
+        return Status::InvalidArgument("label " + m.label + ": " +
+                                       re.error().message());
       }
+      regexes.push_back(std::move(*re));
     } else {
       regexes.emplace_back();
     }
@@ -61,10 +62,10 @@ Result<std::vector<engine::SeriesInfo>> MatchSelector(engine::Store& store,
           ok = value != m.value;
           break;
         case MatchOp::kRegexMatch:
-          ok = std::regex_match(value, *regexes[i]);
+          ok = regexes[i]->FullMatch(value);
           break;
         case MatchOp::kRegexNotMatch:
-          ok = !std::regex_match(value, *regexes[i]);
+          ok = !regexes[i]->FullMatch(value);
           break;
       }
     }

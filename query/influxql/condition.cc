@@ -173,20 +173,6 @@ Status SplitCondition(const Expr* condition, int64_t now_ns, TimeRange* range,
   return Status::Ok();
 }
 
-Result<std::shared_ptr<const std::regex>> CompileRegex(const std::string& re) {
-  auto flags = std::regex::ECMAScript;
-  std::string text = re;
-  if (text.rfind("(?i)", 0) == 0) {
-    flags |= std::regex::icase;
-    text = text.substr(4);
-  }
-  try {
-    return std::make_shared<const std::regex>(text, flags);
-  } catch (const std::regex_error& e) {
-    return Status::InvalidArgument("invalid regex /" + re + "/: " + e.what());
-  }
-}
-
 Result<RowFilter> RowFilter::Compile(std::vector<const Expr*> conjuncts,
                                      const std::set<std::string>& tag_keys,
                                      bool only_tags) {
@@ -267,7 +253,7 @@ Cell RowFilter::Eval(const Expr& e, const TagList& tags,
     const auto* s = std::get_if<std::string>(&lhs);
     auto it = regexes_.find(e.rhs.get());
     if (s == nullptr || it == regexes_.end()) return false;
-    const bool match = std::regex_search(*s, *it->second);
+    const bool match = it->second->Search(*s);
     return e.op == BinaryOp::kEqRegex ? match : !match;
   }
   const Cell rhs = Eval(*e.rhs, tags, field);

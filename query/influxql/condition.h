@@ -10,13 +10,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/regex.h"
 #include "common/status.h"
 #include "engine/engine.h"
 #include "query/influxql/ast.h"
@@ -49,10 +49,6 @@ Status SplitCondition(const Expr* condition, int64_t now_ns, TimeRange* range,
 
 using TagList = std::vector<std::pair<std::string, std::string>>;
 using FieldLookup = std::function<const engine::Value*(const std::string&)>;
-
-// ECMAScript regex from InfluxQL (Go RE2) text; a leading (?i) becomes the
-// icase flag. kInvalidArgument when it does not compile.
-Result<std::shared_ptr<const std::regex>> CompileRegex(const std::string& re);
 
 class RowFilter {
  public:
@@ -87,7 +83,7 @@ class RowFilter {
   std::set<std::string> tag_keys_;
   bool only_tags_ = false;
   std::set<std::string> fields_;
-  std::map<const Expr*, std::shared_ptr<const std::regex>> regexes_;
+  std::map<const Expr*, std::shared_ptr<const Regex>> regexes_;
 };
 
 }  // namespace citynexus::query::influxql

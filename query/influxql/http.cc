@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json_parse.h"
 #include "query/influxql/exec.h"
 #include "query/influxql/parser.h"
 #include "query/influxql/response.h"
@@ -71,8 +72,10 @@ std::map<std::string, std::string> FormValues(const net::Request& req) {
 Result<Params> ParseParams(const std::string& text) {
   Params params;
   if (text.empty()) return params;
+  auto parsed = ParseJsonLimited(text, kMaxJsonDepth, "params");
+  if (!parsed) return parsed.error();
   try {
-    const auto j = nlohmann::json::parse(text);
+    const auto& j = *parsed;
     if (!j.is_object()) {
       return Status::InvalidArgument("params must be a JSON object");
     }

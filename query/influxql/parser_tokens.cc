@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/regex.h"
 #include "query/influxql/parser_internal.h"
 
 namespace citynexus::query::influxql::detail {
@@ -87,6 +88,17 @@ Status Parser::ExpectOp(std::string_view op) {
 
 // A regex literal at the current position (the peek buffer is dropped and
 // the text rescanned, since '/' lexes as an operator by default).
+namespace {
+// Compiles a regex literal at parse time, so unsupported syntax
+// (backreferences, lookaround) or an overlong pattern is a parse error (400)
+// as in InfluxDB; the compile is cached for the executor.
+Status CheckRegex(const std::string& text) {
+  auto re = CompileRegex(text);
+  if (!re) return re.error();
+  return Status::Ok();
+}
+}  // namespace
+
 Result<Token> Parser::NextRegex() {
   if (has_peek_ && peek_.kind == TokenKind::kBoundParam) {
     Token t = Next();
@@ -98,6 +110,7 @@ Result<Token> Parser::NextRegex() {
     }
     t.kind = TokenKind::kRegex;
     t.text = std::get<std::string>(it->second);
+    CITYNEXUS_RETURN_IF_ERROR(CheckRegex(t.text));
     return t;
   }
   if (has_peek_) {
@@ -109,6 +122,7 @@ Result<Token> Parser::NextRegex() {
     lex_.Seek(t.pos);
     return Error(Peek(), "expected regex");
   }
+  CITYNEXUS_RETURN_IF_ERROR(CheckRegex(t.text));
   return t;
 }
 

@@ -3,7 +3,6 @@
 // aggregates with fill, ordering and limits as InfluxDB 1.x does. See
 // select_run.h for how the work is split into files.
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "query/influxql/exec.h"
@@ -66,7 +65,7 @@ Result<std::vector<std::string>> SelectRun::Measurements() {
       loaded = true;
     }
     for (const auto& si : all) {
-      if (std::regex_search(si.key.measurement, **re)) {
+      if ((*re)->Search(si.key.measurement)) {
         names.insert(si.key.measurement);
       }
     }

@@ -3,7 +3,6 @@
 // SHOW DATABASES lists the requested one.
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "query/influxql/condition.h"
@@ -44,7 +43,7 @@ Result<std::set<std::string>> ResolveSources(
     auto re = CompileRegex(*src.regex);
     if (!re) return re.error();
     for (const auto& m : existing) {
-      if (std::regex_search(m, **re)) names.insert(m);
+      if ((*re)->Search(m)) names.insert(m);
     }
   }
   return names;
@@ -118,7 +117,7 @@ Result<std::vector<ResultRows>> Executor::Show(
 
   switch (s.kind) {
     case ShowKind::kMeasurements: {
-      std::shared_ptr<const std::regex> re;
+      std::shared_ptr<const Regex> re;
       if (s.measurement_regex) {
         auto compiled = CompileRegex(*s.measurement_regex);
         if (!compiled) return compiled.error();
@@ -129,7 +128,7 @@ Result<std::vector<ResultRows>> Executor::Show(
       r.columns = {"name"};
       for (const auto& [m, series] : by_measurement) {
         if (s.measurement_equals && m != *s.measurement_equals) continue;
-        if (re && !std::regex_search(m, *re)) continue;
+        if (re && !re->Search(m)) continue;
         r.values.push_back({m});
       }
       ApplyLimit(&r.values, s.limit, s.offset);
@@ -139,7 +138,7 @@ Result<std::vector<ResultRows>> Executor::Show(
     case ShowKind::kTagKeys:
     case ShowKind::kFieldKeys:
     case ShowKind::kTagValues: {
-      std::shared_ptr<const std::regex> key_re;
+      std::shared_ptr<const Regex> key_re;
       if (!s.key_regex.empty()) {
         auto compiled = CompileRegex(s.key_regex);
         if (!compiled) return compiled.error();
@@ -148,9 +147,9 @@ Result<std::vector<ResultRows>> Executor::Show(
       auto key_selected = [&](const std::string& k) {
         switch (s.key_op) {
           case BinaryOp::kEqRegex:
-            return std::regex_search(k, *key_re);
+            return key_re->Search(k);
           case BinaryOp::kNeqRegex:
-            return !std::regex_search(k, *key_re);
+            return !key_re->Search(k);
           case BinaryOp::kNeq:
             return std::find(s.keys.begin(), s.keys.end(), k) == s.keys.end();
           default:

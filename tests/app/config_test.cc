@@ -144,7 +144,8 @@ TEST_CASE("an unknown key is an error with a did-you-mean hint",
   CHECK(OnlyError(R"({"storage": {"compression": "zstd"}})") ==
         "storage.compression: unknown key; expected one of \"sync\", "
         "\"sync_interval_ms\", \"rollups\", \"block_window\", "
-        "\"rollup_cache_mb\", \"retention\"");
+        "\"rollup_cache_mb\", \"retention\", \"max_series\", "
+                  "\"max_series_per_measurement\"");
   // Options are nested objects, not dotted keys.
   CHECK(OnlyError(R"({"http.listen": "127.0.0.1:1"})")
             .rfind("http.listen: unknown key", 0) == 0);

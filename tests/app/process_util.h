@@ -44,6 +44,8 @@ class Citynexus {
   std::optional<std::string> WaitForStderr(const std::string& needle,
                                            std::chrono::seconds deadline);
   void Signal(int signal_number);
+  // The child's process id (for /proc/<pid>/status), -1 when not started.
+  pid_t pid() const { return pid_; }
   // Waits for the process to end; nullopt when it still runs at the deadline.
   std::optional<ProcessResult> Wait(std::chrono::seconds deadline);
   // The secret in <--data-dir>/admin.token (written by serve on first

@@ -113,7 +113,7 @@ TEST_CASE("server rejects a body over max_body_bytes with 413 and closes",
   CHECK(c.WaitForClose(std::chrono::seconds(10)));
 }
 
-TEST_CASE("server rejects oversized headers with 413",
+TEST_CASE("server rejects oversized headers with 431",
           "[net][http][integration]") {
   TestServer ts;
   ts.router.Add("GET", "/a", Echo);
@@ -123,7 +123,8 @@ TEST_CASE("server rejects oversized headers with 413",
   auto r =
       Fetch(ts.port(), "GET", "/a", "", {{"X-Big", std::string(2000, 'h')}});
   REQUIRE(r.has_value());
-  CHECK(r->status == 413);
+  CHECK(r->status == 431);
+  CHECK(r->body.find("request head exceeds 512 bytes") != std::string::npos);
 }
 
 TEST_CASE("server answers malformed requests with a 400 JSON error",
