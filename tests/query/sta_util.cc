@@ -1,19 +1,37 @@
 #include "query/sta_util.h"
 
-#include <catch2/catch.hpp>
+#include <algorithm>
 #include <sstream>
+#include <string_view>
+
+#include <catch2/catch.hpp>
+
+#include "net/auth.h"
 
 namespace citynexus::testing {
 namespace {
 
-std::shared_ptr<const net::Access> AccessFor(const net::Request& req) {
-  auto header = req.Header("x-test-scopes");
-  if (!header) return net::Access::Internal();
-  if (*header == "anonymous") return net::Access::Anonymous({});
+// The test's tokens: "admin", or "scopes:<scope>+<scope>..." for a token
+// holding exactly those scopes. The real Authenticator turns them into the
+// caller, so the tests go through the server's own credential handling.
+Result<std::shared_ptr<const net::Access>> VerifyTestToken(
+    std::string_view secret) {
+  if (secret == "admin") {
+    return net::Access::ForToken("t0", "admin",
+                                 {net::Scope::Parse("admin").value()}, {});
+  }
+  constexpr std::string_view kPrefix = "scopes:";
+  if (!secret.starts_with(kPrefix)) {
+    return Status::Unauthenticated("invalid token");
+  }
   std::vector<net::Scope> scopes;
-  std::istringstream in(*header);
+  std::istringstream in(std::string(secret.substr(kPrefix.size())));
   std::string word;
-  while (in >> word) scopes.push_back(net::Scope::Parse(word).value());
+  while (std::getline(in, word, '+')) {
+    auto scope = net::Scope::Parse(word);
+    if (!scope) return Status::Unauthenticated("invalid token");
+    scopes.push_back(*scope);
+  }
   return net::Access::ForToken("t1", "test", std::move(scopes), {});
 }
 
@@ -36,27 +54,13 @@ StaServer::StaServer(query::sta::StaOptions options) {
         cv_.notify_one();
         return true;
       });
-  // The same patterns RegisterSensorThingsRoutes adds, with the test access.
-  query::sta::SensorThingsService* sta = sta_.get();
-  std::string pattern = "/v1.1";
-  for (int depth = 0; depth <= 5; ++depth) {
-    router_.Add("GET", pattern, [sta](const net::Request& r) {
-      net::Request with = r;
-      with.access = AccessFor(r);
-      return sta->Get(with);
-    });
-    for (const char* method : {"POST", "PATCH", "PUT", "DELETE"}) {
-      router_.AddAsync(method, pattern, [sta](net::Request r, net::Responder respond) {
-        r.access = AccessFor(r);
-        sta->Write(std::move(r), std::move(respond));
-      });
-    }
-    pattern += "/{s" + std::to_string(depth) + "}";
-  }
+  query::sta::RegisterSensorThingsRoutes(router_, *sta_);
   net::ServerOptions http;
   http.port = 0;
   http.threads = 2;
   server_ = std::make_unique<net::HttpServer>(http, router_, metrics_);
+  server_->SetAuthenticator(std::make_shared<net::Authenticator>(
+      net::AuthOptions{}, VerifyTestToken));
   REQUIRE(server_->Start().ok());
 }
 
@@ -109,8 +113,16 @@ HttpReply StaServer::Get(const std::string& target, const std::string& scopes) {
 
 HttpReply StaServer::Send(const std::string& method, const std::string& target,
                           const std::string& body, const std::string& scopes) {
+  // Scopes "" act as the admin, "anonymous" sends no credentials, anything
+  // else is a token holding those space-separated scopes.
   std::string headers;
-  if (!scopes.empty()) headers += "X-Test-Scopes: " + scopes + "\r\n";
+  if (scopes.empty()) {
+    headers += "Authorization: Bearer admin\r\n";
+  } else if (scopes != "anonymous") {
+    std::string joined = scopes;
+    std::replace(joined.begin(), joined.end(), ' ', '+');
+    headers += "Authorization: Bearer scopes:" + joined + "\r\n";
+  }
   if (!body.empty()) headers += "Content-Type: application/json\r\n";
   return HttpRequest(port(), method, target, body, headers);
 }
