@@ -16,8 +16,14 @@ packages=(
   curl ca-certificates tzdata python3
   clang-14
   influxdb-client openssl
-  nodejs npm
 )
+
+# The dashboard's build needs node and npm. Machines that already carry a
+# Node.js (e.g. NodeSource's, which bundles npm) keep it: Debian's npm package
+# would conflict with it.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
