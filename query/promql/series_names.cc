@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 
-#include "query/indicators/expr_ast.h"
 
 namespace citynexus::query::promql {
 namespace {
@@ -66,13 +65,9 @@ SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
   }
   if (catalog != nullptr) {
     for (const IndicatorDefinition& def : catalog->All()) {
-      std::vector<const indicators::Expr*> selectors;
-      indicators::CollectSelectors(*def.parsed, &selectors);
-      bool readable = true;
-      for (const indicators::Expr* sel : selectors) {
-        readable = readable && caller.CanRead(sel->measurement);
-      }
-      if (!readable) continue;
+      // The indicator service's own rule: a public indicator is readable by
+      // anyone, any other needs read on every input measurement.
+      if (!AuthorizeIndicator(def, caller).ok()) continue;
       NamedSeries s;
       s.indicator = &def;
       s.labels.emplace_back(std::string(kMetricName),
