@@ -25,14 +25,14 @@ test-influx-parity: deps build
 # on first use) on the same generated samples; run by CI.
 test-prom-parity: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target prom_parity_server
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target citynexus
 	scripts/test-prom-parity.sh $(BUILD_DIR)
 
 # Opt-in: the parity run plus range queries over 100 series x 24 h,
 # citynexus vs Prometheus in one run (docs/prometheus.md).
 prom-bench: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target prom_parity_server
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target citynexus
 	scripts/test-prom-parity.sh $(BUILD_DIR) --bench
 
 # Opt-in: citynexus vs InfluxDB 1.6.7 on 10M points (docs/performance.md);

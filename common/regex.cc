@@ -88,6 +88,30 @@ bool Regex::FullMatch(std::string_view text) const {
   return re2::RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }
 
+bool Regex::FullMatchGroups(std::string_view text,
+                            std::vector<std::string_view>* groups) const {
+  const int n = re_->NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> pieces(static_cast<size_t>(n));
+  if (!re_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                  re2::RE2::ANCHOR_BOTH, pieces.data(), n)) {
+    return false;
+  }
+  groups->clear();
+  for (const re2::StringPiece& p : pieces) {
+    groups->emplace_back(p.data() == nullptr ? std::string_view()
+                                             : std::string_view(p.data(), p.size()));
+  }
+  return true;
+}
+
+int Regex::CapturingGroups() const { return re_->NumberOfCapturingGroups(); }
+
+int Regex::NamedGroupIndex(std::string_view name) const {
+  const auto& named = re_->NamedCapturingGroups();
+  auto it = named.find(std::string(name));
+  return it == named.end() ? -1 : it->second;
+}
+
 Result<std::shared_ptr<const Regex>> CompileRegex(std::string_view pattern) {
   if (pattern.size() > kMaxRegexPatternBytes) {
     return Status::InvalidArgument(

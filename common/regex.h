@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -47,6 +48,15 @@ class Regex {
   bool Search(std::string_view text) const;
   // True when the pattern matches all of `text` (Prometheus selectors).
   bool FullMatch(std::string_view text) const;
+  // True when the pattern matches all of `text`; then (*groups)[i] is the
+  // text of capture group i (0: the whole match; empty for a group that did
+  // not take part). For rewrites such as PromQL's label_replace.
+  bool FullMatchGroups(std::string_view text,
+                       std::vector<std::string_view>* groups) const;
+  // Number of capture groups, and the index of the named group `name`
+  // ((?P<name>...)), or -1 when there is none.
+  int CapturingGroups() const;
+  int NamedGroupIndex(std::string_view name) const;
   const std::string& pattern() const { return pattern_; }
 
  private:

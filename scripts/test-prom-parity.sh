@@ -4,10 +4,15 @@
 #   1. installs Debian's prometheus (with promtool) if missing;
 #   2. generates the samples, loads them into Prometheus with
 #      `promtool tsdb create-blocks-from openmetrics`, starts it on loopback;
-#   3. starts build/tests/prom_parity_server (the store plus the /prometheus
-#      routes; see its header for why it is not `citynexus serve` yet) with
-#      the same samples in a temp data dir;
-#   4. runs the corpus, Grafana's call sequence and promtool against both.
+#   3. starts the real `citynexus serve` (build/app/citynexus) with a temp
+#      data dir and config on a free loopback port, reads the admin token it
+#      writes to <data_dir>/admin.token on first start, and writes the same
+#      samples through POST /write (line protocol, gzip, batches;
+#      prom_parity/write_samples.py);
+#   4. runs the corpus, Grafana's call sequence and promtool against both;
+#      every citynexus request carries the token: `Authorization: Bearer`
+#      from Python, HTTP Basic in the server URL for promtool (2.42 cannot
+#      set headers; citynexus accepts Basic with any user and the secret).
 #   With --bench: also 100 series over 24 h, and after the parity run the
 #   range-query benchmark (scripts/prom_parity/bench.py) on both peers.
 # Usage: scripts/test-prom-parity.sh [BUILD_DIR] [--bench]
@@ -16,8 +21,8 @@ set -euo pipefail
 build_dir=${1:-build}
 bench=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
-server="$build_dir/tests/prom_parity_server"
-[ -x "$server" ] || { echo "test-prom-parity: build $server first (cmake --build $build_dir --target prom_parity_server)" >&2; exit 1; }
+binary="$build_dir/app/citynexus"
+[ -x "$binary" ] || { echo "test-prom-parity: build $binary first (cmake --build $build_dir --target citynexus)" >&2; exit 1; }
 
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
@@ -48,24 +53,35 @@ prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prom-
   >"$work/prometheus.log" 2>&1 &
 pids+=($!)
 
-"$server" --data-dir "$work/cn-data" --load "$work/samples.tsv" --port-file "$work/cn.port" \
-  >"$work/cn.log" 2>&1 &
+cn_port=$(free_port)
+while [ "$cn_port" = "$prom_port" ]; do cn_port=$(free_port); done
+cat >"$work/citynexus.json" <<JSON
+{
+  "data_dir": "$work/cn-data",
+  "http": { "listen": "127.0.0.1:$cn_port" }
+}
+JSON
+"$binary" serve --config "$work/citynexus.json" >"$work/cn.log" 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null 2>&1 && [ -s "$work/cn.port" ]; then break; fi
+  if curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null 2>&1 \
+     && curl -fsS "http://127.0.0.1:$cn_port/healthz" >/dev/null 2>&1 \
+     && [ -s "$work/cn-data/admin.token" ]; then break; fi
   sleep 0.5
 done
 curl -fsS "http://127.0.0.1:$prom_port/-/ready" >/dev/null || { cat "$work/prometheus.log" >&2; exit 1; }
-[ -s "$work/cn.port" ] || { cat "$work/cn.log" >&2; exit 1; }
-cn_port=$(cat "$work/cn.port")
+curl -fsS "http://127.0.0.1:$cn_port/healthz" >/dev/null && [ -s "$work/cn-data/admin.token" ] \
+  || { cat "$work/cn.log" >&2; exit 1; }
+python3 "$here/prom_parity/write_samples.py" "$work/samples.tsv" "http://127.0.0.1:$cn_port" \
+  "$work/cn-data/admin.token" || { tail -20 "$work/cn.log" >&2; exit 1; }
 
 status=0
 (cd "$here/prom_parity" && python3 run_parity.py "http://127.0.0.1:$prom_port" \
-  "http://127.0.0.1:$cn_port/prometheus" "$(command -v promtool)") || status=$?
+  "http://127.0.0.1:$cn_port/prometheus" "$(command -v promtool)" "$work/cn-data/admin.token") || status=$?
 echo "test-prom-parity: wall time $(( $(date +%s) - started )) s"
 if [ "$bench" = --bench ]; then
   (cd "$here/prom_parity" && python3 bench.py "http://127.0.0.1:$prom_port" \
-    "http://127.0.0.1:$cn_port/prometheus") || status=$?
+    "http://127.0.0.1:$cn_port/prometheus" "$work/cn-data/admin.token") || status=$?
 fi
 exit $status

@@ -4,7 +4,6 @@
 // quantiles over classic `le` buckets, math and calendar functions.
 #include "query/promql/functions.h"
 
-#include <re2/re2.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +14,9 @@
 #include <memory>
 #include <optional>
 
+#include "common/regex.h"
 #include "query/promql/operators.h"
+#include "query/promql/series_names.h"
 
 namespace citynexus::query::promql {
 namespace {
@@ -381,49 +382,86 @@ double HistogramQuantile(double q, std::vector<std::pair<double, double>> b) {
   return start + (end - start) * (rank / count);
 }
 
+// Go's regexp.Expand, which Prometheus' label_replace uses: `$$` is a
+// literal `$`; `$name` / `${name}` is capture group `name` (a number or a
+// (?P<name>) group; the unbraced name is the longest run of [A-Za-z0-9_]);
+// an unknown group expands to "", a `$` starting no valid reference stays.
+std::string ExpandTemplate(std::string_view tmpl, const Regex& re,
+                           const std::vector<std::string_view>& groups) {
+  auto is_name_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  };
+  std::string out;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] != '$' || i + 1 >= tmpl.size()) {
+      out += tmpl[i];
+      continue;
+    }
+    if (tmpl[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    std::string_view name;
+    size_t next = 0;  // index of the last character of the reference
+    if (tmpl[i + 1] == '{') {
+      const size_t close = tmpl.find('}', i + 2);
+      if (close != std::string_view::npos && close > i + 2) {
+        name = tmpl.substr(i + 2, close - i - 2);
+        next = close;
+        for (char c : name) {
+          if (!is_name_char(c)) name = {};
+        }
+      }
+    } else {
+      size_t j = i + 1;
+      while (j < tmpl.size() && is_name_char(tmpl[j])) ++j;
+      if (j > i + 1) {
+        name = tmpl.substr(i + 1, j - i - 1);
+        next = j - 1;
+      }
+    }
+    if (name.empty()) {  // not a reference: the `$` is literal
+      out += '$';
+      continue;
+    }
+    int index = -1;
+    if (std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) != 0;
+        })) {
+      if (name.size() <= 4) index = std::stoi(std::string(name));
+    } else {
+      index = re.NamedGroupIndex(name);
+    }
+    if (index >= 0 && static_cast<size_t>(index) < groups.size()) {
+      out += groups[static_cast<size_t>(index)];
+    }
+    i = next;
+  }
+  return out;
+}
+
 Result<Value> LabelReplace(const CallInput& in) {
   const std::string& dst = in.args[1].text;
   const std::string& repl = in.args[2].text;
   const std::string& src = in.args[3].text;
-  RE2::Options options;
-  options.set_log_errors(false);
-  options.set_max_mem(8 << 20);
-  RE2 re("^(?:" + in.args[4].text + ")$", options);
-  if (!re.ok()) {
+  // common/regex.h: length cap, compile cache, clear errors.
+  auto re = CompileAnchored(in.args[4].text);
+  if (!re) {
     return Status::InvalidArgument(
-        "invalid regular expression in label_replace(): " + in.args[4].text);
+        "invalid regular expression in label_replace(): " +
+        re.error().message());
   }
   const bool valid = IsValidLabelName(dst);
   if (!valid)
     return Status::InvalidArgument(
         "invalid destination label name in label_replace(): " + dst);
-  // RE2 rewrites use \1; translate Prometheus' $1 / ${1} (named groups are
-  // not supported by this translation and stay literal).
-  std::string rewrite;
-  for (size_t i = 0; i < repl.size(); ++i) {
-    if (repl[i] == '\\') {
-      rewrite += "\\\\";
-    } else if (repl[i] == '$' && i + 1 < repl.size() &&
-               std::isdigit(static_cast<unsigned char>(repl[i + 1]))) {
-      rewrite += '\\';
-      rewrite += repl[++i];
-    } else if (repl[i] == '$' && i + 3 < repl.size() && repl[i + 1] == '{' &&
-               std::isdigit(static_cast<unsigned char>(repl[i + 2])) &&
-               repl[i + 3] == '}') {
-      rewrite += '\\';
-      rewrite += repl[i + 2];
-      i += 3;
-    } else {
-      rewrite += repl[i];
-    }
-  }
   Value out = in.args[0];
+  std::vector<std::string_view> groups;
   for (Sample& s : out.vector) {
     const std::string value(LabelValue(s.labels, src));
-    std::string result;
-    if (!RE2::Extract(value, re, rewrite, &result)) {
-      if (!RE2::FullMatch(value, re)) continue;
-    }
+    if (!(*re)->FullMatchGroups(value, &groups)) continue;
+    const std::string result = ExpandTemplate(repl, **re, groups);
     if (result.empty()) {
       DeleteLabel(s.labels, dst);
     } else {

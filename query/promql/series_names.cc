@@ -1,12 +1,11 @@
 #include "query/promql/series_names.h"
 
-#include <re2/re2.h>
+#include "common/regex.h"
 
 #include <algorithm>
 #include <map>
 #include <memory>
 
-#include "query/indicators/expr_ast.h"
 
 namespace citynexus::query::promql {
 namespace {
@@ -66,13 +65,9 @@ SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
   }
   if (catalog != nullptr) {
     for (const IndicatorDefinition& def : catalog->All()) {
-      std::vector<const indicators::Expr*> selectors;
-      indicators::CollectSelectors(*def.parsed, &selectors);
-      bool readable = true;
-      for (const indicators::Expr* sel : selectors) {
-        readable = readable && caller.CanRead(sel->measurement);
-      }
-      if (!readable) continue;
+      // The indicator service's own rule: a public indicator is readable by
+      // anyone, any other needs read on every input measurement.
+      if (!AuthorizeIndicator(def, caller).ok()) continue;
       NamedSeries s;
       s.indicator = &def;
       s.labels.emplace_back(std::string(kMetricName),
@@ -89,8 +84,14 @@ SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
 
 struct MatcherSet::Compiled {
   LabelMatcher matcher;
-  std::unique_ptr<RE2> regex;
+  std::shared_ptr<const Regex> regex;
 };
+
+// Prometheus anchors matcher regexes as ^(?:re)$; wrapping (rather than a
+// full-match call on the bare text) keeps its exact parse, e.g. of `a|b`.
+Result<std::shared_ptr<const Regex>> CompileAnchored(std::string_view re) {
+  return CompileRegex("^(?:" + std::string(re) + ")$");
+}
 
 Result<MatcherSet> MatcherSet::Compile(
     const std::vector<LabelMatcher>& matchers) {
@@ -99,15 +100,15 @@ Result<MatcherSet> MatcherSet::Compile(
     auto c = std::make_shared<Compiled>();
     c->matcher = m;
     if (m.op == MatchOp::kRegexMatch || m.op == MatchOp::kRegexNotMatch) {
-      RE2::Options options;
-      options.set_log_errors(false);
-      options.set_max_mem(8 << 20);  // bounds what a client regex may cost
-      c->regex = std::make_unique<RE2>("^(?:" + m.value + ")$", options);
-      if (!c->regex->ok()) {
+      // common/regex.h bounds the pattern length and program size and
+      // caches compiles across requests.
+      auto regex = CompileAnchored(m.value);
+      if (!regex) {
         return Status::InvalidArgument("bad regex \"" + m.value +
                                        "\" for label \"" + m.label +
-                                       "\": " + c->regex->error());
+                                       "\": " + regex.error().message());
       }
+      c->regex = std::move(*regex);
     }
     set.matchers_.push_back(std::move(c));
   }
@@ -119,7 +120,6 @@ bool MatcherSet::Matches(const Labels& labels, bool only_name) const {
     const LabelMatcher& m = c->matcher;
     if (only_name && m.label != kMetricName) continue;
     const std::string_view v = LabelValue(labels, m.label);
-    const re2::StringPiece piece(v.data(), v.size());
     bool ok = false;
     switch (m.op) {
       case MatchOp::kEqual:
@@ -129,10 +129,10 @@ bool MatcherSet::Matches(const Labels& labels, bool only_name) const {
         ok = v != m.value;
         break;
       case MatchOp::kRegexMatch:
-        ok = RE2::FullMatch(piece, *c->regex);
+        ok = c->regex->FullMatch(v);
         break;
       case MatchOp::kRegexNotMatch:
-        ok = !RE2::FullMatch(piece, *c->regex);
+        ok = !c->regex->FullMatch(v);
         break;
     }
     if (!ok) return false;

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/regex.h"
 #include "common/status.h"
 #include "engine/engine.h"
 #include "net/access.h"
@@ -46,7 +47,8 @@ struct NamedSeries {
 
 inline constexpr std::string_view kIndicatorPrefix = "indicator:";
 
-// Label matchers compiled once (RE2 for =~ and !~, fully anchored).
+// Label matchers compiled once (=~ and !~ through common/regex.h: RE2
+// syntax, fully anchored as Prometheus does, length-capped, cached).
 class MatcherSet {
  public:
   // kInvalidArgument for a bad regex.
@@ -63,6 +65,9 @@ class MatcherSet {
 // The numeric series of `store` readable by `caller` (Access::CanRead on
 // the measurement; others are left out entirely, so no response can name
 // them), with their Prometheus labels.
+// `re` anchored as Prometheus does (^(?:re)$), compiled by common/regex.h.
+Result<std::shared_ptr<const Regex>> CompileAnchored(std::string_view re);
+
 class SeriesView {
  public:
   static SeriesView Build(engine::Store& store, const net::Access& caller,

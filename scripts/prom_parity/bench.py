@@ -4,7 +4,7 @@ requests to Prometheus and citynexus in one run, 5 repetitions each after
 one warm-up, median wall time per query and peer. Answers are compared too
 (a benchmark of different answers would mean nothing).
 
-Usage: bench.py PROM_URL CITYNEXUS_URL
+Usage: bench.py PROM_URL CITYNEXUS_URL TOKEN_FILE
 """
 import statistics
 import sys
@@ -31,6 +31,7 @@ def timed(base, params):
 
 def main():
     prom, cn = sys.argv[1], sys.argv[2]
+    run_parity.use_token(cn, sys.argv[3])
     print("%-52s %12s %12s" % ("range query (24h of 100 series at 15 s)", "prometheus", "citynexus"))
     ok = True
     for q, start, end, step in QUERIES:

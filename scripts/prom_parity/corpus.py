@@ -153,6 +153,11 @@ Q = [
     "label_replace(traffic_vehicles, \"sensor_no\", \"$1\", \"sensor\", \"s(.*)\")",
     "label_replace(traffic_vehicles, \"road\", \"\", \"road\", \"main\")",
     "label_replace(traffic_vehicles, \"x\", \"${1}-y\", \"sensor\", \"nomatch(.*)\")",
+    # Go's regexp.Expand: named groups, $1x is the group "1x" (empty), $$.
+    "label_replace(traffic_vehicles, \"x\", \"$1x-${1}y-$$-$p-${rest}\", \"sensor\", \"(?P<p>s)(?P<rest>.*)\")",
+    # Matchers are fully anchored: "1" does not match "s1"; alternation too.
+    "traffic_vehicles{sensor=~\"1\"}",
+    "traffic_vehicles{sensor=~\"s1|2\"}",
     "label_join(traffic_vehicles, \"id\", \"/\", \"road\", \"sensor\")",
     "absent(nonexistent_metric{job=\"x\", env=\"prod\"})",
     "absent(traffic_vehicles)",

@@ -6,7 +6,10 @@ Vector results are compared as sets unless the query sorts. Errors must
 have the same errorType. Then replays Grafana's data source calls and
 checks promtool against both.
 
-Usage: run_parity.py PROM_URL CITYNEXUS_URL PROMTOOL
+Usage: run_parity.py PROM_URL CITYNEXUS_URL PROMTOOL TOKEN_FILE
+TOKEN_FILE holds the citynexus secret (<data_dir>/admin.token): every
+request to citynexus carries `Authorization: Bearer <secret>`, and promtool
+(2.42 cannot set headers) gets it as HTTP Basic in the server URL.
 Prints one line per failure and a summary; exits 1 on any failure.
 """
 import json
@@ -22,14 +25,34 @@ import corpus
 
 REL = 1e-9
 
+# Extra headers per base URL (citynexus denies requests without a token).
+HEADERS_BY_BASE = {}
+
+
+def use_token(base, token_file):
+    """Every later call() to `base` carries the secret in token_file."""
+    with open(token_file) as f:
+        secret = f.read().strip()
+    HEADERS_BY_BASE[base] = {"Authorization": "Bearer " + secret}
+    return secret
+
+
+def with_basic_auth(url, secret):
+    """url with `parity:<secret>@` as user info: Go's HTTP client (promtool)
+    turns it into `Authorization: Basic`, which citynexus accepts."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = "parity:%s@%s" % (urllib.parse.quote(secret, safe=""), parts.netloc)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
 
 def call(base, path, params, method="GET"):
     data = urllib.parse.urlencode(params, doseq=True)
+    headers = dict(HEADERS_BY_BASE.get(base, {}))
     if method == "GET":
-        req = urllib.request.Request(base + path + "?" + data)
+        req = urllib.request.Request(base + path + "?" + data, headers=headers)
     else:
-        req = urllib.request.Request(base + path, data=data.encode(),
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        req = urllib.request.Request(base + path, data=data.encode(), headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.status, json.loads(r.read())
@@ -119,6 +142,7 @@ def compare(a, b, ordered):
 
 def main():
     prom, cn, promtool = sys.argv[1], sys.argv[2], sys.argv[3]
+    secret = use_token(cn, sys.argv[4])
     failures, total, passed, entries_ok, entries = [], 0, 0, 0, 0
     range_seconds = {"prometheus": 0.0, "citynexus": 0.0}  # query_range wall time
     for entry in corpus.Q:
@@ -170,6 +194,14 @@ def main():
                                  "start": corpus.T0, "end": corpus.T0 + 7200, "step": 15}, "POST", "equal"),
         ("/api/v1/query_exemplars", {"query": "traffic_vehicles", "start": corpus.T0, "end": corpus.T0 + 7200}, "GET", "shape"),
     ]
+    # Without the token citynexus must refuse (deny by default): 401.
+    anon = urllib.request.Request(cn + "/api/v1/query?" + urllib.parse.urlencode({"query": "traffic_vehicles"}))
+    try:
+        with urllib.request.urlopen(anon, timeout=60) as r:
+            failures.append("anonymous /api/v1/query answered %d, expected 401" % r.status)
+    except urllib.error.HTTPError as e:
+        if e.code != 401:
+            failures.append("anonymous /api/v1/query answered %d, expected 401" % e.code)
     grafana_ok = 0
     for path, params, method, how in grafana:
         sa, a = call(prom, path, params, method)
@@ -199,7 +231,7 @@ def main():
     tool_ok = 0
     for cmd in tool_cmds:
         outs = []
-        for url in (prom, cn):
+        for url in (prom, with_basic_auth(cn, secret)):
             base = url[:-len("/api/v1")] if url.endswith("/api/v1") else url
             args = [promtool] + [c.replace("{url}", base) for c in cmd]
             r = subprocess.run(args, capture_output=True, text=True, timeout=60)
