@@ -155,6 +155,32 @@ struct StoreStats {
   std::optional<int64_t> last_timestamp_ns;
 };
 
+// One damaged record found by Store::Verify.
+struct VerifyProblem {
+  SeriesId series_id = 0;
+  // Canonical key; "unknown series id N" when the catalog lacks the id.
+  std::string series;
+  std::string record;           // "chunk", "rollup 3600s", "chunk key", ...
+  int64_t window_start_ns = 0;  // the record's time window [start, end)
+  int64_t window_end_ns = 0;
+  std::string reason;  // the codec's message ("chunk byte 17: ...")
+};
+
+// Counters reported while Store::Verify walks the store.
+struct VerifyProgress {
+  uint64_t chunks = 0;   // chunk records checked so far
+  uint64_t rollups = 0;  // rollup records checked so far
+  uint64_t bytes = 0;    // value bytes read so far
+  uint64_t problems = 0;
+};
+
+struct VerifyCallbacks {
+  // Called once per damaged record, in key order.
+  std::function<void(const VerifyProblem&)> on_problem;
+  // Called every few thousand records and once at the end (may be empty).
+  std::function<void(const VerifyProgress&)> on_progress;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -221,6 +247,20 @@ class Store {
   // Errors: kUnavailable (store closed), kCorruption (a chunk header fails
   // to decode), kIOError (RocksDB read error).
   virtual Result<StoreStats> Stats() = 0;
+  // Reads every sealed chunk and rollup record (RocksDB block checksums
+  // verified on the way), decodes each and checks it against the catalog:
+  // known series, the series' value type, timestamps inside the record's
+  // window. Each damaged record goes to callbacks.on_problem and the walk
+  // goes on; the caller decides what the problems mean. Head points (not
+  // yet sealed) are not checked. Returns OK when the walk finished (with or
+  // without problems). Errors: kUnavailable (store closed), kNotSupported
+  // (a store without it), kCorruption when RocksDB itself cannot read on
+  // (e.g. a block checksum mismatch; names the column family; problems
+  // found before were reported). Runs beside other calls; slow (reads all).
+  virtual Status Verify(const VerifyCallbacks& callbacks) {
+    (void)callbacks;
+    return Status::NotSupported("this store cannot be verified");
+  }
   // Consistent online copy of the store into `dir` (must not exist).
   virtual Status Backup(const std::string& dir) = 0;
   // Flushes, stops background work and releases the data dir. Idempotent.

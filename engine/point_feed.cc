@@ -99,6 +99,9 @@ class PublishingStoreImpl final : public Store {
   Status Flush() override { return inner_->Flush(); }
   Status Compact() override { return inner_->Compact(); }
   Result<StoreStats> Stats() override { return inner_->Stats(); }
+  Status Verify(const VerifyCallbacks& callbacks) override {
+    return inner_->Verify(callbacks);
+  }
   Status Backup(const std::string& dir) override { return inner_->Backup(dir); }
   Status Close() override { return inner_->Close(); }
   Status Health() override { return inner_->Health(); }

@@ -72,6 +72,7 @@ class RocksStore final : public Store {
   Status Flush() override;
   Status Compact() override;
   Result<StoreStats> Stats() override;
+  Status Verify(const VerifyCallbacks& callbacks) override;
   Status Backup(const std::string& dir) override;
   Status Close() override;
   Status Health() override;
@@ -116,6 +117,13 @@ class RocksStore final : public Store {
                                                 int64_t start_ns,
                                                 int64_t end_ns);
   Status CheckWritable() const;
+  // "traffic{sensor=K12}#vehicles window 2024-06-01T00:00:00Z..
+  // 2024-06-02T00:00:00Z" for error messages (store_verify.cc).
+  std::string DescribeWindow(SeriesId id, int64_t window_start_ns) const;
+  // DescribeWindow of a `chunks` CF key.
+  std::string DescribeChunk(std::string_view chunk_key) const;
+  // The canonical key of `id`, or "unknown series id N".
+  std::string SeriesName(SeriesId id) const;
   std::shared_ptr<const Head> Frozen() const EXCLUDES(frozen_mu_);
 
   rocksdb::ColumnFamilyHandle* series_cf() const { return handles_[1]; }

@@ -82,10 +82,10 @@ Status RocksStore::ReadRange(
     std::string_view key(it->key().data(), it->key().size());
     Status st = DecodeChunk(
         std::string_view(it->value().data(), it->value().size()), &chunk);
-    if (!st.ok()) return st.WithContext("reading " + DescribeChunkKey(key));
+    if (!st.ok()) return st.WithContext("reading " + DescribeChunk(key));
     SliceColumns(&chunk, start_ns, end_ns);
     if (newer.size() > 0 && chunk.size() > 0 && chunk.type != newer.type) {
-      return Status::Corruption("reading " + DescribeChunkKey(key) +
+      return Status::Corruption("reading " + DescribeChunk(key) +
                                 ": value type differs from the head");
     }
     for (size_t i = 0; i < chunk.size(); ++i) {
@@ -138,7 +138,7 @@ Result<std::shared_ptr<const RollupCache::Buckets>> RocksStore::CoarsestRollups(
     Status st = DecodeRollupRecord(
         std::string_view(it->value().data(), it->value().size()), &record);
     if (!st.ok()) {
-      return st.WithContext("series " + std::to_string(id) + " rollup " +
+      return st.WithContext("reading series " + SeriesName(id) + " rollup " +
                             std::to_string(res_s) + "s");
     }
     all->insert(all->end(), record.begin(), record.end());
@@ -214,7 +214,7 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
     std::string_view key(it->key().data(), it->key().size());
     Status st = DecodeChunk(
         std::string_view(it->value().data(), it->value().size()), &chunk);
-    if (!st.ok()) return st.WithContext("reading " + DescribeChunkKey(key));
+    if (!st.ok()) return st.WithContext("reading " + DescribeChunk(key));
     SliceColumns(&chunk, start_ns, end_ns);
     if (chunk.size() == 0) continue;
     const size_t i = chunk.size() - 1;
@@ -351,7 +351,7 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
     Status st = DecodeRollupRecord(
         std::string_view(it->value().data(), it->value().size()), &rollup);
     if (!st.ok()) {
-      return st.WithContext("series " + std::to_string(req.series) +
+      return st.WithContext("reading series " + SeriesName(req.series) +
                             " rollup " + std::to_string(res_s) + "s");
     }
     for (const Bucket& rb : rollup) {

@@ -13,6 +13,7 @@
 #include "app/cmd/demo.h"
 #include "app/cmd/import.h"
 #include "app/cmd/stats.h"
+#include "app/cmd/verify.h"
 #include "app/cmd/token.h"
 #include "app/config/config.h"
 #include "app/cmd/serve.h"
@@ -74,6 +75,7 @@ constexpr Command kCommands[] = {
     {"decode", kDecodeSummary, kDecodeUsage, RunDecode},
     {"stats", kStatsSummary, kStatsUsage, RunStats},
     {"compact", kCompactSummary, kCompactUsage, RunCompact},
+    {"verify", kVerifySummary, kVerifyUsage, RunVerify},
     {"backup", kBackupSummary, kBackupUsage, RunBackup},
     {"restore", kRestoreSummary, kRestoreUsage, RunRestore},
     {"token", kTokenSummary, kTokenUsage, RunToken},

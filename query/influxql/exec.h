@@ -45,6 +45,9 @@ struct ResultRows {
 struct StatementResult {
   std::vector<ResultRows> series;
   std::string error;  // non-empty: the statement failed with this message
+  // Why it failed; kCorruption / kIOError (damaged or unreadable storage)
+  // make the HTTP answer 500 instead of InfluxDB's 200 with an error.
+  StatusCode code = StatusCode::kOk;
 };
 
 struct ExecContext {

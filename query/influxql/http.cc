@@ -188,7 +188,16 @@ net::Response HandleInfluxQl(const influxql::Executor& executor,
   influxql::ResponseFormat format;
   format.epoch_divisor = influxql::EpochDivisor(get("epoch"));
   format.pretty = pretty;
-  return JsonResponse(200, influxql::WriteResults(results, format));
+  // Damaged or unreadable storage is the server's fault, not the query's:
+  // 500 with the usual body, so clients and monitoring see it. Statements
+  // over other series still answer (each statement reads its own series).
+  int http = 200;
+  for (const auto& r : results) {
+    if (r.code == StatusCode::kCorruption || r.code == StatusCode::kIOError) {
+      http = 500;
+    }
+  }
+  return JsonResponse(http, influxql::WriteResults(results, format));
 }
 
 }  // namespace

@@ -238,6 +238,7 @@ StatementResult Executor::Execute(const Statement& statement,
   // CREATE DATABASE: one database always exists; accepted as a no-op.
   if (!rows) {
     result.error = rows.error().message();
+    result.code = rows.error().code();
     return result;
   }
   result.series = std::move(*rows);
