@@ -47,6 +47,14 @@ struct NamedSeries {
 inline constexpr std::string_view kIndicatorPrefix = "indicator:";
 
 // Label matchers compiled once (RE2 for =~ and !~, fully anchored).
+//
+// Deliberately not query::TagPredicate / the matcher of query_engine.cc:
+// PromQL anchors regexes (`=~"a"` matches only "a", as in Prometheus) and
+// matches the synthetic `__name__` label, while InfluxQL and the JSON API
+// search unanchored (`=~ /a/` matches "bar"). Converging them would change
+// answers of one language; keep the two and say which semantics you need.
+// The indicator selectors (query/indicators/series_data.cc) share this
+// anchored semantics and the LabelMatcher type, and could share this class.
 class MatcherSet {
  public:
   // kInvalidArgument for a bad regex.
