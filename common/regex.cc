@@ -1,10 +1,11 @@
 #include "common/regex.h"
 
 #include <deque>
-#include <mutex>
 #include <unordered_map>
 
 #include <re2/re2.h>
+
+#include "common/mutex.h"
 
 namespace citynexus {
 namespace {
@@ -14,12 +15,12 @@ namespace {
 class RegexCache {
  public:
   std::shared_ptr<const Regex> Find(const std::string& pattern) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     auto it = map_.find(pattern);
     return it == map_.end() ? nullptr : it->second;
   }
   void Insert(const std::string& pattern, std::shared_ptr<const Regex> re) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (map_.count(pattern)) return;
     while (map_.size() >= kRegexCacheEntries && !order_.empty()) {
       map_.erase(order_.front());
@@ -29,14 +30,15 @@ class RegexCache {
     order_.push_back(pattern);
   }
   size_t Size() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return map_.size();
   }
 
  private:
-  std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Regex>> map_;
-  std::deque<std::string> order_;
+  Mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Regex>> map_
+      GUARDED_BY(mu_);
+  std::deque<std::string> order_ GUARDED_BY(mu_);
 };
 
 RegexCache& Cache() {

@@ -3,12 +3,11 @@
 #include <mqtt/async_client.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "connectors/connectors.h"
 #include "connectors/mqtt_paho_options.h"
 
@@ -62,13 +61,13 @@ class MqttPublisher::Impl {
 
   void Stop() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       if (stopping_) {
         return;
       }
       stopping_ = true;
     }
-    stop_cv_.notify_all();
+    stop_cv_.SignalAll();
     if (connect_thread_.joinable()) {
       connect_thread_.join();
     }
@@ -84,7 +83,7 @@ class MqttPublisher::Impl {
 
   void Publish(const std::string& topic, std::string payload, int qos) {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       latest_[topic] = {payload, qos};
       if (stopping_ || !client_) {
         return;
@@ -114,7 +113,7 @@ class MqttPublisher::Impl {
     bool logged = false;
     while (true) {
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(&mu_);
         if (stopping_) {
           return;
         }
@@ -136,8 +135,10 @@ class MqttPublisher::Impl {
             << "; retrying";
         logged = true;
       }
-      std::unique_lock lock(mu_);
-      stop_cv_.wait_for(lock, backoff, [this] { return stopping_; });
+      const auto deadline = std::chrono::steady_clock::now() + backoff;
+      MutexLock lock(&mu_);
+      while (!stopping_ && stop_cv_.WaitUntil(&mu_, deadline)) {
+      }
       backoff = std::min<std::chrono::milliseconds>(backoff * 2,
                                                     options_.reconnect_max);
     }
@@ -150,7 +151,7 @@ class MqttPublisher::Impl {
     CN_LOG(kInfo, kComponent) << "connected to " << options_.brokers.front();
     std::map<std::string, std::pair<std::string, int>> latest;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       latest = latest_;
     }
     for (auto& [topic, message] : latest) {
@@ -182,11 +183,11 @@ class MqttPublisher::Impl {
   mqtt::connect_options connect_options_;
   std::thread connect_thread_;
   std::atomic<bool> connected_{false};
-  std::mutex mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;  // guarded by mu_
-  // Topic -> (payload, qos) of the latest publication; guarded by mu_.
-  std::map<std::string, std::pair<std::string, int>> latest_;
+  Mutex mu_;
+  CondVar stop_cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  // Topic -> (payload, qos) of the latest publication.
+  std::map<std::string, std::pair<std::string, int>> latest_ GUARDED_BY(mu_);
 };
 
 MqttPublisher::MqttPublisher(MqttOptions options, net::MetricsRegistry& metrics)

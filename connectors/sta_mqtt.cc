@@ -6,13 +6,12 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "connectors/mqtt_paho_options.h"
 
 namespace citynexus::connectors {
@@ -91,7 +90,7 @@ class StaMqttBridge::Impl {
     client_->set_message_callback(
         [this](mqtt::const_message_ptr message) { OnMessage(*message); });
     feed_token_ = feed_.Subscribe([this](std::span<const engine::Point> points) {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       for (const auto& p : points) {
         if (queue_.size() >= kMaxQueuedNotifications) {
           dropped_->Inc();
@@ -99,7 +98,7 @@ class StaMqttBridge::Impl {
         }
         queue_.push_back(p);
       }
-      cv_.notify_one();
+      cv_.Signal();
     });
     notify_thread_ = std::thread([this] { NotifyLoop(); });
     connect_thread_ = std::thread([this] { ConnectLoop(); });
@@ -108,7 +107,7 @@ class StaMqttBridge::Impl {
 
   void Stop() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       if (stopping_ || !client_) {
         stopping_ = true;
         return;
@@ -116,7 +115,7 @@ class StaMqttBridge::Impl {
       stopping_ = true;
     }
     feed_.Unsubscribe(feed_token_);
-    cv_.notify_all();
+    cv_.SignalAll();
     if (connect_thread_.joinable()) connect_thread_.join();
     if (notify_thread_.joinable()) notify_thread_.join();
     if (client_->is_connected()) {
@@ -139,7 +138,7 @@ class StaMqttBridge::Impl {
     std::chrono::milliseconds backoff = options_.reconnect_min;
     while (true) {
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(&mu_);
         if (stopping_) return;
       }
       try {
@@ -150,8 +149,10 @@ class StaMqttBridge::Impl {
       } catch (const std::exception& e) {
         CN_LOG(kDebug, kComponent) << "connect: " << e.what();
       }
-      std::unique_lock lock(mu_);
-      cv_.wait_for(lock, backoff, [this] { return stopping_; });
+      const auto deadline = std::chrono::steady_clock::now() + backoff;
+      MutexLock lock(&mu_);
+      while (!stopping_ && cv_.WaitUntil(&mu_, deadline)) {
+      }
       backoff = std::min<std::chrono::milliseconds>(backoff * 2, options_.reconnect_max);
     }
   }
@@ -197,9 +198,11 @@ class StaMqttBridge::Impl {
       }
       // Saturated or failing store: hold the message (unacknowledged) and
       // retry, as the MQTT connector does; give up only when stopping.
-      std::unique_lock lock(mu_);
+      const auto deadline = std::chrono::steady_clock::now() + backoff;
+      MutexLock lock(&mu_);
       if (stopping_) return;
-      cv_.wait_for(lock, backoff, [this] { return stopping_; });
+      while (!stopping_ && cv_.WaitUntil(&mu_, deadline)) {
+      }
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     }
   }
@@ -217,8 +220,8 @@ class StaMqttBridge::Impl {
     std::vector<engine::Point> batch;
     while (true) {
       {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        MutexLock lock(&mu_);
+        while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
         if (stopping_) return;
         batch.assign(queue_.begin(), queue_.end());
         queue_.clear();
@@ -254,10 +257,10 @@ class StaMqttBridge::Impl {
   mqtt::connect_options connect_options_;
   std::atomic<bool> connected_{false};
   uint64_t feed_token_ = 0;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<engine::Point> queue_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;            // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  std::deque<engine::Point> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread connect_thread_;
   std::thread notify_thread_;
   std::chrono::steady_clock::time_point last_reject_log_{};  // Paho thread only

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "engine/batch_log.h"
 #include "engine/chunk_codec.h"
 #include "engine/engine.h"
@@ -77,13 +78,15 @@ class Head {
     std::vector<std::string> strings;
   };
   struct Shard {
-    mutable std::mutex mu;
+    mutable Mutex mu;
     // series[id / kShards]; nullptr when the series has no points.
-    std::vector<std::unique_ptr<SeriesHead>> series;
+    std::vector<std::unique_ptr<SeriesHead>> series GUARDED_BY(mu);
   };
 
-  SeriesHead* SlotFor(Shard& shard, SeriesId id, ValueType type);
-  const SeriesHead* Find(const Shard& shard, SeriesId id) const;
+  SeriesHead* SlotFor(Shard& shard, SeriesId id, ValueType type)
+      REQUIRES(shard.mu);
+  const SeriesHead* Find(const Shard& shard, SeriesId id) const
+      REQUIRES(shard.mu);
   // The timestamp of `id` in [start_ns, end_ns) that `better` prefers.
   template <typename Better>
   std::optional<int64_t> ExtremeIn(SeriesId id, int64_t start_ns,

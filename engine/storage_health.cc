@@ -14,7 +14,7 @@ bool IsNoSpace(const rocksdb::Status& s) {
 
 Status StorageHealth::Check() const {
   if (!degraded()) return Status::Ok();
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return Status::Unavailable("storage degraded: " + cause_ +
                              "; writes are refused until space is freed, "
                              "reads keep working");
@@ -22,7 +22,7 @@ Status StorageHealth::Check() const {
 
 void StorageHealth::SetDegraded(const std::string& cause) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     cause_ = cause;
   }
   if (!degraded_.exchange(true, std::memory_order_acq_rel)) {
@@ -53,7 +53,7 @@ Status StorageHealth::OnWriteError(const rocksdb::Status& s,
 Status StorageHealth::TryRecover(rocksdb::DB* db) {
   if (!degraded()) return Status::Ok();
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     const auto now = std::chrono::steady_clock::now();
     if (now - last_attempt_ < kRecoverInterval) {
       return Status::Unavailable("storage degraded: " + cause_ +

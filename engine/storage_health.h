@@ -23,6 +23,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "common/mutex.h"
 
 namespace citynexus::engine {
 
@@ -56,9 +57,9 @@ class StorageHealth : public rocksdb::EventListener {
   void SetHealthy();
 
   std::atomic<bool> degraded_{false};
-  mutable std::mutex mu_;
-  std::string cause_;  // GUARDED_BY(mu_)
-  std::chrono::steady_clock::time_point last_attempt_{};  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::string cause_ GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point last_attempt_ GUARDED_BY(mu_) = {};
 };
 
 }  // namespace citynexus::engine

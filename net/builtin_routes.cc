@@ -48,7 +48,7 @@ void AddBuiltinRoutes(ServerContext* ctx) {
   ctx->builtin_router.Add("GET", "/healthz", [ctx](const Request&) {
     std::vector<std::pair<std::string, std::function<Status()>>> checks;
     {
-      std::lock_guard<std::mutex> lock(ctx->health_mu);
+      MutexLock lock(&ctx->health_mu);
       checks = ctx->health_checks;
     }
     // Checks run outside the lock: they may be slow-ish (a store ping).

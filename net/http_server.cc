@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "net/builtin_routes.h"
 #include "net/http_session.h"
 #include "net/net.h"
@@ -43,20 +44,24 @@ class Countdown {
  public:
   explicit Countdown(size_t n) : remaining_(n) {}
   void Done() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (remaining_ > 0 && --remaining_ == 0) {
-      cv_.notify_all();
+      cv_.SignalAll();
     }
   }
   bool WaitFor(std::chrono::steady_clock::duration d) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return cv_.wait_for(lock, d, [&] { return remaining_ == 0; });
+    const auto deadline = std::chrono::steady_clock::now() + d;
+    MutexLock lock(&mu_);
+    while (remaining_ != 0) {
+      if (!cv_.WaitUntil(&mu_, deadline)) return remaining_ == 0;
+    }
+    return true;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  size_t remaining_;
+  Mutex mu_;
+  CondVar cv_;
+  size_t remaining_ GUARDED_BY(mu_);
 };
 }  // namespace
 
@@ -94,7 +99,7 @@ class HttpServer::Impl {
   ~Impl() { Stop(); }
 
   Status Start() {
-    std::lock_guard<std::mutex> lock(lifecycle_mu_);
+    MutexLock lock(&lifecycle_mu_);
     if (started_) {
       return Status::InvalidArgument("server already started");
     }
@@ -143,21 +148,21 @@ class HttpServer::Impl {
   uint16_t port() const { return port_; }
 
   void SetAuthenticator(std::shared_ptr<const Authenticator> authenticator) {
-    std::lock_guard<std::mutex> lock(lifecycle_mu_);
+    MutexLock lock(&lifecycle_mu_);
     if (!started_ && authenticator) {
       ctx_->authenticator = std::move(authenticator);
     }
   }
 
   void AddHealthCheck(std::string name, std::function<Status()> check) {
-    std::lock_guard<std::mutex> lock(ctx_->health_mu);
+    MutexLock lock(&ctx_->health_mu);
     ctx_->health_checks.emplace_back(std::move(name), std::move(check));
   }
 
   void Stop() {
     // Held throughout, so a concurrent second Stop() returns only once the
     // server is fully stopped.
-    std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+    MutexLock lifecycle(&lifecycle_mu_);
     if (stopped_) {
       return;
     }
@@ -167,7 +172,7 @@ class HttpServer::Impl {
       return;
     }
     {
-      std::lock_guard<std::mutex> lock(ctx_->mu);
+      MutexLock lock(&ctx_->mu);
       ctx_->stopping = true;  // sessions accepted from now on close at once
     }
     // 1. Stop accepting; wait so that connects fail once Stop() returns.
@@ -189,9 +194,11 @@ class HttpServer::Impl {
     const auto grace = ctx_->options.shutdown_grace;
     bool drained;
     {
-      std::unique_lock<std::mutex> lock(ctx_->mu);
-      drained =
-          ctx_->cv.wait_for(lock, grace, [&] { return ctx_->in_flight == 0; });
+      const auto deadline = std::chrono::steady_clock::now() + grace;
+      MutexLock lock(&ctx_->mu);
+      while (ctx_->in_flight != 0 && ctx_->cv.WaitUntil(&ctx_->mu, deadline)) {
+      }
+      drained = ctx_->in_flight == 0;
     }
     if (!drained) {
       CN_LOG(kWarn, "http") << "shutdown grace of " << grace.count()
@@ -337,9 +344,9 @@ class HttpServer::Impl {
       work_;
   std::vector<std::thread> threads_;
   std::atomic<uint16_t> port_{0};
-  std::mutex lifecycle_mu_;
-  bool started_ = false;  // guarded by lifecycle_mu_
-  bool stopped_ = false;  // guarded by lifecycle_mu_
+  Mutex lifecycle_mu_;
+  bool started_ GUARDED_BY(lifecycle_mu_) = false;
+  bool stopped_ GUARDED_BY(lifecycle_mu_) = false;
 };
 
 HttpServer::HttpServer(ServerOptions options, const Router& router,

@@ -143,7 +143,7 @@ void HttpSession::PumpStream() {
   std::string data;
   bool closing = false;
   {
-    std::lock_guard<std::mutex> lock(body_stream_->mu);
+    MutexLock lock(&body_stream_->mu);
     data.swap(body_stream_->queued);
     body_stream_->in_write = data.size();
     body_stream_->pump_posted = false;
@@ -179,7 +179,7 @@ void HttpSession::PumpStream() {
 void HttpSession::OnStreamWrite(beast::error_code ec, std::size_t) {
   stream_writing_ = false;
   if (body_stream_) {
-    std::lock_guard<std::mutex> lock(body_stream_->mu);
+    MutexLock lock(&body_stream_->mu);
     body_stream_->in_write = 0;
   }
   if (state_ != State::kStreaming) {
@@ -202,7 +202,7 @@ void HttpSession::CloseStreamState() {
   if (!body_stream_) {
     return;
   }
-  std::lock_guard<std::mutex> lock(body_stream_->mu);
+  MutexLock lock(&body_stream_->mu);
   body_stream_->closing = true;
   body_stream_->closed = true;
   body_stream_->queued.clear();

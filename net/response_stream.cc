@@ -37,7 +37,7 @@ ResponseStream::ResponseStream(std::shared_ptr<State> state)
 bool ResponseStream::Write(std::string_view bytes) {
   bool post = false;
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     if (state_->closing) {
       return false;
     }
@@ -56,7 +56,7 @@ bool ResponseStream::Write(std::string_view bytes) {
 void ResponseStream::CloseWith(std::string_view last_bytes) {
   bool post = false;
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
+    MutexLock lock(&state_->mu);
     if (state_->closing) {
       return;
     }
@@ -69,12 +69,12 @@ void ResponseStream::CloseWith(std::string_view last_bytes) {
 }
 
 bool ResponseStream::closed() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   return state_->closing;
 }
 
 size_t ResponseStream::buffered_bytes() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(&state_->mu);
   return state_->queued.size() + state_->in_write;
 }
 

@@ -32,15 +32,15 @@ struct ResponseStream::State {
   const std::shared_ptr<ResponseGate> gate;
   const std::weak_ptr<HttpSession> session;
 
-  std::mutex mu;
-  std::string queued;        // not yet taken by the session
-  size_t in_write = 0;       // taken, socket write in progress
-  bool pump_posted = false;  // a pump is queued on the strand
-  bool closing = false;      // CloseWith() called, or the session closed
-  bool closed = false;       // the session is done with the socket
+  Mutex mu;
+  std::string queued GUARDED_BY(mu);  // not yet taken by the session
+  size_t in_write GUARDED_BY(mu) = 0;  // taken, socket write in progress
+  bool pump_posted GUARDED_BY(mu) = false;  // a pump is queued on the strand
+  bool closing GUARDED_BY(mu) = false;  // CloseWith() called, or session closed
+  bool closed GUARDED_BY(mu) = false;   // the session is done with the socket
 
   // Posts a pump to the session unless one is pending. Call without `mu`.
-  void SchedulePump(bool needed);
+  void SchedulePump(bool needed) EXCLUDES(mu);
 };
 
 }  // namespace citynexus::net

@@ -15,7 +15,7 @@ const std::vector<double>& DurationBuckets() {
 
 bool ServerContext::Register(const std::shared_ptr<HttpSession>& session,
                              uint64_t* id) {
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(&mu);
   if (stopping) {
     return false;
   }
@@ -25,26 +25,26 @@ bool ServerContext::Register(const std::shared_ptr<HttpSession>& session,
 }
 
 void ServerContext::Unregister(uint64_t id) {
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(&mu);
   sessions.erase(id);
 }
 
 void ServerContext::BeginRequest() {
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(&mu);
   ++in_flight;
 }
 
 void ServerContext::EndRequest() {
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     --in_flight;
   }
-  cv.notify_all();
+  cv.SignalAll();
 }
 
 std::vector<std::shared_ptr<HttpSession>> ServerContext::Sessions() {
   std::vector<std::shared_ptr<HttpSession>> out;
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(&mu);
   out.reserve(sessions.size());
   for (auto& [id, weak] : sessions) {
     if (auto s = weak.lock()) {

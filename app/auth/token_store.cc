@@ -314,7 +314,7 @@ Result<CreatedToken> TokenStore::Create(std::string name,
   if (created.info.sha256_hex.empty()) {
     return Status::IOError("SHA-256 failed");
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   CITYNEXUS_RETURN_IF_ERROR(ModifyLocked([&](std::vector<TokenInfo>& tokens) {
     tokens.push_back(created.info);
     return Status::Ok();
@@ -323,7 +323,7 @@ Result<CreatedToken> TokenStore::Create(std::string name,
 }
 
 Result<std::vector<TokenInfo>> TokenStore::List() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   CITYNEXUS_RETURN_IF_ERROR(RefreshLocked());
   std::vector<TokenInfo> out = tokens_;
   for (auto& t : out) {
@@ -336,7 +336,7 @@ Result<std::vector<TokenInfo>> TokenStore::List() {
 }
 
 Status TokenStore::Revoke(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return ModifyLocked([&](std::vector<TokenInfo>& tokens) {
     for (auto it = tokens.begin(); it != tokens.end(); ++it) {
       if (it->id == id) {
@@ -350,7 +350,7 @@ Status TokenStore::Revoke(std::string_view id) {
 
 Result<TokenInfo> TokenStore::Verify(std::string_view secret) {
   const std::string hash = Sha256Hex(secret);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (Status s = RefreshLocked(); !s.ok()) {
     // Keep serving with the tokens last read; a broken file is logged.
     CN_LOG(kWarn, "auth") << "token file unreadable, using the last good "
@@ -399,7 +399,7 @@ Result<bool> TokenStore::HasAdmin() {
 }
 
 Status TokenStore::FlushLastUsed() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (used_.empty()) return Status::Ok();
   return ModifyLocked([](std::vector<TokenInfo>&) { return Status::Ok(); });
 }

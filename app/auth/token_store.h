@@ -32,12 +32,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "net/access.h"
 
@@ -92,27 +92,29 @@ class TokenStore {
 
  private:
   // Re-reads the file when it changed since the last read. Caller holds mu_.
-  Status RefreshLocked();
+  Status RefreshLocked() REQUIRES(mu_);
   // Runs `change` on the current file content under the file lock and
   // writes the result atomically. Caller holds mu_.
   Status ModifyLocked(
-      const std::function<Status(std::vector<TokenInfo>&)>& change);
+      const std::function<Status(std::vector<TokenInfo>&)>& change)
+      REQUIRES(mu_);
 
   const std::string data_dir_;
   const std::string path_;
   const std::string lock_path_;
-  std::mutex mu_;
-  std::vector<TokenInfo> tokens_;  // as last read; guarded by mu_
+  Mutex mu_;
+  std::vector<TokenInfo> tokens_ GUARDED_BY(mu_);  // as last read
   struct FileId {
     uint64_t inode = 0, size = 0;
     int64_t mtime_ns = -1;
     bool exists = false;
     friend bool operator==(const FileId&, const FileId&) = default;
   };
-  FileId loaded_;                       // mu_
-  bool loaded_once_ = false;            // mu_
-  std::map<std::string, int64_t> used_;  // id -> last use, not yet written; mu_
-  std::chrono::steady_clock::time_point last_flush_;  // mu_
+  FileId loaded_ GUARDED_BY(mu_);
+  bool loaded_once_ GUARDED_BY(mu_) = false;
+  // id -> last use, not yet written.
+  std::map<std::string, int64_t> used_ GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point last_flush_ GUARDED_BY(mu_);
 };
 
 // "cnx_" secrets: true when `text` looks like one (for log scrubbing tests).

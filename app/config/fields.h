@@ -9,6 +9,7 @@
 // Member(&A::b, &B::c, ...) names the field: a path of member pointers from
 // the table's struct to the bound member. Each builder converts between the
 // JSON value and the member's type:
+//   Bool        bool members;
 //   Int         integral members, or std::chrono durations counted in their
 //               own period (milliseconds for an "ms" option, seconds for "s");
 //   String      std::string; an empty member is "absent" (null in the JSON);
@@ -89,6 +90,13 @@ Option<T> Int(Doc doc, int64_t default_value, int64_t min, int64_t max, At at) {
           return static_cast<int64_t>(at(t));
         }
       });
+}
+
+template <typename T, typename At>
+Option<T> Bool(Doc doc, bool default_value, At at) {
+  return BoolOption<T>(
+      std::move(doc), default_value, [at](T& t, bool v) { at(t) = v; },
+      [at](const T& t) { return static_cast<bool>(at(t)); });
 }
 
 template <typename T, typename At>

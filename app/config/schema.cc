@@ -4,13 +4,9 @@
 #include <utility>
 #include <vector>
 
-#include "app/config/auth_options.h"
 #include "app/config/config.h"
-#include "app/config/limits_options.h"
 #include "app/config/option_builders.h"
-#include "app/config/promql_options.h"
 #include "app/config/sections/sections.h"
-#include "app/config/sensorthings_options.h"
 #include "app/config/values.h"
 
 namespace citynexus::app {
@@ -37,10 +33,9 @@ std::vector<Option<Config>> BuildConfigOptions() {
   Append(o, IndicatorSection());
   Append(o, StreamSection());
   Append(o, PollerSection());
-  Append(o, AuthOptions());
-  Append(o, PromqlOptions());
-  Append(o, SensorThingsConfigOptions());
-  Append(o, LimitsOptions());
+  Append(o, AuthSection());
+  Append(o, PromqlSection());
+  Append(o, SensorThingsSection());
   return o;
 }
 

@@ -49,6 +49,14 @@ inline constexpr std::string_view kIndicatorPrefix = "indicator:";
 
 // Label matchers compiled once (=~ and !~ through common/regex.h: RE2
 // syntax, fully anchored as Prometheus does, length-capped, cached).
+//
+// Deliberately not query::TagPredicate / the matcher of query_engine.cc:
+// PromQL anchors regexes (`=~"a"` matches only "a", as in Prometheus) and
+// matches the synthetic `__name__` label, while InfluxQL and the JSON API
+// search unanchored (`=~ /a/` matches "bar"). Converging them would change
+// answers of one language; keep the two and say which semantics you need.
+// The indicator selectors (query/indicators/series_data.cc) share this
+// anchored semantics and the LabelMatcher type, and could share this class.
 class MatcherSet {
  public:
   // kInvalidArgument for a bad regex.

@@ -65,10 +65,10 @@ void IndicatorSteps::Start() {
 
 void IndicatorSteps::Poke() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     poked_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
 }
 
 void IndicatorSteps::Stop() {
@@ -77,10 +77,10 @@ void IndicatorSteps::Stop() {
   }
   started_ = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   thread_.join();
 }
 
@@ -125,10 +125,12 @@ void IndicatorSteps::Run() {
       }
       next_wake = std::min(next_wake, it->second + delay_ns);
     }
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     const auto sleep =
         std::chrono::nanoseconds(std::max<int64_t>(next_wake - NowNs(), 0));
-    wake_.wait_for(lock, sleep, [this] { return stop_ || poked_; });
+    const auto deadline = std::chrono::steady_clock::now() + sleep;
+    while (!stop_ && !poked_ && wake_.WaitUntil(&mu_, deadline)) {
+    }
     if (stop_) {
       return;
     }

@@ -12,15 +12,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
 #include "query/indicators.h"
 #include "query/stream.h"
 #include "query/stream/stream_clients.h"
@@ -63,10 +62,10 @@ class IndicatorSteps {
   std::vector<Sink> sinks_;
   bool started_ = false;
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;   // guarded by mu_
-  bool poked_ = false;  // guarded by mu_
+  Mutex mu_;
+  CondVar wake_;
+  bool stop_ GUARDED_BY(mu_) = false;
+  bool poked_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 
   std::map<JobKey, int64_t> next_end_ns_;  // thread only

@@ -24,7 +24,7 @@ PointFanout::~PointFanout() { Stop(); }
 
 void PointFanout::Start() {
   {
-    std::lock_guard<std::mutex> lock(feed_mu_);
+    MutexLock lock(&feed_mu_);
     if (started_) {
       return;
     }
@@ -35,7 +35,7 @@ void PointFanout::Start() {
 
 void PointFanout::Stop() {
   {
-    std::lock_guard<std::mutex> lock(feed_mu_);
+    MutexLock lock(&feed_mu_);
     if (!started_) {
       return;
     }
@@ -46,15 +46,15 @@ void PointFanout::Stop() {
     }
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   thread_.join();
 }
 
 void PointFanout::PointClientAdded() {
-  std::lock_guard<std::mutex> lock(feed_mu_);
+  MutexLock lock(&feed_mu_);
   if (!started_ || feed_token_ != 0) {
     return;
   }
@@ -63,7 +63,7 @@ void PointFanout::PointClientAdded() {
 }
 
 void PointFanout::ReleaseFeedIfIdle() {
-  std::lock_guard<std::mutex> lock(feed_mu_);
+  MutexLock lock(&feed_mu_);
   // A client added meanwhile counts before it calls PointClientAdded(),
   // which then subscribes again: no stream is left without points.
   if (feed_token_ != 0 && !clients_.HasPointClients()) {
@@ -74,14 +74,14 @@ void PointFanout::ReleaseFeedIfIdle() {
 
 void PointFanout::Enqueue(std::span<const engine::Point> points) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (queued_.size() + points.size() > max_queued_points_) {
       overflowed_ = true;
     } else {
       queued_.insert(queued_.end(), points.begin(), points.end());
     }
   }
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 void PointFanout::Run() {
@@ -91,10 +91,10 @@ void PointFanout::Run() {
   while (true) {
     bool overflowed = false;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait_until(lock, next_heartbeat, [this] {
-        return stop_ || overflowed_ || !queued_.empty();
-      });
+      MutexLock lock(&mu_);
+      while (!stop_ && !overflowed_ && queued_.empty() &&
+             wake_.WaitUntil(&mu_, next_heartbeat)) {
+      }
       if (stop_) {
         return;
       }

@@ -18,15 +18,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.h"
 #include "engine/engine.h"
 #include "query/stream/stream_clients.h"
 
@@ -49,8 +48,8 @@ class PointFanout {
 
  private:
   // Stops listening once no point stream is left (fan-out thread).
-  void ReleaseFeedIfIdle();
-  void Enqueue(std::span<const engine::Point> points);
+  void ReleaseFeedIfIdle() EXCLUDES(feed_mu_);
+  void Enqueue(std::span<const engine::Point> points) EXCLUDES(mu_);
   void Run();
   void Deliver(const std::vector<engine::Point>& points);
   // The JSON prefix of `series`, or null when it cannot be resolved.
@@ -62,15 +61,15 @@ class PointFanout {
   StreamClients& clients_;
   const size_t max_queued_points_;
   const std::chrono::milliseconds heartbeat_interval_;
-  std::mutex feed_mu_;
-  bool started_ = false;     // guarded by feed_mu_
-  uint64_t feed_token_ = 0;  // guarded by feed_mu_; 0: not listening
+  Mutex feed_mu_;
+  bool started_ GUARDED_BY(feed_mu_) = false;
+  uint64_t feed_token_ GUARDED_BY(feed_mu_) = 0;  // 0: not listening
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::vector<engine::Point> queued_;  // guarded by mu_
-  bool overflowed_ = false;            // guarded by mu_
-  bool stop_ = false;                  // guarded by mu_
+  Mutex mu_;
+  CondVar wake_;
+  std::vector<engine::Point> queued_ GUARDED_BY(mu_);
+  bool overflowed_ GUARDED_BY(mu_) = false;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 
   // Fan-out thread only.

@@ -12,7 +12,7 @@ StreamClients::StreamClients(size_t max_clients, StreamCounters counters)
 Status StreamClients::Add(std::shared_ptr<StreamClient> client,
                           std::string_view greeting,
                           const std::function<void()>& registered) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (closed_) {
     return Status::Unavailable("the server is shutting down");
   }
@@ -31,7 +31,7 @@ Status StreamClients::Add(std::shared_ptr<StreamClient> client,
 }
 
 void StreamClients::ForEach(const std::function<void(StreamClient&)>& visit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (auto& client : clients_) {
     if (!client->stream.closed()) {
       visit(*client);
@@ -64,7 +64,7 @@ void StreamClients::SendAll(std::string_view text) {
 }
 
 void StreamClients::CloseAll(std::string_view last_text) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   closed_ = true;
   for (auto& client : clients_) {
     client->stream.CloseWith(last_text);
@@ -77,7 +77,7 @@ void StreamClients::CloseAll(std::string_view last_text) {
 std::vector<std::pair<std::string, std::string>>
 StreamClients::IndicatorSubscriptions() {
   std::set<std::pair<std::string, std::string>> out;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const auto& client : clients_) {
     if (!client->indicator_id.empty() && !client->stream.closed()) {
       out.emplace(client->indicator_id, client->indicator_step);
@@ -87,13 +87,13 @@ StreamClients::IndicatorSubscriptions() {
 }
 
 size_t StreamClients::size() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   DropClosedLocked();
   return clients_.size();
 }
 
 bool StreamClients::accepting() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return !closed_;
 }
 

@@ -10,12 +10,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.h"
 #include "engine/engine.h"
 #include "net/net.h"
 #include "query/stream/sse_events.h"
@@ -77,13 +77,13 @@ class StreamClients {
   }
 
  private:
-  void DropClosedLocked();
+  void DropClosedLocked() REQUIRES(mu_);
 
   const size_t max_clients_;
   const StreamCounters counters_;
-  std::mutex mu_;
-  std::vector<std::shared_ptr<StreamClient>> clients_;  // guarded by mu_
-  bool closed_ = false;                                 // guarded by mu_
+  Mutex mu_;
+  std::vector<std::shared_ptr<StreamClient>> clients_ GUARDED_BY(mu_);
+  bool closed_ GUARDED_BY(mu_) = false;
   std::atomic<size_t> point_clients_{0};  // clients_ with a selector
 };
 

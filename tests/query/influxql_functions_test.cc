@@ -10,101 +10,15 @@
 #include "net/net.h"
 #include "query/influxql/show_retention.h"
 #include "query/query.h"
-#include "support/temp_dir.h"
+#include "query/query_fixture_util.h"
 
 using namespace citynexus;
-using citynexus::testing::TempDir;
 
-namespace {
-
-constexpr int64_t kSec = 1000000000;
-constexpr int64_t kMin = 60 * kSec;
-constexpr int64_t kT0 = 1704067200 * kSec;  // 2024-01-01T00:00:00Z
-
-struct Fixture {
-  TempDir dir;
-  std::unique_ptr<engine::Store> store;
-  net::Router router;
-
-  Fixture() {
-    engine::StoreOptions options;
-    options.data_dir = dir.str();
-    auto opened = engine::OpenStore(options);
-    REQUIRE(opened.has_value());
-    store = std::move(*opened);
-    query::RegisterInfluxQlRoutes(router, *store, {});
-    // cpu,host=a,region=eu value=1,3,5 (+0, +1m, +5m) idle=50 (+0)
-    // cpu,host=b,region=us value=10,20 (+0, +2m)
-    // mem,host=a used=100i,200i (+0, +1m)
-    const auto a = Series("cpu", {{"host", "a"}, {"region", "eu"}}, "value");
-    const auto a_idle =
-        Series("cpu", {{"host", "a"}, {"region", "eu"}}, "idle");
-    const auto b = Series("cpu", {{"host", "b"}, {"region", "us"}}, "value");
-    const auto mem =
-        Series("mem", {{"host", "a"}}, "used", engine::ValueType::kInt);
-    Write({{a, kT0, 1.0},
-           {a, kT0 + kMin, 3.0},
-           {a, kT0 + 5 * kMin, 5.0},
-           {a_idle, kT0, 50.0},
-           {b, kT0, 10.0},
-           {b, kT0 + 2 * kMin, 20.0},
-           {mem, kT0, int64_t{100}},
-           {mem, kT0 + kMin, int64_t{200}}});
-  }
-  ~Fixture() { (void)store->Close(); }
-
-  engine::SeriesId Series(const std::string& measurement,
-                          std::vector<std::pair<std::string, std::string>> tags,
-                          const std::string& field,
-                          engine::ValueType type = engine::ValueType::kFloat) {
-    engine::SeriesKey key{measurement, std::move(tags), field};
-    key.SortTags();
-    auto info = store->GetOrCreateSeries(key, type);
-    REQUIRE(info.has_value());
-    return info->id;
-  }
-
-  void Write(std::vector<engine::Point> points) {
-    auto r = store->Append(points);
-    REQUIRE(r.has_value());
-    REQUIRE(r->rejected.empty());
-  }
-
-  net::Response Send(net::Request req) {
-    if (!req.access) req.access = net::Access::Internal();  // not about access
-    auto match = router.Find(req.method, "/query");
-    REQUIRE(match.handler != nullptr);
-    std::optional<net::Response> out;
-    (*match.handler)(std::move(req), [&](net::Response r) { out = r; });
-    REQUIRE(out.has_value());
-    return *out;
-  }
-
-  // Body of GET /query?db=citynexus&q=...&<extra>, requiring HTTP 200.
-  std::string Query(
-      const std::string& q,
-      std::vector<std::pair<std::string, std::string>> extra = {}) {
-    net::Request req;
-    req.method = "GET";
-    req.path = "/query";
-    req.query = {{"db", "citynexus"}, {"q", q}};
-    for (auto& p : extra) req.query.push_back(std::move(p));
-    net::Response r = Send(std::move(req));
-    INFO(q << " -> " << r.body);
-    CHECK(r.status == 200);
-    CHECK(r.content_type == "application/json");
-    REQUIRE(!r.body.empty());
-    CHECK(r.body.back() == '\n');
-    return r.body.substr(0, r.body.size() - 1);
-  }
-};
-
-// Wraps one statement's series JSON as InfluxDB's full response.
-std::string One(const std::string& series) {
-  return R"j({"results":[{"statement_id":0,"series":[)j" + series + "]}]}";
-}
-
-}  // namespace
+using Fixture = citynexus::testing::InfluxQlFixture;
+using citynexus::testing::kMin;
+using citynexus::testing::kSec;
+using citynexus::testing::kT0;
+using citynexus::testing::One;
 
 TEST_CASE("influxql math keeps integers for + - * % and makes / a float",
           "[query][influxql]") {

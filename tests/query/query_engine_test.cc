@@ -4,46 +4,16 @@
 
 #include "engine/engine.h"
 #include "query/query.h"
-#include "support/temp_dir.h"
+#include "query/query_fixture_util.h"
 
 using namespace citynexus;
-using citynexus::testing::TempDir;
 
 namespace {
 
 constexpr int64_t kMin = 60LL * 1000000000;
 constexpr int64_t kHour = 60 * kMin;
 
-struct Fixture {
-  TempDir dir;
-  std::unique_ptr<engine::Store> store;
-
-  Fixture() {
-    engine::StoreOptions options;
-    options.data_dir = dir.str();
-    auto opened = engine::OpenStore(options);
-    REQUIRE(opened.has_value());
-    store = std::move(*opened);
-  }
-  ~Fixture() { (void)store->Close(); }
-
-  engine::SeriesId Series(const std::string& measurement,
-                          std::vector<std::pair<std::string, std::string>> tags,
-                          const std::string& field,
-                          engine::ValueType type = engine::ValueType::kFloat) {
-    engine::SeriesKey key{measurement, std::move(tags), field};
-    key.SortTags();
-    auto info = store->GetOrCreateSeries(key, type);
-    REQUIRE(info.has_value());
-    return info->id;
-  }
-
-  void Write(std::vector<engine::Point> points) {
-    auto r = store->Append(points);
-    REQUIRE(r.has_value());
-    REQUIRE(r->rejected.empty());
-  }
-};
+using Fixture = citynexus::testing::StoreFixture;
 
 double AsDouble(const std::optional<engine::Value>& v) {
   REQUIRE(v.has_value());

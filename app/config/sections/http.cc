@@ -30,6 +30,22 @@ std::vector<Option<Config>> HttpSection() {
               "How long a connection may take to send a complete request (and "
               "idle between keep-alive requests) before it is closed."},
              30000, 100, 3600000, Member(&C::http, &H::read_timeout)),
+      Int<C>({"http.max_connections", "connections",
+              "Open connections beyond which new ones get 503 with "
+              "Retry-After: 1 and are closed at once (counted in "
+              "citynexus_http_connections_rejected_total, logged once a "
+              "second)."},
+             1024, 1, 1000000, Member(&C::http, &H::max_connections)),
+      Int<C>({"http.header_timeout_ms", "ms",
+              "Time from the first byte of a request to the end of its head; "
+              "a client that trickles its headers is closed when it passes "
+              "(slowloris). Capped by http.read_timeout_ms."},
+             10000, 100, 3600000, Member(&C::http, &H::header_timeout)),
+      Int<C>({"http.max_header_bytes", "bytes",
+              "Largest request head (request line and headers); larger "
+              "requests get 431."},
+             int64_t{64} << 10, 1024, int64_t{1} << 20,
+             Member(&C::http, &H::max_header_bytes)),
   };
 }
 

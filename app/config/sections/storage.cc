@@ -92,6 +92,16 @@ std::vector<Option<Config>> StorageSection() {
            "everything."},
           RetentionRuleOptions(), ValidateRetentionRule,
           Member(&C::storage, &S::retention)),
+      Int<C>({"storage.max_series", "series",
+              "Most series the store holds; points that would create another "
+              "are rejected (partial write \"max_series ... dropped=N\"), "
+              "existing series keep accepting points. 0 = no limit."},
+             1000000, 0, int64_t{1} << 40, Member(&C::storage, &S::max_series)),
+      Int<C>({"storage.max_series_per_measurement", "series",
+              "Most series of one measurement; like storage.max_series, per "
+              "measurement. 0 = no limit."},
+             100000, 0, int64_t{1} << 40,
+             Member(&C::storage, &S::max_series_per_measurement)),
   };
 }
 
