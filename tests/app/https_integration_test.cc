@@ -5,7 +5,7 @@
 // served to the next connection, and a broken new certificate keeps the old.
 #include <signal.h>
 
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -175,7 +175,6 @@ TEST_CASE("serve over HTTPS: curl, TLS 1.1 refused, SSE, SIGHUP reload",
   REQUIRE(log.has_value());
   CHECK(log->find("http.tls.cert_file") != std::string::npos);
   CHECK(ServedSubject(dir, port).find("CN = second") != std::string::npos);
-  CHECK(serve.Healthy() == false);  // plain-HTTP probe: the port is TLS only
   int rc = 0;
   const std::string out = Curl(dir, port, "-o /dev/null -w '%{http_code}'", &rc);
   CHECK(rc == 0);
