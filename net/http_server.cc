@@ -27,6 +27,7 @@
 #include "net/http_session.h"
 #include "net/net.h"
 #include "net/server_context.h"
+#include "net/tls_context.h"
 
 namespace citynexus::net {
 namespace asio = boost::asio;
@@ -108,6 +109,19 @@ class HttpServer::Impl {
     }
     const ServerOptions& o = ctx_->options;
     const std::string where = o.host + ":" + std::to_string(o.port);
+    if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+      return Status::InvalidArgument(
+          "http.tls.cert_file and http.tls.key_file go together: set both "
+          "(HTTPS) or neither (HTTP)");
+    }
+    if (!o.tls_cert_file.empty()) {
+      auto tls = MakeServerTlsContext(o.tls_cert_file, o.tls_key_file);
+      if (!tls) {
+        return tls.status();
+      }
+      std::lock_guard<std::mutex> lock(ctx_->tls_mu);
+      ctx_->tls = std::move(*tls);
+    }
     boost::system::error_code ec;
     tcp::resolver resolver(ioc_);
     auto results = resolver.resolve(o.host, std::to_string(o.port),
@@ -141,11 +155,26 @@ class HttpServer::Impl {
     }
     started_ = true;
     CN_LOG(kInfo, "http") << "listening on " << o.host << ":" << port_ << " ("
-                          << n << " I/O threads)";
+                          << n << " I/O threads"
+                          << (o.tls_cert_file.empty() ? "" : ", TLS") << ")";
     return Status::Ok();
   }
 
   uint16_t port() const { return port_; }
+
+  Status ReloadTls() {
+    const ServerOptions& o = ctx_->options;
+    if (o.tls_cert_file.empty()) {
+      return Status::NotSupported("the HTTP server is not serving TLS");
+    }
+    auto tls = MakeServerTlsContext(o.tls_cert_file, o.tls_key_file);
+    if (!tls) {
+      return tls.status();
+    }
+    std::lock_guard<std::mutex> lock(ctx_->tls_mu);
+    ctx_->tls = std::move(*tls);
+    return Status::Ok();
+  }
 
   void SetAuthenticator(std::shared_ptr<const Authenticator> authenticator) {
     MutexLock lock(&lifecycle_mu_);
@@ -366,5 +395,6 @@ void HttpServer::AddHealthCheck(std::string name,
   impl_->AddHealthCheck(std::move(name), std::move(check));
 }
 void HttpServer::Stop() { impl_->Stop(); }
+Status HttpServer::ReloadTls() { return impl_->ReloadTls(); }
 
 }  // namespace citynexus::net

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "net/auth.h"
 #include "net/gzip.h"
+#include "net/tls_context.h"
 #include "net/url.h"
 
 namespace citynexus::net {
@@ -145,7 +146,7 @@ bool IsHttpParseError(const beast::error_code& ec) {
 
 HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerContext> ctx)
     : ctx_(std::move(ctx)),
-      stream_(std::move(socket)),
+      stream_(std::move(socket), ctx_->CurrentTls()),
       executor_(stream_.get_executor()) {
   beast::error_code ec;
   const tcp::endpoint ep = stream_.socket().remote_endpoint(ec);
@@ -171,8 +172,36 @@ void HttpSession::Start() {
     return;
   }
   registered_ = true;
-  asio::dispatch(executor_,
-                 beast::bind_front_handler(&HttpSession::DoRead, self));
+  asio::dispatch(executor_, beast::bind_front_handler(
+                                stream_.is_tls() ? &HttpSession::DoHandshake
+                                                 : &HttpSession::DoRead,
+                                self));
+}
+
+void HttpSession::DoHandshake() {
+  // Same bound as a request head: a client that opens a connection and
+  // trickles (or never sends) its ClientHello is closed when it passes.
+  reading_head_ = true;
+  stream_.expires_after(
+      std::min(ctx_->options.header_timeout, ctx_->options.read_timeout));
+  stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
+    if (self->state_ == State::kClosed) {
+      return;
+    }
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        self->ctx_->head_timeouts->Inc();
+      }
+      // Old protocol versions, plain HTTP on the TLS port, scanners: debug
+      // only, a client must not be able to fill the log.
+      CN_LOG(kDebug, "http")
+          << self->remote_ << " TLS handshake failed: " << ec.message();
+      self->Close();
+      return;
+    }
+    self->reading_head_ = false;
+    self->DoRead();
+  });
 }
 
 void HttpSession::PostStop() {
@@ -320,8 +349,7 @@ void HttpSession::OnReadError(beast::error_code ec) {
   if (ec == asio::error::operation_aborted) {
     return;  // we closed it
   }
-  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-      ec == asio::error::connection_reset ||
+  if (ec == http::error::end_of_stream || IsPeerGone(ec) ||
       ec == http::error::partial_message) {
     Close();  // the client went away
     return;
@@ -361,6 +389,8 @@ void HttpSession::OnReadError(beast::error_code ec) {
 // ---- handling ----
 
 bool HttpSession::PeerClosed() {
+  // Over TLS a close_notify record arrives before the FIN and reads as
+  // data here, so a TLS client's close is seen once its FIN arrives.
   auto& socket = stream_.socket();
   if (!socket.is_open()) return true;
   char byte;

@@ -1,4 +1,5 @@
-// One HTTP/1.1 connection: reads requests (with header/body limits and a read
+// One HTTP/1.1 connection, plain or TLS (SessionStream; a TLS connection
+// first completes its handshake within http.header_timeout_ms): reads requests (with header/body limits and a read
 // deadline), hands them to the routers, writes the responses, and keeps the
 // connection alive between requests. A streaming response (Response::Stream)
 // ends the request loop: the connection then only sends what its
@@ -25,6 +26,7 @@
 
 #include "net/net.h"
 #include "net/server_context.h"
+#include "net/session_stream.h"
 
 namespace citynexus::net {
 
@@ -67,6 +69,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
   using Clock = std::chrono::steady_clock;
 
+  // TLS: the server handshake under the head deadline, then DoRead.
+  void DoHandshake();
   void DoRead();
   // Reads the request head under header_timeout (from its first byte).
   void ReadHead();
@@ -108,7 +112,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void CloseStreamState();
 
   std::shared_ptr<ServerContext> ctx_;
-  boost::beast::tcp_stream stream_;
+  SessionStream stream_;
   const boost::asio::any_io_executor executor_;  // the connection's strand
   boost::beast::flat_buffer buffer_;
   std::optional<

@@ -264,6 +264,12 @@ struct ServerOptions {
   // How long Stop() waits for in-flight requests before closing them.
   std::chrono::milliseconds shutdown_grace{10000};
   std::string version = "dev";  // served by /api/v1/version
+  // Both set: the listener speaks TLS only (1.2 minimum) with this PEM
+  // certificate chain (leaf first) and PEM private key; the handshake must
+  // finish within header_timeout. Both empty: plain HTTP. One alone is an
+  // error at Start().
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // HTTP/1.1 server on Boost.Beast: keep-alive, one strand per connection,
@@ -281,6 +287,11 @@ class HttpServer {
   HttpServer(ServerOptions options, const Router& router,
              MetricsRegistry& metrics);
   ~HttpServer();  // Stop()s if needed
+  // TLS only: reads tls_cert_file and tls_key_file again; connections
+  // accepted afterwards use the new certificate, open ones keep theirs. On
+  // failure the old certificate stays in use and the error says why. Any
+  // thread. NotSupported when the server is not serving TLS.
+  Status ReloadTls();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -58,6 +59,16 @@ struct ServerContext {
   std::shared_ptr<const Authenticator> authenticator =
       std::make_shared<Authenticator>(AuthOptions{}, nullptr);
   std::shared_ptr<ResponseGate> gate = std::make_shared<ResponseGate>();
+
+  // TLS: the context new connections use (null: plain HTTP). Replaced as a
+  // whole by a certificate reload; a connection keeps the one it started
+  // with. Any thread.
+  std::shared_ptr<boost::asio::ssl::context> CurrentTls() {
+    std::lock_guard<std::mutex> lock(tls_mu);
+    return tls;
+  }
+  std::mutex tls_mu;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // guarded by tls_mu
 
   // Health checks for /healthz, in registration order.
   Mutex health_mu;

@@ -23,7 +23,8 @@
 
 // Threads of a `citynexus serve` process (STYLE §5: know every thread):
 //   main         parses the command line and config, wires the layers, then
-//                waits in sigwait() for SIGINT/SIGTERM and runs the shutdown.
+//                waits in sigwait() for SIGINT/SIGTERM and runs the shutdown
+//                (SIGHUP: reloads the HTTPS certificate and waits again).
 //                The only thread that receives those signals: they are
 //                blocked here before any other thread starts, so every thread
 //                below inherits the blocked mask.
@@ -71,13 +72,14 @@ class BlockedSignals {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set_, &previous_);
   }
   ~BlockedSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
   BlockedSignals(const BlockedSignals&) = delete;
   BlockedSignals& operator=(const BlockedSignals&) = delete;
 
-  // Waits for SIGINT or SIGTERM; returns its number.
+  // Waits for SIGINT, SIGTERM or SIGHUP; returns its number.
   int Wait() const {
     int signal_number = 0;
     while (sigwait(&set_, &signal_number) != 0) {
@@ -271,7 +273,24 @@ Status Serve(const Config& config) {
     CN_LOG(kInfo, kComponent) << config.pollers.size() << " poller(s) started";
   }
 
-  const int signal_number = signals.Wait();
+  int signal_number = signals.Wait();
+  // SIGHUP: reload the HTTPS certificate; the server keeps running.
+  while (signal_number == SIGHUP) {
+    if (http_options.tls_cert_file.empty()) {
+      CN_LOG(kInfo, kComponent) << "received SIGHUP; nothing to reload "
+                                   "(http.tls.cert_file is not set)";
+    } else if (Status status = server->ReloadTls(); status.ok()) {
+      CN_LOG(kInfo, kComponent)
+          << "received SIGHUP; reloaded the TLS certificate from "
+          << http_options.tls_cert_file;
+    } else {
+      CN_LOG(kError, kComponent)
+          << "received SIGHUP; TLS certificate reload failed, keeping the "
+             "old certificate: "
+          << status.message();
+    }
+    signal_number = signals.Wait();
+  }
   CN_LOG(kInfo, kComponent)
       << "received SIG" << sigabbrev_np(signal_number) << ", shutting down";
 

@@ -46,6 +46,17 @@ std::vector<Option<Config>> HttpSection() {
               "requests get 431."},
              int64_t{64} << 10, 1024, int64_t{1} << 20,
              Member(&C::http, &H::max_header_bytes)),
+      String<C>({"http.tls.cert_file", "path",
+                 "PEM certificate chain (leaf first). With http.tls.key_file "
+                 "the listener speaks HTTPS only (TLS 1.2 minimum; the "
+                 "handshake must finish within http.header_timeout_ms). "
+                 "SIGHUP reads both files again; a reload that fails keeps "
+                 "the old certificate and logs why."},
+                std::nullopt, Member(&C::http, &H::tls_cert_file)),
+      String<C>({"http.tls.key_file", "path",
+                 "PEM private key of http.tls.cert_file (set both or "
+                 "neither)."},
+                std::nullopt, Member(&C::http, &H::tls_key_file)),
   };
 }
 
