@@ -56,7 +56,8 @@ std::string UnsupportedReason(std::string_view p) {
         return "backreferences (\\" + std::string(1, c) +
                ") are not supported (RE2 syntax)";
       }
-      if (c == 'k') return "named backreferences are not supported (RE2 syntax)";
+      if (c == 'k')
+        return "named backreferences are not supported (RE2 syntax)";
       ++i;  // skip the escaped character
       continue;
     }
@@ -66,7 +67,8 @@ std::string UnsupportedReason(std::string_view p) {
         return "lookahead (?" + std::string(1, c) +
                "...) is not supported (RE2 syntax)";
       }
-      if (c == '<' && i + 3 < p.size() && (p[i + 3] == '=' || p[i + 3] == '!')) {
+      if (c == '<' && i + 3 < p.size() &&
+          (p[i + 3] == '=' || p[i + 3] == '!')) {
         return "lookbehind is not supported (RE2 syntax)";
       }
     }
@@ -100,8 +102,9 @@ bool Regex::FullMatchGroups(std::string_view text,
   }
   groups->clear();
   for (const re2::StringPiece& p : pieces) {
-    groups->emplace_back(p.data() == nullptr ? std::string_view()
-                                             : std::string_view(p.data(), p.size()));
+    groups->emplace_back(p.data() == nullptr
+                             ? std::string_view()
+                             : std::string_view(p.data(), p.size()));
   }
   return true;
 }

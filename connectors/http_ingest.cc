@@ -40,14 +40,14 @@ net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
       std::to_string(outcome.points_written) + " point(s) from " +
       std::to_string(lines_total) +
       " accepted line(s) stored; first: " + outcome.rejected.front().ToString();
-  nlohmann::json body = {{"error",
-                          {{"code", "partial_write"},
-                           {"message", message},
-                           {"points_written", outcome.points_written},
-                           {"series_limit_dropped",
-                            outcome.series_limit_dropped},
-                           {"rejected_count", outcome.rejected.size()},
-                           {"rejected", std::move(rejected)}}}};
+  nlohmann::json body = {
+      {"error",
+       {{"code", "partial_write"},
+        {"message", message},
+        {"points_written", outcome.points_written},
+        {"series_limit_dropped", outcome.series_limit_dropped},
+        {"rejected_count", outcome.rejected.size()},
+        {"rejected", std::move(rejected)}}}};
   return net::Response::Json(400, body.dump());
 }
 
@@ -192,8 +192,9 @@ void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
 void HttpIngest::Submit(std::shared_ptr<const net::Access> access,
                         std::string body, Decoder decode,
                         net::Responder respond) {
-  if (!access) access = std::shared_ptr<const net::Access>(
-                   std::shared_ptr<void>(), &net::Access::DenyAll());
+  if (!access)
+    access = std::shared_ptr<const net::Access>(std::shared_ptr<void>(),
+                                                &net::Access::DenyAll());
   if (!access->CanWriteSomething()) {  // refuse before queuing and decoding
     respond(net::Response::FromStatus(access->DenyStatus("write")));
     return;

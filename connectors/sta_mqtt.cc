@@ -32,7 +32,8 @@ int64_t NowNs() {
 std::optional<uint64_t> DatastreamOfTopic(std::string_view topic) {
   if (topic.size() <= kDatastreamPrefix.size() + kObservationsSuffix.size() ||
       topic.substr(0, kDatastreamPrefix.size()) != kDatastreamPrefix ||
-      topic.substr(topic.size() - kObservationsSuffix.size()) != kObservationsSuffix) {
+      topic.substr(topic.size() - kObservationsSuffix.size()) !=
+          kObservationsSuffix) {
     return std::nullopt;
   }
   std::string_view id = topic.substr(
@@ -40,7 +41,8 @@ std::optional<uint64_t> DatastreamOfTopic(std::string_view topic) {
       topic.size() - kDatastreamPrefix.size() - kObservationsSuffix.size());
   uint64_t v = 0;
   auto r = std::from_chars(id.data(), id.data() + id.size(), v);
-  if (r.ec != std::errc() || r.ptr != id.data() + id.size()) return std::nullopt;
+  if (r.ec != std::errc() || r.ptr != id.data() + id.size())
+    return std::nullopt;
   return v;
 }
 
@@ -54,15 +56,18 @@ class StaMqttBridge::Impl {
         feed_(feed),
         options_(std::move(broker)),
         payloads_(std::move(payloads)),
-        created_(metrics.GetCounter("citynexus_sta_mqtt_created_total",
-                                    "Observations created over SensorThings MQTT")),
-        rejected_(metrics.GetCounter("citynexus_sta_mqtt_rejected_total",
-                                     "SensorThings MQTT messages that created nothing")),
-        published_(metrics.GetCounter("citynexus_sta_mqtt_published_total",
-                                      "Observation notifications handed to the broker")),
-        dropped_(metrics.GetCounter(
-            "citynexus_sta_mqtt_dropped_total",
-            "Observation notifications dropped (queue full or not connected)")) {
+        created_(
+            metrics.GetCounter("citynexus_sta_mqtt_created_total",
+                               "Observations created over SensorThings MQTT")),
+        rejected_(metrics.GetCounter(
+            "citynexus_sta_mqtt_rejected_total",
+            "SensorThings MQTT messages that created nothing")),
+        published_(metrics.GetCounter(
+            "citynexus_sta_mqtt_published_total",
+            "Observation notifications handed to the broker")),
+        dropped_(metrics.GetCounter("citynexus_sta_mqtt_dropped_total",
+                                    "Observation notifications dropped (queue "
+                                    "full or not connected)")) {
     options_.client_id += "-sta";
   }
 
@@ -73,33 +78,37 @@ class StaMqttBridge::Impl {
 
   Status Start() {
     if (options_.brokers.empty()) {
-      return Status::InvalidArgument("sensorthings.mqtt needs mqtt.brokers to be set");
+      return Status::InvalidArgument(
+          "sensorthings.mqtt needs mqtt.brokers to be set");
     }
     try {
       client_ = std::make_unique<mqtt::async_client>(options_.brokers.front(),
                                                      options_.client_id);
       connect_options_ = PahoConnectOptions(options_, /*clean_session=*/false);
     } catch (const std::exception& e) {
-      return Status::InvalidArgument(std::string("sensorthings mqtt: ") + e.what());
+      return Status::InvalidArgument(std::string("sensorthings mqtt: ") +
+                                     e.what());
     }
-    client_->set_connected_handler([this](const std::string&) { OnConnected(); });
+    client_->set_connected_handler(
+        [this](const std::string&) { OnConnected(); });
     client_->set_connection_lost_handler([this](const std::string&) {
       connected_ = false;
       CN_LOG(kWarn, kComponent) << "connection lost; reconnecting";
     });
     client_->set_message_callback(
         [this](mqtt::const_message_ptr message) { OnMessage(*message); });
-    feed_token_ = feed_.Subscribe([this](std::span<const engine::Point> points) {
-      MutexLock lock(&mu_);
-      for (const auto& p : points) {
-        if (queue_.size() >= kMaxQueuedNotifications) {
-          dropped_->Inc();
-          continue;
-        }
-        queue_.push_back(p);
-      }
-      cv_.Signal();
-    });
+    feed_token_ =
+        feed_.Subscribe([this](std::span<const engine::Point> points) {
+          MutexLock lock(&mu_);
+          for (const auto& p : points) {
+            if (queue_.size() >= kMaxQueuedNotifications) {
+              dropped_->Inc();
+              continue;
+            }
+            queue_.push_back(p);
+          }
+          cv_.Signal();
+        });
     notify_thread_ = std::thread([this] { NotifyLoop(); });
     connect_thread_ = std::thread([this] { ConnectLoop(); });
     return Status::Ok();
@@ -120,7 +129,8 @@ class StaMqttBridge::Impl {
     if (notify_thread_.joinable()) notify_thread_.join();
     if (client_->is_connected()) {
       try {
-        client_->disconnect(std::chrono::seconds(2))->wait_for(std::chrono::seconds(3));
+        client_->disconnect(std::chrono::seconds(2))
+            ->wait_for(std::chrono::seconds(3));
       } catch (const std::exception& e) {
         CN_LOG(kDebug, kComponent) << "disconnect: " << e.what();
       }
@@ -143,7 +153,8 @@ class StaMqttBridge::Impl {
       }
       try {
         auto token = client_->connect(connect_options_);
-        if (token->wait_for(std::chrono::seconds(15)) && token->get_return_code() == 0) {
+        if (token->wait_for(std::chrono::seconds(15)) &&
+            token->get_return_code() == 0) {
           return;
         }
       } catch (const std::exception& e) {
@@ -153,7 +164,8 @@ class StaMqttBridge::Impl {
       MutexLock lock(&mu_);
       while (!stopping_ && cv_.WaitUntil(&mu_, deadline)) {
       }
-      backoff = std::min<std::chrono::milliseconds>(backoff * 2, options_.reconnect_max);
+      backoff = std::min<std::chrono::milliseconds>(backoff * 2,
+                                                    options_.reconnect_max);
     }
   }
 
@@ -177,7 +189,8 @@ class StaMqttBridge::Impl {
     const std::string& topic = message.get_topic();
     auto id = DatastreamOfTopic(topic);
     if (!id) {
-      Reject(topic, "only v1.1/Datastreams(ID)/Observations creates Observations");
+      Reject(topic,
+             "only v1.1/Datastreams(ID)/Observations creates Observations");
       return;
     }
     auto point = payloads_.decode(*id, payload, NowNs());
@@ -212,7 +225,8 @@ class StaMqttBridge::Impl {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_reject_log_ >= std::chrono::seconds(10)) {
       last_reject_log_ = now;
-      CN_LOG(kWarn, kComponent) << "message on " << topic << " created nothing: " << why;
+      CN_LOG(kWarn, kComponent)
+          << "message on " << topic << " created nothing: " << why;
     }
   }
 
@@ -233,9 +247,11 @@ class StaMqttBridge::Impl {
         }
         const std::string body = payloads_.render(p);
         try {
-          client_->publish("v1.1/Datastreams(" + std::to_string(p.series) + ")/Observations",
-                           body.data(), body.size(), 0, false);
-          client_->publish("v1.1/Observations", body.data(), body.size(), 0, false);
+          client_->publish(
+              "v1.1/Datastreams(" + std::to_string(p.series) + ")/Observations",
+              body.data(), body.size(), 0, false);
+          client_->publish("v1.1/Observations", body.data(), body.size(), 0,
+                           false);
           published_->Inc();
         } catch (const std::exception& e) {
           dropped_->Inc();

@@ -331,8 +331,8 @@ Result<SeriesInfo> RocksStore::GetOrCreateSeries(const SeriesKey& key,
         wo.sync = options_.sync == SyncMode::kAlways;
         rocksdb::Status s = db_->Write(wo, &batch);
         if (!s.ok()) {
-          return health_->OnWriteError(s, "persisting series " +
-                                              key.Canonical());
+          return health_->OnWriteError(s,
+                                       "persisting series " + key.Canonical());
         }
         return Status::Ok();
       });

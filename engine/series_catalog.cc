@@ -240,13 +240,13 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
   }
   if (max_series_ > 0 && count_ >= max_series_) {
     refused_.fetch_add(1);
-    return Status::ResourceExhausted(
-        "max_series limit of " + std::to_string(max_series_) +
-        " series reached (storage.max_series)");
+    return Status::ResourceExhausted("max_series limit of " +
+                                     std::to_string(max_series_) +
+                                     " series reached (storage.max_series)");
   }
   if (max_series_per_measurement_ > 0) {
-    auto it = by_measurement_.find(
-        std::string(CanonicalMeasurementPart(canonical)));
+    auto it =
+        by_measurement_.find(std::string(CanonicalMeasurementPart(canonical)));
     if (it != by_measurement_.end() &&
         it->second.size() >= max_series_per_measurement_) {
       refused_.fetch_add(1);

@@ -118,7 +118,7 @@ class SeriesCatalog {
       GUARDED_BY(mu_);
   size_t count_ GUARDED_BY(mu_) = 0;
   SeriesId next_id_ GUARDED_BY(mu_) = 1;
-  uint64_t max_series_ GUARDED_BY(mu_) = 0;  // 0 = no limit
+  uint64_t max_series_ GUARDED_BY(mu_) = 0;                  // 0 = no limit
   uint64_t max_series_per_measurement_ GUARDED_BY(mu_) = 0;  // 0 = no limit
   std::atomic<uint64_t> refused_{0};
 };

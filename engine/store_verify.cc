@@ -104,8 +104,8 @@ Status RocksStore::Verify(const VerifyCallbacks& callbacks) {
     if (!ParseChunkKey(key, &problem.series_id, &problem.window_start_ns)) {
       problem.record = "chunk key";
       problem.series = "?";
-      problem.reason = "malformed chunk key of " +
-                       std::to_string(key.size()) + " bytes";
+      problem.reason =
+          "malformed chunk key of " + std::to_string(key.size()) + " bytes";
       report(std::move(problem));
       tick();
       continue;
@@ -120,16 +120,14 @@ Status RocksStore::Verify(const VerifyCallbacks& callbacks) {
     } else if (!type) {
       problem.reason = "chunk of a series missing from the catalog";
     } else if (chunk.size() > 0 && chunk.type != *type) {
-      problem.reason = "chunk holds " +
-                       std::string(ValueTypeName(chunk.type)) +
+      problem.reason = "chunk holds " + std::string(ValueTypeName(chunk.type)) +
                        " values, the series is " +
                        std::string(ValueTypeName(*type));
     } else if (chunk.size() > 0 &&
                (chunk.timestamps.front() < problem.window_start_ns ||
                 chunk.timestamps.back() >= problem.window_end_ns)) {
-      problem.reason = "chunk timestamps " +
-                       Rfc3339(chunk.timestamps.front()) + ".." +
-                       Rfc3339(chunk.timestamps.back()) +
+      problem.reason = "chunk timestamps " + Rfc3339(chunk.timestamps.front()) +
+                       ".." + Rfc3339(chunk.timestamps.back()) +
                        " fall outside its window";
     }
     if (!problem.reason.empty()) report(std::move(problem));
@@ -152,8 +150,8 @@ Status RocksStore::Verify(const VerifyCallbacks& callbacks) {
                         &problem.window_start_ns)) {
       problem.record = "rollup key";
       problem.series = "?";
-      problem.reason = "malformed rollup key of " +
-                       std::to_string(key.size()) + " bytes";
+      problem.reason =
+          "malformed rollup key of " + std::to_string(key.size()) + " bytes";
       report(std::move(problem));
       tick();
       continue;
@@ -171,8 +169,8 @@ Status RocksStore::Verify(const VerifyCallbacks& callbacks) {
       for (const Bucket& b : buckets) {
         if (b.count == 0 || b.start_ns < problem.window_start_ns ||
             b.start_ns >= problem.window_end_ns) {
-          problem.reason = "rollup bucket " + Rfc3339(b.start_ns) +
-                           " (count " + std::to_string(b.count) +
+          problem.reason = "rollup bucket " + Rfc3339(b.start_ns) + " (count " +
+                           std::to_string(b.count) +
                            ") is empty or outside its window";
           break;
         }

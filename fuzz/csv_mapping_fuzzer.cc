@@ -1,4 +1,5 @@
-// libFuzzer target: the mapped CSV decoder (POST /api/v1/ingest/{source}, pollers).
+// libFuzzer target: the mapped CSV decoder (POST /api/v1/ingest/{source},
+// pollers).
 #include <cstddef>
 #include <cstdint>
 #include <string>

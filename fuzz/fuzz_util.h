@@ -26,8 +26,7 @@ inline size_t TouchBatch(const connectors::DecodedBatch& batch) {
     for (uint32_t i = line.fields_begin;
          i < line.fields_begin + line.fields_count; ++i) {
       touch(batch.fields[i].key);
-      if (batch.fields[i].value.kind ==
-          connectors::FieldValue::Kind::kString) {
+      if (batch.fields[i].value.kind == connectors::FieldValue::Kind::kString) {
         touch(batch.fields[i].value.string_value());
       }
     }

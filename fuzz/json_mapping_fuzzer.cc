@@ -1,4 +1,5 @@
-// libFuzzer target: the mapped JSON decoder (POST /api/v1/ingest/{source}, pollers, MQTT).
+// libFuzzer target: the mapped JSON decoder (POST /api/v1/ingest/{source},
+// pollers, MQTT).
 #include <cstddef>
 #include <cstdint>
 #include <string>

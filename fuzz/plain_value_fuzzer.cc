@@ -1,4 +1,5 @@
-// libFuzzer target: the plain value decoder (an MQTT payload that is one number/bool).
+// libFuzzer target: the plain value decoder (an MQTT payload that is one
+// number/bool).
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,4 +1,5 @@
-// libFuzzer target: the SenML JSON decoder (RFC 8428; HTTP /api/v1/senml, MQTT).
+// libFuzzer target: the SenML JSON decoder (RFC 8428; HTTP /api/v1/senml,
+// MQTT).
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,4 +1,5 @@
-// libFuzzer target: the TTN (The Things Stack v3) uplink decoder and topic parser.
+// libFuzzer target: the TTN (The Things Stack v3) uplink decoder and topic
+// parser.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -119,10 +119,10 @@ bool Access::CanReadEverything() const {
 
 Status Access::DenyStatus(std::string_view what) const {
   if (!authenticated_) {
-    return Status::Unauthenticated("authentication required: " +
-                                   std::string(what) +
-                                   " needs a token (Authorization: Bearer "
-                                   "<token>)");
+    return Status::Unauthenticated(
+        "authentication required: " + std::string(what) +
+        " needs a token (Authorization: Bearer "
+        "<token>)");
   }
   return Status::PermissionDenied("token \"" + token_name_ + "\" lacks " +
                                   std::string(what));

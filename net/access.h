@@ -90,7 +90,7 @@ class Access {
   std::string token_id_;
   std::string token_name_;
   std::vector<Scope> scopes_;
-  std::vector<std::string> read_globs_;   // scopes' and anonymous ones
+  std::vector<std::string> read_globs_;  // scopes' and anonymous ones
   std::vector<std::string> write_globs_;
 };
 

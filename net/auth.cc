@@ -25,8 +25,10 @@ bool IEquals(std::string_view a, std::string_view b) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -93,8 +95,9 @@ Result<std::optional<std::string>> ExtractSecret(const Request& request,
       }
       secret = std::string(AfterColon(*decoded));
     } else {
-      return Malformed("unsupported Authorization scheme (use Bearer, Token "
-                       "or Basic)");
+      return Malformed(
+          "unsupported Authorization scheme (use Bearer, Token "
+          "or Basic)");
     }
     if (secret.empty() || secret.size() > kMaxSecretBytes) {
       return Malformed("empty or oversized secret");

@@ -353,9 +353,10 @@ class HttpServer::Impl {
     const auto now = std::chrono::steady_clock::now();
     ++rejected_since_log_;
     if (now - last_reject_log_ >= std::chrono::seconds(1)) {
-      CN_LOG(kWarn, "http") << "refused " << rejected_since_log_
-                            << " connection(s): " << ctx_->options.max_connections
-                            << " open (http.max_connections)";
+      CN_LOG(kWarn, "http")
+          << "refused " << rejected_since_log_
+          << " connection(s): " << ctx_->options.max_connections
+          << " open (http.max_connections)";
       last_reject_log_ = now;
       rejected_since_log_ = 0;
     }

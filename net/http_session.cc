@@ -357,9 +357,9 @@ void HttpSession::OnReadError(beast::error_code ec) {
   if (ec == beast::error::timeout) {
     if (reading_head_) {
       ctx_->head_timeouts->Inc();
-      CN_LOG(kDebug, "http") << remote_ << " request head not complete within "
-                             << ctx_->options.header_timeout.count()
-                             << " ms; closing";
+      CN_LOG(kDebug, "http")
+          << remote_ << " request head not complete within "
+          << ctx_->options.header_timeout.count() << " ms; closing";
     } else {
       CN_LOG(kDebug, "http") << remote_ << " read timeout; closing";
     }
@@ -476,8 +476,8 @@ void HttpSession::Dispatch() {
   // Credentials -> request.access (net/auth.h), before any body decoding.
   {
     auto access = ctx_->authenticator->Authenticate(
-        request, IsOpenRoute(route_,
-                             ctx_->authenticator->options().metrics_anonymous));
+        request,
+        IsOpenRoute(route_, ctx_->authenticator->options().metrics_anonymous));
     if (!access) {
       OnResponse(seq_,
                  ctx_->authenticator->FailureResponse(request, access.error()));

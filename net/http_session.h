@@ -1,9 +1,10 @@
 // One HTTP/1.1 connection, plain or TLS (SessionStream; a TLS connection
-// first completes its handshake within http.header_timeout_ms): reads requests (with header/body limits and a read
-// deadline), hands them to the routers, writes the responses, and keeps the
-// connection alive between requests. A streaming response (Response::Stream)
-// ends the request loop: the connection then only sends what its
-// ResponseStream queues, until one side closes (http_session_stream.cc).
+// first completes its handshake within http.header_timeout_ms): reads requests
+// (with header/body limits and a read deadline), hands them to the routers,
+// writes the responses, and keeps the connection alive between requests. A
+// streaming response (Response::Stream) ends the request loop: the connection
+// then only sends what its ResponseStream queues, until one side closes
+// (http_session_stream.cc).
 //
 // Lifetime: owned by shared_ptrs held in pending Asio handlers, plus a
 // self-reference while an async handler has not answered yet (an outstanding
@@ -145,7 +146,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // The current request, for the access log and metrics.
   std::string method_ = "-";
   std::string target_ = "-";  // for logs: ?p= scrubbed
-  std::string raw_target_;     // as sent, for the handler
+  std::string raw_target_;    // as sent, for the handler
   std::string route_;
   bool request_keep_alive_ = false;
   bool head_request_ = false;  // send headers only

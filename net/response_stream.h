@@ -33,8 +33,8 @@ struct ResponseStream::State {
   const std::weak_ptr<HttpSession> session;
 
   Mutex mu;
-  std::string queued GUARDED_BY(mu);  // not yet taken by the session
-  size_t in_write GUARDED_BY(mu) = 0;  // taken, socket write in progress
+  std::string queued GUARDED_BY(mu);        // not yet taken by the session
+  size_t in_write GUARDED_BY(mu) = 0;       // taken, socket write in progress
   bool pump_posted GUARDED_BY(mu) = false;  // a pump is queued on the strand
   bool closing GUARDED_BY(mu) = false;  // CloseWith() called, or session closed
   bool closed GUARDED_BY(mu) = false;   // the session is done with the socket

@@ -35,13 +35,12 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(
   boost::system::error_code ec;
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                       ssl::context::no_tlsv1_1 |
-                       ssl::context::single_dh_use,
+                       ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
                    ec);
   if (ec || SSL_CTX_set_min_proto_version(ctx->native_handle(),
                                           TLS1_2_VERSION) != 1) {
     return Status::IOError("cannot set TLS 1.2 minimum: " +
-                            DrainOpenSslErrors(ec));
+                           DrainOpenSslErrors(ec));
   }
   ctx->use_certificate_chain_file(cert_file, ec);
   if (ec) {
@@ -54,9 +53,9 @@ Result<std::shared_ptr<ssl::context>> MakeServerTlsContext(
                                    "\": " + DrainOpenSslErrors(ec));
   }
   if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
-    return Status::InvalidArgument(
-        "http.tls.key_file \"" + key_file +
-        "\" does not match the certificate in \"" + cert_file + "\"");
+    return Status::InvalidArgument("http.tls.key_file \"" + key_file +
+                                   "\" does not match the certificate in \"" +
+                                   cert_file + "\"");
   }
   return ctx;
 }

@@ -196,8 +196,8 @@ net::Response HandleSeries(const QueryEngine& engine, const net::Request& req) {
     return net::Response::FromStatus(
         caller.DenyStatus("read on measurement \"" + measurement + "\""));
   }
-  auto found = engine.FindSeries(measurement, *tags,
-                                 req.Param("domain").value_or(""));
+  auto found =
+      engine.FindSeries(measurement, *tags, req.Param("domain").value_or(""));
   if (!found) return net::Response::FromStatus(found.error());
   json list = json::array();
   for (const auto& s : *found) {

@@ -69,23 +69,23 @@ net::Response HandleCreate(TokenStore& tokens, const net::Request& req) {
   std::optional<int64_t> expires;
   if (in.contains("expires") && !in["expires"].is_null()) {
     if (!in["expires"].is_string()) {
-      return net::Response::Error(400, "invalid_argument",
-                                  "expires: expected a duration such as \"90d\"");
+      return net::Response::Error(
+          400, "invalid_argument",
+          "expires: expected a duration such as \"90d\"");
     }
     auto e = ExpiryFromDuration(in["expires"].get<std::string>());
     if (!e) return net::Response::FromStatus(e.error());
     expires = *e;
   }
-  auto created = tokens.Create(in["name"].get<std::string>(),
-                               std::move(*scopes), expires);
+  auto created =
+      tokens.Create(in["name"].get<std::string>(), std::move(*scopes), expires);
   if (!created) return net::Response::FromStatus(created.error());
   CN_LOG(kInfo, "auth") << "token " << created->info.id << " (\""
                         << created->info.name << "\") created by token "
                         << req.Caller().token_id();
-  return net::Response::Json(
-      201, json{{"token", TokenJson(created->info)},
-                {"secret", created->secret}}
-               .dump());
+  return net::Response::Json(201, json{{"token", TokenJson(created->info)},
+                                       {"secret", created->secret}}
+                                      .dump());
 }
 
 net::Response HandleRevoke(TokenStore& tokens, const net::Request& req) {
@@ -146,17 +146,15 @@ void RegisterTokenRoutes(net::Router& router, TokenStore& tokens) {
   router.Add("POST", "/api/v1/admin/tokens", [&tokens](const net::Request& r) {
     return HandleCreate(tokens, r);
   });
-  router.Add("DELETE", "/api/v1/admin/tokens/{id}",
-             [&tokens](const net::Request& r) {
-               return HandleRevoke(tokens, r);
-             });
+  router.Add(
+      "DELETE", "/api/v1/admin/tokens/{id}",
+      [&tokens](const net::Request& r) { return HandleRevoke(tokens, r); });
 }
 
 std::shared_ptr<const net::Authenticator> MakeAuthenticator(
     const net::AuthOptions& options, TokenStore& tokens) {
   const std::vector<std::string> anonymous = options.anonymous_read;
-  net::TokenVerifier verify =
-      [&tokens, anonymous](std::string_view secret)
+  net::TokenVerifier verify = [&tokens, anonymous](std::string_view secret)
       -> Result<std::shared_ptr<const net::Access>> {
     auto token = tokens.Verify(secret);
     if (!token) return token.error();
@@ -179,8 +177,8 @@ Status EnsureAdminToken(TokenStore& tokens, const std::string& data_dir) {
   auto has = tokens.HasAdmin();
   if (!has) return has.error();
   if (*has) return Status::Ok();
-  auto created = tokens.Create("admin", {net::Scope{net::Scope::Kind::kAdmin, ""}},
-                               std::nullopt);
+  auto created = tokens.Create(
+      "admin", {net::Scope{net::Scope::Kind::kAdmin, ""}}, std::nullopt);
   if (!created) return created.error();
   const std::string path = data_dir + "/admin.token";
   const std::string tmp = path + ".tmp";
@@ -190,17 +188,16 @@ Status EnsureAdminToken(TokenStore& tokens, const std::string& data_dir) {
     return Status::IOError("creating " + tmp + ": " + std::strerror(errno));
   }
   const std::string text = created->secret + "\n";
-  const bool written =
-      ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-      ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0;
+  const bool written = ::write(fd, text.data(), text.size()) ==
+                           static_cast<ssize_t>(text.size()) &&
+                       ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0;
   ::close(fd);
   if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
     return Status::IOError("writing " + path + ": " + std::strerror(errno));
   }
   CN_LOG(kInfo, "auth") << "no admin token existed: created token "
-                        << created->info.id
-                        << " (\"admin\"); its secret is in " << path
-                        << " (mode 0600)";
+                        << created->info.id << " (\"admin\"); its secret is in "
+                        << path << " (mode 0600)";
   return Status::Ok();
 }
 

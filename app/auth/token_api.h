@@ -4,7 +4,8 @@
 //
 //   GET    /api/v1/admin/tokens        {"tokens":[<token>...]} (no secrets)
 //   POST   /api/v1/admin/tokens        {"name","scopes":[...],"expires":"90d"}
-//                                      -> 201 {"token":<token>,"secret":"cnx_..."}
+//                                      -> 201
+//                                      {"token":<token>,"secret":"cnx_..."}
 //   DELETE /api/v1/admin/tokens/{id}   204; 404 for an unknown id
 // <token> = {"id","name","scopes","created","expires","last_used"} with
 // RFC 3339 UTC times (null when not set).
@@ -30,7 +31,8 @@ void RegisterTokenRoutes(net::Router& router, TokenStore& tokens);
 nlohmann::json TokenJson(const TokenInfo& token);
 
 // Parses `--scope`/"scopes" texts; kInvalidArgument naming a bad one.
-Result<std::vector<net::Scope>> ParseScopes(const std::vector<std::string>& texts);
+Result<std::vector<net::Scope>> ParseScopes(
+    const std::vector<std::string>& texts);
 // "90d" etc. (app/config/values.h) -> absolute unix seconds from now.
 Result<std::optional<int64_t>> ExpiryFromDuration(const std::string& text);
 

@@ -301,11 +301,12 @@ Result<CreatedToken> TokenStore::Create(std::string name,
   if (!id_bytes) return id_bytes.error();
   CreatedToken created;
   created.secret =
-      "cnx_" + Base64Url(reinterpret_cast<const unsigned char*>(
-                             secret_bytes->data()),
-                         secret_bytes->size());
-  created.info.id = Hex(
-      reinterpret_cast<const unsigned char*>(id_bytes->data()), id_bytes->size());
+      "cnx_" +
+      Base64Url(reinterpret_cast<const unsigned char*>(secret_bytes->data()),
+                secret_bytes->size());
+  created.info.id =
+      Hex(reinterpret_cast<const unsigned char*>(id_bytes->data()),
+          id_bytes->size());
   created.info.name = std::move(name);
   created.info.scopes = std::move(scopes);
   created.info.created_s = NowSeconds();
@@ -372,13 +373,13 @@ Result<TokenInfo> TokenStore::Verify(std::string_view secret) {
   }
   TokenInfo info = *match;
   used_[info.id] = now;
-  if (std::chrono::steady_clock::now() - last_flush_ >= kLastUsedFlushInterval) {
-    if (Status s = ModifyLocked([](std::vector<TokenInfo>&) {
-          return Status::Ok();
-        });
+  if (std::chrono::steady_clock::now() - last_flush_ >=
+      kLastUsedFlushInterval) {
+    if (Status s =
+            ModifyLocked([](std::vector<TokenInfo>&) { return Status::Ok(); });
         !s.ok()) {
-      CN_LOG(kWarn, "auth") << "persisting token last-used times: "
-                            << s.ToString();
+      CN_LOG(kWarn, "auth")
+          << "persisting token last-used times: " << s.ToString();
       last_flush_ = std::chrono::steady_clock::now();  // retry later
     }
   }

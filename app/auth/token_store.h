@@ -47,10 +47,10 @@ struct TokenInfo {
   std::string id;    // 16 hex characters; public (logs, revoke)
   std::string name;  // a label chosen by the creator
   std::vector<net::Scope> scopes;
-  int64_t created_s = 0;                // unix seconds
-  std::optional<int64_t> expires_s;     // unix seconds; none = never
-  std::optional<int64_t> last_used_s;   // unix seconds; none = never used
-  std::string sha256_hex;               // hash of the secret (never the secret)
+  int64_t created_s = 0;               // unix seconds
+  std::optional<int64_t> expires_s;    // unix seconds; none = never
+  std::optional<int64_t> last_used_s;  // unix seconds; none = never used
+  std::string sha256_hex;              // hash of the secret (never the secret)
 
   bool Expired(int64_t now_s) const { return expires_s && now_s >= *expires_s; }
 };

@@ -23,13 +23,14 @@ SensorThingsEndpoint::SensorThingsEndpoint(engine::Store& store,
       });
   if (config.sensorthings.mqtt) {
     connectors::StaMqttPayloads payloads;
-    payloads.decode = [&store](uint64_t id, std::string_view payload, int64_t now) {
+    payloads.decode = [&store](uint64_t id, std::string_view payload,
+                               int64_t now) {
       return query::sta::DecodeMqttObservation(store, id, payload, now);
     };
     payloads.is_notification = query::sta::IsNotification;
     payloads.render = query::sta::ObservationNotification;
-    mqtt_ = std::make_unique<connectors::StaMqttBridge>(store, feed, config.mqtt,
-                                                        metrics, std::move(payloads));
+    mqtt_ = std::make_unique<connectors::StaMqttBridge>(
+        store, feed, config.mqtt, metrics, std::move(payloads));
   }
 }
 
@@ -43,7 +44,8 @@ Status SensorThingsEndpoint::Start(net::HttpServer& server) {
   if (!mqtt_) return Status::Ok();
   if (Status s = mqtt_->Start(); !s.ok()) return s;
   connectors::StaMqttBridge* bridge = mqtt_.get();
-  server.AddHealthCheck("sensorthings_mqtt", [bridge] { return bridge->Health(); });
+  server.AddHealthCheck("sensorthings_mqtt",
+                        [bridge] { return bridge->Health(); });
   return Status::Ok();
 }
 

@@ -105,9 +105,9 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
   const size_t want_positional = action == "revoke" ? 2 : 1;
   if (parsed.positional.size() != want_positional) {
     return UsageError("token", kTokenUsage,
-                      action == "revoke" ? "revoke needs exactly one ID"
-                                         : "unexpected argument " +
-                                               parsed.positional.back(),
+                      action == "revoke"
+                          ? "revoke needs exactly one ID"
+                          : "unexpected argument " + parsed.positional.back(),
                       err);
   }
   const bool online = parsed.Has("--server");
@@ -133,11 +133,12 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
     if (parsed.flags.count("--token")) {
       secret = parsed.flags["--token"];
     } else {
-      std::string file = parsed.flags.count("--token-file")
-                             ? parsed.flags["--token-file"]
-                             : (parsed.flags.count("--data-dir")
-                                    ? parsed.flags["--data-dir"] + "/admin.token"
-                                    : "");
+      std::string file =
+          parsed.flags.count("--token-file")
+              ? parsed.flags["--token-file"]
+              : (parsed.flags.count("--data-dir")
+                     ? parsed.flags["--data-dir"] + "/admin.token"
+                     : "");
       if (file.empty()) {
         return UsageError("token", kTokenUsage,
                           "--server needs an admin token: --token-file FILE "
@@ -153,8 +154,8 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
       if (parsed.flags.count("--expires")) {
         body["expires"] = parsed.flags["--expires"];
       }
-      response = Call(server, *secret, "POST", "/api/v1/admin/tokens",
-                      body.dump());
+      response =
+          Call(server, *secret, "POST", "/api/v1/admin/tokens", body.dump());
     } else if (action == "list") {
       response = Call(server, *secret, "GET", "/api/v1/admin/tokens", "");
     } else {
@@ -173,8 +174,8 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
     try {
       if (action == "create") {
         const json j = json::parse(response->body);
-        err << "created token " << j["token"]["id"].get<std::string>()
-            << " (\"" << j["token"]["name"].get<std::string>() << "\")\n";
+        err << "created token " << j["token"]["id"].get<std::string>() << " (\""
+            << j["token"]["name"].get<std::string>() << "\")\n";
         out << j["secret"].get<std::string>() << "\n";
       } else if (action == "list") {
         const json j = json::parse(response->body);
@@ -207,8 +208,8 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
     auto created =
         tokens.Create(parsed.flags["--name"], std::move(*scopes), expires);
     if (!created) return Fail(err, created.error().message());
-    err << "created token " << created->info.id << " (\""
-        << created->info.name << "\") in " << tokens.path() << "\n";
+    err << "created token " << created->info.id << " (\"" << created->info.name
+        << "\") in " << tokens.path() << "\n";
     out << created->secret << "\n";
     return kExitOk;
   }

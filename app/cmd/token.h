@@ -20,7 +20,8 @@ inline constexpr std::string_view kTokenSummary =
     "create, list and revoke API tokens";
 
 inline constexpr std::string_view kTokenUsage =
-    "usage: citynexus token create --name NAME --scope SCOPE [--scope SCOPE...]\n"
+    "usage: citynexus token create --name NAME --scope SCOPE [--scope "
+    "SCOPE...]\n"
     "                              [--expires DURATION] WHERE\n"
     "       citynexus token list WHERE\n"
     "       citynexus token revoke ID WHERE\n"

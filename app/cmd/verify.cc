@@ -85,8 +85,8 @@ int RunVerify(const std::vector<std::string>& args, std::ostream& out,
   Status walked = (*store)->Verify(callbacks);
   Status closed = (*store)->Close();
   if (!walked.ok()) {
-    err << "citynexus: verify " << config->data_dir << ": "
-        << walked.message() << "\n";
+    err << "citynexus: verify " << config->data_dir << ": " << walked.message()
+        << "\n";
     return kExitFailure;
   }
   if (!closed.ok()) {

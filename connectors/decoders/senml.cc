@@ -52,8 +52,9 @@ std::optional<std::string> CheckBase64Url(std::string_view text) {
                     (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!ok) {
       if (c == '=') {
-        return std::string("data value has '=' padding (base64url without "
-                           "padding expected)");
+        return std::string(
+            "data value has '=' padding (base64url without "
+            "padding expected)");
       }
       if (c == '+' || c == '/') {
         return "data value uses base64 " + QuoteText(std::string_view(&c, 1)) +

@@ -32,8 +32,8 @@ using nlohmann::json;
 
 const std::vector<std::string>& DefinitionKeys() {
   static const std::vector<std::string> kKeys = {
-      "id",   "version", "name", "domains",      "reference",
-      "unit", "step",    "expr", "min_coverage", "description", "public"};
+      "id",   "version", "name",         "domains",     "reference", "unit",
+      "step", "expr",    "min_coverage", "description", "public"};
   return kKeys;
 }
 

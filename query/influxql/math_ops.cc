@@ -25,10 +25,10 @@ double AsDouble(const Cell& c) {
 
 std::optional<size_t> MathArity(std::string_view name) {
   static const std::pair<std::string_view, size_t> kMath[] = {
-      {"abs", 1},  {"round", 1}, {"floor", 1}, {"ceil", 1},  {"sqrt", 1},
-      {"ln", 1},   {"log2", 1},  {"log10", 1}, {"exp", 1},   {"sin", 1},
-      {"cos", 1},  {"tan", 1},   {"asin", 1},  {"acos", 1},  {"atan", 1},
-      {"pow", 2},  {"log", 2},   {"atan2", 2}};
+      {"abs", 1}, {"round", 1}, {"floor", 1}, {"ceil", 1}, {"sqrt", 1},
+      {"ln", 1},  {"log2", 1},  {"log10", 1}, {"exp", 1},  {"sin", 1},
+      {"cos", 1}, {"tan", 1},   {"asin", 1},  {"acos", 1}, {"atan", 1},
+      {"pow", 2}, {"log", 2},   {"atan2", 2}};
   for (const auto& [n, arity] : kMath) {
     if (n == name) return arity;
   }
@@ -84,8 +84,7 @@ Cell MathCall(const std::string& name, const std::vector<Cell>& args) {
   const Cell& a = args[0];
   if (const auto* i = std::get_if<int64_t>(&a)) {
     if (name == "abs") {
-      return *i < 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(*i))
-                    : *i;
+      return *i < 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(*i)) : *i;
     }
     if (name == "floor" || name == "ceil" || name == "round") return *i;
   }
@@ -112,6 +111,5 @@ Cell MathCall(const std::string& name, const std::vector<Cell>& args) {
   if (name == "acos") return std::acos(x);
   return std::atan(x);
 }
-
 
 }  // namespace citynexus::query::influxql::detail

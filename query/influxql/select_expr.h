@@ -43,8 +43,8 @@ namespace citynexus::query::influxql::detail {
 bool NeedsExpressionLayer(const SelectStatement& s);
 
 // Runs a plain (no expression) SELECT: the existing executor.
-using PlainSelect = std::function<Result<std::vector<ResultRows>>(
-    const SelectStatement&)>;
+using PlainSelect =
+    std::function<Result<std::vector<ResultRows>>(const SelectStatement&)>;
 
 // The existing executor's SELECT (select.cc), the inner query's runner.
 Result<std::vector<ResultRows>> RunPlainSelect(engine::Store& store,

@@ -45,10 +45,9 @@ size_t AddLeaf(const Expr& e, Plan* p) {
 
 Result<int64_t> PositiveDuration(const Expr& e, std::string_view fn) {
   if (e.kind != ExprKind::kDuration) {
-    return Status::InvalidArgument("second argument to " + std::string(fn) +
-                                   " must be a duration, got " +
-                                   (e.kind == ExprKind::kInteger ? "integer"
-                                                                 : "other"));
+    return Status::InvalidArgument(
+        "second argument to " + std::string(fn) + " must be a duration, got " +
+        (e.kind == ExprKind::kInteger ? "integer" : "other"));
   }
   if (e.integer <= 0) {
     return Status::InvalidArgument("duration argument must be positive");
@@ -79,8 +78,7 @@ Status AnalyzeTransform(const Expr& e, Transform t, const SelectStatement& s,
         return Status::InvalidArgument("expected an aggregate inside " +
                                        e.name + "(), got " + arg.name + "()");
       }
-      return Status::NotSupported("not supported: function " + arg.name +
-                                  "()");
+      return Status::NotSupported("not supported: function " + arg.name + "()");
     }
     if (s.interval_ns <= 0) {
       return Status::InvalidArgument(e.name +
@@ -158,10 +156,10 @@ Status Analyze(const Expr& e, const SelectStatement& s, Plan* p) {
     case ExprKind::kCall: {
       if (auto arity = MathArity(e.name)) {
         if (e.args.size() != *arity) {
-          return Status::InvalidArgument(
-              "invalid number of arguments for " + e.name + ", expected " +
-              std::to_string(*arity) + ", got " +
-              std::to_string(e.args.size()));
+          return Status::InvalidArgument("invalid number of arguments for " +
+                                         e.name + ", expected " +
+                                         std::to_string(*arity) + ", got " +
+                                         std::to_string(e.args.size()));
         }
         for (const auto& a : e.args) {
           CITYNEXUS_RETURN_IF_ERROR(Analyze(*a, s, p));
@@ -172,8 +170,7 @@ Status Analyze(const Expr& e, const SelectStatement& s, Plan* p) {
         return AnalyzeTransform(e, *t, s, p);
       }
       if (IsHoltWinters(e.name)) {
-        return Status::NotSupported("not supported: function " + e.name +
-                                    "()");
+        return Status::NotSupported("not supported: function " + e.name + "()");
       }
       if (FnByName(e.name)) {
         AddLeaf(e, p);
@@ -293,8 +290,7 @@ Cell Eval(const Expr& e, const Plan& p, const std::vector<Cell>* row,
 }
 
 // The transformation calls of one field expression.
-void TransformsIn(const Expr& e, const Plan& p,
-                  std::vector<const Expr*>* out) {
+void TransformsIn(const Expr& e, const Plan& p, std::vector<const Expr*>* out) {
   if (p.transforms.count(&e)) {
     out->push_back(&e);
     return;
@@ -338,7 +334,8 @@ ResultRows EvaluateSeries(const SelectStatement& s, const Plan& p,
         if (IsNumber(v)) points.push_back({time_of(r), v});
       }
       auto& by_time = emitted[call];
-      for (auto& tv : ApplyTransform(tc.kind, tc.param, points, !s.descending)) {
+      for (auto& tv :
+           ApplyTransform(tc.kind, tc.param, points, !s.descending)) {
         by_time.emplace(tv.time_ns, std::move(tv.value));
       }
     }
@@ -367,8 +364,7 @@ ResultRows EvaluateSeries(const SelectStatement& s, const Plan& p,
       for (size_t fi = 0; fi < fields.size(); ++fi) {
         bool missing = false;
         for (const Expr* call : field_tr[fi]) missing |= at.count(call) == 0;
-        row.push_back(missing ? Cell()
-                              : Eval(*fields[fi]->expr, p, r, at));
+        row.push_back(missing ? Cell() : Eval(*fields[fi]->expr, p, r, at));
       }
       rows.push_back(std::move(row));
     }

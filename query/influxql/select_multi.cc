@@ -30,7 +30,16 @@ namespace {
 
 // kFirst .. kMax: a lone selector with auxiliary fields or tags
 // (`SELECT max(x), host`), which reports the selected point's row.
-enum class Multi { kTop, kBottom, kDistinct, kSample, kFirst, kLast, kMin, kMax };
+enum class Multi {
+  kTop,
+  kBottom,
+  kDistinct,
+  kSample,
+  kFirst,
+  kLast,
+  kMin,
+  kMax
+};
 
 std::optional<Multi> MultiByName(std::string_view name) {
   if (name == "top") return Multi::kTop;
@@ -90,23 +99,20 @@ Result<MultiCall> PlanCall(const Expr& e, Multi kind) {
   c.kind = kind;
   c.name = e.name;
   const bool ranked = kind == Multi::kTop || kind == Multi::kBottom;
-  const bool single = kind != Multi::kTop && kind != Multi::kBottom &&
-                      kind != Multi::kSample;
+  const bool single =
+      kind != Multi::kTop && kind != Multi::kBottom && kind != Multi::kSample;
   const size_t min_args = single ? 1 : 2;
-  if (e.args.size() < min_args ||
-      (!ranked && e.args.size() > min_args)) {
-    return Status::InvalidArgument("invalid number of arguments for " +
-                                   e.name + ", expected " +
-                                   std::to_string(min_args) + ", got " +
-                                   std::to_string(e.args.size()));
+  if (e.args.size() < min_args || (!ranked && e.args.size() > min_args)) {
+    return Status::InvalidArgument("invalid number of arguments for " + e.name +
+                                   ", expected " + std::to_string(min_args) +
+                                   ", got " + std::to_string(e.args.size()));
   }
   const Expr& field = *e.args[0];
   if (field.kind != ExprKind::kVarRef) {
-    return Status::InvalidArgument("expected first argument to be a field in " +
-                                   e.name + "(), found " +
-                                   (field.kind == ExprKind::kCall
-                                        ? field.name + "()"
-                                        : std::string("a literal")));
+    return Status::InvalidArgument(
+        "expected first argument to be a field in " + e.name + "(), found " +
+        (field.kind == ExprKind::kCall ? field.name + "()"
+                                       : std::string("a literal")));
   }
   c.field = field.name;
   c.field_cast = field.cast;
@@ -116,15 +122,14 @@ Result<MultiCall> PlanCall(const Expr& e, Multi kind) {
   }
   const Expr& n = *e.args.back();
   if (n.kind != ExprKind::kInteger) {
-    return Status::InvalidArgument("expected integer as last argument in " +
-                                   e.name + "(), found " +
-                                   (n.kind == ExprKind::kVarRef ? n.name
-                                                                : "other"));
+    return Status::InvalidArgument(
+        "expected integer as last argument in " + e.name + "(), found " +
+        (n.kind == ExprKind::kVarRef ? n.name : "other"));
   }
   if (n.integer <= 0) {
-    return Status::InvalidArgument(
-        "limit (" + std::to_string(n.integer) + ") in " + e.name +
-        " function must be at least 1");
+    return Status::InvalidArgument("limit (" + std::to_string(n.integer) +
+                                   ") in " + e.name +
+                                   " function must be at least 1");
   }
   c.n = n.integer;
   for (size_t i = 1; i + 1 < e.args.size(); ++i) {
@@ -162,17 +167,15 @@ std::vector<Point> Ranked(const MultiCall& c, std::vector<Point> points) {
     points.clear();
     for (auto& [tags, p] : best) points.push_back(std::move(p));
   }
-  std::stable_sort(points.begin(), points.end(),
-                   [&](const Point& a, const Point& b) {
-                     return Better(c.kind, a, b);
-                   });
+  std::stable_sort(
+      points.begin(), points.end(),
+      [&](const Point& a, const Point& b) { return Better(c.kind, a, b); });
   if (points.size() > static_cast<size_t>(c.n)) {
     points.resize(static_cast<size_t>(c.n));
   }
-  std::stable_sort(points.begin(), points.end(),
-                   [](const Point& a, const Point& b) {
-                     return a.time_ns < b.time_ns;
-                   });
+  std::stable_sort(
+      points.begin(), points.end(),
+      [](const Point& a, const Point& b) { return a.time_ns < b.time_ns; });
   return points;
 }
 
@@ -217,10 +220,9 @@ std::vector<Point> Sampled(const MultiCall& c, std::vector<Point> points,
     }
     points = std::move(reservoir);
   }
-  std::stable_sort(points.begin(), points.end(),
-                   [](const Point& a, const Point& b) {
-                     return a.time_ns < b.time_ns;
-                   });
+  std::stable_sort(
+      points.begin(), points.end(),
+      [](const Point& a, const Point& b) { return a.time_ns < b.time_ns; });
   return points;
 }
 
@@ -282,9 +284,9 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
       aux.push_back(&f);
       continue;
     }
-    const bool call = f.expr->kind == ExprKind::kCall &&
-                      (MultiByName(f.expr->name) ||
-                       SelectorByName(f.expr->name));
+    const bool call =
+        f.expr->kind == ExprKind::kCall &&
+        (MultiByName(f.expr->name) || SelectorByName(f.expr->name));
     if (field != nullptr || !call) {
       return Status::NotSupported(
           "not supported: top(), bottom(), distinct(), sample() or a "
@@ -325,14 +327,16 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
     r->cast = cast;
     return r;
   };
-  inner.fields.push_back(SelectField{ref(call->field, call->field_cast), "__v"});
+  inner.fields.push_back(
+      SelectField{ref(call->field, call->field_cast), "__v"});
   for (size_t i = 0; i < call->tags.size(); ++i) {
     inner.fields.push_back(
         SelectField{ref(call->tags[i], "tag"), "__t" + std::to_string(i)});
   }
   for (size_t i = 0; i < call->aux.size(); ++i) {
-    inner.fields.push_back(SelectField{ref(call->aux[i]->name, call->aux[i]->cast),
-                                       "__a" + std::to_string(i)});
+    inner.fields.push_back(
+        SelectField{ref(call->aux[i]->name, call->aux[i]->cast),
+                    "__a" + std::to_string(i)});
   }
   inner.sources = s.sources;
   if (s.condition) inner.condition = CloneExpr(*s.condition);
@@ -399,8 +403,7 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
     }
     for (size_t i = static_cast<size_t>(std::max<int64_t>(s.offset, 0));
          i < rows.size(); ++i) {
-      if (s.limit > 0 &&
-          result.values.size() >= static_cast<size_t>(s.limit)) {
+      if (s.limit > 0 && result.values.size() >= static_cast<size_t>(s.limit)) {
         break;
       }
       result.values.push_back(std::move(rows[i]));

@@ -31,8 +31,8 @@ std::vector<TimedCell> Derivative(int64_t unit_ns,
       const double diff = AsDouble(p.value) - AsDouble(prev->value);
       int64_t elapsed = p.time_ns - prev->time_ns;
       if (!ascending) elapsed = -elapsed;
-      const double value = diff / (static_cast<double>(elapsed) /
-                                   static_cast<double>(unit_ns));
+      const double value =
+          diff / (static_cast<double>(elapsed) / static_cast<double>(unit_ns));
       if (!(non_negative && diff < 0)) out.push_back({p.time_ns, value});
     }
     prev = &p;

@@ -41,8 +41,8 @@ Result<std::vector<ResultRows>> CountCardinality(
   const bool whole = s.kind == ShowKind::kMeasurements ||
                      (s.kind == ShowKind::kSeries && !s.exact);
   if (whole) {
-    out.push_back(CountRow(
-        "", s.exact ? "count" : "cardinality estimation", total));
+    out.push_back(
+        CountRow("", s.exact ? "count" : "cardinality estimation", total));
     return out;
   }
   if (s.kind == ShowKind::kSeries) {

@@ -5,9 +5,8 @@ namespace citynexus::query::influxql::detail {
 std::string GoDuration(int64_t seconds) {
   if (seconds == 0) return "0s";
   std::string sign = seconds < 0 ? "-" : "";
-  const uint64_t total =
-      seconds < 0 ? 0 - static_cast<uint64_t>(seconds)
-                  : static_cast<uint64_t>(seconds);
+  const uint64_t total = seconds < 0 ? 0 - static_cast<uint64_t>(seconds)
+                                     : static_cast<uint64_t>(seconds);
   const uint64_t h = total / 3600, m = total / 60 % 60, s = total % 60;
   if (h > 0) {
     return sign + std::to_string(h) + "h" + std::to_string(m) + "m" +
@@ -28,8 +27,7 @@ ResultRows RetentionPolicyRows(std::optional<std::chrono::seconds> duration) {
     shard = kDay;
   }
   ResultRows r;
-  r.columns = {"name", "duration", "shardGroupDuration", "replicaN",
-               "default"};
+  r.columns = {"name", "duration", "shardGroupDuration", "replicaN", "default"};
   r.values.push_back({std::string("autogen"), GoDuration(d), GoDuration(shard),
                       int64_t{1}, true});
   return r;

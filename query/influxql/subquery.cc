@@ -75,9 +75,9 @@ class AnswerStore final : public engine::Store {
   Result<engine::AppendResult> Append(std::span<const engine::Point>) override {
     return ReadOnly();
   }
-  Status Scan(engine::SeriesId id, int64_t start_ns, int64_t end_ns,
-              const std::function<bool(const engine::Sample&)>& visit)
-      override {
+  Status Scan(
+      engine::SeriesId id, int64_t start_ns, int64_t end_ns,
+      const std::function<bool(const engine::Sample&)>& visit) override {
     if (id == 0 || id > series_.size()) return Status::Ok();
     for (const auto& p : series_[id - 1].points) {
       if (p.timestamp_ns < start_ns) continue;

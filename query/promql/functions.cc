@@ -4,7 +4,6 @@
 // quantiles over classic `le` buckets, math and calendar functions.
 #include "query/promql/functions.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <ctime>

@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 
-
 namespace citynexus::query::promql {
 namespace {
 

@@ -51,9 +51,9 @@ struct ExprValue {
 struct Expr {
   enum class Kind { kLiteral, kPath, kUnary, kBinary, kCall };
   Kind kind = Kind::kLiteral;
-  ExprValue literal;               // kLiteral
-  std::vector<std::string> path;   // kPath: "properties", "measurement"
-  std::string op;                  // kUnary ("not", "-"), kBinary, kCall name
+  ExprValue literal;              // kLiteral
+  std::vector<std::string> path;  // kPath: "properties", "measurement"
+  std::string op;                 // kUnary ("not", "-"), kBinary, kCall name
   std::vector<std::unique_ptr<Expr>> args;
 };
 

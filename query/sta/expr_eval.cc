@@ -97,12 +97,15 @@ ExprValue CallFunction(const Expr& e, const std::vector<ExprValue>& a,
     const std::string* x = str(0);
     const std::string* y = str(1);
     if (!x || !y) return ExprValue::Null();
-    if (f == "substringof") return ExprValue::Bool(y->find(*x) != std::string::npos);
-    if (f == "contains") return ExprValue::Bool(x->find(*y) != std::string::npos);
+    if (f == "substringof")
+      return ExprValue::Bool(y->find(*x) != std::string::npos);
+    if (f == "contains")
+      return ExprValue::Bool(x->find(*y) != std::string::npos);
     if (f == "startswith") return ExprValue::Bool(x->rfind(*y, 0) == 0);
     if (f == "endswith") {
       return ExprValue::Bool(x->size() >= y->size() &&
-                             x->compare(x->size() - y->size(), y->size(), *y) == 0);
+                             x->compare(x->size() - y->size(), y->size(), *y) ==
+                                 0);
     }
     if (f == "indexof") {
       const size_t p = x->find(*y);
@@ -118,11 +121,13 @@ ExprValue CallFunction(const Expr& e, const std::vector<ExprValue>& a,
     if (f == "length") return ExprValue::Number(static_cast<double>(x->size()));
     std::string s = *x;
     if (f == "tolower") {
-      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return ExprValue::String(s);
     }
     if (f == "toupper") {
-      for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (char& c : s)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       return ExprValue::String(s);
     }
     if (f == "trim") {
@@ -137,7 +142,8 @@ ExprValue CallFunction(const Expr& e, const std::vector<ExprValue>& a,
     if (start >= s.size()) return ExprValue::String("");
     if (a.size() == 3) {
       if (a[2].kind != K::kNumber || a[2].number < 0) return ExprValue::Null();
-      return ExprValue::String(s.substr(start, static_cast<size_t>(a[2].number)));
+      return ExprValue::String(
+          s.substr(start, static_cast<size_t>(a[2].number)));
     }
     return ExprValue::String(s.substr(start));
   }
@@ -156,11 +162,15 @@ ExprValue CallFunction(const Expr& e, const std::vector<ExprValue>& a,
   if (f == "year") return ExprValue::Number(static_cast<double>(date.year));
   if (f == "month") return ExprValue::Number(date.month);
   if (f == "day") return ExprValue::Number(date.day);
-  if (f == "hour") return ExprValue::Number(static_cast<double>(in_day / (3600 * kNsPerSecond)));
+  if (f == "hour")
+    return ExprValue::Number(
+        static_cast<double>(in_day / (3600 * kNsPerSecond)));
   if (f == "minute") {
-    return ExprValue::Number(static_cast<double>(in_day / (60 * kNsPerSecond) % 60));
+    return ExprValue::Number(
+        static_cast<double>(in_day / (60 * kNsPerSecond) % 60));
   }
-  if (f == "second") return ExprValue::Number(static_cast<double>(in_day / kNsPerSecond % 60));
+  if (f == "second")
+    return ExprValue::Number(static_cast<double>(in_day / kNsPerSecond % 60));
   if (f == "fractionalseconds") {
     return ExprValue::Number(static_cast<double>(in_day % kNsPerSecond) / 1e9);
   }
@@ -235,7 +245,8 @@ ExprValue Evaluate(const Expr& e, const PathResolver& resolve, int64_t now_ns) {
         return ExprValue::Bool(op == "eq" ? equal : !equal);
       }
       if (op == "gt" || op == "ge" || op == "lt" || op == "le") {
-        if (l.kind == K::kNull || r.kind == K::kNull) return ExprValue::Bool(false);
+        if (l.kind == K::kNull || r.kind == K::kNull)
+          return ExprValue::Bool(false);
         auto c = Compare(l, r);
         if (!c) return ExprValue::Bool(false);
         if (op == "gt") return ExprValue::Bool(*c > 0);
@@ -248,7 +259,8 @@ ExprValue Evaluate(const Expr& e, const PathResolver& resolve, int64_t now_ns) {
     case Expr::Kind::kCall: {
       std::vector<ExprValue> args;
       args.reserve(e.args.size());
-      for (const auto& a : e.args) args.push_back(Evaluate(*a, resolve, now_ns));
+      for (const auto& a : e.args)
+        args.push_back(Evaluate(*a, resolve, now_ns));
       return CallFunction(e, args, now_ns);
     }
   }
@@ -294,7 +306,8 @@ std::optional<int64_t> ParseIsoTime(std::string_view s) {
         ++pos;
         int64_t scale = 100'000'000;
         size_t digits = 0;
-        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+        while (pos < s.size() &&
+               std::isdigit(static_cast<unsigned char>(s[pos]))) {
           frac_ns += (s[pos] - '0') * scale;
           scale /= 10;
           ++pos;
@@ -322,8 +335,8 @@ std::optional<int64_t> ParseIsoTime(std::string_view s) {
   if (pos != s.size()) return std::nullopt;
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month),
                                      static_cast<unsigned>(day));
-  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second -
-                          offset_s;
+  const int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
   return seconds * kNsPerSecond + frac_ns;
 }
 
@@ -334,11 +347,12 @@ std::string FormatIsoTime(int64_t ns) {
   const int64_t secs = in_day / kNsPerSecond;
   const int64_t frac = in_day % kNsPerSecond;
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                        static_cast<long long>(d.year), d.month, d.day,
-                        static_cast<long long>(secs / 3600),
-                        static_cast<long long>(secs / 60 % 60),
-                        static_cast<long long>(secs % 60));
+  int n =
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                    static_cast<long long>(d.year), d.month, d.day,
+                    static_cast<long long>(secs / 3600),
+                    static_cast<long long>(secs / 60 % 60),
+                    static_cast<long long>(secs % 60));
   if (frac % 1'000'000 == 0) {
     n += std::snprintf(buf + n, sizeof buf - n, ".%03lldZ",
                        static_cast<long long>(frac / 1'000'000));
@@ -380,10 +394,14 @@ TimeBounds ExtractTimeBounds(const Expr* filter) {
     } else if (!op.empty() && is_time_path(*e->args[1])) {
       t = time_literal(*e->args[0]);
       // Mirror: `T lt phenomenonTime` is `phenomenonTime gt T`.
-      if (op == "lt") op = "gt";
-      else if (op == "le") op = "ge";
-      else if (op == "gt") op = "lt";
-      else if (op == "ge") op = "le";
+      if (op == "lt")
+        op = "gt";
+      else if (op == "le")
+        op = "ge";
+      else if (op == "gt")
+        op = "lt";
+      else if (op == "ge")
+        op = "le";
     }
     if (!t) {
       exact = false;

@@ -27,15 +27,15 @@ struct Function {
   int max_args;
 };
 constexpr Function kFunctions[] = {
-    {"substringof", 2, 2}, {"contains", 2, 2},   {"startswith", 2, 2},
-    {"endswith", 2, 2},    {"length", 1, 1},     {"indexof", 2, 2},
-    {"substring", 2, 3},   {"tolower", 1, 1},    {"toupper", 1, 1},
-    {"trim", 1, 1},        {"concat", 2, 2},     {"year", 1, 1},
-    {"month", 1, 1},       {"day", 1, 1},        {"hour", 1, 1},
-    {"minute", 1, 1},      {"second", 1, 1},     {"fractionalseconds", 1, 1},
-    {"date", 1, 1},        {"time", 1, 1},       {"totaloffsetminutes", 1, 1},
+    {"substringof", 2, 2}, {"contains", 2, 2},    {"startswith", 2, 2},
+    {"endswith", 2, 2},    {"length", 1, 1},      {"indexof", 2, 2},
+    {"substring", 2, 3},   {"tolower", 1, 1},     {"toupper", 1, 1},
+    {"trim", 1, 1},        {"concat", 2, 2},      {"year", 1, 1},
+    {"month", 1, 1},       {"day", 1, 1},         {"hour", 1, 1},
+    {"minute", 1, 1},      {"second", 1, 1},      {"fractionalseconds", 1, 1},
+    {"date", 1, 1},        {"time", 1, 1},        {"totaloffsetminutes", 1, 1},
     {"now", 0, 0},         {"mindatetime", 0, 0}, {"maxdatetime", 0, 0},
-    {"round", 1, 1},       {"floor", 1, 1},      {"ceiling", 1, 1},
+    {"round", 1, 1},       {"floor", 1, 1},       {"ceiling", 1, 1},
 };
 
 bool IsNameStart(char c) {
@@ -90,7 +90,8 @@ class Parser {
   }
 
   Result<std::unique_ptr<Expr>> ParseBinary(int min_precedence, int depth) {
-    if (depth > kMaxExpressionDepth) return Error("expression nested too deeply");
+    if (depth > kMaxExpressionDepth)
+      return Error("expression nested too deeply");
     auto left = ParseUnary(min_precedence, depth + 1);
     if (!left) return left;
     while (true) {
@@ -110,7 +111,8 @@ class Parser {
   }
 
   Result<std::unique_ptr<Expr>> ParseUnary(int min_precedence, int depth) {
-    if (depth > kMaxExpressionDepth) return Error("expression nested too deeply");
+    if (depth > kMaxExpressionDepth)
+      return Error("expression nested too deeply");
     SkipSpace();
     if (PeekWord() == "not" && min_precedence < kNotPrecedence) {
       pos_ += 3;
@@ -222,8 +224,9 @@ class Parser {
     }
     pos_ = end;
     // OData type suffixes (1.5f, 10L, 1.5d / 1.5m) are accepted and ignored.
-    if (pos_ < text_.size() && std::string_view("fFdDmMlL").find(text_[pos_]) !=
-                                   std::string_view::npos &&
+    if (pos_ < text_.size() &&
+        std::string_view("fFdDmMlL").find(text_[pos_]) !=
+            std::string_view::npos &&
         (pos_ + 1 >= text_.size() || !IsNameChar(text_[pos_ + 1]))) {
       ++pos_;
     }
@@ -257,10 +260,9 @@ class Parser {
       const std::string name = path[0];
       if (name.rfind("geo.", 0) == 0 || name.rfind("st_", 0) == 0) {
         pos_ = start;
-        return Status::NotSupported(std::string(option_) + ": position " +
-                                    std::to_string(start + 1) +
-                                    ": geospatial function " + name +
-                                    "() is not supported");
+        return Status::NotSupported(
+            std::string(option_) + ": position " + std::to_string(start + 1) +
+            ": geospatial function " + name + "() is not supported");
       }
       const Function* fn = nullptr;
       for (const auto& f : kFunctions) {
@@ -291,7 +293,8 @@ class Parser {
             ++pos_;
             break;
           }
-          return Error("expected ',' or ')' in the arguments of " + name + "()");
+          return Error("expected ',' or ')' in the arguments of " + name +
+                       "()");
         }
       }
       const int n = static_cast<int>(call->args.size());
@@ -321,9 +324,9 @@ class Parser {
 Result<std::unique_ptr<Expr>> ParseExpr(std::string_view text,
                                         std::string_view option) {
   if (text.size() > kMaxExpressionBytes) {
-    return Status::InvalidArgument(
-        std::string(option) + ": longer than " +
-        std::to_string(kMaxExpressionBytes) + " bytes");
+    return Status::InvalidArgument(std::string(option) + ": longer than " +
+                                   std::to_string(kMaxExpressionBytes) +
+                                   " bytes");
   }
   return Parser(text, option).Parse();
 }

@@ -25,8 +25,7 @@ constexpr SetNames kSets[] = {
     {EntityType::kSensor, "Sensors", "Sensor"},
     {EntityType::kObservedProperty, "ObservedProperties", "ObservedProperty"},
     {EntityType::kObservation, "Observations", "Observation"},
-    {EntityType::kFeatureOfInterest, "FeaturesOfInterest",
-     "FeatureOfInterest"},
+    {EntityType::kFeatureOfInterest, "FeaturesOfInterest", "FeatureOfInterest"},
 };
 
 // "measurement{k=v,...}" — the series key without the field, escaped as
@@ -40,11 +39,10 @@ std::string ThingKey(const engine::SeriesKey& key) {
 }
 
 template <typename Entry>
-std::optional<size_t> FindById(const std::vector<Entry>& entries,
-                               uint64_t id) {
-  auto it = std::lower_bound(
-      entries.begin(), entries.end(), id,
-      [](const Entry& e, uint64_t v) { return e.id < v; });
+std::optional<size_t> FindById(const std::vector<Entry>& entries, uint64_t id) {
+  auto it =
+      std::lower_bound(entries.begin(), entries.end(), id,
+                       [](const Entry& e, uint64_t v) { return e.id < v; });
   if (it == entries.end() || it->id != id) return std::nullopt;
   return static_cast<size_t>(it - entries.begin());
 }
@@ -55,9 +53,8 @@ void SortById(std::vector<Entry>& entries, std::vector<DatastreamEntry>& ds,
               size_t DatastreamEntry::*ref) {
   std::vector<size_t> order(entries.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return entries[a].id < entries[b].id;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return entries[a].id < entries[b].id; });
   std::vector<size_t> new_index(entries.size());
   std::vector<Entry> sorted;
   sorted.reserve(entries.size());
@@ -154,7 +151,8 @@ Model BuildModel(engine::Store& store, const net::Access& caller) {
       thing.lat_lon = {*s.meta.latitude, *s.meta.longitude};
     }
     d.thing = ti->second;
-    const std::string source = s.meta.source.empty() ? "unknown" : s.meta.source;
+    const std::string source =
+        s.meta.source.empty() ? "unknown" : s.meta.source;
     const uint64_t sensor_id = StableId("sensor", source);
     auto [si, new_sensor] = sensors.try_emplace(sensor_id, m.sensors.size());
     if (new_sensor) m.sensors.push_back({sensor_id, source, {}});

@@ -25,12 +25,15 @@ TimeOrder OrderOf(const QueryOptions& o) {
   if (o.orderby.empty()) return TimeOrder::kAscending;
   if (o.orderby.size() != 1) return TimeOrder::kOther;
   const Expr& e = *o.orderby[0].expr;
-  if (e.kind != Expr::Kind::kPath || e.path.size() != 1) return TimeOrder::kOther;
+  if (e.kind != Expr::Kind::kPath || e.path.size() != 1)
+    return TimeOrder::kOther;
   const std::string& p = e.path[0];
-  if (p != "phenomenonTime" && p != "resultTime" && p != "id" && p != "@iot.id") {
+  if (p != "phenomenonTime" && p != "resultTime" && p != "id" &&
+      p != "@iot.id") {
     return TimeOrder::kOther;
   }
-  return o.orderby[0].descending ? TimeOrder::kDescending : TimeOrder::kAscending;
+  return o.orderby[0].descending ? TimeOrder::kDescending
+                                 : TimeOrder::kAscending;
 }
 
 Status TooManyPoints(uint64_t max_points) {
@@ -76,10 +79,15 @@ Result<uint64_t> Reader::CountObservations(size_t ds, int64_t start_ns,
       return false;
     }
     if (residual != nullptr) {
-      EntityRef ref{EntityType::kObservation, 0, {ds, p.timestamp_ns, p.value, std::nullopt}};
-      if (!Matches(*residual,
-                   [&](const std::vector<std::string>& path) { return Resolve(ref, path); },
-                   now_ns_)) {
+      EntityRef ref{EntityType::kObservation,
+                    0,
+                    {ds, p.timestamp_ns, p.value, std::nullopt}};
+      if (!Matches(
+              *residual,
+              [&](const std::vector<std::string>& path) {
+                return Resolve(ref, path);
+              },
+              now_ns_)) {
         return true;
       }
     }
@@ -111,10 +119,12 @@ Result<Page> Reader::ObservationPage(const std::vector<size_t>& datastreams,
     return page;
   }
   auto matches = [&](const EntityRef& ref) {
-    return residual == nullptr ||
-           Matches(*residual,
-                   [&](const std::vector<std::string>& p) { return Resolve(ref, p); },
-                   now_ns_);
+    return residual == nullptr || Matches(
+                                      *residual,
+                                      [&](const std::vector<std::string>& p) {
+                                        return Resolve(ref, p);
+                                      },
+                                      now_ns_);
   };
   const TimeOrder order = OrderOf(o);
   // Streamed pages: one Datastream in time order, or several in their
@@ -133,7 +143,9 @@ Result<Page> Reader::ObservationPage(const std::vector<size_t>& datastreams,
           over = true;
           return false;
         }
-        EntityRef ref{EntityType::kObservation, 0, {ds, p.timestamp_ns, p.value, std::nullopt}};
+        EntityRef ref{EntityType::kObservation,
+                      0,
+                      {ds, p.timestamp_ns, p.value, std::nullopt}};
         if (!matches(ref)) return true;
         ++matched;
         if (matched <= o.skip) return true;
@@ -183,8 +195,10 @@ Result<Page> Reader::ObservationPage(const std::vector<size_t>& datastreams,
                                 over = true;
                                 return false;
                               }
-                              EntityRef ref{EntityType::kObservation, 0,
-                                            {ds, p.timestamp_ns, p.value, std::nullopt}};
+                              EntityRef ref{
+                                  EntityType::kObservation,
+                                  0,
+                                  {ds, p.timestamp_ns, p.value, std::nullopt}};
                               if (matches(ref)) rows.push_back(std::move(ref));
                               return true;
                             });
@@ -218,11 +232,10 @@ Result<Page> Reader::AggregatePage(size_t ds, const QueryOptions& o) const {
   // Bucket edges: calendar (months, or whole days/weeks in $tz), else fixed
   // epoch-aligned steps.
   std::vector<int64_t> edges;
-  const bool calendar =
-      months > 0 || (!o.tz.empty() && *step % kNsPerDay == 0);
+  const bool calendar = months > 0 || (!o.tz.empty() && *step % kNsPerDay == 0);
   if (calendar) {
-    auto zone = o.tz.empty() ? Result<TimeZone>(TimeZone::Utc())
-                             : TimeZone::Load(o.tz);
+    auto zone =
+        o.tz.empty() ? Result<TimeZone>(TimeZone::Utc()) : TimeZone::Load(o.tz);
     if (!zone) return zone.error().WithContext("$tz");
     CalendarUnit unit = CalendarUnit::kDay;
     int count = static_cast<int>(*step / kNsPerDay);
@@ -241,19 +254,23 @@ Result<Page> Reader::AggregatePage(size_t ds, const QueryOptions& o) const {
     const int64_t first = BucketStart(start, *step, 0);
     const uint64_t n = static_cast<uint64_t>((end - first - 1) / *step) + 1;
     if (n > options_.max_buckets) {
-      return Status::InvalidArgument(
-          "$aggregate: " + std::to_string(n) + " buckets; at most " +
-          std::to_string(options_.max_buckets) + " (widen $interval or narrow the range)");
+      return Status::InvalidArgument("$aggregate: " + std::to_string(n) +
+                                     " buckets; at most " +
+                                     std::to_string(options_.max_buckets) +
+                                     " (widen $interval or narrow the range)");
     }
-    for (uint64_t i = 0; i <= n; ++i) edges.push_back(first + static_cast<int64_t>(i) * *step);
+    for (uint64_t i = 0; i <= n; ++i)
+      edges.push_back(first + static_cast<int64_t>(i) * *step);
   }
 
   std::vector<EntityRef> rows;
-  auto emit = [&](const engine::Bucket& b, int64_t bucket_start, int64_t bucket_end) {
+  auto emit = [&](const engine::Bucket& b, int64_t bucket_start,
+                  int64_t bucket_end) {
     const double v = BucketValue(fn->first, b);
     engine::Value value = v;
     if (fn->first == AggFunction::kCount) value = static_cast<int64_t>(b.count);
-    rows.push_back({EntityType::kObservation, 0, {ds, bucket_start, value, bucket_end}});
+    rows.push_back(
+        {EntityType::kObservation, 0, {ds, bucket_start, value, bucket_end}});
   };
   if (calendar) {
     // One Aggregate per local bucket (their widths differ across DST and

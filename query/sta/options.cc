@@ -63,8 +63,9 @@ Result<uint64_t> ParseCount(std::string_view option, std::string_view text,
   auto r = std::from_chars(text.data(), text.data() + text.size(), v);
   if (r.ec != std::errc() || r.ptr != text.data() + text.size() ||
       text.empty()) {
-    return OptionError(option, 0, "expected a non-negative integer, got \"" +
-                                      std::string(text.substr(0, 40)) + "\"");
+    return OptionError(option, 0,
+                       "expected a non-negative integer, got \"" +
+                           std::string(text.substr(0, 40)) + "\"");
   }
   if (v > max) {
     return Status::InvalidArgument(std::string(option) + ": at most " +
@@ -96,7 +97,8 @@ Result<ExpandItem> ParseExpandItem(std::string_view text, size_t offset,
     size_t slash = head.find('/', start);
     if (slash == std::string_view::npos) slash = head.size();
     std::string_view seg = head.substr(start, slash - start);
-    if (seg.empty()) return OptionError("$expand", offset + start, "empty path segment");
+    if (seg.empty())
+      return OptionError("$expand", offset + start, "empty path segment");
     for (char c : seg) {
       if (!std::isalnum(static_cast<unsigned char>(c))) {
         return OptionError("$expand", offset + start,
@@ -119,9 +121,9 @@ Result<ExpandItem> ParseExpandItem(std::string_view text, size_t offset,
       if (eq == std::string_view::npos) {
         return OptionError("$expand", offset + at, "expected $option=value");
       }
-      Status s = ApplyOption(item.options, Trim(p.substr(0, eq)),
-                             p.substr(eq + 1),
-                             depth + static_cast<int>(item.path.size()));
+      Status s =
+          ApplyOption(item.options, Trim(p.substr(0, eq)), p.substr(eq + 1),
+                      depth + static_cast<int>(item.path.size()));
       if (!s.ok()) return s.WithContext("$expand " + std::string(head));
     }
   }
@@ -185,8 +187,8 @@ Status ApplyOption(QueryOptions& o, std::string_view name,
       auto ends_with = [&s](std::string_view suffix) {
         return s.size() > suffix.size() &&
                s.substr(s.size() - suffix.size()) == suffix &&
-               std::isspace(static_cast<unsigned char>(
-                   s[s.size() - suffix.size() - 1]));
+               std::isspace(
+                   static_cast<unsigned char>(s[s.size() - suffix.size() - 1]));
       };
       if (ends_with("desc")) {
         ob.descending = true;
@@ -195,7 +197,9 @@ Status ApplyOption(QueryOptions& o, std::string_view name,
         s = Trim(s.substr(0, s.size() - 3));
       }
       auto e = ParseExpr(s, name);
-      if (!e) return e.error().WithContext("item at position " + std::to_string(at + 1));
+      if (!e)
+        return e.error().WithContext("item at position " +
+                                     std::to_string(at + 1));
       ob.expr = std::move(*e);
       o.orderby.push_back(std::move(ob));
     }
@@ -224,7 +228,8 @@ Status ApplyOption(QueryOptions& o, std::string_view name,
     if (!known) {
       return Status::InvalidArgument(
           "$aggregate: expected mean, min, max, sum, count, first or last, "
-          "got \"" + std::string(value.substr(0, 40)) + "\"");
+          "got \"" +
+          std::string(value.substr(0, 40)) + "\"");
     }
     o.aggregate = std::string(value);
   } else if (name == "$interval") {
@@ -268,7 +273,8 @@ Result<int64_t> ParseIsoDuration(std::string_view text, int* months,
   auto bad = [&text] {
     return Status::InvalidArgument(
         "$interval: expected an ISO 8601 duration such as PT15M, PT1H, P1D, "
-        "P1W or P1M, got \"" + std::string(text.substr(0, 40)) + "\"");
+        "P1W or P1M, got \"" +
+        std::string(text.substr(0, 40)) + "\"");
   };
   *months = 0;
   *days = 0;
@@ -294,16 +300,25 @@ Result<int64_t> ParseIsoDuration(std::string_view text, int* months,
     const char unit = text[pos++];
     any = true;
     if (!in_time) {
-      if (unit == 'Y') *months += static_cast<int>(12 * v);
-      else if (unit == 'M') *months += static_cast<int>(v);
-      else if (unit == 'W') *days += static_cast<int>(7 * v);
-      else if (unit == 'D') *days += static_cast<int>(v);
-      else return bad();
+      if (unit == 'Y')
+        *months += static_cast<int>(12 * v);
+      else if (unit == 'M')
+        *months += static_cast<int>(v);
+      else if (unit == 'W')
+        *days += static_cast<int>(7 * v);
+      else if (unit == 'D')
+        *days += static_cast<int>(v);
+      else
+        return bad();
     } else {
-      if (unit == 'H') total += v * 3600 * kSecond;
-      else if (unit == 'M') total += v * 60 * kSecond;
-      else if (unit == 'S') total += v * kSecond;
-      else return bad();
+      if (unit == 'H')
+        total += v * 3600 * kSecond;
+      else if (unit == 'M')
+        total += v * 60 * kSecond;
+      else if (unit == 'S')
+        total += v * kSecond;
+      else
+        return bad();
     }
   }
   if (!any) return bad();

@@ -64,7 +64,6 @@ Result<QueryOptions> ParseQueryOptions(
 // An ISO 8601 duration for $interval: PnW, PnD, PTnH, PTnM, PTnS (and sums
 // like P1DT12H) as fixed nanoseconds; PnM / PnY as calendar months in
 // *months (then the result is 0). kInvalidArgument when malformed or zero.
-Result<int64_t> ParseIsoDuration(std::string_view text, int* months,
-                                 int* days);
+Result<int64_t> ParseIsoDuration(std::string_view text, int* months, int* days);
 
 }  // namespace citynexus::query::sta

@@ -16,31 +16,41 @@ struct NavEntry {
 };
 constexpr NavEntry kNavigation[] = {
     {EntityType::kThing, "Locations", EntityType::kLocation, false},
-    {EntityType::kThing, "HistoricalLocations", EntityType::kHistoricalLocation, false},
+    {EntityType::kThing, "HistoricalLocations", EntityType::kHistoricalLocation,
+     false},
     {EntityType::kThing, "Datastreams", EntityType::kDatastream, false},
     {EntityType::kLocation, "Things", EntityType::kThing, false},
-    {EntityType::kLocation, "HistoricalLocations", EntityType::kHistoricalLocation, false},
+    {EntityType::kLocation, "HistoricalLocations",
+     EntityType::kHistoricalLocation, false},
     {EntityType::kHistoricalLocation, "Thing", EntityType::kThing, true},
-    {EntityType::kHistoricalLocation, "Locations", EntityType::kLocation, false},
+    {EntityType::kHistoricalLocation, "Locations", EntityType::kLocation,
+     false},
     {EntityType::kDatastream, "Thing", EntityType::kThing, true},
     {EntityType::kDatastream, "Sensor", EntityType::kSensor, true},
-    {EntityType::kDatastream, "ObservedProperty", EntityType::kObservedProperty, true},
+    {EntityType::kDatastream, "ObservedProperty", EntityType::kObservedProperty,
+     true},
     {EntityType::kDatastream, "Observations", EntityType::kObservation, false},
     {EntityType::kSensor, "Datastreams", EntityType::kDatastream, false},
-    {EntityType::kObservedProperty, "Datastreams", EntityType::kDatastream, false},
+    {EntityType::kObservedProperty, "Datastreams", EntityType::kDatastream,
+     false},
     {EntityType::kObservation, "Datastream", EntityType::kDatastream, true},
-    {EntityType::kObservation, "FeatureOfInterest", EntityType::kFeatureOfInterest, true},
-    {EntityType::kFeatureOfInterest, "Observations", EntityType::kObservation, false},
+    {EntityType::kObservation, "FeatureOfInterest",
+     EntityType::kFeatureOfInterest, true},
+    {EntityType::kFeatureOfInterest, "Observations", EntityType::kObservation,
+     false},
 };
 
 std::string_view ObservationType(engine::ValueType t) {
   switch (t) {
     case engine::ValueType::kFloat:
-      return "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement";
+      return "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+             "OM_Measurement";
     case engine::ValueType::kInt:
-      return "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_CountObservation";
+      return "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+             "OM_CountObservation";
     case engine::ValueType::kBool:
-      return "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_TruthObservation";
+      return "http://www.opengis.net/def/observationType/OGC-OM/2.0/"
+             "OM_TruthObservation";
     case engine::ValueType::kString:
       break;
   }
@@ -53,7 +63,8 @@ Json TagsJson(const std::vector<std::pair<std::string, std::string>>& tags) {
   return j;
 }
 
-std::string TagText(const std::vector<std::pair<std::string, std::string>>& tags) {
+std::string TagText(
+    const std::vector<std::pair<std::string, std::string>>& tags) {
   std::string s;
   for (const auto& [k, v] : tags) s += (s.empty() ? "" : ",") + k + "=" + v;
   return s;
@@ -140,13 +151,24 @@ std::optional<EntityRef> Reader::Find(EntityType type,
   }
   std::optional<size_t> index;
   switch (type) {
-    case EntityType::kThing: index = model_.FindThing(id); break;
-    case EntityType::kDatastream: index = model_.FindDatastream(id); break;
-    case EntityType::kSensor: index = model_.FindSensor(id); break;
-    case EntityType::kObservedProperty: index = model_.FindObservedProperty(id); break;
+    case EntityType::kThing:
+      index = model_.FindThing(id);
+      break;
+    case EntityType::kDatastream:
+      index = model_.FindDatastream(id);
+      break;
+    case EntityType::kSensor:
+      index = model_.FindSensor(id);
+      break;
+    case EntityType::kObservedProperty:
+      index = model_.FindObservedProperty(id);
+      break;
     case EntityType::kLocation:
-    case EntityType::kFeatureOfInterest: index = model_.FindLocatedThing(id); break;
-    default: break;
+    case EntityType::kFeatureOfInterest:
+      index = model_.FindLocatedThing(id);
+      break;
+    default:
+      break;
   }
   if (!index) return std::nullopt;
   ref.index = *index;
@@ -158,8 +180,10 @@ std::string Reader::SelfLink(const EntityRef& ref) const {
   switch (ref.type) {
     case EntityType::kObservation: {
       const auto& o = ref.observation;
-      id = "'" + ObservationId(model_.datastreams[o.datastream].series.id,
-                               o.timestamp_ns) + "'";
+      id = "'" +
+           ObservationId(model_.datastreams[o.datastream].series.id,
+                         o.timestamp_ns) +
+           "'";
       break;
     }
     case EntityType::kDatastream:
@@ -194,7 +218,8 @@ Json Reader::Render(const EntityRef& ref) const {
       j["name"] = tags.empty() ? t.measurement : t.measurement + " " + tags;
       j["description"] = "measurement " + t.measurement +
                          (tags.empty() ? "" : " with tags " + tags);
-      j["properties"] = {{"measurement", t.measurement}, {"tags", TagsJson(t.tags)}};
+      j["properties"] = {{"measurement", t.measurement},
+                         {"tags", TagsJson(t.tags)}};
       nav({"Locations", "HistoricalLocations", "Datastreams"});
       break;
     }
@@ -224,12 +249,12 @@ Json Reader::Render(const EntityRef& ref) const {
       j["@iot.id"] = s.id;
       j["@iot.selfLink"] = self;
       j["name"] = s.key.Canonical();
-      j["description"] = s.meta.description.empty()
-                             ? "field " + s.key.field + " of " + s.key.Canonical()
-                             : s.meta.description;
-      j["unitOfMeasurement"] = {{"name", s.meta.unit},
-                                {"symbol", s.meta.unit},
-                                {"definition", ""}};
+      j["description"] =
+          s.meta.description.empty()
+              ? "field " + s.key.field + " of " + s.key.Canonical()
+              : s.meta.description;
+      j["unitOfMeasurement"] = {
+          {"name", s.meta.unit}, {"symbol", s.meta.unit}, {"definition", ""}};
       j["observationType"] = ObservationType(s.type);
       Json props = {{"measurement", s.key.measurement},
                     {"field", s.key.field},
@@ -258,8 +283,10 @@ Json Reader::Render(const EntityRef& ref) const {
       j["@iot.id"] = p.id;
       j["@iot.selfLink"] = self;
       j["name"] = p.measurement + "/" + p.field;
-      j["definition"] = "urn:citynexus:property:" + p.measurement + ":" + p.field;
-      j["description"] = "field " + p.field + " of measurement " + p.measurement;
+      j["definition"] =
+          "urn:citynexus:property:" + p.measurement + ":" + p.field;
+      j["description"] =
+          "field " + p.field + " of measurement " + p.measurement;
       j["properties"] = {{"measurement", p.measurement}, {"field", p.field}};
       nav({"Datastreams"});
       break;
@@ -303,8 +330,10 @@ std::optional<EntityRef> Reader::NavigateOne(const EntityRef& from,
   EntityRef to;
   if (from.type == EntityType::kDatastream) {
     const DatastreamEntry& d = model_.datastreams[from.index];
-    if (name == "Thing") to = {EntityType::kThing, d.thing, {}};
-    else if (name == "Sensor") to = {EntityType::kSensor, d.sensor, {}};
+    if (name == "Thing")
+      to = {EntityType::kThing, d.thing, {}};
+    else if (name == "Sensor")
+      to = {EntityType::kSensor, d.sensor, {}};
     else if (name == "ObservedProperty") {
       to = {EntityType::kObservedProperty, d.observed_property, {}};
     } else {
@@ -332,7 +361,8 @@ std::vector<EntityRef> Reader::NavigateMany(const EntityRef& from,
   };
   switch (from.type) {
     case EntityType::kThing:
-      if (name == "Datastreams") datastreams(model_.things[from.index].datastreams);
+      if (name == "Datastreams")
+        datastreams(model_.things[from.index].datastreams);
       if (name == "Locations" && model_.things[from.index].lat_lon) {
         out.push_back({EntityType::kLocation, from.index, {}});
       }
@@ -341,7 +371,8 @@ std::vector<EntityRef> Reader::NavigateMany(const EntityRef& from,
       if (name == "Things") out.push_back({EntityType::kThing, from.index, {}});
       break;
     case EntityType::kSensor:
-      if (name == "Datastreams") datastreams(model_.sensors[from.index].datastreams);
+      if (name == "Datastreams")
+        datastreams(model_.sensors[from.index].datastreams);
       break;
     case EntityType::kObservedProperty:
       if (name == "Datastreams") {
@@ -366,11 +397,16 @@ std::vector<EntityRef> Reader::All(EntityType type) const {
   std::vector<EntityRef> out;
   auto n = [&]() -> size_t {
     switch (type) {
-      case EntityType::kThing: return model_.things.size();
-      case EntityType::kDatastream: return model_.datastreams.size();
-      case EntityType::kSensor: return model_.sensors.size();
-      case EntityType::kObservedProperty: return model_.observed_properties.size();
-      default: return 0;
+      case EntityType::kThing:
+        return model_.things.size();
+      case EntityType::kDatastream:
+        return model_.datastreams.size();
+      case EntityType::kSensor:
+        return model_.sensors.size();
+      case EntityType::kObservedProperty:
+        return model_.observed_properties.size();
+      default:
+        return 0;
     }
   }();
   if (type == EntityType::kLocation || type == EntityType::kFeatureOfInterest) {
@@ -414,14 +450,17 @@ ExprValue Reader::Resolve(const EntityRef& ref,
   return JsonToExpr(*node);
 }
 
-Result<Page> Reader::PageOf(std::vector<EntityRef> items,
-                            const QueryOptions& o, bool apply_filter) const {
+Result<Page> Reader::PageOf(std::vector<EntityRef> items, const QueryOptions& o,
+                            bool apply_filter) const {
   if (o.filter && apply_filter) {
     std::vector<EntityRef> kept;
     for (auto& ref : items) {
-      if (Matches(*o.filter,
-                  [&](const std::vector<std::string>& p) { return Resolve(ref, p); },
-                  now_ns_)) {
+      if (Matches(
+              *o.filter,
+              [&](const std::vector<std::string>& p) {
+                return Resolve(ref, p);
+              },
+              now_ns_)) {
         kept.push_back(std::move(ref));
       }
     }
@@ -438,27 +477,32 @@ Result<Page> Reader::PageOf(std::vector<EntityRef> items,
       for (const auto& ob : o.orderby) {
         key.push_back(Evaluate(
             *ob.expr,
-            [&](const std::vector<std::string>& p) { return Resolve(items[k], p); },
+            [&](const std::vector<std::string>& p) {
+              return Resolve(items[k], p);
+            },
             now_ns_));
       }
       keys.emplace_back(std::move(key), k);
     }
-    std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
-      for (size_t c = 0; c < o.orderby.size(); ++c) {
-        int cmp = CompareForOrder(a.first[c], b.first[c]);
-        if (o.orderby[c].descending) cmp = -cmp;
-        if (cmp != 0) return cmp < 0;
-      }
-      return false;
-    });
+    std::stable_sort(keys.begin(), keys.end(),
+                     [&](const auto& a, const auto& b) {
+                       for (size_t c = 0; c < o.orderby.size(); ++c) {
+                         int cmp = CompareForOrder(a.first[c], b.first[c]);
+                         if (o.orderby[c].descending) cmp = -cmp;
+                         if (cmp != 0) return cmp < 0;
+                       }
+                       return false;
+                     });
     std::vector<EntityRef> sorted;
     sorted.reserve(items.size());
     for (auto& k : keys) sorted.push_back(std::move(items[k.second]));
     items = std::move(sorted);
   }
   const uint64_t top = TopOf(o);
-  const size_t begin = static_cast<size_t>(std::min<uint64_t>(o.skip, items.size()));
-  const size_t end = static_cast<size_t>(std::min<uint64_t>(begin + top, items.size()));
+  const size_t begin =
+      static_cast<size_t>(std::min<uint64_t>(o.skip, items.size()));
+  const size_t end =
+      static_cast<size_t>(std::min<uint64_t>(begin + top, items.size()));
   page.more = end < items.size();
   page.items.assign(std::make_move_iterator(items.begin() + begin),
                     std::make_move_iterator(items.begin() + end));
@@ -476,7 +520,8 @@ Result<Json> Reader::RenderWith(const EntityRef& ref,
       const std::string key = (s == "id") ? "@iot.id" : s;
       if (auto it = full.find(key); it != full.end()) {
         j[key] = *it;
-      } else if (auto nav = full.find(s + "@iot.navigationLink"); nav != full.end()) {
+      } else if (auto nav = full.find(s + "@iot.navigationLink");
+                 nav != full.end()) {
         j[s + "@iot.navigationLink"] = *nav;
       }
     }
@@ -486,8 +531,9 @@ Result<Json> Reader::RenderWith(const EntityRef& ref,
     const std::string& name = item.path[0];
     auto nav = Navigation(ref.type, name);
     if (!nav) {
-      return Status::InvalidArgument("$expand: " + std::string(SingularName(ref.type)) +
-                                     " has no navigation property " + name);
+      return Status::InvalidArgument(
+          "$expand: " + std::string(SingularName(ref.type)) +
+          " has no navigation property " + name);
     }
     const QueryOptions* own = &item.options;
     const std::string link = SelfLink(ref) + "/" + name;
@@ -566,12 +612,13 @@ Json Reader::RenderDataArray(
     if (it == block_of.end()) {
       b = blocks.size();
       block_of.emplace_back(ds, b);
-      blocks.push_back({{"Datastream@iot.navigationLink",
-                         base_url_ + "/Datastreams(" +
-                             std::to_string(model_.datastreams[ds].series.id) + ")"},
-                        {"components", components},
-                        {"dataArray@iot.count", 0},
-                        {"dataArray", Json::array()}});
+      blocks.push_back(
+          {{"Datastream@iot.navigationLink",
+            base_url_ + "/Datastreams(" +
+                std::to_string(model_.datastreams[ds].series.id) + ")"},
+           {"components", components},
+           {"dataArray@iot.count", 0},
+           {"dataArray", Json::array()}});
     } else {
       b = it->second;
     }

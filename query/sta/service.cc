@@ -32,8 +32,8 @@ std::string BaseUrl(const net::Request& req) {
 }
 
 net::Response Json200(const Json& j) {
-  return net::Response::Json(200, j.dump(-1, ' ', false,
-                                          nlohmann::json::error_handler_t::replace));
+  return net::Response::Json(
+      200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 net::Response NotFound(std::string_view what) {
@@ -76,24 +76,27 @@ net::Response ServiceRoot(const std::string& base, bool mqtt) {
                  EntityType::kHistoricalLocation, EntityType::kDatastream,
                  EntityType::kSensor, EntityType::kObservedProperty,
                  EntityType::kObservation, EntityType::kFeatureOfInterest}) {
-    value.push_back({{"name", SetName(t)}, {"url", base + "/" + std::string(SetName(t))}});
+    value.push_back(
+        {{"name", SetName(t)}, {"url", base + "/" + std::string(SetName(t))}});
   }
   // Only classes implemented in full. Entity creation covers Observations
   // only, so create-update-delete is not claimed (docs/sensorthings.md).
   Json conformance = Json::array({
       "http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel",
-      "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
+      "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/"
+      "resource-path-to-entities",
       "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
       "http://www.opengis.net/spec/iot_sensing/1.1/req/data-array/data-array",
   });
   Json j = {{"value", value},
-            {"serverSettings",
-             {{"conformance", conformance}}}};
+            {"serverSettings", {{"conformance", conformance}}}};
   if (mqtt) {
     j["serverSettings"]["conformance"].push_back(
-        "http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation");
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/"
+        "create-observations-via-mqtt/observations-creation");
     j["serverSettings"]["conformance"].push_back(
-        "http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/receive-updates");
+        "http://www.opengis.net/spec/iot_sensing/1.1/req/"
+        "receive-updates-via-mqtt/receive-updates");
     j["serverSettings"]["MQTT"] = {{"mqtt", true}};
   }
   return Json200(j);
@@ -137,13 +140,14 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
   // Walk the path: an entity, a collection, or a property of an entity.
   std::optional<EntityRef> entity;
   std::optional<EntityType> collection_type;
-  std::vector<EntityRef> collection;   // non-Observation collections
+  std::vector<EntityRef> collection;  // non-Observation collections
   std::vector<size_t> observation_sources;
   bool all_observations = false;
   std::string link = base;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (parts[i] == "$ref") {
-      return net::Response::Error(501, "not_supported", "$ref is not supported");
+      return net::Response::Error(501, "not_supported",
+                                  "$ref is not supported");
     }
     auto seg = ParseSegment(parts[i]);
     if (!seg) return net::Response::FromStatus(seg.error());
@@ -153,7 +157,9 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
       if (!type) return NotFound("no entity set \"" + seg->name + "\"");
       if (seg->id) {
         entity = reader.Find(*type, *seg->id);
-        if (!entity) return NotFound("no " + std::string(SingularName(*type)) + " " + *seg->id);
+        if (!entity)
+          return NotFound("no " + std::string(SingularName(*type)) + " " +
+                          *seg->id);
       } else {
         collection_type = *type;
         if (*type == EntityType::kObservation) {
@@ -165,14 +171,16 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
       continue;
     }
     if (!entity) {
-      return net::Response::Error(400, "invalid_argument",
-                                  "a collection has no property \"" + seg->name + "\"");
+      return net::Response::Error(
+          400, "invalid_argument",
+          "a collection has no property \"" + seg->name + "\"");
     }
     if (auto nav = Reader::Navigation(entity->type, seg->name)) {
       if (nav->to_one) {
         if (seg->id) {
-          return net::Response::Error(400, "invalid_argument",
-                                      seg->name + " is one entity; it takes no id");
+          return net::Response::Error(
+              400, "invalid_argument",
+              seg->name + " is one entity; it takes no id");
         }
         auto next = reader.NavigateOne(*entity, seg->name);
         if (!next) return NotFound(seg->name + " not found");
@@ -204,7 +212,9 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
         for (const auto& m : members) {
           member = member || (target && m.index == target->index);
         }
-        if (!member) return NotFound("no " + std::string(SingularName(nav->type)) + " " + *seg->id + " here");
+        if (!member)
+          return NotFound("no " + std::string(SingularName(nav->type)) + " " +
+                          *seg->id + " here");
         entity = std::move(target);
         continue;
       }
@@ -217,13 +227,14 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
     Json j = reader.Render(*entity);
     auto it = j.find(seg->name == "id" ? "@iot.id" : seg->name);
     if (it == j.end() || seg->id) {
-      return NotFound(std::string(SingularName(entity->type)) + " has no property \"" +
-                      seg->name + "\"");
+      return NotFound(std::string(SingularName(entity->type)) +
+                      " has no property \"" + seg->name + "\"");
     }
     if (i + 1 == parts.size()) return Json200(Json{{seg->name, *it}});
     if (i + 2 == parts.size() && parts[i + 1] == "$value") {
       if (it->is_null()) return net::Response::NoContent();
-      return net::Response::Text(200, it->is_string() ? it->get<std::string>() : it->dump());
+      return net::Response::Text(
+          200, it->is_string() ? it->get<std::string>() : it->dump());
     }
     return net::Response::Error(400, "invalid_argument",
                                 "after a property only $value may follow");
@@ -250,8 +261,9 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
     return Json200(*j);
   }
   if (options->data_array) {
-    return net::Response::Error(400, "invalid_argument",
-                                "$resultFormat=dataArray applies to Observations");
+    return net::Response::Error(
+        400, "invalid_argument",
+        "$resultFormat=dataArray applies to Observations");
   }
   if (!options->aggregate.empty()) {
     return net::Response::Error(400, "invalid_argument",
@@ -269,11 +281,13 @@ void RegisterSensorThingsRoutes(net::Router& router,
   const SensorThingsService* svc = &service;
   std::string pattern = "/v1.1";
   for (int depth = 0; depth <= 5; ++depth) {
-    router.Add("GET", pattern, [svc](const net::Request& r) { return svc->Get(r); });
+    router.Add("GET", pattern,
+               [svc](const net::Request& r) { return svc->Get(r); });
     for (const char* method : {"POST", "PATCH", "PUT", "DELETE"}) {
-      router.AddAsync(method, pattern, [svc](net::Request r, net::Responder respond) {
-        svc->Write(std::move(r), std::move(respond));
-      });
+      router.AddAsync(method, pattern,
+                      [svc](net::Request r, net::Responder respond) {
+                        svc->Write(std::move(r), std::move(respond));
+                      });
     }
     pattern += "/{s" + std::to_string(depth) + "}";
   }

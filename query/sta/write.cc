@@ -64,7 +64,8 @@ Result<engine::Value> ToValue(const json& result, engine::ValueType type) {
       if (result.is_number()) return engine::Value(result.get<double>());
       break;
     case engine::ValueType::kInt:
-      if (result.is_number_integer()) return engine::Value(result.get<int64_t>());
+      if (result.is_number_integer())
+        return engine::Value(result.get<int64_t>());
       if (result.is_number_float()) {
         const double d = result.get<double>();
         if (std::trunc(d) == d && std::fabs(d) < 9.2e18) {
@@ -86,13 +87,18 @@ Result<engine::Value> ToValue(const json& result, engine::ValueType type) {
 
 Result<int64_t> ToTime(const json& t, int64_t now_ns) {
   if (t.is_null()) return now_ns;
-  if (!t.is_string()) return Status::InvalidArgument("phenomenonTime: expected an ISO 8601 string");
+  if (!t.is_string())
+    return Status::InvalidArgument(
+        "phenomenonTime: expected an ISO 8601 string");
   const std::string s = t.get<std::string>();
   if (s.find('/') != std::string::npos) {
-    return Status::NotSupported("phenomenonTime: intervals cannot be stored (one time per point)");
+    return Status::NotSupported(
+        "phenomenonTime: intervals cannot be stored (one time per point)");
   }
   auto ns = ParseIsoTime(s);
-  if (!ns) return Status::InvalidArgument("phenomenonTime: malformed ISO 8601 time \"" + s.substr(0, 40) + "\"");
+  if (!ns)
+    return Status::InvalidArgument(
+        "phenomenonTime: malformed ISO 8601 time \"" + s.substr(0, 40) + "\"");
   return *ns;
 }
 
@@ -110,7 +116,8 @@ Result<engine::SeriesInfo> WritableDatastream(engine::Store& store,
     return Status::NotFound("no Datastream " + std::to_string(id));
   }
   if (!caller.CanWrite(s->key.measurement)) {
-    return caller.DenyStatus("write on measurement \"" + s->key.measurement + "\"");
+    return caller.DenyStatus("write on measurement \"" + s->key.measurement +
+                             "\"");
   }
   return *s;
 }
@@ -118,7 +125,8 @@ Result<engine::SeriesInfo> WritableDatastream(engine::Store& store,
 Result<uint64_t> DatastreamRef(const json& o) {
   auto ds = o.find("Datastream");
   if (ds == o.end() || !ds->is_object()) {
-    return Status::InvalidArgument("an Observation needs \"Datastream\": {\"@iot.id\": N}");
+    return Status::InvalidArgument(
+        "an Observation needs \"Datastream\": {\"@iot.id\": N}");
   }
   auto id = ds->find("@iot.id");
   if (id == ds->end() || !id->is_number_unsigned()) {
@@ -131,13 +139,15 @@ Result<uint64_t> DatastreamRef(const json& o) {
 
 Status AppendStatus(const Result<engine::AppendResult>& r) {
   if (!r) return r.error();
-  if (!r->rejected.empty()) return Status::InvalidArgument(r->rejected[0].reason);
+  if (!r->rejected.empty())
+    return Status::InvalidArgument(r->rejected[0].reason);
   return Status::Ok();
 }
 
 }  // namespace
 
-void SensorThingsService::Write(net::Request req, net::Responder respond) const {
+void SensorThingsService::Write(net::Request req,
+                                net::Responder respond) const {
   std::string_view path = req.path;
   path.remove_prefix(5);  // "/v1.1"
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
@@ -150,8 +160,9 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
   }
   if (req.method != "POST") {
     respond(net::Response::Error(501, "not_supported",
-                                 req.method + " is not supported: entities are "
-                                 "derived from the stored series"));
+                                 req.method +
+                                     " is not supported: entities are "
+                                     "derived from the stored series"));
     return;
   }
   const bool create_observations = path == "/CreateObservations";
@@ -162,7 +173,8 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
     char* end = nullptr;
     const unsigned long long v = std::strtoull(id.c_str(), &end, 10);
     if (id.empty() || *end != '\0') {
-      respond(net::Response::Error(400, "invalid_argument", "malformed Datastream id"));
+      respond(net::Response::Error(400, "invalid_argument",
+                                   "malformed Datastream id"));
       return;
     }
     path_datastream = v;
@@ -174,7 +186,8 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
     return;
   }
   if (!run_write_) {
-    respond(net::Response::Error(501, "not_supported", "writes are not enabled"));
+    respond(
+        net::Response::Error(501, "not_supported", "writes are not enabled"));
     return;
   }
   auto body = ParseBody(req.body);
@@ -192,7 +205,8 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
   std::vector<std::optional<size_t>> rows;
   if (!create_observations) {
     if (!body->is_object()) {
-      respond(net::Response::Error(400, "invalid_argument", "body: expected an Observation object"));
+      respond(net::Response::Error(400, "invalid_argument",
+                                   "body: expected an Observation object"));
       return;
     }
     Result<uint64_t> id = path_datastream ? Result<uint64_t>(*path_datastream)
@@ -208,7 +222,8 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
     }
     auto it = body->find("result");
     if (it == body->end()) {
-      respond(net::Response::Error(400, "invalid_argument", "an Observation needs \"result\""));
+      respond(net::Response::Error(400, "invalid_argument",
+                                   "an Observation needs \"result\""));
       return;
     }
     auto value = ToValue(*it, series->type);
@@ -221,12 +236,15 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
     points.push_back({series->id, *ts, std::move(*value)});
   } else {
     if (!body->is_array()) {
-      respond(net::Response::Error(400, "invalid_argument", "body: expected an array of dataArray blocks"));
+      respond(
+          net::Response::Error(400, "invalid_argument",
+                               "body: expected an array of dataArray blocks"));
       return;
     }
     for (const auto& block : *body) {
       if (!block.is_object()) {
-        respond(net::Response::Error(400, "invalid_argument", "body: each block is an object"));
+        respond(net::Response::Error(400, "invalid_argument",
+                                     "body: each block is an object"));
         return;
       }
       auto id = DatastreamRef(block);
@@ -243,8 +261,9 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
       auto data = block.find("dataArray");
       if (comps == block.end() || !comps->is_array() || data == block.end() ||
           !data->is_array()) {
-        respond(net::Response::Error(400, "invalid_argument",
-                                     "a block needs \"components\" and \"dataArray\" arrays"));
+        respond(net::Response::Error(
+            400, "invalid_argument",
+            "a block needs \"components\" and \"dataArray\" arrays"));
         return;
       }
       int time_at = -1, result_at = -1;
@@ -253,14 +272,16 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
         if ((*comps)[c] == "result") result_at = static_cast<int>(c);
       }
       if (result_at < 0) {
-        respond(net::Response::Error(400, "invalid_argument", "components must name \"result\""));
+        respond(net::Response::Error(400, "invalid_argument",
+                                     "components must name \"result\""));
         return;
       }
       for (const auto& row : *data) {
         if (rows.size() >= options_.max_write_rows) {
-          respond(net::Response::Error(413, "too_large",
-                                       "more than " + std::to_string(options_.max_write_rows) +
-                                           " rows in one request"));
+          respond(net::Response::Error(
+              413, "too_large",
+              "more than " + std::to_string(options_.max_write_rows) +
+                  " rows in one request"));
           return;
         }
         if (!row.is_array() || row.size() != comps->size()) {
@@ -268,7 +289,9 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
           continue;
         }
         auto value = ToValue(row[static_cast<size_t>(result_at)], series->type);
-        auto ts = ToTime(time_at < 0 ? json(nullptr) : row[static_cast<size_t>(time_at)], now);
+        auto ts = ToTime(
+            time_at < 0 ? json(nullptr) : row[static_cast<size_t>(time_at)],
+            now);
         if (!value || !ts) {
           rows.push_back(std::nullopt);
           continue;
@@ -280,8 +303,10 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
   }
 
   // The durable append, off the I/O thread.
-  auto shared_points = std::make_shared<std::vector<engine::Point>>(std::move(points));
-  auto shared_rows = std::make_shared<std::vector<std::optional<size_t>>>(std::move(rows));
+  auto shared_points =
+      std::make_shared<std::vector<engine::Point>>(std::move(points));
+  auto shared_rows =
+      std::make_shared<std::vector<std::optional<size_t>>>(std::move(rows));
   auto shared_respond = std::make_shared<net::Responder>(std::move(respond));
   engine::Store* store = &store_;
   const bool taken = run_write_([=] {
@@ -291,7 +316,8 @@ void SensorThingsService::Write(net::Request req, net::Responder respond) const 
       return;
     }
     auto link = [&](const engine::Point& p) {
-      return base + "/Observations('" + ObservationId(p.series, p.timestamp_ns) + "')";
+      return base + "/Observations('" +
+             ObservationId(p.series, p.timestamp_ns) + "')";
     };
     if (!create_observations) {
       if (Status s = AppendStatus(appended); !s.ok()) {
@@ -334,12 +360,15 @@ Result<engine::Point> DecodeMqttObservation(engine::Store& store,
                                             std::string_view payload,
                                             int64_t now_ns) {
   auto series = store.GetSeries(datastream);
-  if (!series) return Status::NotFound("no Datastream " + std::to_string(datastream));
+  if (!series)
+    return Status::NotFound("no Datastream " + std::to_string(datastream));
   auto body = ParseBody(std::string(payload));
   if (!body) return body.error();
-  if (!body->is_object()) return Status::InvalidArgument("expected an Observation object");
+  if (!body->is_object())
+    return Status::InvalidArgument("expected an Observation object");
   auto it = body->find("result");
-  if (it == body->end()) return Status::InvalidArgument("an Observation needs \"result\"");
+  if (it == body->end())
+    return Status::InvalidArgument("an Observation needs \"result\"");
   auto value = ToValue(*it, series->type);
   if (!value) return value.error();
   auto pt = body->find("phenomenonTime");

@@ -128,8 +128,9 @@ class StreamService::Impl {
       }
       // A stream of every measurement needs read on every measurement.
       const net::Access& caller = request.Caller();
-      if (selector->measurement.empty() ? !caller.CanReadEverything()
-                                        : !caller.CanRead(selector->measurement)) {
+      if (selector->measurement.empty()
+              ? !caller.CanReadEverything()
+              : !caller.CanRead(selector->measurement)) {
         return net::Response::FromStatus(caller.DenyStatus(
             selector->measurement.empty()
                 ? std::string("read on every measurement (name one with "

@@ -66,11 +66,16 @@ enum class Form { kToken, kBearer, kBasic, kTokenUserSecret, kQueryParams };
 
 std::string FormName(Form f) {
   switch (f) {
-    case Form::kToken: return "Token";
-    case Form::kBearer: return "Bearer";
-    case Form::kBasic: return "Basic";
-    case Form::kTokenUserSecret: return "Token user:secret";
-    case Form::kQueryParams: return "u/p params";
+    case Form::kToken:
+      return "Token";
+    case Form::kBearer:
+      return "Bearer";
+    case Form::kBasic:
+      return "Basic";
+    case Form::kTokenUserSecret:
+      return "Token user:secret";
+    case Form::kQueryParams:
+      return "u/p params";
   }
   return "?";
 }
@@ -99,10 +104,14 @@ std::pair<std::string, std::string> Present(const std::string& target,
                                             const std::string& secret,
                                             Form form) {
   switch (form) {
-    case Form::kToken: return {"Token " + secret, target};
-    case Form::kBearer: return {"Bearer " + secret, target};
-    case Form::kBasic: return {"Basic " + Base64("anyone:" + secret), target};
-    case Form::kTokenUserSecret: return {"Token someone:" + secret, target};
+    case Form::kToken:
+      return {"Token " + secret, target};
+    case Form::kBearer:
+      return {"Bearer " + secret, target};
+    case Form::kBasic:
+      return {"Basic " + Base64("anyone:" + secret), target};
+    case Form::kTokenUserSecret:
+      return {"Token someone:" + secret, target};
     case Form::kQueryParams:
       return {"", target + (target.find('?') == std::string::npos ? "?" : "&") +
                       "u=x&p=" + secret};
@@ -130,8 +139,8 @@ int Send(uint16_t port, const Route& route, const std::string& authorization,
 std::string Create(const std::string& data_dir, const std::string& name,
                    const std::vector<std::string>& scopes,
                    const std::string& expires = "") {
-  std::vector<std::string> args = {"token", "create", "--data-dir", data_dir,
-                                   "--name", name};
+  std::vector<std::string> args = {"token",  "create", "--data-dir",
+                                   data_dir, "--name", name};
   for (const auto& s : scopes) {
     args.push_back("--scope");
     args.push_back(s);
@@ -167,9 +176,9 @@ struct Server {
   Server() {
     const std::string config = dir.str() + "/citynexus.json";
     std::ofstream(config) << kConfig;
-    process = std::make_unique<testing::Citynexus>(std::vector<std::string>{
-        "serve", "--config", config, "--data-dir", data_dir, "--listen",
-        "127.0.0.1:0"});
+    process = std::make_unique<testing::Citynexus>(
+        std::vector<std::string>{"serve", "--config", config, "--data-dir",
+                                 data_dir, "--listen", "127.0.0.1:0"});
     auto log = process->WaitForStderr(" listening on 127.0.0.1:", seconds(60));
     INFO(process->Stderr());
     REQUIRE(log.has_value());
@@ -227,8 +236,8 @@ TEST_CASE("every route x caller x credential form gets the right status",
   };
   const std::vector<Caller> callers = {
       {"none", "", false, false, false, false},
-      {"wrong", "cnx_wrongwrongwrongwrongwrongwrongwrongwrongwro", false,
-       false, false, false},
+      {"wrong", "cnx_wrongwrongwrongwrongwrongwrongwrongwrongwro", false, false,
+       false, false},
       {"expired", expired, false, false, false, false},
       {"revoked", revoked, false, false, false, false},
       {"read-only", reader, true, true, false, false},
@@ -245,15 +254,24 @@ TEST_CASE("every route x caller x credential form gets the right status",
       for (Form form : forms) {
         if (caller.secret.empty() && form != Form::kToken) continue;
         auto [authorization, target] =
-            caller.secret.empty() ? std::pair<std::string, std::string>{"", route.target}
-                                  : Present(route.target, caller.secret, form);
+            caller.secret.empty()
+                ? std::pair<std::string, std::string>{"", route.target}
+                : Present(route.target, caller.secret, form);
         const int status = Send(s.port, route, authorization, target);
         bool allowed = false;
         switch (route.need) {
-          case Need::kOpen: allowed = true; break;
-          case Need::kRead: allowed = caller.read; break;
-          case Need::kWrite: allowed = caller.write; break;
-          case Need::kAdmin: allowed = caller.admin; break;
+          case Need::kOpen:
+            allowed = true;
+            break;
+          case Need::kRead:
+            allowed = caller.read;
+            break;
+          case Need::kWrite:
+            allowed = caller.write;
+            break;
+          case Need::kAdmin:
+            allowed = caller.admin;
+            break;
         }
         const std::string label = route.method + " " + route.target + " as " +
                                   caller.name + " via " + FormName(form);
@@ -281,13 +299,13 @@ TEST_CASE("401 answers carry WWW-Authenticate; /query answers InfluxDB's shape",
   auto r = HttpRequest(s.port, "GET", "/api/v1/series?measurement=priv");
   CHECK(r.status == 401);
   CHECK(r.headers["www-authenticate"] == "Basic realm=\"citynexus\"");
-  r = HttpRequest(s.port, "GET", "/query?db=x&q=SELECT%20*%20FROM%20priv",
-                  "", "Authorization: Bearer cnx_nope\r\n");
+  r = HttpRequest(s.port, "GET", "/query?db=x&q=SELECT%20*%20FROM%20priv", "",
+                  "Authorization: Bearer cnx_nope\r\n");
   CHECK(r.status == 401);
   CHECK(r.body.rfind("{\"error\":\"", 0) == 0);
   const std::string reader = Create(s.data_dir, "pub", {"read:pub_*"});
-  r = HttpRequest(s.port, "GET", "/query?db=x&q=SELECT%20*%20FROM%20priv",
-                  "", "Authorization: Bearer " + reader + "\r\n");
+  r = HttpRequest(s.port, "GET", "/query?db=x&q=SELECT%20*%20FROM%20priv", "",
+                  "Authorization: Bearer " + reader + "\r\n");
   CHECK(r.status == 403);
   CHECK(r.body.rfind("{\"error\":\"error authorizing query: ", 0) == 0);
   // A write naming a forbidden measurement is refused whole.
@@ -311,10 +329,14 @@ TEST_CASE("private measurement names never leak through SHOW or FROM /regex/",
   REQUIRE(w.status == 204);
   const std::string narrow = Create(s.data_dir, "narrow", {"read:pub_*"});
   const std::vector<std::string> statements = {
-      "SHOW MEASUREMENTS", "SHOW SERIES", "SHOW TAG KEYS",
+      "SHOW MEASUREMENTS",
+      "SHOW SERIES",
+      "SHOW TAG KEYS",
       "SHOW TAG VALUES WITH KEY = \"household\"",
-      "SHOW TAG VALUES FROM /.*/ WITH KEY =~ /.*/", "SHOW FIELD KEYS",
-      "SELECT * FROM /.*/", "SELECT * FROM /priv/"};
+      "SHOW TAG VALUES FROM /.*/ WITH KEY =~ /.*/",
+      "SHOW FIELD KEYS",
+      "SELECT * FROM /.*/",
+      "SELECT * FROM /priv/"};
   for (const std::string& auth :
        {std::string(), "Authorization: Bearer " + narrow + "\r\n"}) {
     for (const auto& q : statements) {
@@ -329,17 +351,15 @@ TEST_CASE("private measurement names never leak through SHOW or FROM /regex/",
           encoded += buf;
         }
       }
-      auto r = HttpRequest(s.port, "GET", "/query?db=x&q=" + encoded, "",
-                           auth);
-      INFO((auth.empty() ? "anonymous: " : "read:pub_*: ") << q << " -> "
-                                                           << r.body);
+      auto r = HttpRequest(s.port, "GET", "/query?db=x&q=" + encoded, "", auth);
+      INFO((auth.empty() ? "anonymous: " : "read:pub_*: ")
+           << q << " -> " << r.body);
       CHECK(r.status == 200);
       CHECK(r.body.find("priv") == std::string::npos);
       CHECK(r.body.find("household") == std::string::npos);
       CHECK(r.body.find("h42") == std::string::npos);
     }
-    auto series = HttpRequest(s.port, "GET", "/api/v1/series", "",
-                              auth);
+    auto series = HttpRequest(s.port, "GET", "/api/v1/series", "", auth);
     CHECK(series.status == 200);
     CHECK(series.body.find("priv") == std::string::npos);
     CHECK(series.body.find("pub_traffic") != std::string::npos);
@@ -350,9 +370,10 @@ TEST_CASE("private measurement names never leak through SHOW or FROM /regex/",
   CHECK(r.body.find("priv_meter") != std::string::npos);
 }
 
-TEST_CASE("tokens work online and no secret appears in data dir, log or "
-          "/metrics",
-          "[app][auth][integration]") {
+TEST_CASE(
+    "tokens work online and no secret appears in data dir, log or "
+    "/metrics",
+    "[app][auth][integration]") {
   Server s;
   std::vector<std::string> secrets = {s.admin};
   // Online create with the admin token read from its file.

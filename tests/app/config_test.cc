@@ -1,5 +1,5 @@
-// Tests of config loading (app/config/config.h, app/config/schema.h): one case per
-// error class, the exact wording of the errors, and defaults/round-trips.
+// Tests of config loading (app/config/config.h, app/config/schema.h): one case
+// per error class, the exact wording of the errors, and defaults/round-trips.
 #include "app/config/config.h"
 
 #include <catch2/catch.hpp>
@@ -145,7 +145,7 @@ TEST_CASE("an unknown key is an error with a did-you-mean hint",
         "storage.compression: unknown key; expected one of \"sync\", "
         "\"sync_interval_ms\", \"rollups\", \"block_window\", "
         "\"rollup_cache_mb\", \"retention\", \"max_series\", "
-                  "\"max_series_per_measurement\"");
+        "\"max_series_per_measurement\"");
   // Options are nested objects, not dotted keys.
   CHECK(OnlyError(R"({"http.listen": "127.0.0.1:1"})")
             .rfind("http.listen: unknown key", 0) == 0);

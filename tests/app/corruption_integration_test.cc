@@ -75,9 +75,9 @@ int DamageChunks(const std::string& data_dir, const std::string& canonical) {
   // `series` CF: 'k' ‖ canonical -> id (8 bytes big-endian), which is also
   // the prefix of the series' keys in `chunks` (docs/format/storage.md).
   std::string id;
-  REQUIRE(db->Get(rocksdb::ReadOptions(), handle("series"), "k" + canonical,
-                  &id)
-              .ok());
+  REQUIRE(
+      db->Get(rocksdb::ReadOptions(), handle("series"), "k" + canonical, &id)
+          .ok());
   REQUIRE(id.size() == 8);
   int damaged = 0;
   std::unique_ptr<rocksdb::Iterator> it(
@@ -92,8 +92,8 @@ int DamageChunks(const std::string& data_dir, const std::string& canonical) {
   REQUIRE(it->status().ok());
   it.reset();
   for (const auto& [key, value] : rewrites) {
-    REQUIRE(db->Put(rocksdb::WriteOptions(), handle("chunks"), key, value)
-                .ok());
+    REQUIRE(
+        db->Put(rocksdb::WriteOptions(), handle("chunks"), key, value).ok());
     ++damaged;
   }
   REQUIRE(db->Flush(rocksdb::FlushOptions(), handles).ok());

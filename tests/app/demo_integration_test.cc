@@ -103,9 +103,21 @@ TEST_CASE("demo fills every built-in indicator and feeds every interface",
   // 370 days: the trailing-year indicators need a year, and the hot-day
   // indicator needs a summer whatever the date the test runs on.
   std::vector<std::string> demo_args = {
-      "demo", "--server", server, "--broker", broker->uri(), "--days", "370",
-      "--seed", "7", "--gbfs-listen", "127.0.0.1:" + std::to_string(gbfs_port),
-      "--interval", "1", "--live-ticks", "4"};
+      "demo",
+      "--server",
+      server,
+      "--broker",
+      broker->uri(),
+      "--days",
+      "370",
+      "--seed",
+      "7",
+      "--gbfs-listen",
+      "127.0.0.1:" + std::to_string(gbfs_port),
+      "--interval",
+      "1",
+      "--live-ticks",
+      "4"};
   if (!auth.empty()) {  // writes need the admin token the server created
     demo_args.push_back("--token-file");
     demo_args.push_back(data_dir + "/admin.token");

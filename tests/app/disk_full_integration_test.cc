@@ -59,9 +59,8 @@ std::string Batch(int first, int count) {
 }
 
 int64_t StoredCount(uint16_t port) {
-  auto reply =
-      HttpRequest(port, "GET",
-                  "/query?db=city&q=SELECT%20count(v)%20FROM%20fill");
+  auto reply = HttpRequest(port, "GET",
+                           "/query?db=city&q=SELECT%20count(v)%20FROM%20fill");
   if (reply.status != 200) return -1;
   const auto body = nlohmann::json::parse(reply.body);
   const auto& series = body["results"][0]["series"];
@@ -69,9 +68,10 @@ int64_t StoredCount(uint16_t port) {
   return series[0]["values"][0][1].get<int64_t>();
 }
 
-TEST_CASE("a full disk refuses writes with 503, keeps reads, and recovers "
-          "when space returns",
-          "[app][hardening][diskfull][integration]") {
+TEST_CASE(
+    "a full disk refuses writes with 503, keeps reads, and recovers "
+    "when space returns",
+    "[app][hardening][diskfull][integration]") {
   testing::TempDir dir;
   Tmpfs tmpfs(dir.str() + "/mnt", "6m");
   if (!tmpfs.mounted()) {
@@ -86,8 +86,8 @@ TEST_CASE("a full disk refuses writes with 503, keeps reads, and recovers "
   testing::HttpReply refused;
   // Fill the disk: at most ~60 MB of writes for a 6 MB tmpfs.
   for (int round = 0; round < 1200; ++round) {
-    auto reply =
-        HttpRequest(serve.port(), "POST", "/write?db=city", Batch(next, kBatch));
+    auto reply = HttpRequest(serve.port(), "POST", "/write?db=city",
+                             Batch(next, kBatch));
     if (reply.status == 204) {
       acknowledged += kBatch;
       next += kBatch;
@@ -115,10 +115,11 @@ TEST_CASE("a full disk refuses writes with 503, keeps reads, and recovers "
   // Space returns: writes resume without a restart.
   REQUIRE(tmpfs.Resize("256m"));
   bool resumed = false;
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!resumed && std::chrono::steady_clock::now() < give_up) {
-    auto reply =
-        HttpRequest(serve.port(), "POST", "/write?db=city", Batch(next, kBatch));
+    auto reply = HttpRequest(serve.port(), "POST", "/write?db=city",
+                             Batch(next, kBatch));
     if (reply.status == 204) {
       resumed = true;
       acknowledged += kBatch;

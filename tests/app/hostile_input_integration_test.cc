@@ -52,8 +52,8 @@ TEST_CASE("a pathological regex over a 30 KB tag value answers, not crashes",
           204);
 
   const std::string query = "SELECT v FROM m WHERE t =~ /(a|b)*$/";
-  auto reply = HttpRequest(serve.port(), "GET",
-                           "/query?db=city&q=" + UrlEncode(query));
+  auto reply =
+      HttpRequest(serve.port(), "GET", "/query?db=city&q=" + UrlEncode(query));
   Report(serve, "InfluxQL =~ /(a|b)*$/ over a 30 KB tag", reply.status);
   REQUIRE(reply.status == 200);
   // (a|b)*$ matches every string (also at its end): both rows come back.
@@ -69,10 +69,10 @@ TEST_CASE("a pathological regex over a 30 KB tag value answers, not crashes",
             .size() == 1);
 
   // Same pattern through SHOW ... WITH KEY and FROM /re/.
-  reply = HttpRequest(serve.port(), "GET",
-                      "/query?db=city&q=" +
-                          UrlEncode("SHOW TAG VALUES FROM /(m|n)*/ WITH KEY "
-                                    "=~ /(t|u)*$/ WHERE t =~ /(a|b)*c?$/"));
+  reply = HttpRequest(
+      serve.port(), "GET",
+      "/query?db=city&q=" + UrlEncode("SHOW TAG VALUES FROM /(m|n)*/ WITH KEY "
+                                      "=~ /(t|u)*$/ WHERE t =~ /(a|b)*c?$/"));
   Report(serve, "SHOW TAG VALUES with three regexes", reply.status);
   CHECK(reply.status == 200);
   CHECK(reply.body.find("\"c\"") != std::string::npos);
@@ -93,10 +93,10 @@ TEST_CASE("unsupported regex syntax is a 400 naming the reason",
   CHECK(reply.status == 400);
   CHECK(reply.body.find("backreferences") != std::string::npos);
 
-  const std::string huge = "SELECT v FROM m WHERE t =~ /" +
-                           std::string(5000, 'a') + "/";
-  reply = HttpRequest(serve.port(), "GET",
-                      "/query?db=city&q=" + UrlEncode(huge));
+  const std::string huge =
+      "SELECT v FROM m WHERE t =~ /" + std::string(5000, 'a') + "/";
+  reply =
+      HttpRequest(serve.port(), "GET", "/query?db=city&q=" + UrlEncode(huge));
   Report(serve, "InfluxQL 5000-byte regex", reply.status);
   CHECK(reply.status == 400);
   CHECK(reply.body.find("longer than the limit") != std::string::npos);
@@ -159,8 +159,8 @@ TEST_CASE("series past storage.max_series are a partial write, counted",
           "[app][hardening][limits][integration]") {
   testing::TempDir dir;
   testing::ServeProcess serve(
-      dir.str(), {{"storage",
-                   {{"max_series", 100}, {"max_series_per_measurement", 0}}}});
+      dir.str(),
+      {{"storage", {{"max_series", 100}, {"max_series_per_measurement", 0}}}});
   std::string lines;
   for (int i = 0; i < 150; ++i) {
     lines += "explode,id=" + std::to_string(i) + " v=1 1700000000000000000\n";

@@ -41,23 +41,24 @@ std::string MakeTempDir() {
 
 // A CA (ca.pem/ca.key) in `dir`.
 void MakeCa(const std::string& dir) {
-  const auto [rc, out] = Shell(
-      "cd " + dir +
-      " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "
-      "'/CN=citynexus test CA' -keyout ca.key -out ca.pem");
+  const auto [rc, out] =
+      Shell("cd " + dir +
+            " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "
+            "'/CN=citynexus test CA' -keyout ca.key -out ca.pem");
   INFO(out);
   REQUIRE(rc == 0);
 }
 
 // A server certificate for 127.0.0.1 signed by the CA: <name>.pem, .key.
 void MakeServerCert(const std::string& dir, const std::string& name) {
-  const auto [rc, out] = Shell(
-      "cd " + dir + " && openssl req -newkey rsa:2048 -nodes -subj '/CN=" +
-      name + "' -keyout " + name + ".key -out " + name +
-      ".csr && printf 'subjectAltName=IP:127.0.0.1\\n' > " + name +
-      ".ext && openssl x509 -req -in " + name +
-      ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile " +
-      name + ".ext -out " + name + ".pem");
+  const auto [rc, out] =
+      Shell("cd " + dir +
+            " && openssl req -newkey rsa:2048 -nodes -subj '/CN=" + name +
+            "' -keyout " + name + ".key -out " + name +
+            ".csr && printf 'subjectAltName=IP:127.0.0.1\\n' > " + name +
+            ".ext && openssl x509 -req -in " + name +
+            ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile " +
+            name + ".ext -out " + name + ".pem");
   INFO(out);
   REQUIRE(rc == 0);
 }
@@ -66,15 +67,16 @@ void MakeServerCert(const std::string& dir, const std::string& name) {
 std::string ServedSubject(const std::string& dir, uint16_t port) {
   const auto [rc, out] =
       Shell("openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
-            " -CAfile " + dir + "/ca.pem </dev/null 2>/dev/null | openssl x509 "
+            " -CAfile " + dir +
+            "/ca.pem </dev/null 2>/dev/null | openssl x509 "
             "-noout -subject");
   INFO(out);
   REQUIRE(rc == 0);
   return out;
 }
 
-std::string Curl(const std::string& dir, uint16_t port,
-                 const std::string& args, int* rc_out = nullptr) {
+std::string Curl(const std::string& dir, uint16_t port, const std::string& args,
+                 int* rc_out = nullptr) {
   const auto [rc, out] =
       Shell("curl -sS --cacert " + dir + "/ca.pem " + args +
             " https://127.0.0.1:" + std::to_string(port) + "/healthz");
@@ -91,11 +93,11 @@ TEST_CASE("serve over HTTPS: curl, TLS 1.1 refused, SSE, SIGHUP reload",
   std::filesystem::copy_file(dir + "/first.pem", dir + "/server.pem");
   std::filesystem::copy_file(dir + "/first.key", dir + "/server.key");
 
-  ServeProcess serve(dir, nlohmann::json{
-                              {"http",
-                               {{"tls",
-                                 {{"cert_file", dir + "/server.pem"},
-                                  {"key_file", dir + "/server.key"}}}}}});
+  ServeProcess serve(dir,
+                     nlohmann::json{{"http",
+                                     {{"tls",
+                                       {{"cert_file", dir + "/server.pem"},
+                                        {"key_file", dir + "/server.key"}}}}}});
   const uint16_t port = serve.port();
   const auto token = serve.process().AdminToken();
   REQUIRE(token.has_value());
@@ -104,9 +106,11 @@ TEST_CASE("serve over HTTPS: curl, TLS 1.1 refused, SSE, SIGHUP reload",
   {
     int rc = 0;
     const std::string out =
-        Curl(dir, port, "-v -o /dev/null -o /dev/null -w '%{http_code}\\n'"
-                        " https://127.0.0.1:" + std::to_string(port) +
-                            "/healthz", &rc);
+        Curl(dir, port,
+             "-v -o /dev/null -o /dev/null -w '%{http_code}\\n'"
+             " https://127.0.0.1:" +
+                 std::to_string(port) + "/healthz",
+             &rc);
     INFO(out);
     CHECK(rc == 0);
     CHECK(out.find("200\n200\n") != std::string::npos);
@@ -115,8 +119,8 @@ TEST_CASE("serve over HTTPS: curl, TLS 1.1 refused, SSE, SIGHUP reload",
   }
   // Without the CA the certificate is not trusted; plain HTTP gets nothing.
   {
-    const auto [rc, out] = Shell("curl -sS https://127.0.0.1:" +
-                                 std::to_string(port) + "/healthz");
+    const auto [rc, out] = Shell(
+        "curl -sS https://127.0.0.1:" + std::to_string(port) + "/healthz");
     INFO(out);
     CHECK(rc == 60);  // peer certificate cannot be authenticated
     const auto [plain_rc, plain_out] = Shell(
@@ -129,9 +133,9 @@ TEST_CASE("serve over HTTPS: curl, TLS 1.1 refused, SSE, SIGHUP reload",
   // TLS 1.1: the client is allowed to offer it (SECLEVEL=0), the server
   // answers with a protocol_version alert; the same client at TLS 1.2 works.
   {
-    const std::string base = "openssl s_client -connect 127.0.0.1:" +
-                             std::to_string(port) + " -CAfile " + dir +
-                             "/ca.pem -cipher 'DEFAULT:@SECLEVEL=0' ";
+    const std::string base =
+        "openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+        " -CAfile " + dir + "/ca.pem -cipher 'DEFAULT:@SECLEVEL=0' ";
     const auto [rc11, out11] = Shell(base + "-tls1_1 </dev/null");
     INFO(out11);
     CHECK(rc11 != 0);
@@ -146,10 +150,13 @@ TEST_CASE("serve over HTTPS: curl, TLS 1.1 refused, SSE, SIGHUP reload",
   // (exit 28) because the stream stays open.
   {
     int rc = 0;
-    const std::string out = Shell(
-        "curl -sS -N --max-time 3 --cacert " + dir + "/ca.pem -H "
-        "'Authorization: Bearer " + *token + "' 'https://127.0.0.1:" +
-        std::to_string(port) + "/api/v1/stream?measurement=tls_probe'").second;
+    const std::string out =
+        Shell("curl -sS -N --max-time 3 --cacert " + dir +
+              "/ca.pem -H "
+              "'Authorization: Bearer " +
+              *token + "' 'https://127.0.0.1:" + std::to_string(port) +
+              "/api/v1/stream?measurement=tls_probe'")
+            .second;
     INFO(out);
     CHECK(out.find("event: subscribed") != std::string::npos);
     (void)rc;
@@ -176,7 +183,8 @@ TEST_CASE("serve over HTTPS: curl, TLS 1.1 refused, SSE, SIGHUP reload",
   CHECK(log->find("http.tls.cert_file") != std::string::npos);
   CHECK(ServedSubject(dir, port).find("CN = second") != std::string::npos);
   int rc = 0;
-  const std::string out = Curl(dir, port, "-o /dev/null -w '%{http_code}'", &rc);
+  const std::string out =
+      Curl(dir, port, "-o /dev/null -w '%{http_code}'", &rc);
   CHECK(rc == 0);
   CHECK(out == "200");
 

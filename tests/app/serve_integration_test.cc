@@ -136,8 +136,9 @@ TEST_CASE("serve streams points and exits 0 on SIGTERM with streams open",
   const std::string request =
       "POST /write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
       "Authorization: Bearer " +
-      serve.AdminToken().value() + "\r\nContent-Length: " +
-      std::to_string(write.size()) + "\r\n\r\n" + write;
+      serve.AdminToken().value() +
+      "\r\nContent-Length: " + std::to_string(write.size()) + "\r\n\r\n" +
+      write;
   REQUIRE(send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
           static_cast<ssize_t>(request.size()));
   char reply[256] = {};

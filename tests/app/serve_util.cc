@@ -33,8 +33,7 @@ ServeProcess::ServeProcess(const std::string& dir,
 }
 
 long ServeProcess::RssKiB() const {
-  std::ifstream status("/proc/" + std::to_string(process_->pid()) +
-                       "/status");
+  std::ifstream status("/proc/" + std::to_string(process_->pid()) + "/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) {

@@ -33,8 +33,9 @@ std::string ReadFile(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE("serve: SensorThings MQTT creates Observations and publishes new ones",
-          "[app][serve][mqtt][sta][integration]") {
+TEST_CASE(
+    "serve: SensorThings MQTT creates Observations and publishes new ones",
+    "[app][serve][mqtt][sta][integration]") {
   std::string pub, sub;
   if (!testing::FindExecutable("mosquitto_pub", &pub) ||
       !testing::FindExecutable("mosquitto_sub", &sub)) {
@@ -67,17 +68,19 @@ TEST_CASE("serve: SensorThings MQTT creates Observations and publishes new ones"
   CHECK(root.body.find("receive-updates-via-mqtt") != std::string::npos);
 
   // The first point creates series 1 (Datastream 1).
-  REQUIRE(testing::HttpRequest(*port, "POST", "/write?db=x",
-                               "traffic,sensor=K1 vehicles=1 1704067200000000000\n")
-              .status == 204);
+  REQUIRE(
+      testing::HttpRequest(*port, "POST", "/write?db=x",
+                           "traffic,sensor=K1 vehicles=1 1704067200000000000\n")
+          .status == 204);
 
   // A subscriber waits for one notification; points keep coming over HTTP
   // until it has one (it may subscribe after the first few).
   const auto sub_out = dir.path() / "sub.out";
   std::thread subscriber([&] {
-    const std::string cmd = sub + " -h 127.0.0.1 -p " + port_arg +
-                            " -t 'v1.1/Datastreams(1)/Observations' -C 1 -W 30 > " +
-                            sub_out.string() + " 2>&1";
+    const std::string cmd =
+        sub + " -h 127.0.0.1 -p " + port_arg +
+        " -t 'v1.1/Datastreams(1)/Observations' -C 1 -W 30 > " +
+        sub_out.string() + " 2>&1";
     (void)std::system(cmd.c_str());
   });
   int64_t ts = 1704067260000000000;
@@ -85,8 +88,9 @@ TEST_CASE("serve: SensorThings MQTT creates Observations and publishes new ones"
   while (ReadFile(sub_out).find('}') == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     ts += 1000000000;
-    REQUIRE(testing::HttpRequest(*port, "POST", "/write?db=x",
-                                 "traffic,sensor=K1 vehicles=42 " + std::to_string(ts) + "\n")
+    REQUIRE(testing::HttpRequest(
+                *port, "POST", "/write?db=x",
+                "traffic,sensor=K1 vehicles=42 " + std::to_string(ts) + "\n")
                 .status == 204);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -99,19 +103,22 @@ TEST_CASE("serve: SensorThings MQTT creates Observations and publishes new ones"
   CHECK(n["Datastream@iot.navigationLink"] == "/v1.1/Datastreams(1)");
 
   // Creating an Observation over MQTT (QoS 1): stored, readable via InfluxQL.
-  const std::string create = pub + " -h 127.0.0.1 -p " + port_arg +
-                             " -q 1 -t 'v1.1/Datastreams(1)/Observations' -m "
-                             "'{\"phenomenonTime\":\"2024-01-02T00:00:00Z\",\"result\":7.5}'";
+  const std::string create =
+      pub + " -h 127.0.0.1 -p " + port_arg +
+      " -q 1 -t 'v1.1/Datastreams(1)/Observations' -m "
+      "'{\"phenomenonTime\":\"2024-01-02T00:00:00Z\",\"result\":7.5}'";
   REQUIRE(std::system(create.c_str()) == 0);
-  const std::string bad = pub + " -h 127.0.0.1 -p " + port_arg +
-                          " -q 1 -t 'v1.1/Datastreams(1)/Observations' -m '{\"result\":\"x\"}'";
+  const std::string bad =
+      pub + " -h 127.0.0.1 -p " + port_arg +
+      " -q 1 -t 'v1.1/Datastreams(1)/Observations' -m '{\"result\":\"x\"}'";
   REQUIRE(std::system(bad.c_str()) == 0);
   bool stored = false;
   const auto read_deadline = std::chrono::steady_clock::now() + seconds(30);
   while (!stored && std::chrono::steady_clock::now() < read_deadline) {
     auto r = testing::HttpRequest(
         *port, "GET",
-        "/query?db=x&q=SELECT%20vehicles%20FROM%20traffic%20WHERE%20time%20%3E%3D%20%272024-01-02T00%3A00%3A00Z%27");
+        "/query?db=x&q=SELECT%20vehicles%20FROM%20traffic%20WHERE%20time%20%3E%"
+        "3D%20%272024-01-02T00%3A00%3A00Z%27");
     stored = r.status == 200 && r.body.find("7.5") != std::string::npos;
     if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -120,7 +127,8 @@ TEST_CASE("serve: SensorThings MQTT creates Observations and publishes new ones"
   bool counted = false;
   while (!counted && std::chrono::steady_clock::now() < read_deadline) {
     auto m = testing::HttpRequest(*port, "GET", "/metrics");
-    counted = m.body.find("citynexus_sta_mqtt_rejected_total 1") != std::string::npos;
+    counted =
+        m.body.find("citynexus_sta_mqtt_rejected_total 1") != std::string::npos;
     if (!counted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK(counted);

@@ -77,7 +77,8 @@ struct StreamStack {
     // this verifier maps to full access.
     server->SetAuthenticator(std::make_shared<net::Authenticator>(
         net::AuthOptions{},
-        [](std::string_view secret) -> Result<std::shared_ptr<const net::Access>> {
+        [](std::string_view secret)
+            -> Result<std::shared_ptr<const net::Access>> {
           if (secret == "test-admin") return net::Access::Internal();
           return Status::Unauthenticated("invalid token");
         }));

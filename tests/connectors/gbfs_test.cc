@@ -135,9 +135,10 @@ TEST_CASE("gbfs decodes station_status joined with station_information",
   CHECK(batch.errors[2].unit == DecodeUnit::kStation);
 }
 
-TEST_CASE("gbfs without station_information stores a station without "
-          "num_docks_available, with no docks point",
-          "[connectors][gbfs]") {
+TEST_CASE(
+    "gbfs without station_information stores a station without "
+    "num_docks_available, with no docks point",
+    "[connectors][gbfs]") {
   // GBFS 2.x station_status: num_docks_available is required except for
   // stations with unlimited docking; its absence is not 0 and rejects
   // nothing, even when station_information cannot say why.

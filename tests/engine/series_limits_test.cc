@@ -24,8 +24,7 @@ SeriesKey Key(const std::string& measurement, int sensor) {
   return key;
 }
 
-TEST_CASE("max_series is exact under concurrent creators",
-          "[engine][limits]") {
+TEST_CASE("max_series is exact under concurrent creators", "[engine][limits]") {
   ::citynexus::testing::TempDir dir;
   StoreOptions options = testing::TestOptions(dir.str());
   options.max_series = 500;
@@ -64,13 +63,15 @@ TEST_CASE("max_series is exact under concurrent creators",
   // An existing series still resolves and takes points.
   auto existing = store->FindSeries({});
   REQUIRE(!existing.empty());
-  auto again = store->GetOrCreateSeries(existing.front().key, ValueType::kFloat);
+  auto again =
+      store->GetOrCreateSeries(existing.front().key, ValueType::kFloat);
   REQUIRE(again.has_value());
   Point p{again->id, kT0, 1.5};
   auto appended = store->Append(std::span<const Point>(&p, 1));
   REQUIRE(appended.has_value());
   CHECK(appended->written == 1);
-  auto refused_new = store->GetOrCreateSeries(Key("m0", 99999), ValueType::kFloat);
+  auto refused_new =
+      store->GetOrCreateSeries(Key("m0", 99999), ValueType::kFloat);
   REQUIRE_FALSE(refused_new.has_value());
   CHECK(refused_new.error().message().find("max_series limit of 500") !=
         std::string::npos);

@@ -31,17 +31,15 @@ TEST_CASE("anonymous callers read only public measurements and get 401",
   CHECK_FALSE(anonymous->CanWrite("traffic_count"));
   CHECK_FALSE(anonymous->IsAdmin());
   CHECK_FALSE(anonymous->CanReadEverything());
-  CHECK(anonymous->DenyStatus("admin").code() ==
-        StatusCode::kUnauthenticated);
+  CHECK(anonymous->DenyStatus("admin").code() == StatusCode::kUnauthenticated);
 }
 
 TEST_CASE("token callers get their scopes plus public reads, and 403",
           "[net][access]") {
-  auto token = Access::ForToken(
-      "t1", "gateway",
-      {Scope::Parse("write:traffic_*").value(),
-       Scope::Parse("read:energy").value()},
-      {"weather"});
+  auto token = Access::ForToken("t1", "gateway",
+                                {Scope::Parse("write:traffic_*").value(),
+                                 Scope::Parse("read:energy").value()},
+                                {"weather"});
   CHECK(token->authenticated());
   CHECK(token->token_id() == "t1");
   CHECK(token->CanWrite("traffic_count"));
@@ -54,8 +52,8 @@ TEST_CASE("token callers get their scopes plus public reads, and 403",
   CHECK(denied.code() == StatusCode::kPermissionDenied);
   CHECK(denied.message().find("gateway") != std::string::npos);
 
-  auto reader = Access::ForToken("t2", "all", {Scope::Parse("read:*").value()},
-                                 {});
+  auto reader =
+      Access::ForToken("t2", "all", {Scope::Parse("read:*").value()}, {});
   CHECK(reader->CanReadEverything());
   CHECK_FALSE(reader->CanWrite("x"));
 }

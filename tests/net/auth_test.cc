@@ -42,8 +42,8 @@ TEST_CASE("malformed credentials are 401, never a crash", "[net][auth]") {
     REQUIRE_FALSE(s.has_value());
     CHECK(s.error().code() == StatusCode::kUnauthenticated);
   }
-  auto huge = ExtractSecret(WithHeader("Bearer " + std::string(100000, 'a')),
-                            true);
+  auto huge =
+      ExtractSecret(WithHeader("Bearer " + std::string(100000, 'a')), true);
   CHECK_FALSE(huge.has_value());
 }
 
@@ -57,14 +57,14 @@ TEST_CASE("the access log never sees p=", "[net][auth]") {
 
 TEST_CASE("failed credentials are anonymous on open routes only",
           "[net][auth]") {
-  Authenticator auth(AuthOptions{{"pub_*"}, true, true},
-                     [](std::string_view s)
-                         -> Result<std::shared_ptr<const Access>> {
-                       if (s == "good") {
-                         return Access::ForToken("id1", "t", {}, {"pub_*"});
-                       }
-                       return Status::Unauthenticated("invalid token");
-                     });
+  Authenticator auth(
+      AuthOptions{{"pub_*"}, true, true},
+      [](std::string_view s) -> Result<std::shared_ptr<const Access>> {
+        if (s == "good") {
+          return Access::ForToken("id1", "t", {}, {"pub_*"});
+        }
+        return Status::Unauthenticated("invalid token");
+      });
   auto ok = auth.Authenticate(WithHeader("Bearer good"), false);
   REQUIRE(ok.has_value());
   CHECK((*ok)->authenticated());

@@ -66,9 +66,10 @@ std::string ReadAllBlocking(int fd) {
   return out;
 }
 
-TEST_CASE("1000 trickling clients are closed by the head deadline while "
-          "/healthz answers",
-          "[net][http][limits][integration]") {
+TEST_CASE(
+    "1000 trickling clients are closed by the head deadline while "
+    "/healthz answers",
+    "[net][http][limits][integration]") {
   TestServer ts;
   ServerOptions o;
   o.header_timeout = 1500ms;
@@ -92,7 +93,8 @@ TEST_CASE("1000 trickling clients are closed by the head deadline while "
   int closed_count = 0;
   int healthz_ok = 0;
   const auto give_up = std::chrono::steady_clock::now() + 120s;
-  while (closed_count < kClients && std::chrono::steady_clock::now() < give_up) {
+  while (closed_count < kClients &&
+         std::chrono::steady_clock::now() < give_up) {
     for (size_t i = 0; i < fds.size(); ++i) {
       if (closed[i]) continue;
       if (ClosedByServer(fds[i])) {

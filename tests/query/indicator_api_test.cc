@@ -172,9 +172,10 @@ TEST_CASE("indicator routes are registered on the router",
   CHECK(router.Find("POST", "/api/v1/indicators/evaluate").handler != nullptr);
 }
 
-TEST_CASE("indicators: public ones for anyone, private ones need read on "
-          "their inputs",
-          "[query][indicators][api][auth]") {
+TEST_CASE(
+    "indicators: public ones for anyone, private ones need read on "
+    "their inputs",
+    "[query][indicators][api][auth]") {
   ApiFixture a;
   auto with = [](net::Request r, std::shared_ptr<const net::Access> access) {
     r.access = std::move(access);
@@ -187,20 +188,20 @@ TEST_CASE("indicators: public ones for anyone, private ones need read on "
       {"start", kStart}, {"end", kEnd}};
   net::Request get = Get("/api/v1/indicators/water_use", range);
   get.path_params["id"] = "water_use";
-  CHECK(query::HandleGetIndicator(*a.service, with(get, anonymous), 0)
-            .status == 401);
-  CHECK(query::HandleGetIndicator(*a.service, with(get, other), 0)
-            .status == 403);
-  CHECK(query::HandleGetIndicator(*a.service, with(get, reader), 0)
-            .status == 200);
+  CHECK(query::HandleGetIndicator(*a.service, with(get, anonymous), 0).status ==
+        401);
+  CHECK(query::HandleGetIndicator(*a.service, with(get, other), 0).status ==
+        403);
+  CHECK(query::HandleGetIndicator(*a.service, with(get, reader), 0).status ==
+        200);
   auto listed = query::HandleListIndicators(
       *a.service, with(Get("/api/v1/indicators", {}), anonymous));
   CHECK(json::parse(listed.body)["indicators"].empty());
 
   net::Request eval = Get("/api/v1/indicators/evaluate", {});
   eval.method = "POST";
-  eval.body = R"j({"expr": "sum(water.system_input)", "start": ")j" +
-              kStart + R"j(", "end": ")j" + kEnd + R"j("})j";
+  eval.body = R"j({"expr": "sum(water.system_input)", "start": ")j" + kStart +
+              R"j(", "end": ")j" + kEnd + R"j("})j";
   CHECK(query::HandleEvaluateExpression(*a.service, with(eval, other), 0)
             .status == 403);
   CHECK(query::HandleEvaluateExpression(*a.service, with(eval, reader), 0)

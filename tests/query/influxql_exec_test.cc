@@ -216,20 +216,19 @@ TEST_CASE("influxql SHOW statements describe the catalog",
 TEST_CASE("influxql runs several statements and reports errors per statement",
           "[query][influxql]") {
   Fixture f;
-  CHECK(
-      f.Query("SHOW DATABASES; SELECT holt_winters(mean(value), 2, 1) FROM "
-              "cpu GROUP BY time(1m); SELECT "
-              "mean(value), value FROM cpu; SELECT mean(value) FROM cpu "
-              "GROUP BY time(1m, now()); SELECT nothing FROM cpu") ==
-      R"j({"results":[{"statement_id":0,"series":[{"name":"databases",)j"
-      R"j("columns":["name"],"values":[["citynexus"]]}]},)j"
-      R"j({"statement_id":1,"error":"not supported: function )j"
-      R"j(holt_winters()"},)j"
-      R"j({"statement_id":2,"error":"mixing aggregate and non-aggregate )j"
-      R"j(queries is not supported"},)j"
-      R"j({"statement_id":3,"error":"not supported: GROUP BY time )j"
-      R"j(offset now()"},)j"
-      R"j({"statement_id":4}]})j");
+  CHECK(f.Query("SHOW DATABASES; SELECT holt_winters(mean(value), 2, 1) FROM "
+                "cpu GROUP BY time(1m); SELECT "
+                "mean(value), value FROM cpu; SELECT mean(value) FROM cpu "
+                "GROUP BY time(1m, now()); SELECT nothing FROM cpu") ==
+        R"j({"results":[{"statement_id":0,"series":[{"name":"databases",)j"
+        R"j("columns":["name"],"values":[["citynexus"]]}]},)j"
+        R"j({"statement_id":1,"error":"not supported: function )j"
+        R"j(holt_winters()"},)j"
+        R"j({"statement_id":2,"error":"mixing aggregate and non-aggregate )j"
+        R"j(queries is not supported"},)j"
+        R"j({"statement_id":3,"error":"not supported: GROUP BY time )j"
+        R"j(offset now()"},)j"
+        R"j({"statement_id":4}]})j");
 }
 
 TEST_CASE("influxql answers HTTP 400 for parse errors and a missing q",

@@ -45,10 +45,11 @@ TEST_CASE("influxql derivative's first bucket uses the window before it",
                 "time < '2024-01-01T00:06:00Z' GROUP BY time(2m)") ==
         One(R"j({"name":"cpu","columns":["time","derivative"],)j"
             R"j("values":[["2024-01-01T00:04:00Z",0.75]]})j"));
-  CHECK(f.Query("SELECT difference(used), cumulative_sum(used) FROM mem") ==
-        One(R"j({"name":"mem","columns":["time","difference",)j"
-            R"j("cumulative_sum"],"values":[["2024-01-01T00:00:00Z",null,100],)j"
-            R"j(["2024-01-01T00:01:00Z",100,300]]})j"));
+  CHECK(
+      f.Query("SELECT difference(used), cumulative_sum(used) FROM mem") ==
+      One(R"j({"name":"mem","columns":["time","difference",)j"
+          R"j("cumulative_sum"],"values":[["2024-01-01T00:00:00Z",null,100],)j"
+          R"j(["2024-01-01T00:01:00Z",100,300]]})j"));
 }
 
 TEST_CASE("influxql top() returns the best points in time order",

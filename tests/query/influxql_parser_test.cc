@@ -212,8 +212,9 @@ TEST_CASE("parser marks statements it cannot run as not supported",
 }
 
 TEST_CASE("parser reads subqueries as sources", "[query][influxql]") {
-  auto stmts = Parse("SELECT max(m) FROM (SELECT mean(v) AS m FROM cpu "
-                     "GROUP BY time(1m), host) WHERE time > 0 GROUP BY host");
+  auto stmts = Parse(
+      "SELECT max(m) FROM (SELECT mean(v) AS m FROM cpu "
+      "GROUP BY time(1m), host) WHERE time > 0 GROUP BY host");
   REQUIRE(stmts.size() == 1);
   const auto& outer = std::get<SelectStatement>(stmts[0]);
   REQUIRE(outer.sources.size() == 1);

@@ -116,34 +116,32 @@ TEST_CASE("prometheus: indicator:<id> follows the indicator read rules") {
         Reader({"traffic", "air"}), net::Access::Internal()}) {
     const json names = Names(api, access)["data"];
     for (const query::IndicatorDefinition& def : service.catalog().All()) {
-      const bool listed =
-          std::find(names.begin(), names.end(), "indicator:" + def.id) !=
-          names.end();
+      const bool listed = std::find(names.begin(), names.end(),
+                                    "indicator:" + def.id) != names.end();
       CHECK(listed == query::AuthorizeIndicator(def, *access).ok());
     }
   }
 
   // Anyone, even without a token, reads the public indicator's value.
-  const json open = Query(api, "indicator:open_traffic",
-                          net::Access::Anonymous({}));
+  const json open =
+      Query(api, "indicator:open_traffic", net::Access::Anonymous({}));
   REQUIRE(open["status"] == "success");
   REQUIRE(open["data"]["result"].size() == 1);
   CHECK(open["data"]["result"][0]["value"][1] == "1770");  // 0+1+...+59
   // ...but not its private input.
-  CHECK(Query(api, "traffic_vehicles", net::Access::Anonymous({}))["data"]
-            ["result"]
-                .empty());
+  CHECK(Query(api, "traffic_vehicles",
+              net::Access::Anonymous({}))["data"]["result"]
+            .empty());
 
   // The private one needs read on every input: one of two is not enough.
   CHECK(Query(api, "indicator:mixed", Reader({"traffic"}))["data"]["result"]
             .empty());
-  const json both =
-      Query(api, "indicator:mixed", Reader({"traffic", "air"}));
+  const json both = Query(api, "indicator:mixed", Reader({"traffic", "air"}));
   REQUIRE(both["data"]["result"].size() == 1);
   CHECK(both["data"]["result"][0]["value"][1] == "2370");  // 1770 + 60*10
   CHECK(Names(api, Reader({"traffic", "air"}))["data"] ==
         json::array({"air_pm25", "indicator:mixed", "indicator:open_traffic",
-                      "traffic_vehicles"}));
+                     "traffic_vehicles"}));
 }
 
 TEST_CASE("prometheus: a caller that may read nothing is refused") {

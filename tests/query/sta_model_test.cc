@@ -16,9 +16,11 @@ std::unique_ptr<engine::Store> Open(const std::string& dir) {
 
 void Add(engine::Store& store, const std::string& canonical,
          const engine::SeriesMeta& meta) {
-  auto info = store.GetOrCreateSeries(engine::SeriesKey::Parse(canonical).value(),
-                                      engine::ValueType::kFloat)
-                  .value();
+  auto info =
+      store
+          .GetOrCreateSeries(engine::SeriesKey::Parse(canonical).value(),
+                             engine::ValueType::kFloat)
+          .value();
   REQUIRE(store.SetSeriesMeta(info.id, meta).ok());
 }
 
@@ -44,17 +46,21 @@ TEST_CASE("sta model: ids survive a restart and group series as documented",
   Ids before;
   {
     auto store = Open(dir.str());
-    Add(*store, "traffic{district=Mitte,sensor=K12}#vehicles", {"1/h", "", "", "http", 52.5, 13.4});
-    Add(*store, "traffic{district=Mitte,sensor=K12}#speed", {"km/h", "", "", "http", {}, {}});
-    Add(*store, "traffic{sensor=K13}#vehicles", {"1/h", "", "", "mqtt:t", {}, {}});
+    Add(*store, "traffic{district=Mitte,sensor=K12}#vehicles",
+        {"1/h", "", "", "http", 52.5, 13.4});
+    Add(*store, "traffic{district=Mitte,sensor=K12}#speed",
+        {"km/h", "", "", "http", {}, {}});
+    Add(*store, "traffic{sensor=K13}#vehicles",
+        {"1/h", "", "", "mqtt:t", {}, {}});
     Add(*store, "water{meter=W1}#level", {"m", "", "", "", {}, {}});
     Model m = BuildModel(*store, *net::Access::Internal());
     REQUIRE(m.things.size() == 3);
     REQUIRE(m.datastreams.size() == 4);
-    REQUIRE(m.sensors.size() == 3);  // http, mqtt:t, unknown
+    REQUIRE(m.sensors.size() == 3);              // http, mqtt:t, unknown
     REQUIRE(m.observed_properties.size() == 3);  // traffic/vehicles shared
     // The K12 Thing has both fields and the position of its located series.
-    auto k12 = m.FindThing(StableId("thing", "traffic{district=Mitte,sensor=K12}"));
+    auto k12 =
+        m.FindThing(StableId("thing", "traffic{district=Mitte,sensor=K12}"));
     REQUIRE(k12);
     CHECK(m.things[*k12].datastreams.size() == 2);
     REQUIRE(m.things[*k12].lat_lon);
@@ -77,21 +83,24 @@ TEST_CASE("sta model: holds only the measurements the caller may read",
   auto store = Open(dir.str());
   Add(*store, "traffic{sensor=K1}#vehicles", {});
   Add(*store, "secret{sensor=S}#level", {});
-  auto token = net::Access::ForToken("t", "t", {net::Scope::Parse("read:traffic").value()}, {});
+  auto token = net::Access::ForToken(
+      "t", "t", {net::Scope::Parse("read:traffic").value()}, {});
   Model m = BuildModel(*store, *token);
   REQUIRE(m.datastreams.size() == 1);
   CHECK(m.datastreams[0].series.key.measurement == "traffic");
   CHECK(m.things.size() == 1);
   CHECK(m.observed_properties.size() == 1);
   CHECK(BuildModel(*store, net::Access::DenyAll()).datastreams.empty());
-  CHECK(BuildModel(*store, *net::Access::Anonymous({"secret"})).datastreams.size() == 1);
+  CHECK(BuildModel(*store, *net::Access::Anonymous({"secret"}))
+            .datastreams.size() == 1);
   REQUIRE(store->Close().ok());
 }
 
 TEST_CASE("sta model: Observation ids round-trip, malformed ones are refused",
           "[query][sta]") {
   CHECK(ObservationId(12, 1704067200000000000) == "12-1704067200000000000");
-  CHECK(ParseObservationId("12-1704067200000000000") == std::make_pair(uint64_t{12}, int64_t{1704067200000000000}));
+  CHECK(ParseObservationId("12-1704067200000000000") ==
+        std::make_pair(uint64_t{12}, int64_t{1704067200000000000}));
   CHECK(ParseObservationId("3--5") == std::make_pair(uint64_t{3}, int64_t{-5}));
   CHECK(!ParseObservationId("12"));
   CHECK(!ParseObservationId("-12"));

@@ -42,7 +42,8 @@ StaServer::StaServer(query::sta::StaOptions options) {
   so.data_dir = dir_.str();
   so.sync = engine::SyncMode::kInterval;
   store_ = engine::PublishingStore(engine::OpenStore(so).value(), feed_);
-  queries_ = std::make_unique<query::QueryEngine>(*store_, query::QueryOptions{});
+  queries_ =
+      std::make_unique<query::QueryEngine>(*store_, query::QueryOptions{});
   query::RegisterQueryRoutes(router_, *queries_);
   query::RegisterInfluxQlRoutes(router_, *store_, query::QueryOptions{});
   writer_ = std::thread([this] { WriterLoop(); });
@@ -98,8 +99,8 @@ uint64_t StaServer::AddSeries(const std::string& canonical,
   return info.id;
 }
 
-void StaServer::Append(uint64_t id,
-                       const std::vector<std::pair<int64_t, engine::Value>>& points) {
+void StaServer::Append(
+    uint64_t id, const std::vector<std::pair<int64_t, engine::Value>>& points) {
   std::vector<engine::Point> batch;
   for (const auto& [ts, v] : points) batch.push_back({id, ts, v});
   auto r = store_->Append(batch).value();
@@ -127,7 +128,8 @@ HttpReply StaServer::Send(const std::string& method, const std::string& target,
   return HttpRequest(port(), method, target, body, headers);
 }
 
-nlohmann::json StaServer::GetJson(const std::string& target, const std::string& scopes) {
+nlohmann::json StaServer::GetJson(const std::string& target,
+                                  const std::string& scopes) {
   HttpReply r = Get(target, scopes);
   INFO(target << " -> " << r.status << " " << r.body);
   REQUIRE(r.status == 200);

@@ -40,17 +40,20 @@ class StaServer {
   engine::PointFeed& feed() { return feed_; }
 
   // Creates a float series with metadata; returns its id.
-  uint64_t AddSeries(const std::string& canonical, const engine::SeriesMeta& meta,
+  uint64_t AddSeries(const std::string& canonical,
+                     const engine::SeriesMeta& meta,
                      engine::ValueType type = engine::ValueType::kFloat);
   // Appends points to series `id` (checks they were written).
-  void Append(uint64_t id, const std::vector<std::pair<int64_t, engine::Value>>& points);
+  void Append(uint64_t id,
+              const std::vector<std::pair<int64_t, engine::Value>>& points);
 
   // GET/POST to the server; `scopes` as described above.
   HttpReply Get(const std::string& target, const std::string& scopes = "");
   HttpReply Send(const std::string& method, const std::string& target,
                  const std::string& body, const std::string& scopes = "");
   // GET, expecting 200 and a JSON body.
-  nlohmann::json GetJson(const std::string& target, const std::string& scopes = "");
+  nlohmann::json GetJson(const std::string& target,
+                         const std::string& scopes = "");
 
  private:
   void WriterLoop();

@@ -59,8 +59,8 @@ HttpReply HttpRequest(uint16_t port, const std::string& method,
   std::string request = method + " " + target +
                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                         "Content-Length: " +
-                        std::to_string(body.size()) + "\r\n" + auth + extra_headers +
-                        "\r\n" + body;
+                        std::to_string(body.size()) + "\r\n" + auth +
+                        extra_headers + "\r\n" + body;
   size_t sent = 0;
   while (sent < request.size()) {
     const ssize_t n =

@@ -32,14 +32,14 @@ std::unique_ptr<SseClient> SseClient::Open(uint16_t port,
                 sizeof(addr)) != 0) {
     return client;
   }
-  const std::string request = "GET " + target + " HTTP/" + http_version +
-                              "\r\nHost: 127.0.0.1\r\n"
-                              "Accept: text/event-stream\r\n" +
-                              (DefaultAuthorization().empty()
-                                   ? std::string()
-                                   : "Authorization: " +
-                                         DefaultAuthorization() + "\r\n") +
-                              "\r\n";
+  const std::string request =
+      "GET " + target + " HTTP/" + http_version +
+      "\r\nHost: 127.0.0.1\r\n"
+      "Accept: text/event-stream\r\n" +
+      (DefaultAuthorization().empty()
+           ? std::string()
+           : "Authorization: " + DefaultAuthorization() + "\r\n") +
+      "\r\n";
   if (::send(client->fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {
     return client;

@@ -14,17 +14,17 @@
 
 namespace citynexus::app {
 
-std::vector<Option<Config>> GeneralSection();    // data_dir, log_level
-std::vector<Option<Config>> HttpSection();       // http.*
-std::vector<Option<Config>> StorageSection();    // storage.*
-std::vector<Option<Config>> IngestSection();     // ingest.*
-std::vector<Option<Config>> QuerySection();      // query.*
-std::vector<Option<Config>> MqttSection();       // mqtt.*
-std::vector<Option<Config>> IndicatorSection();  // indicators.*, facts
-std::vector<Option<Config>> StreamSection();     // stream.*
-std::vector<Option<Config>> PollerSection();     // pollers
-std::vector<Option<Config>> AuthSection();       // auth.*, mqtt.tls.verify
-std::vector<Option<Config>> PromqlSection();     // promql.*
+std::vector<Option<Config>> GeneralSection();       // data_dir, log_level
+std::vector<Option<Config>> HttpSection();          // http.*
+std::vector<Option<Config>> StorageSection();       // storage.*
+std::vector<Option<Config>> IngestSection();        // ingest.*
+std::vector<Option<Config>> QuerySection();         // query.*
+std::vector<Option<Config>> MqttSection();          // mqtt.*
+std::vector<Option<Config>> IndicatorSection();     // indicators.*, facts
+std::vector<Option<Config>> StreamSection();        // stream.*
+std::vector<Option<Config>> PollerSection();        // pollers
+std::vector<Option<Config>> AuthSection();          // auth.*, mqtt.tls.verify
+std::vector<Option<Config>> PromqlSection();        // promql.*
 std::vector<Option<Config>> SensorThingsSection();  // sensorthings.*
 
 }  // namespace citynexus::app
