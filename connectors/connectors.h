@@ -98,7 +98,6 @@ class HttpIngest {
   void Submit(std::shared_ptr<const net::Access> access, std::string body,
               Decoder decode, net::Responder respond);
 
-  engine::Store& store_;
   PointWriter writer_;
   std::vector<IngestSource> sources_;
   std::unique_ptr<WriteWorkers> workers_;

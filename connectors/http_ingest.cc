@@ -74,8 +74,7 @@ Status CheckWritable(const net::Access& caller, const DecodedBatch& batch) {
 
 HttpIngest::HttpIngest(engine::Store& store, net::MetricsRegistry& metrics,
                        HttpIngestOptions options)
-    : store_(store),
-      writer_(store, "http"),
+    : writer_(store, "http"),
       sources_(options.sources),
       workers_(std::make_unique<WriteWorkers>(options.write_threads,
                                               options.max_queued_requests)) {

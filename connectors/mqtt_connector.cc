@@ -53,8 +53,7 @@ std::string JoinBrokers(const std::vector<std::string>& brokers) {
 class MqttConnector::Impl {
  public:
   Impl(engine::Store& store, net::MetricsRegistry& metrics, MqttOptions options)
-      : store_(store),
-        options_(std::move(options)),
+      : options_(std::move(options)),
         dead_letters_(options_.dead_letter_capacity),
         metadata_(store, kComponent) {
     connected_gauge_ = metrics.GetGauge(
@@ -460,7 +459,6 @@ class MqttConnector::Impl {
     return last_error_;
   }
 
-  engine::Store& store_;
   const MqttOptions options_;
   DeadLetterStore dead_letters_;
   std::vector<SubscriptionState> subs_;  // parallel to options_.subscriptions

@@ -34,7 +34,6 @@ class Pollers::Poller {
   Poller(PollerOptions options, engine::Store& store,
          net::MetricsRegistry& metrics, net::HttpClient& client)
       : options_(std::move(options)),
-        store_(store),
         client_(client),
         writer_(store, "poller:" + options_.name),
         metadata_(store, kComponent) {
@@ -295,7 +294,6 @@ class Pollers::Poller {
   }
 
   PollerOptions options_;
-  engine::Store& store_;
   net::HttpClient& client_;
   PointWriter writer_;
   net::Counter* up_;
