@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -158,6 +159,9 @@ int32_t RuleOffsetAt(const TimeZone::Rule& r, int64_t utc) {
   return dst ? r.dst_offset : r.std_offset;
 }
 
+// Real TZif files are a few KiB; Asia/Tehran, among the largest, is < 3 KiB.
+constexpr uintmax_t kMaxZoneFileBytes = 64 * 1024;
+
 bool ValidZoneName(std::string_view name) {
   if (name.empty() || name.size() > 128 || name[0] == '/' ||
       name.find("..") != std::string_view::npos) {
@@ -187,10 +191,19 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   const std::string path =
       std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" +
       std::string(name);
+  // The name comes from clients: a directory ("Europe/") or a huge file
+  // must be an error, not a stream exception or an unbounded read.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || !std::filesystem::is_regular_file(path, ec)) {
+    return Bad(name, "unknown zone (no " + path + ")");
+  }
+  if (size > kMaxZoneFileBytes) return Bad(name, "not a TZif file: " + path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return Bad(name, "unknown zone (no " + path + ")");
-  const std::string d((std::istreambuf_iterator<char>(in)),
-                      std::istreambuf_iterator<char>());
+  std::string d(static_cast<size_t>(size), '\0');
+  in.read(d.data(), static_cast<std::streamsize>(d.size()));
+  d.resize(static_cast<size_t>(in.gcount()));
   if (d.size() < 44 || d.compare(0, 4, "TZif") != 0) {
     return Bad(name, "not a TZif file: " + path);
   }

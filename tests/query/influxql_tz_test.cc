@@ -280,3 +280,15 @@ TEST_CASE("influxql rejects an unknown tz() zone while parsing",
         "{\"error\":\"error parsing query: unable to find time zone "
         "Mars/Base\"}\n");
 }
+
+// Found by the influxql fuzzer: a zone name naming a directory of the zone
+// database made the file read throw and abort the process.
+TEST_CASE("a tz() zone naming a directory of the zone database is an error",
+          "[query][influxql][tz]") {
+  CHECK_FALSE(query::TimeZone::Load("Europe/").has_value());
+  CHECK_FALSE(query::TimeZone::Load("Europe").has_value());
+  Fixture f;
+  net::Response r = f.Send("SELECT count(value) FROM m tz('Europe/')", {});
+  CHECK(r.status == 400);
+  CHECK(r.body.find("Europe/") != std::string::npos);
+}
