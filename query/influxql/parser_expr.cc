@@ -27,10 +27,27 @@ std::optional<OpInfo> Parser::PeekBinaryOp() {
 }
 
 Result<ExprPtr> Parser::ParseExpr(int min_precedence) {
+  if (expr_nesting_ >= kMaxExprNesting) {
+    return Status::InvalidArgument(
+        "expression nested deeper than " + std::to_string(kMaxExprNesting) +
+        " levels at " + lex_.Where(Peek().pos));
+  }
+  ++expr_nesting_;
+  auto result = ParseExprAtDepth(min_precedence);
+  --expr_nesting_;
+  return result;
+}
+
+Result<ExprPtr> Parser::ParseExprAtDepth(int min_precedence) {
   IQL_ASSIGN(lhs, ParseUnary());
   while (true) {
     auto op = PeekBinaryOp();
     if (!op || op->precedence < min_precedence) break;
+    if (++binary_operators_ > kMaxBinaryOperators) {
+      return Status::InvalidArgument(
+          "query has more than " + std::to_string(kMaxBinaryOperators) +
+          " operators at " + lex_.Where(Peek().pos));
+    }
     Next();
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::kBinary;

@@ -82,7 +82,9 @@ class Parser {
 
   // Expressions (parser_expr.cc).
   std::optional<OpInfo> PeekBinaryOp();
+  // Bounded by kMaxExprNesting / kMaxBinaryOperators (errors, not crashes).
   Result<ExprPtr> ParseExpr(int min_precedence);
+  Result<ExprPtr> ParseExprAtDepth(int min_precedence);
   Result<ExprPtr> ParseUnary();
 
   Lexer lex_;
@@ -92,6 +94,15 @@ class Parser {
   std::string not_supported_;  // set while parsing a SELECT we cannot run
   static constexpr int kMaxSubqueryDepth = 8;
   int subquery_depth_ = 0;  // FROM (SELECT ...) levels open
+  // Expression trees are walked recursively (planning, evaluation, and
+  // destruction), so their height must stay far below what a thread's stack
+  // holds. A path from the root passes nested parentheses, signs and calls
+  // (bounded by kMaxExprNesting) and binary operators (bounded in total by
+  // kMaxBinaryOperators): `a + a + … + a` is one left-deep chain.
+  static constexpr int kMaxExprNesting = 200;
+  static constexpr int kMaxBinaryOperators = 4096;
+  int expr_nesting_ = 0;      // ParseExpr calls open
+  int binary_operators_ = 0;  // binary operators in the current query
 };
 
 }  // namespace citynexus::query::influxql::detail

@@ -246,3 +246,26 @@ TEST_CASE("parse errors name the token and position like InfluxDB",
         "found extra, expected ; at line 1, char 17");
   CHECK(ParseError("") == "empty query");
 }
+
+// Expression trees are walked recursively; a query of 100,000 nested
+// parentheses or a chain of 50,000 additions crashed the server by stack
+// overflow before these bounds.
+TEST_CASE("parser bounds expression nesting and operator count",
+          "[query][influxql][hardening]") {
+  auto repeat = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  CHECK(ParseError("SELECT " + repeat("(", 100000) + "value" +
+                   repeat(")", 100000) + " FROM m")
+            .find("nested deeper than 200 levels") != std::string::npos);
+  CHECK(ParseError("SELECT value FROM m WHERE " + repeat("(", 300) + "a = 1" +
+                   repeat(")", 300))
+            .find("nested deeper than 200 levels") != std::string::npos);
+  CHECK(ParseError("SELECT value" + repeat(" + value", 50000) + " FROM m")
+            .find("more than 4096 operators") != std::string::npos);
+  // At the bounds, the query parses.
+  Parse("SELECT " + repeat("(", 199) + "value" + repeat(")", 199) + " FROM m");
+  Parse("SELECT value" + repeat(" + value", 4096) + " FROM m");
+}
