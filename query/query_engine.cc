@@ -196,11 +196,30 @@ Result<std::vector<SeriesInfo>> QueryEngine::FindSeries(
   engine::SeriesFilter filter;
   filter.measurement = measurement;
   filter.domain = domain;
-  // Equality predicates narrow the catalog search; all are checked below.
-  for (const auto& p : tags) {
-    if (p.op == TagOp::kEqual && !p.value.empty()) {
-      filter.tags.emplace_back(p.key, p.value);
+  // Every predicate selects through the catalog's inverted index (same
+  // semantics: a missing tag is ""); Matches() below re-checks each one.
+  for (const CompiledPredicate& c : *compiled) {
+    engine::TagMatcher m;
+    m.key = c.predicate->key;
+    m.value = c.predicate->value;
+    switch (c.predicate->op) {
+      case TagOp::kEqual:
+        m.op = engine::TagMatcher::Op::kEqual;
+        break;
+      case TagOp::kNotEqual:
+        m.op = engine::TagMatcher::Op::kNotEqual;
+        break;
+      case TagOp::kRegexMatch:
+      case TagOp::kRegexNotMatch:
+        m.op = c.predicate->op == TagOp::kRegexMatch
+                   ? engine::TagMatcher::Op::kMatch
+                   : engine::TagMatcher::Op::kNotMatch;
+        m.matches = [re = c.regex](std::string_view v) {
+          return re->Search(v);
+        };
+        break;
     }
+    filter.matchers.push_back(std::move(m));
   }
   std::vector<SeriesInfo> out;
   for (auto& s : store_.FindSeries(filter)) {
