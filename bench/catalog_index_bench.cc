@@ -29,7 +29,7 @@ constexpr int kMeters = 100000;
 SeriesKey MeterKey(int i) {
   char meter[16];
   std::snprintf(meter, sizeof(meter), "m%06d", i);
-  char district[8];
+  char district[16];
   std::snprintf(district, sizeof(district), "d%02d", i % 12 + 1);
   SeriesKey key;
   key.measurement = "meters";

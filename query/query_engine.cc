@@ -319,7 +319,11 @@ Result<QueryPlan> Plan(const QueryEngine& engine, const RunContext& ctx) {
       plan.series.push_back(std::move(s));
     }
   }
-  if (plan.series.size() > ctx.options.max_series) {
+  // An aggregate with group_by returns one series per group: max_series
+  // bounds those (checked after grouping), not the series it reads, which
+  // it merges one at a time into its group's buckets.
+  const bool grouped = spec.agg != AggFunction::kNone && !spec.group_by.empty();
+  if (!grouped && plan.series.size() > ctx.options.max_series) {
     return Status::ResourceExhausted("query selects " +
                                      std::to_string(plan.series.size()) +
                                      " series; the limit (max_series) is " +
@@ -570,6 +574,13 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec,
     CITYNEXUS_ASSIGN_OR_RETURN(result.series, ReadRaw(ctx, plan));
   } else {
     CITYNEXUS_ASSIGN_OR_RETURN(auto groups, GroupSeries(spec, plan));
+    if (groups.size() > options_.max_series) {
+      return Status::ResourceExhausted(
+          "query returns " + std::to_string(groups.size()) + " series (from " +
+          std::to_string(plan.series.size()) +
+          " selected); the limit of output series (max_series) is " +
+          std::to_string(options_.max_series));
+    }
     for (const auto& [group_key, g] : groups) {
       CITYNEXUS_ASSIGN_OR_RETURN(auto sparse,
                                  IsBucketFunction(spec.agg)

@@ -101,8 +101,8 @@ std::vector<SeriesId> Ids(const std::vector<SeriesInfo>& found) {
 // every 10th has a second field; a second measurement shares the tag keys.
 void FillMeters(SeriesCatalog* catalog) {
   for (int i = 0; i < 60; ++i) {
-    char meter[8];
-    std::snprintf(meter, sizeof(meter), "m%03d", i);
+    const std::string meter =
+        std::string(i < 10 ? "m00" : "m0") + std::to_string(i);
     std::vector<std::pair<std::string, std::string>> tags = {{"meter", meter}};
     if (i % 7 != 0) tags.emplace_back("district", "d" + std::to_string(i % 6));
     REQUIRE(catalog->GetOrCreate(Key("energy", tags), ValueType::kFloat,
