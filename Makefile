@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: fuzz run test test-browser test-influx-parity test-prom-parity prom-bench peer-bench mqtt-bench build deps bench clean format thread-safety
+.PHONY: fuzz run test test-browser test-influx-parity test-prom-parity prom-bench peer-bench scale-bench mqtt-bench build deps bench clean format thread-safety
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -39,6 +39,11 @@ prom-bench: deps
 # PEER_BENCH_FLAGS=--quick for 1M.
 peer-bench: deps build
 	scripts/peer-bench.sh $(BUILD_DIR)/app/citynexus $(PEER_BENCH_FLAGS)
+
+# Opt-in: 100,000 series (smart meters, 10M lines) in citynexus and InfluxDB
+# 1.6.7, same run (docs/performance.md); SCALE_BENCH_FLAGS=--quick for 1M.
+scale-bench: deps build
+	scripts/scale-bench.sh $(BUILD_DIR)/app/citynexus $(SCALE_BENCH_FLAGS)
 
 # Opt-in: citynexus vs mosquitto_sub draining the same QoS 1 stream from a
 # private mosquitto (docs/performance.md); MQTT_BENCH_FLAGS=--reps 1 etc.

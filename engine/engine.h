@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -84,12 +85,41 @@ struct SeriesInfo {
   SeriesMeta meta;
 };
 
-// A catalog search. Empty fields match everything; all given fields must match.
+// One tag condition of a SeriesFilter. A series lacking the tag has the
+// value "" (InfluxQL and PromQL semantics): `k != "x"` and `k !~ re` match
+// it, and so do `k == ""` and a regex that matches "".
+struct TagMatcher {
+  enum class Op : uint8_t { kEqual, kNotEqual, kMatch, kNotMatch };
+  std::string key;
+  Op op = Op::kEqual;
+  std::string value;  // kEqual / kNotEqual
+  // kMatch / kNotMatch: true when a value matches (the caller's regex
+  // flavour: unanchored for InfluxQL, anchored for PromQL). Called on the
+  // calling thread, under the catalog's shared lock; must not call the store.
+  std::function<bool(std::string_view)> matches;
+};
+
+// A catalog search. Empty fields match everything; all given fields must
+// match. The catalog answers measurement, field, tags and matchers from its
+// inverted index (postings per tag value), decoding only matching series.
 struct SeriesFilter {
   std::string measurement;                                // exact
   std::string field;                                      // exact
   std::vector<std::pair<std::string, std::string>> tags;  // each must equal
   std::string domain;                                     // exact
+  std::vector<TagMatcher> matchers;                       // all must hold
+};
+
+// What the catalog index knows of the series of one measurement that match
+// a filter, read without decoding series records (SHOW TAG KEYS/VALUES,
+// FIELD KEYS, and the schema of a SELECT).
+struct SeriesSummary {
+  uint64_t series = 0;  // matching series
+  // Tag keys present among the matching series -> their values, sorted.
+  // Values are listed only for keys the caller asked for (else empty).
+  std::map<std::string, std::vector<std::string>> tags;
+  // Fields -> the type of the field's lowest-id matching series.
+  std::map<std::string, ValueType> fields;
 };
 
 // One point of one series. Timestamps are nanoseconds since the Unix epoch.
@@ -196,6 +226,16 @@ class Store {
   virtual Result<SeriesInfo> LookupSeries(std::string_view canonical) = 0;
   virtual Result<SeriesInfo> GetSeries(SeriesId id) = 0;
   virtual std::vector<SeriesInfo> FindSeries(const SeriesFilter& filter) = 0;
+  // Measurement names that have series, sorted. The default implementation
+  // decodes every series (FindSeries); stores with an index override it.
+  virtual std::vector<std::string> MeasurementNames();
+  // Summary of the series matching `filter`, whose measurement must be set
+  // (kInvalidArgument otherwise). Tag values are listed for the keys
+  // `values_of` accepts (may be empty: none). The default implementation
+  // decodes the matching series; stores with an index override it.
+  virtual Result<SeriesSummary> SummarizeSeries(
+      const SeriesFilter& filter,
+      const std::function<bool(std::string_view key)>& values_of);
   // Replaces the metadata of a series (durable). kNotFound for unknown ids.
   virtual Status SetSeriesMeta(SeriesId id, const SeriesMeta& meta) = 0;
 

@@ -55,6 +55,14 @@ class PublishingStoreImpl final : public Store {
   std::vector<SeriesInfo> FindSeries(const SeriesFilter& filter) override {
     return inner_->FindSeries(filter);
   }
+  std::vector<std::string> MeasurementNames() override {
+    return inner_->MeasurementNames();
+  }
+  Result<SeriesSummary> SummarizeSeries(
+      const SeriesFilter& filter,
+      const std::function<bool(std::string_view key)>& values_of) override {
+    return inner_->SummarizeSeries(filter, values_of);
+  }
   Status SetSeriesMeta(SeriesId id, const SeriesMeta& meta) override {
     return inner_->SetSeriesMeta(id, meta);
   }

@@ -352,6 +352,16 @@ std::vector<SeriesInfo> RocksStore::FindSeries(const SeriesFilter& filter) {
   return catalog_.Find(filter);
 }
 
+std::vector<std::string> RocksStore::MeasurementNames() {
+  return catalog_.MeasurementNames();
+}
+
+Result<SeriesSummary> RocksStore::SummarizeSeries(
+    const SeriesFilter& filter,
+    const std::function<bool(std::string_view key)>& values_of) {
+  return catalog_.Summarize(filter, values_of);
+}
+
 Status RocksStore::SetSeriesMeta(SeriesId id, const SeriesMeta& meta) {
   CITYNEXUS_RETURN_IF_ERROR(CheckWritable());
   return catalog_.SetMeta(id, meta, [&](SeriesId sid, std::string_view rec) {

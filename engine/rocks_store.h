@@ -61,6 +61,10 @@ class RocksStore final : public Store {
   Result<SeriesInfo> LookupSeries(std::string_view canonical) override;
   Result<SeriesInfo> GetSeries(SeriesId id) override;
   std::vector<SeriesInfo> FindSeries(const SeriesFilter& filter) override;
+  std::vector<std::string> MeasurementNames() override;
+  Result<SeriesSummary> SummarizeSeries(
+      const SeriesFilter& filter,
+      const std::function<bool(std::string_view key)>& values_of) override;
   Status SetSeriesMeta(SeriesId id, const SeriesMeta& meta) override;
   Result<AppendResult> Append(std::span<const Point> points) override;
   Status Scan(SeriesId series, int64_t start_ns, int64_t end_ns,

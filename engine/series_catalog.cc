@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <set>
 
 #include "engine/keys.h"
 #include "engine/series_key_internal.h"
@@ -163,16 +165,14 @@ void SeriesCatalog::IndexInsert(SeriesId id) {
   index_[i] = id;
 }
 
-void SeriesCatalog::MeasurementIndexInsert(SeriesId id) {
-  auto& ids = by_measurement_[std::string(
-      CanonicalMeasurementPart(RecordCanonical(RecordAt(id))))];
-  // Ids arrive ascending (creation, or loading in key order); keep the
-  // vector sorted should a caller ever load out of order.
-  if (ids.empty() || ids.back() < id) {
-    ids.push_back(id);
-  } else {
-    ids.insert(std::upper_bound(ids.begin(), ids.end(), id), id);
+Status SeriesCatalog::PostingsInsert(SeriesId id) {
+  std::string_view canonical = RecordCanonical(RecordAt(id));
+  if (!postings_.Add(id, canonical)) {
+    return Status::Corruption("series " + std::to_string(id) +
+                              ": bad series key \"" + std::string(canonical) +
+                              "\"");
   }
+  return Status::Ok();
 }
 
 Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
@@ -206,8 +206,8 @@ Status SeriesCatalog::Load(SeriesId id, std::string_view record) {
   if (is_new) {
     if ((count_ + 1) * 10 > index_.size() * 7) Grow();
     IndexInsert(id);
-    MeasurementIndexInsert(id);
     ++count_;
+    CITYNEXUS_RETURN_IF_ERROR(PostingsInsert(id));
   }
   next_id_ = std::max(next_id_, id + 1);
   return Status::Ok();
@@ -245,10 +245,8 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
                                      " series reached (storage.max_series)");
   }
   if (max_series_per_measurement_ > 0) {
-    auto it =
-        by_measurement_.find(std::string(CanonicalMeasurementPart(canonical)));
-    if (it != by_measurement_.end() &&
-        it->second.size() >= max_series_per_measurement_) {
+    if (postings_.MeasurementSize(key.measurement) >=
+        max_series_per_measurement_) {
       refused_.fetch_add(1);
       return Status::ResourceExhausted(
           "max_series_per_measurement limit of " +
@@ -269,8 +267,10 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
   types_[id] = static_cast<uint8_t>(type);
   if ((count_ + 1) * 10 > index_.size() * 7) Grow();
   IndexInsert(id);
-  MeasurementIndexInsert(id);
   ++count_;
+  // The key was built by SeriesKey::Canonical, so it parses; were it not
+  // to, the series would still be found by key, only not by its tags.
+  (void)PostingsInsert(id);
   SeriesInfo info;
   info.id = id;
   info.key = key;
@@ -360,28 +360,47 @@ void SeriesCatalog::ForEach(
 std::vector<SeriesInfo> SeriesCatalog::Find(const SeriesFilter& filter) const {
   std::vector<SeriesInfo> out;
   auto match = [&](const SeriesInfo& info) {
-    if (!filter.measurement.empty() &&
-        info.key.measurement != filter.measurement) {
-      return;
-    }
-    if (!filter.field.empty() && info.key.field != filter.field) return;
     if (!filter.domain.empty() && info.meta.domain != filter.domain) return;
-    for (const auto& want : filter.tags) {
-      bool found = false;
-      for (const auto& have : info.key.tags) {
-        if (have == want) found = true;
-      }
-      if (!found) return;
-    }
     out.push_back(info);
   };
   ReaderMutexLock lock(&mu_);
-  if (filter.measurement.empty()) {
+  if (filter.measurement.empty() && filter.field.empty() &&
+      filter.tags.empty() && filter.matchers.empty()) {
     VisitIds(IdRange{static_cast<SeriesId>(records_.size())}, match);
-  } else if (auto it =
-                 by_measurement_.find(EscapeCanonicalName(filter.measurement));
-             it != by_measurement_.end()) {
-    VisitIds(it->second, match);
+  } else {
+    VisitIds(postings_.Select(filter), match);
+  }
+  return out;
+}
+
+std::vector<std::string> SeriesCatalog::MeasurementNames() const {
+  ReaderMutexLock lock(&mu_);
+  return postings_.Measurements();
+}
+
+Result<SeriesSummary> SeriesCatalog::Summarize(
+    const SeriesFilter& filter,
+    const std::function<bool(std::string_view key)>& values_of) const {
+  if (filter.measurement.empty()) {
+    return Status::InvalidArgument("SummarizeSeries needs a measurement");
+  }
+  if (filter.domain.empty()) {
+    ReaderMutexLock lock(&mu_);
+    return postings_.Summarize(filter, values_of, types_);
+  }
+  // The domain is metadata, not in the index: decode the candidates.
+  SeriesSummary out;
+  std::map<std::string, std::set<std::string>> values;
+  for (const SeriesInfo& s : Find(filter)) {
+    ++out.series;
+    out.fields.emplace(s.key.field, s.type);
+    for (const auto& [k, v] : s.key.tags) {
+      auto& set = values[k];
+      if (values_of && values_of(k)) set.insert(v);
+    }
+  }
+  for (auto& [k, set] : values) {
+    out.tags[k] = std::vector<std::string>(set.begin(), set.end());
   }
   return out;
 }
@@ -393,11 +412,7 @@ size_t SeriesCatalog::size() const {
 
 size_t SeriesCatalog::MemoryBytes() const {
   ReaderMutexLock lock(&mu_);
-  size_t measurement_index = 0;
-  for (const auto& [name, ids] : by_measurement_) {
-    measurement_index += name.capacity() + ids.capacity() * sizeof(SeriesId);
-  }
-  return arena_bytes_ + measurement_index +
+  return arena_bytes_ + postings_.MemoryBytes() +
          records_.capacity() * sizeof(const char*) + types_.capacity() +
          index_.capacity() * sizeof(SeriesId) +
          blocks_.capacity() * sizeof(void*);

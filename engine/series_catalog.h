@@ -25,6 +25,7 @@
 #include "common/mutex.h"
 #include "common/status.h"
 #include "engine/engine.h"
+#include "engine/postings_index.h"
 
 namespace citynexus::engine {
 
@@ -71,7 +72,18 @@ class SeriesCatalog {
   std::optional<ValueType> TypeOf(SeriesId id) const;
   // Calls `visit` for every series in id order (under the shared lock).
   void ForEach(const std::function<void(const SeriesInfo&)>& visit) const;
+  // The series matching `filter`, in id order. Measurement, field, tags and
+  // matchers are answered from the postings index; only the matching
+  // records are decoded (and checked against filter.domain).
   std::vector<SeriesInfo> Find(const SeriesFilter& filter) const;
+  // Measurement names with series, sorted (from the index).
+  std::vector<std::string> MeasurementNames() const;
+  // See Store::SummarizeSeries; answered from the index without decoding.
+  // kInvalidArgument without a measurement; a filter with a domain is
+  // answered by decoding the matching series.
+  Result<SeriesSummary> Summarize(
+      const SeriesFilter& filter,
+      const std::function<bool(std::string_view key)>& values_of) const;
 
   // Fills `types` so that types[id] is the type byte of series id (0 = none),
   // holding the shared lock once: the append path validates a whole batch
@@ -92,8 +104,8 @@ class SeriesCatalog {
   std::optional<SeriesId> FindLocked(std::string_view canonical) const
       REQUIRES_SHARED(mu_);
   void IndexInsert(SeriesId id) REQUIRES(mu_);
-  // Adds `id` to by_measurement_.
-  void MeasurementIndexInsert(SeriesId id) REQUIRES(mu_);
+  // Adds `id` to postings_ (kCorruption when its key does not parse).
+  Status PostingsInsert(SeriesId id) REQUIRES(mu_);
   // Decodes and visits the series `ids` (the caller holds the shared lock).
   template <typename Ids>
   void VisitIds(const Ids& ids,
@@ -112,10 +124,8 @@ class SeriesCatalog {
   std::vector<uint8_t> types_ GUARDED_BY(mu_);  // types_[id], 0 when unused
   // Open addressing, linear probing; 0 = empty slot, else series id.
   std::vector<SeriesId> index_ GUARDED_BY(mu_);
-  // Ids of each measurement, ascending, keyed by the escaped measurement
-  // part of the canonical key: Find() by measurement decodes only those.
-  std::unordered_map<std::string, std::vector<SeriesId>> by_measurement_
-      GUARDED_BY(mu_);
+  // Inverted index: measurement -> tag key -> value -> ids, field -> ids.
+  PostingsIndex postings_ GUARDED_BY(mu_);
   size_t count_ GUARDED_BY(mu_) = 0;
   SeriesId next_id_ GUARDED_BY(mu_) = 1;
   uint64_t max_series_ GUARDED_BY(mu_) = 0;                  // 0 = no limit

@@ -196,11 +196,30 @@ Result<std::vector<SeriesInfo>> QueryEngine::FindSeries(
   engine::SeriesFilter filter;
   filter.measurement = measurement;
   filter.domain = domain;
-  // Equality predicates narrow the catalog search; all are checked below.
-  for (const auto& p : tags) {
-    if (p.op == TagOp::kEqual && !p.value.empty()) {
-      filter.tags.emplace_back(p.key, p.value);
+  // Every predicate selects through the catalog's inverted index (same
+  // semantics: a missing tag is ""); Matches() below re-checks each one.
+  for (const CompiledPredicate& c : *compiled) {
+    engine::TagMatcher m;
+    m.key = c.predicate->key;
+    m.value = c.predicate->value;
+    switch (c.predicate->op) {
+      case TagOp::kEqual:
+        m.op = engine::TagMatcher::Op::kEqual;
+        break;
+      case TagOp::kNotEqual:
+        m.op = engine::TagMatcher::Op::kNotEqual;
+        break;
+      case TagOp::kRegexMatch:
+      case TagOp::kRegexNotMatch:
+        m.op = c.predicate->op == TagOp::kRegexMatch
+                   ? engine::TagMatcher::Op::kMatch
+                   : engine::TagMatcher::Op::kNotMatch;
+        m.matches = [re = c.regex](std::string_view v) {
+          return re->Search(v);
+        };
+        break;
     }
+    filter.matchers.push_back(std::move(m));
   }
   std::vector<SeriesInfo> out;
   for (auto& s : store_.FindSeries(filter)) {
@@ -300,7 +319,11 @@ Result<QueryPlan> Plan(const QueryEngine& engine, const RunContext& ctx) {
       plan.series.push_back(std::move(s));
     }
   }
-  if (plan.series.size() > ctx.options.max_series) {
+  // An aggregate with group_by returns one series per group: max_series
+  // bounds those (checked after grouping), not the series it reads, which
+  // it merges one at a time into its group's buckets.
+  const bool grouped = spec.agg != AggFunction::kNone && !spec.group_by.empty();
+  if (!grouped && plan.series.size() > ctx.options.max_series) {
     return Status::ResourceExhausted("query selects " +
                                      std::to_string(plan.series.size()) +
                                      " series; the limit (max_series) is " +
@@ -551,6 +574,13 @@ Result<QueryResult> QueryEngine::Run(const QuerySpec& spec,
     CITYNEXUS_ASSIGN_OR_RETURN(result.series, ReadRaw(ctx, plan));
   } else {
     CITYNEXUS_ASSIGN_OR_RETURN(auto groups, GroupSeries(spec, plan));
+    if (groups.size() > options_.max_series) {
+      return Status::ResourceExhausted(
+          "query returns " + std::to_string(groups.size()) + " series (from " +
+          std::to_string(plan.series.size()) +
+          " selected); the limit of output series (max_series) is " +
+          std::to_string(options_.max_series));
+    }
     for (const auto& [group_key, g] : groups) {
       CITYNEXUS_ASSIGN_OR_RETURN(auto sparse,
                                  IsBucketFunction(spec.agg)

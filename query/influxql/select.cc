@@ -8,6 +8,7 @@
 #include "query/influxql/exec.h"
 #include "query/influxql/select_expr.h"
 #include "query/influxql/select_run.h"
+#include "query/influxql/series_matchers.h"
 
 namespace citynexus::query::influxql {
 namespace detail {
@@ -51,7 +52,7 @@ Status SelectRun::Prepare(const ExecContext& ctx) {
 
 Result<std::vector<std::string>> SelectRun::Measurements() {
   std::set<std::string> names;
-  std::vector<SeriesInfo> all;
+  std::vector<std::string> all;
   bool loaded = false;
   for (const auto& src : s_.sources) {
     if (!src.regex) {
@@ -61,50 +62,61 @@ Result<std::vector<std::string>> SelectRun::Measurements() {
     auto re = CompileRegex(*src.regex);
     if (!re) return re.error();
     if (!loaded) {
-      all = store_.FindSeries({});
+      all = store_.MeasurementNames();
       loaded = true;
     }
-    for (const auto& si : all) {
-      if ((*re)->Search(si.key.measurement)) {
-        names.insert(si.key.measurement);
-      }
+    for (const auto& m : all) {
+      if ((*re)->Search(m)) names.insert(m);
     }
   }
   return std::vector<std::string>(names.begin(), names.end());
 }
 
-// The union of fields (with types) and tag keys of `measurements`.
-const std::vector<SeriesInfo>& SelectRun::SeriesOf(
+// Tag keys and fields (with types) of `measurement`, from the catalog index.
+Result<const engine::SeriesSummary*> SelectRun::SchemaOf(
     const std::string& measurement) {
-  auto it = by_measurement_.find(measurement);
-  if (it == by_measurement_.end()) {
+  auto it = schemas_.find(measurement);
+  if (it == schemas_.end()) {
     engine::SeriesFilter filter;
     filter.measurement = measurement;
-    it = by_measurement_.emplace(measurement, store_.FindSeries(filter)).first;
+    auto summary = store_.SummarizeSeries(filter, nullptr);
+    if (!summary) return summary.error();
+    it = schemas_.emplace(measurement, std::move(*summary)).first;
   }
-  return it->second;
+  return &it->second;
 }
 
-void SelectRun::CollectSchema(const std::vector<std::string>& measurements) {
+Status SelectRun::CollectSchema(const std::vector<std::string>& measurements) {
   for (const auto& m : measurements) {
-    for (const auto& si : SeriesOf(m)) {
-      all_fields_.emplace(si.key.field, si.type);
-      for (const auto& [k, v] : si.key.tags) all_tags_.insert(k);
+    auto schema = SchemaOf(m);
+    if (!schema) return schema.error();
+    for (const auto& [field, type] : (*schema)->fields) {
+      all_fields_.emplace(field, type);
     }
+    for (const auto& [k, values] : (*schema)->tags) all_tags_.insert(k);
   }
+  return Status::Ok();
 }
 
 // Appends the output series of `measurement` to `out`.
 Status SelectRun::RunMeasurement(const std::string& measurement,
                                  std::vector<ResultRows>* out) {
-  SeriesOf(measurement);  // loads it unless CollectSchema() did
-  series_ = std::move(by_measurement_.extract(measurement).mapped());
+  auto schema = SchemaOf(measurement);
+  if (!schema) return schema.error();
   std::set<std::string> tag_keys;
   std::set<std::string> field_keys;
-  for (const auto& si : series_) {
-    for (const auto& [k, v] : si.key.tags) tag_keys.insert(k);
-    field_keys.insert(si.key.field);
-  }
+  for (const auto& [k, values] : (*schema)->tags) tag_keys.insert(k);
+  for (const auto& [f, type] : (*schema)->fields) field_keys.insert(f);
+  // The tag conditions of WHERE select the series through the catalog's
+  // inverted index; the row filter below still checks every condition.
+  bool complete = false;
+  auto matchers = TagMatchersOf(filters_, tag_keys, /*only_tags=*/false,
+                                &complete);
+  if (!matchers) return matchers.error();
+  engine::SeriesFilter filter;
+  filter.measurement = measurement;
+  filter.matchers = std::move(*matchers);
+  series_ = store_.FindSeries(filter);
   auto compiled = RowFilter::Compile(filters_, tag_keys);
   if (!compiled) return compiled.error();
   row_filter_ = std::move(*compiled);
@@ -174,12 +186,6 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
     ts.tags = si.key.tags;
     ts.fields[si.key.field] = &si;
   }
-  if (tagsets.size() > limits_.max_series) {
-    return Status::ResourceExhausted(
-        "query selects " + std::to_string(tagsets.size()) +
-        " series; the limit (query.max_series) is " +
-        std::to_string(limits_.max_series));
-  }
   std::map<std::map<std::string, std::string>, Group> groups;
   for (const auto& [key, ts] : tagsets) {
     if (!row_filter_.MatchesTags(ts.tags)) continue;
@@ -196,6 +202,18 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
     Group& g = groups[gtags];
     g.tags = gtags;
     g.members.push_back(&ts);
+  }
+  // query.max_series bounds the output series (and so the rows and memory
+  // of the answer), not the input: an aggregate over 100k series grouped by
+  // district has one output series per district, and reads its members one
+  // at a time (FromEngineBuckets merges each into the group's buckets).
+  if (groups.size() > limits_.max_series) {
+    return Status::ResourceExhausted(
+        "query returns " + std::to_string(groups.size()) +
+        " series (from " + std::to_string(tagsets.size()) +
+        " selected); the limit of output series (query.max_series) is " +
+        std::to_string(limits_.max_series) +
+        ": narrow WHERE or GROUP BY fewer tags");
   }
   // ORDER BY time DESC also reverses the series order, as in InfluxDB.
   std::vector<const Group*> ordered;
@@ -245,7 +263,7 @@ Result<std::vector<ResultRows>> RunPlainSelect(engine::Store& store,
   std::erase_if(*names, [&](const std::string& m) {
     return !context.access->CanRead(m);
   });
-  run.CollectSchema(*names);
+  CITYNEXUS_RETURN_IF_ERROR(run.CollectSchema(*names));
   std::vector<ResultRows> out;
   if (s.descending) std::reverse(names->begin(), names->end());
   for (const auto& m : *names) {

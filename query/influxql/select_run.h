@@ -74,7 +74,7 @@ class SelectRun {
   Result<std::vector<std::string>> Measurements();
 
   // The union of fields (with types) and tag keys of `measurements`.
-  void CollectSchema(const std::vector<std::string>& measurements);
+  Status CollectSchema(const std::vector<std::string>& measurements);
 
   // Appends the output series of `measurement` to `out`.
   Status RunMeasurement(const std::string& measurement,
@@ -151,10 +151,10 @@ class SelectRun {
   std::vector<const Expr*> filters_;
   RowFilter row_filter_;
   std::vector<SeriesInfo> series_;
-  // Series per measurement, read once by CollectSchema() and reused by
-  // RunMeasurement() (the catalog decodes every record it returns).
-  std::map<std::string, std::vector<SeriesInfo>> by_measurement_;
-  const std::vector<SeriesInfo>& SeriesOf(const std::string& measurement);
+  // Tag keys and fields per measurement from the catalog index, read once
+  // by CollectSchema() and reused by RunMeasurement().
+  std::map<std::string, engine::SeriesSummary> schemas_;
+  Result<const engine::SeriesSummary*> SchemaOf(const std::string& measurement);
   std::map<std::string, engine::ValueType> all_fields_;
   std::set<std::string> all_tags_;
   uint64_t points_read_ = 0;

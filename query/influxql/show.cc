@@ -2,11 +2,13 @@
 // citynexus has one database, so any database name is accepted and
 // SHOW DATABASES lists the requested one.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "query/influxql/condition.h"
 #include "query/influxql/exec.h"
+#include "query/influxql/series_matchers.h"
 #include "query/influxql/show_cardinality.h"
 #include "query/influxql/show_retention.h"
 
@@ -26,18 +28,20 @@ std::string Escape(const std::string& s, bool measurement) {
 }
 
 // The measurements named by `sources` (all when empty), sorted.
+// `existing`: the measurements with series, sorted.
 Result<std::set<std::string>> ResolveSources(
-    const std::vector<Source>& sources, const std::vector<SeriesInfo>& all) {
+    const std::vector<Source>& sources,
+    const std::vector<std::string>& existing) {
   std::set<std::string> names;
   if (sources.empty()) {
-    for (const auto& s : all) names.insert(s.key.measurement);
+    names.insert(existing.begin(), existing.end());
     return names;
   }
-  std::set<std::string> existing;
-  for (const auto& s : all) existing.insert(s.key.measurement);
   for (const auto& src : sources) {
     if (!src.regex) {
-      if (existing.count(src.name)) names.insert(src.name);
+      if (std::binary_search(existing.begin(), existing.end(), src.name)) {
+        names.insert(src.name);
+      }
       continue;
     }
     auto re = CompileRegex(*src.regex);
@@ -47,6 +51,59 @@ Result<std::set<std::string>> ResolveSources(
     }
   }
   return names;
+}
+
+// What a SHOW statement needs of one measurement, over the series that
+// pass WHERE: tag keys with the values of the selected keys, fields, and
+// (SHOW SERIES only) the series themselves.
+struct MeasurementView {
+  uint64_t series = 0;
+  std::map<std::string, std::vector<std::string>> tags;
+  std::map<std::string, engine::ValueType> fields;
+  std::vector<SeriesInfo> listed;  // SHOW SERIES
+};
+
+// Answers from the catalog's inverted index when every WHERE condition is a
+// plain tag condition; otherwise reads the series the tag conditions
+// select and checks the whole WHERE on each (as before the index).
+Result<MeasurementView> Describe(
+    engine::Store& store, const std::string& measurement,
+    const std::vector<const Expr*>& filters, bool list_series,
+    const std::function<bool(std::string_view)>& values_of) {
+  engine::SeriesFilter filter;
+  filter.measurement = measurement;
+  std::set<std::string> no_keys;  // only_tags: every name is a tag
+  bool complete = false;
+  auto matchers =
+      TagMatchersOf(filters, no_keys, /*only_tags=*/true, &complete);
+  if (!matchers) return matchers.error();
+  filter.matchers = std::move(*matchers);
+  MeasurementView view;
+  if (complete && !list_series) {
+    auto summary = store.SummarizeSeries(filter, values_of);
+    if (!summary) return summary.error();
+    view.series = summary->series;
+    view.tags = std::move(summary->tags);
+    view.fields = std::move(summary->fields);
+    return view;
+  }
+  auto row_filter = RowFilter::Compile(filters, no_keys, /*only_tags=*/true);
+  if (!row_filter) return row_filter.error();
+  std::map<std::string, std::set<std::string>> values;
+  for (SeriesInfo& si : store.FindSeries(filter)) {
+    if (!row_filter->MatchesTags(si.key.tags)) continue;
+    ++view.series;
+    view.fields.emplace(si.key.field, si.type);
+    for (const auto& [k, v] : si.key.tags) {
+      auto& set = values[k];
+      if (values_of && values_of(k)) set.insert(v);
+    }
+    if (list_series) view.listed.push_back(std::move(si));
+  }
+  for (auto& [k, set] : values) {
+    view.tags[k] = std::vector<std::string>(set.begin(), set.end());
+  }
+  return view;
 }
 
 void ApplyLimit(std::vector<std::vector<Cell>>* values, int64_t limit,
@@ -81,38 +138,47 @@ Result<std::vector<ResultRows>> Executor::Show(
     return out;
   }
 
-  const std::vector<SeriesInfo> all = store_.FindSeries({});
-  auto names = ResolveSources(s.sources, all);
+  auto names = ResolveSources(s.sources, store_.MeasurementNames());
   if (!names) return names.error();
   // Names of measurements the caller may not read never appear (issue #10).
   std::erase_if(*names, [&](const std::string& m) {
     return !context.access->CanRead(m);
   });
 
-  // Tag keys per measurement, for classifying WHERE names.
-  std::map<std::string, std::set<std::string>> tag_keys;
-  for (const auto& si : all) {
-    auto& keys = tag_keys[si.key.measurement];
-    for (const auto& [k, v] : si.key.tags) keys.insert(k);
-  }
   std::vector<const Expr*> filters;
   if (s.condition) {
     TimeRange ignored;  // time conditions do not narrow metadata here
     CITYNEXUS_RETURN_IF_ERROR(
         SplitCondition(s.condition.get(), context.now_ns, &ignored, &filters));
   }
-  std::map<std::string, RowFilter> row_filters;
-  for (const auto& [m, keys] : tag_keys) {
-    auto f = RowFilter::Compile(filters, keys, /*only_tags=*/true);
-    if (!f) return f.error();
-    row_filters.emplace(m, std::move(*f));
+  std::shared_ptr<const Regex> key_re;
+  if (!s.key_regex.empty()) {
+    auto compiled = CompileRegex(s.key_regex);
+    if (!compiled) return compiled.error();
+    key_re = *compiled;
   }
-  // The series of the selected measurements that pass WHERE, sorted by key.
-  std::map<std::string, std::vector<const SeriesInfo*>> by_measurement;
-  for (const auto& si : all) {
-    if (names->count(si.key.measurement) == 0) continue;
-    if (!row_filters.at(si.key.measurement).MatchesTags(si.key.tags)) continue;
-    by_measurement[si.key.measurement].push_back(&si);
+  auto key_selected = [&](std::string_view key) {
+    const std::string k(key);
+    switch (s.key_op) {
+      case BinaryOp::kEqRegex:
+        return key_re->Search(k);
+      case BinaryOp::kNeqRegex:
+        return !key_re->Search(k);
+      case BinaryOp::kNeq:
+        return std::find(s.keys.begin(), s.keys.end(), k) == s.keys.end();
+      default:
+        return std::find(s.keys.begin(), s.keys.end(), k) != s.keys.end();
+    }
+  };
+  std::function<bool(std::string_view)> values_of;
+  if (s.kind == ShowKind::kTagValues) values_of = key_selected;
+  // The selected measurements with series passing WHERE, by name.
+  std::map<std::string, MeasurementView> by_measurement;
+  for (const auto& m : *names) {
+    auto view = Describe(store_, m, filters, s.kind == ShowKind::kSeries,
+                         values_of);
+    if (!view) return view.error();
+    if (view->series > 0) by_measurement.emplace(m, std::move(*view));
   }
 
   switch (s.kind) {
@@ -138,51 +204,23 @@ Result<std::vector<ResultRows>> Executor::Show(
     case ShowKind::kTagKeys:
     case ShowKind::kFieldKeys:
     case ShowKind::kTagValues: {
-      std::shared_ptr<const Regex> key_re;
-      if (!s.key_regex.empty()) {
-        auto compiled = CompileRegex(s.key_regex);
-        if (!compiled) return compiled.error();
-        key_re = *compiled;
-      }
-      auto key_selected = [&](const std::string& k) {
-        switch (s.key_op) {
-          case BinaryOp::kEqRegex:
-            return key_re->Search(k);
-          case BinaryOp::kNeqRegex:
-            return !key_re->Search(k);
-          case BinaryOp::kNeq:
-            return std::find(s.keys.begin(), s.keys.end(), k) == s.keys.end();
-          default:
-            return std::find(s.keys.begin(), s.keys.end(), k) != s.keys.end();
-        }
-      };
-      for (const auto& [m, series] : by_measurement) {
+      for (const auto& [m, view] : by_measurement) {
         ResultRows r;
         r.name = m;
         if (s.kind == ShowKind::kTagKeys) {
           r.columns = {"tagKey"};
-          std::set<std::string> keys;
-          for (const auto* si : series) {
-            for (const auto& [k, v] : si->key.tags) keys.insert(k);
-          }
-          for (const auto& k : keys) r.values.push_back({k});
+          for (const auto& [k, values] : view.tags) r.values.push_back({k});
         } else if (s.kind == ShowKind::kFieldKeys) {
           r.columns = {"fieldKey", "fieldType"};
-          std::map<std::string, std::string> fields;
-          for (const auto* si : series) {
-            fields.emplace(si->key.field,
-                           std::string(engine::ValueTypeName(si->type)));
+          for (const auto& [f, type] : view.fields) {
+            r.values.push_back({f, std::string(engine::ValueTypeName(type))});
           }
-          for (const auto& [f, type] : fields) r.values.push_back({f, type});
         } else {
           r.columns = {"key", "value"};
-          std::set<std::pair<std::string, std::string>> pairs;
-          for (const auto* si : series) {
-            for (const auto& [k, v] : si->key.tags) {
-              if (key_selected(k)) pairs.emplace(k, v);
-            }
+          for (const auto& [k, values] : view.tags) {
+            if (!key_selected(k)) continue;
+            for (const auto& v : values) r.values.push_back({k, v});
           }
-          for (const auto& [k, v] : pairs) r.values.push_back({k, v});
         }
         ApplyLimit(&r.values, s.limit, s.offset);
         if (!r.values.empty()) out.push_back(std::move(r));
@@ -193,10 +231,10 @@ Result<std::vector<ResultRows>> Executor::Show(
       ResultRows r;
       r.columns = {"key"};
       std::set<std::string> keys;
-      for (const auto& [m, series] : by_measurement) {
-        for (const auto* si : series) {
+      for (const auto& [m, view] : by_measurement) {
+        for (const auto& si : view.listed) {
           std::string key = Escape(m, true);
-          for (const auto& [k, v] : si->key.tags) {
+          for (const auto& [k, v] : si.key.tags) {
             key += "," + Escape(k, false) + "=" + Escape(v, false);
           }
           keys.insert(key);

@@ -160,6 +160,24 @@ TEST_CASE("query limits answer with an error naming the limit",
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code() == StatusCode::kResourceExhausted);
   CHECK_THAT(r.error().message(), Catch::Contains("max_series"));
+  // Grouped, the limit counts output series: 5 series in 2 groups pass,
+  // grouped by their own tag (5 groups) they do not.
+  for (int i = 0; i < 5; ++i) {
+    const auto id = f.Series("m", {{"i", std::to_string(i)}}, "v");
+    f.Write({{id, kHour / 2, static_cast<double>(i)}});
+  }
+  spec.agg = query::AggFunction::kSum;
+  spec.step_ns = kHour;
+  spec.group_by = {"parity"};
+  auto grouped = q.Run(spec);
+  REQUIRE(grouped.has_value());
+  REQUIRE(grouped->series.size() == 1);  // no series has "parity": one group
+  CHECK(AsDouble(grouped->series[0].values[0].second) == Approx(10));
+  spec.group_by = {"i"};
+  auto per_series = q.Run(spec);
+  REQUIRE_FALSE(per_series.has_value());
+  CHECK(per_series.error().code() == StatusCode::kResourceExhausted);
+  CHECK_THAT(per_series.error().message(), Catch::Contains("output series"));
 }
 
 TEST_CASE("aggregating a string field is refused", "[query][engine]") {
