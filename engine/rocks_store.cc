@@ -11,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <numeric>
 
 #include "common/log.h"
 #include "engine/batch_log.h"
@@ -27,6 +28,17 @@ constexpr const char* kFormatVersion = "1";
 // bucket arithmetic can never overflow.
 constexpr int64_t kMaxAbsTimestamp = int64_t{1} << 62;
 
+// The head's aggregate bucket: the greatest common divisor of the rollup
+// resolutions, so that head buckets tile every rollup bucket; 0 (none)
+// without rollups.
+int64_t HeadBucketNs(const std::vector<std::chrono::seconds>& resolutions) {
+  int64_t g = 0;
+  for (auto r : resolutions) {
+    if (r.count() > 0) g = std::gcd(g, static_cast<int64_t>(r.count()));
+  }
+  return g * 1'000'000'000;
+}
+
 bool ContainsLock(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return std::tolower(c); });
@@ -42,6 +54,7 @@ RocksStore::RocksStore(const StoreOptions& options,
       window_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(
                      options.block_window)
                      .count()),
+      head_(HeadBucketNs(options.rollup_resolutions)),
       rollup_cache_(options.rollup_cache_bytes) {
   for (auto r : options.rollup_resolutions) {
     rollup_ns_.push_back(
