@@ -96,6 +96,8 @@ class RocksStore final : public Store {
   Status ReplayLog() EXCLUDES(seal_mu_, gate_mu_);
   void StartThreads() EXCLUDES(bg_mu_);
   void StopThreads() EXCLUDES(bg_mu_);
+  // Schedules a flush of every memtable so obsolete WAL files go (sealer).
+  void FlushMemtablesAfterSeal();
   // Seals the whole head (sealer.cc). Serialized by seal_mu_.
   Status SealAll() EXCLUDES(seal_mu_, gate_mu_, frozen_mu_);
   // Adds the series' sealed chunks and rollups to `batch`; the new buckets
@@ -172,6 +174,8 @@ class RocksStore final : public Store {
   // frozen head). A reader that adds up aggregates of several sources reads
   // it before and after: unchanged and even means it counted no point twice.
   std::atomic<uint64_t> seal_epoch_{0};
+  // Seals that committed chunks (for the sealer thread's WAL housekeeping).
+  std::atomic<uint64_t> sealed_count_{0};
 
   // Append gate: appends hold it from sequence allocation until their points
   // are in the head, so a seal that closes the gate sees every log record

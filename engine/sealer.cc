@@ -67,6 +67,7 @@ Status RocksStore::SealAll() {
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
     if (s.ok()) {
       sealed_seq_ = upto;
+      sealed_count_.fetch_add(1);
       // Before the frozen head goes: see rollup_cache.h.
       for (const auto& [id, windows] : rollups) {
         rollup_cache_.Update(id, window_ns_, windows);

@@ -194,18 +194,30 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
     consistent = seal_epoch_.load() == epoch;
   }
   if (!consistent) return false;
-  // A rewritten timestamp: the raw merge keeps its newest write. Each span
-  // lies in one tile; spans and tiles are ascending.
+  // A rewritten timestamp: the raw merge keeps its newest write. Spans and
+  // tiles are ascending and each span lies in one tile. Spans close to each
+  // other (the buckets around one seal) share one read, so the chunk of
+  // their window is decoded once.
   size_t t = 0;
-  for (const auto& [from, to] : raw_spans) {
-    while (tiles->at(t).start_ns + res_ns <= from) ++t;
-    Bucket* tile = &tiles->at(t);
-    CITYNEXUS_RETURN_IF_ERROR(
-        ReadRange(id, from, to, [&](const ChunkColumns& c, size_t i) {
+  for (size_t first = 0; first < raw_spans.size();) {
+    size_t last = first;
+    while (last + 1 < raw_spans.size() &&
+           raw_spans[last + 1].first - raw_spans[last].second < window_ns_) {
+      ++last;
+    }
+    size_t span = first;
+    CITYNEXUS_RETURN_IF_ERROR(ReadRange(
+        id, raw_spans[first].first, raw_spans[last].second,
+        [&](const ChunkColumns& c, size_t i) {
+          const int64_t ts = c.timestamps[i];
+          while (ts >= raw_spans[span].second) ++span;  // ts < last's end
+          if (ts < raw_spans[span].first) return true;  // between spans
+          while (tiles->at(t).start_ns + res_ns <= ts) ++t;
           ++stats->points_read;
-          AddToBucket(tile, c.timestamps[i], DoubleAt(c, i));
+          AddToBucket(&tiles->at(t), ts, DoubleAt(c, i));
           return true;
         }));
+    first = last + 1;
   }
   std::erase_if(*tiles, [](const Bucket& b) { return b.count == 0; });
   return true;
