@@ -195,14 +195,14 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
   }
   if (!consistent) return false;
   // A rewritten timestamp: the raw merge keeps its newest write. Spans and
-  // tiles are ascending and each span lies in one tile. Spans close to each
-  // other (the buckets around one seal) share one read, so the chunk of
-  // their window is decoded once.
+  // tiles are ascending and each span lies in one tile. Adjacent spans (the
+  // buckets around one seal) share one read, so the chunk of their window
+  // is decoded once; distant ones are read apart (not the points between).
   size_t t = 0;
   for (size_t first = 0; first < raw_spans.size();) {
     size_t last = first;
     while (last + 1 < raw_spans.size() &&
-           raw_spans[last + 1].first - raw_spans[last].second < window_ns_) {
+           raw_spans[last + 1].first == raw_spans[last].second) {
       ++last;
     }
     size_t span = first;
