@@ -330,10 +330,11 @@ std::unique_ptr<Head> Head::SwapOut() {
 void Head::ForEachSeries(const std::function<void(SeriesId)>& visit) const {
   std::vector<SeriesId> ids;
   for (size_t s = 0; s < kShards; ++s) {
-    MutexLock lock(&shards_[s].mu);
-    const auto& series = shards_[s].series;
-    for (size_t slot = 0; slot < series.size(); ++slot) {
-      if (series[slot] && !series[slot]->points.empty()) {
+    const Shard& shard = shards_[s];
+    MutexLock lock(&shard.mu);
+    for (size_t slot = 0; slot < shard.series.size(); ++slot) {
+      const SeriesHead* head = shard.series[slot].get();
+      if (head != nullptr && !head->points.empty()) {
         ids.push_back(slot * kShards + s);
       }
     }
