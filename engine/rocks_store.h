@@ -8,7 +8,9 @@
 // per SyncMode) -> insert into the in-memory head -> return. The sealer
 // swaps the whole head out, merges it with existing chunks, and writes
 // chunks + rollups + the deletion of the sealed log prefix in one atomic
-// WriteBatch. Reads merge chunks < frozen head < live head (newest wins).
+// WriteBatch. Reads merge chunks < frozen head < live head (newest wins);
+// aggregates combine sealed rollups with the heads' partial aggregates
+// (head.h) where their time ranges do not overlap.
 //
 // Threads: the caller's threads, plus (unless read_only) a WAL sync thread
 // (SyncMode::kInterval), a sealer thread, and a retention thread; all are
@@ -98,6 +100,8 @@ class RocksStore final : public Store {
   Status ReplayLog() EXCLUDES(seal_mu_, gate_mu_);
   void StartThreads() EXCLUDES(bg_mu_);
   void StopThreads() EXCLUDES(bg_mu_);
+  // Schedules a flush of every memtable so obsolete WAL files go (sealer).
+  void FlushMemtablesAfterSeal();
   // Seals the whole head (sealer.cc). Serialized by seal_mu_.
   Status SealAll() EXCLUDES(seal_mu_, gate_mu_, frozen_mu_);
   // Adds the series' sealed chunks and rollups to `batch`; the new buckets
@@ -120,6 +124,19 @@ class RocksStore final : public Store {
   Result<std::optional<Sample>> LastFromRollups(SeriesId id, ValueType type,
                                                 int64_t start_ns,
                                                 int64_t end_ns);
+  // Appends the sealed rollup buckets of `id` at resolution `res_ns` that
+  // start in [start_ns, end_ns) (store_read.cc).
+  Status SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
+                       int64_t end_ns, std::vector<Bucket>* out);
+  // Buckets at `res_ns` of `id` over [start_ns, end_ns) (aligned to res_ns)
+  // from the sealed rollups and both heads' partial aggregates, into
+  // `tiles`; a bucket whose sources overlap in time is read raw. False when
+  // they cannot be combined consistently (a seal committed meanwhile, or a
+  // head keeps no aggregates of the series): the caller reads otherwise
+  // (store_aggregate.cc).
+  Result<bool> CombinedTiles(SeriesId id, int64_t res_ns, int64_t start_ns,
+                             int64_t end_ns, std::vector<Bucket>* tiles,
+                             AggregateStats* stats);
   Status CheckWritable() const;
   // "traffic{sensor=K12}#vehicles window 2024-06-01T00:00:00Z..
   // 2024-06-02T00:00:00Z" for error messages (store_verify.cc).
@@ -156,6 +173,13 @@ class RocksStore final : public Store {
   RollupCache rollup_cache_;
   mutable Mutex frozen_mu_;
   std::shared_ptr<const Head> frozen_ GUARDED_BY(frozen_mu_);
+  // Odd while a seal moves points between the heads and the chunks (moving
+  // the live head into the frozen one; committing chunks and dropping the
+  // frozen head). A reader that adds up aggregates of several sources reads
+  // it before and after: unchanged and even means it counted no point twice.
+  std::atomic<uint64_t> seal_epoch_{0};
+  // Seals that committed chunks (for the sealer thread's WAL housekeeping).
+  std::atomic<uint64_t> sealed_count_{0};
 
   // Append gate: appends hold it from sequence allocation until their points
   // are in the head, so a seal that closes the gate sees every log record

@@ -22,20 +22,28 @@ namespace citynexus::engine {
 Status RocksStore::SealAll() {
   MutexLock seal_lock(&seal_mu_);
   uint64_t upto;
-  std::shared_ptr<const Head> frozen;
+  // Published before the points move in, so that a reader that finds a
+  // point gone from the live head finds it in the frozen one.
+  auto frozen = std::make_shared<Head>(head_.bucket_ns());
   {
     MutexLock lock(&gate_mu_);
     sealing_ = true;
     while (active_appends_ != 0) gate_cv_.Wait(&gate_mu_);
     upto = next_seq_;
-    frozen = head_.SwapOut();
+    {
+      MutexLock frozen_lock(&frozen_mu_);
+      frozen_ = frozen;
+    }
+    seal_epoch_.fetch_add(1);  // odd: points move live -> frozen
+    head_.MoveInto(frozen.get());
+    seal_epoch_.fetch_add(1);
     sealing_ = false;
   }
   gate_cv_.SignalAll();
-  if (frozen->points() == 0 && upto == sealed_seq_) return Status::Ok();
-  {
+  if (frozen->points() == 0 && upto == sealed_seq_) {
     MutexLock lock(&frozen_mu_);
-    frozen_ = frozen;
+    frozen_.reset();
+    return Status::Ok();
   }
   rocksdb::WriteBatch batch;
   Status status;
@@ -48,6 +56,9 @@ Status RocksStore::SealAll() {
     rollups.emplace_back(id, std::move(coarsest));
     ++series;
   });
+  // Odd from before the chunks are visible until the frozen head is gone
+  // (or, after a failure, its points are back in the live head).
+  seal_epoch_.fetch_add(1);
   if (status.ok()) {
     batch.DeleteRange(log_cf(), LogKey(0), LogKey(upto));
     std::string sealed;
@@ -56,6 +67,7 @@ Status RocksStore::SealAll() {
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
     if (s.ok()) {
       sealed_seq_ = upto;
+      sealed_count_.fetch_add(1);
       // Before the frozen head goes: see rollup_cache.h.
       for (const auto& [id, windows] : rollups) {
         rollup_cache_.Update(id, window_ns_, windows);
@@ -83,6 +95,7 @@ Status RocksStore::SealAll() {
     MutexLock lock(&frozen_mu_);
     frozen_.reset();
   }
+  seal_epoch_.fetch_add(1);
   if (status.ok() && frozen->points() > 0) {
     CN_LOG(kDebug, "sealer") << "sealed " << frozen->points() << " points of "
                              << series << " series";

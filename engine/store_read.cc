@@ -6,9 +6,11 @@
 // move points into a source read later, never out of sight.
 //
 // Aggregate reads rollups for the part of the range that is aligned to a
-// rollup resolution dividing the step (and offset), when neither head holds
-// points of the series in the range; edges and everything else are computed
-// from raw points. Either way the result equals the raw computation.
+// rollup resolution dividing the step (and offset), combined with the
+// heads' partial aggregates there (store_aggregate.cc); edges are computed
+// from raw points. When the heads' aggregates cannot be used, rollups stop
+// before the first head point and raw points cover the rest. Either way
+// the result equals the raw computation.
 #include <rocksdb/db.h>
 
 #include <algorithm>
@@ -191,19 +193,31 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
   end_ns = ClampTs(end_ns);
   std::optional<Sample> none;
   if (start_ns >= end_ns) return none;
-  // Newest timestamps in the heads first (live before frozen, as in
-  // ReadRange), then the newest sealed point, reading chunks back to front.
-  std::optional<int64_t> newest = head_.LatestIn(id, start_ns, end_ns);
+  // The newest points of the heads first (live before frozen, as in
+  // ReadRange; on equal timestamps the live one is the later write), then
+  // the newest sealed point, reading chunks back to front.
+  std::optional<Sample> newest = head_.LastIn(id, start_ns, end_ns);
   if (auto frozen = Frozen()) {
-    auto t = frozen->LatestIn(id, start_ns, end_ns);
-    if (t && (!newest || *t > *newest)) newest = t;
+    auto f = frozen->LastIn(id, start_ns, end_ns);
+    if (f && (!newest || f->timestamp_ns > newest->timestamp_ns)) {
+      newest = std::move(f);
+    }
   }
   CITYNEXUS_ASSIGN_OR_RETURN(auto from_rollups,
                              LastFromRollups(id, *type, start_ns, end_ns));
-  if (from_rollups && (!newest || from_rollups->timestamp_ns > *newest)) {
-    return from_rollups;
+  if (from_rollups) {
+    // The newest sealed point in range: no chunk needs reading.
+    if (!newest || from_rollups->timestamp_ns > newest->timestamp_ns) {
+      return from_rollups;
+    }
+    return newest;
   }
-  std::string lower = ChunkKey(id, WindowStart(start_ns, window_ns_));
+  // Windows that end at or before the heads' newest point cannot hold a
+  // newer one: not read.
+  std::string lower = ChunkKey(
+      id, WindowStart(newest ? std::max(start_ns, newest->timestamp_ns)
+                             : start_ns,
+                      window_ns_));
   rocksdb::Slice lower_slice(lower);
   rocksdb::ReadOptions ro;
   ro.iterate_lower_bound = &lower_slice;
@@ -219,7 +233,7 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
     if (chunk.size() == 0) continue;
     const size_t i = chunk.size() - 1;
     // A sealed point strictly newer than both heads is the answer.
-    if (!newest || chunk.timestamps[i] > *newest) {
+    if (!newest || chunk.timestamps[i] > newest->timestamp_ns) {
       return std::optional<Sample>(SampleAt(chunk, i));
     }
     break;
@@ -228,16 +242,8 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
     return Status::IOError("reading chunks of series " + std::to_string(id) +
                            ": " + it->status().ToString());
   }
-  if (!newest) return none;
-  // A head holds the newest timestamp: the merged read from there on picks
-  // the winning write (and anything appended meanwhile).
-  std::optional<Sample> last;
-  CITYNEXUS_RETURN_IF_ERROR(
-      ReadRange(id, *newest, end_ns, [&](const ChunkColumns& c, size_t i) {
-        last = SampleAt(c, i);
-        return true;
-      }));
-  return last;
+  // A head holds the newest timestamp (and, being newer, its last write).
+  return newest;
 }
 
 Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
@@ -287,9 +293,43 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
     if (req.step_ns % r == 0 && FloorMod(req.offset_ns, r) == 0) res = r;
   }
   int64_t a = 0, b = 0;
+  auto add_rollup = [&](const Bucket& rb) {
+    ++stats->rollups_read;
+    int64_t start =
+        rb.start_ns - FloorMod(rb.start_ns - req.offset_ns, req.step_ns);
+    if (out.empty() || out.back().start_ns != start) {
+      out.emplace_back();
+      out.back().start_ns = start;
+    }
+    CombineBuckets(&out.back(), rb);
+  };
   if (res > 0) {
     a = req.start_ns + FloorMod(-req.start_ns, res);  // ceil to res
     b = req.end_ns - FloorMod(req.end_ns, res);       // floor to res
+  }
+  if (res > 0 && a < b) {
+    // Sealed rollups and the heads' partial aggregates together
+    // (store_aggregate.cc); when they cannot be combined, rollups stop at
+    // the heads below.
+    std::vector<Bucket> tiles;
+    AggregateStats tile_stats;
+    CITYNEXUS_ASSIGN_OR_RETURN(
+        bool combined, CombinedTiles(req.series, res, a, b, &tiles,
+                                     &tile_stats));
+    if (combined) {
+      stats->used_rollups = true;
+      CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
+      for (const Bucket& t : tiles) add_rollup(t);
+      // add_rollup counted every tile; count the sealed buckets read and
+      // the raw points of overlapping tiles instead.
+      stats->rollups_read -= tiles.size();
+      stats->rollups_read += tile_stats.rollups_read;
+      stats->points_read += tile_stats.points_read;
+      CITYNEXUS_RETURN_IF_ERROR(raw(b, req.end_ns));
+      return out;
+    }
+  }
+  if (res > 0) {
     // Rollups hold sealed points only: they stop at the rollup bucket of the
     // earliest point still in a head, and raw reads merge the rest. Live
     // before frozen, as in ReadRange, so a concurrent seal cannot hide one.
@@ -309,16 +349,6 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
 
   stats->used_rollups = true;
   CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
-  auto add_rollup = [&](const Bucket& rb) {
-    ++stats->rollups_read;
-    int64_t start =
-        rb.start_ns - FloorMod(rb.start_ns - req.offset_ns, req.step_ns);
-    if (out.empty() || out.back().start_ns != start) {
-      out.emplace_back();
-      out.back().start_ns = start;
-    }
-    CombineBuckets(&out.back(), rb);
-  };
   if (res == rollup_ns_.back() && rollup_cache_.enabled()) {
     CITYNEXUS_ASSIGN_OR_RETURN(auto cached, CoarsestRollups(req.series));
     const RollupCache::Buckets& all = *cached;

@@ -5,7 +5,8 @@ keep-alive connections, one client process per connection (multiprocessing,
 so the clients do not share a GIL), batch i going to connection i mod C. The
 parent starts every client at once and times from the start signal to the
 last answer. A 503 (citynexus' backpressure) is retried after Retry-After
-and counted; any other status than 204 fails the run.
+and counted; any other status than 204 (or the given success status) fails
+the run.
 
 NullSink is a throwaway HTTP/1.1 server in its own process that reads each
 request body and answers 204 without looking at it. push() against it gives
@@ -26,7 +27,7 @@ HTTP_TIMEOUT = 300
 AUTH_BY_PORT = {}
 
 
-def _client(port, path, files, ready, go, results, index):
+def _client(port, path, files, ready, go, results, index, ok_status):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
     headers = {"Content-Type": "text/plain; charset=utf-8"}
     headers.update(AUTH_BY_PORT.get(port, {}))
@@ -36,21 +37,23 @@ def _client(port, path, files, ready, go, results, index):
     ready.release()
     go.wait()
     try:
-        for name in files:
+        for item in files:
+            # A file, or (path, file) when each body has its own path.
+            target, name = item if isinstance(item, (tuple, list)) else (path, item)
             with open(name, "rb") as f:
                 body = f.read()
             while True:
-                conn.request("POST", path, body=body, headers=headers)
+                conn.request("POST", target, body=body, headers=headers)
                 resp = conn.getresponse()
                 answer = resp.read()
-                if resp.status == 204:
+                if resp.status == ok_status:
                     break
                 if resp.status == 503:
                     retries += 1
                     time.sleep(float(resp.getheader("Retry-After", "1") or 1))
                     continue
                 raise RuntimeError("POST %s answered %d: %s" % (
-                    path, resp.status, answer[:300].decode("utf-8", "replace")))
+                    target[:120], resp.status, answer[:300].decode("utf-8", "replace")))
             sent_bytes += len(body)
     except Exception as e:  # reported to the parent, which fails the run
         error = "%s: %s" % (type(e).__name__, e)
@@ -59,9 +62,10 @@ def _client(port, path, files, ready, go, results, index):
     results.put((index, time.perf_counter(), sent_bytes, retries, error))
 
 
-def push(port, path, files, connections=2):
+def push(port, path, files, connections=2, ok_status=204):
     """Returns {"seconds", "bytes", "retries_503"}; raises RuntimeError when a
-    client failed."""
+    client failed. `files` holds file names (POSTed to `path`) or (path,
+    file name) pairs; `ok_status` is the success answer (ClickHouse: 200)."""
     ctx = multiprocessing.get_context("fork")
     ready = ctx.Semaphore(0)
     go = ctx.Event()
@@ -69,7 +73,7 @@ def push(port, path, files, connections=2):
     procs = []
     for c in range(connections):
         p = ctx.Process(target=_client, args=(port, path, files[c::connections], ready, go,
-                                              results, c))
+                                              results, c, ok_status))
         p.start()
         procs.append(p)
     for _ in procs:

@@ -36,6 +36,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,7 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "influx_parity"))
+import clickhouse_peer  # noqa: E402
 import load_clients  # noqa: E402
 import run_parity  # noqa: E402
 import urban1000  # noqa: E402
@@ -256,6 +258,38 @@ def load_avg():
     return [round(x, 2) for x in os.getloadavg()]
 
 
+class Paused(object):
+    """Context manager: SIGSTOPs the given servers' processes (so that a
+    server that is not being measured takes no CPU: background compactions
+    and merges wait), SIGCONTs them on exit."""
+
+    def __init__(self, servers):
+        self.procs = [s.proc for s in servers if s is not None and s.proc.poll() is None]
+
+    def __enter__(self):
+        for proc in self.procs:
+            proc.send_signal(signal.SIGSTOP)
+        return self
+
+    def __exit__(self, *exc):
+        for proc in self.procs:
+            proc.send_signal(signal.SIGCONT)
+        return False
+
+
+def time_queries(timer, queries, reps, warmup):
+    """{qid: {median_ms, p95_ms, min_ms}} of InfluxQL queries on one server."""
+    out = {}
+    for qid, text in queries:
+        for _ in range(warmup):
+            timer.query(text)
+        times = [timer.query(text)[0] * 1000.0 for _ in range(reps)]
+        out[qid] = {"median_ms": round(statistics.median(times), 3),
+                    "p95_ms": round(percentile(times, 95), 3),
+                    "min_ms": round(min(times), 3)}
+    return out
+
+
 # --------------------------------------------------------------------------
 # Phases
 
@@ -287,7 +321,10 @@ def run(args):
                    timespec="seconds"),
                "machine": machine_info(),
                "versions": {"influxd": tool_version([args.influxd, "version"]),
-                            "citynexus": tool_version([args.citynexus, "version"])},
+                            "citynexus": tool_version([args.citynexus, "version"]),
+                            "clickhouse": tool_version(
+                                ["dpkg-query", "-W", "clickhouse-server"])
+                            if args.clickhouse else ""},
                "load_start": load_avg(), "connections": args.connections,
                "reps": args.reps, "warmup": args.warmup}
     log("machine: %(cores)s cores, %(ram_gib)s GiB, kernel %(kernel)s, %(cpu)s" %
@@ -328,13 +365,70 @@ def run(args):
         log("influxd: %d bytes allocated (%d apparent) in data+wal after %.0f s settling "
             "= %.2f bytes/point" % (allocated, apparent, waited, allocated / points))
 
+        # ---- clickhouse
+        ch_server = ch_port = None
+        if args.clickhouse:
+            tsv = clickhouse_peer.ensure_tsv(directory, manifest, log)
+            ch_root = os.path.join(root, "clickhouse")
+            ch_server, ch_port = clickhouse_peer.start(args.clickhouse, ch_root)
+            servers.append(ch_server)
+            clickhouse_peer.create_tables(ch_port)
+            ch_data = os.path.join(ch_root, "data")
+            with Paused([influx_server]):
+                before = load_avg()
+                got = load_clients.push(ch_port, None, tsv, args.connections, ok_status=200)
+                after = load_avg()
+                _, recent_bytes = dir_bytes(ch_data)
+            rate = points / got["seconds"]
+            log("clickhouse: inserted %d rows in %.2f s = %.0f rows/s, load %s; %d bytes "
+                "right after" % (points, got["seconds"], rate, after, recent_bytes))
+            started = time.time()
+            clickhouse_peer.optimize(ch_port)
+            optimize_seconds = time.time() - started
+            apparent, allocated = dir_bytes(ch_data)
+            active = clickhouse_peer.active_bytes(ch_port)
+            rows = clickhouse_peer.count_rows(ch_port)
+            results["clickhouse"] = {
+                "ingest": {"seconds": round(got["seconds"], 3), "points_per_s": round(rate),
+                           "load_before": before, "load_after": after},
+                "disk": {"bytes": active, "du_bytes": allocated, "apparent_bytes": apparent,
+                         "bytes_per_point": round(active / points, 3),
+                         "bytes_right_after_ingest": recent_bytes,
+                         "optimize_seconds": round(optimize_seconds, 1)},
+                "points_counted": rows}
+            log("clickhouse: OPTIMIZE FINAL %.1f s; active parts %d bytes = %.2f bytes/point "
+                "(du %d, merged parts not yet deleted); count() = %d (%s)" % (
+                    optimize_seconds, active, active / points, allocated, rows,
+                                        "ok" if rows == points else "expected %d" % points))
+
         # ---- citynexus
         cn_root = os.path.join(root, "citynexus")
         cn_server, cn = run_parity.start_citynexus(args.citynexus, cn_root)
         servers.append(cn_server)
         cn.query("CREATE DATABASE " + DB, method="POST")  # best effort
-        results["citynexus"] = {"ingest": ingest(cn, files, manifest, args.connections, log)}
         data_dir = os.path.join(cn_root, "data")
+        with Paused([influx_server, ch_server]):
+            results["citynexus"] = {"ingest": ingest(cn, files, manifest, args.connections, log)}
+            _, right_after = dir_bytes(data_dir)
+            # Recent data: queried about a minute after the ingest ended,
+            # before any compaction (what a dashboard reads most).
+            time.sleep(args.recent_wait)
+            _, after_wait = dir_bytes(data_dir)
+            recent = {"wait_seconds": args.recent_wait, "bytes_right_after_ingest": right_after,
+                      "bytes_after_wait": after_wait, "load_before": load_avg()}
+            timer = Timer(cn.port)
+            try:
+                recent["queries"] = time_queries(
+                    timer, [(q[0], q[3]) for q in make_queries(manifest)
+                            if q[0] in ("Q1", "Q2", "Q3", "Q4")], args.reps, args.warmup)
+            finally:
+                timer.close()
+            recent["load_after"] = load_avg()
+            results["citynexus"]["recent"] = recent
+            log("citynexus recent (%d s after ingest; %d bytes on disk right after, %d after "
+                "the wait): %s" % (args.recent_wait, right_after, after_wait, ", ".join(
+                    "%s %.2f ms" % (k, v["median_ms"]) for k, v in sorted(
+                        recent["queries"].items()))))
         before_compact, _ = dir_bytes(data_dir)
         started = time.time()
         cn_server.stop()
@@ -373,7 +467,7 @@ def run(args):
                 target.name, n, "ok" if n == points else "expected %d" % points))
 
         # ---- queries
-        results["queries"] = run_queries(args, manifest, influx, cn, log)
+        results["queries"] = run_queries(args, manifest, influx, cn, ch_port, log)
         results["load_end"] = load_avg()
         print_table(results)
         with open(args.out, "w") as f:
@@ -381,7 +475,9 @@ def run(args):
         log("results written to %s" % args.out)
         ok = all(q["answers_match"] for q in results["queries"]
                  if q["target_factor"] is not None) and all(
-            results[k]["points_counted"] == points for k in ("influxd", "citynexus"))
+            results[k]["points_counted"] == points for k in ("influxd", "citynexus")) and all(
+            q.get("clickhouse", {}).get("answers_match", True) for q in results["queries"]) and (
+            results.get("clickhouse", {}).get("points_counted", points) == points)
         return 0 if ok else 1
     except (run_parity.SetupError, RuntimeError) as e:
         print("peer bench failed: %s" % e, file=sys.stderr)
@@ -395,20 +491,30 @@ def run(args):
             shutil.rmtree(root, ignore_errors=True)
 
 
-def run_queries(args, manifest, influx, cn, log):
+def run_queries(args, manifest, influx, cn, ch_port, log):
     out = []
     timers = {"influxd": Timer(influx.port), "citynexus": Timer(cn.port)}
+    ch_timer = clickhouse_peer.Timer(ch_port) if ch_port else None
+    ch_queries = clickhouse_peer.make_queries(manifest)
     try:
         for qid, label, target_factor, text in make_queries(manifest):
             first = {}
             for name, timer in timers.items():
                 for _ in range(args.warmup):
                     _, first[name] = timer.query(text)
+            ch_statements = ch_queries.get(qid) if ch_timer else None
+            ch_texts = None
+            if ch_statements:
+                for _ in range(args.warmup):
+                    _, ch_texts = ch_timer.run(ch_statements)
             times = {name: [] for name in timers}
+            ch_times = []
             for _ in range(args.reps):
                 for name, timer in timers.items():  # alternating
                     elapsed, _ = timer.query(text)
                     times[name].append(elapsed * 1000.0)
+                if ch_statements:
+                    ch_times.append(ch_timer.run(ch_statements)[0] * 1000.0)
             diff = run_parity.diff_answers(*first["influxd"], *first["citynexus"],
                                            names=("influxd", "citynexus"))
             entry = {"id": qid, "label": label, "query": text, "target_factor": target_factor,
@@ -421,6 +527,16 @@ def run_queries(args, manifest, influx, cn, log):
                                "min_ms": round(min(times[name]), 3)}
             entry["speedup"] = round(entry["influxd"]["median_ms"] /
                                      entry["citynexus"]["median_ms"], 2)
+            if ch_statements:
+                entry["clickhouse"] = {
+                    "statements": ch_statements,
+                    "median_ms": round(statistics.median(ch_times), 3),
+                    "p95_ms": round(percentile(ch_times, 95), 3),
+                    "min_ms": round(min(ch_times), 3),
+                    "answers_match": clickhouse_peer.answers_match(
+                        qid, first["influxd"][1], ch_texts or [])}
+                entry["speedup_vs_clickhouse"] = round(
+                    entry["clickhouse"]["median_ms"] / entry["citynexus"]["median_ms"], 2)
             api = make_api_queries(manifest).get(qid)
             if api:
                 path = "/api/v1/query?" + urllib.parse.urlencode(api)
@@ -442,6 +558,8 @@ def run_queries(args, manifest, influx, cn, log):
     finally:
         for timer in timers.values():
             timer.close()
+        if ch_timer:
+            ch_timer.close()
     return out
 
 
@@ -450,6 +568,8 @@ def print_table(r):
     print()
     print("urban1000: %d series, %d points, %d-line batches, %d connections" % (
         r["dataset"]["series"], points, r["dataset"]["lines_per_batch"], r["connections"]))
+    if "clickhouse" in r:
+        print_three(r)
     print("%-44s %14s %14s %9s" % ("", "influxd", "citynexus", "cn better"))
     i, c = r["influxd"], r["citynexus"]
     print("%-44s %14s %14s %8.2fx" % (
@@ -476,6 +596,40 @@ def print_table(r):
     print("client ceiling (null sink): %s points/s" % "{:,}".format(
         r["client_ceiling"]["points_per_s"]))
     print("load average: start %s, end %s" % (r["load_start"], r["load_end"]))
+
+
+def print_three(r):
+    """The three-server table: citynexus recent and compacted beside
+    InfluxDB and ClickHouse, with ratios (higher = citynexus better)."""
+    points = r["dataset"]["points"]
+    i, c, h = r["influxd"], r["citynexus"], r["clickhouse"]
+    fmt = "%-34s %11s %11s %13s %13s %9s %9s"
+    print(fmt % ("", "influxd", "clickhouse", "cn recent", "cn compacted", "vs influx",
+                 "vs CH"))
+    ci, ch, cc = (i["ingest"]["points_per_s"], h["ingest"]["points_per_s"],
+                  c["ingest"]["points_per_s"])
+    print(fmt % ("ingest lines/s", "{:,}".format(ci), "{:,}".format(ch), "{:,}".format(cc),
+                 "", "%.2fx" % (cc / ci), "%.2fx" % (cc / ch)))
+    recent_bpl = c["recent"]["bytes_right_after_ingest"] / points
+    bi, bh, bc = (i["disk"]["bytes_per_point"], h["disk"]["bytes_per_point"],
+                  c["disk"]["bytes_per_point"])
+    print(fmt % ("bytes/line on disk (settled)", "%.2f" % bi, "%.2f" % bh,
+                 "%.2f" % recent_bpl, "%.2f" % bc, "%.2fx" % (bi / bc), "%.2fx" % (bh / bc)))
+    print(fmt % ("bytes/line right after ingest", "", "%.2f" % (
+        h["disk"]["bytes_right_after_ingest"] / points), "%.2f" % recent_bpl, "", "", ""))
+    for q in r["queries"]:
+        if q["id"] not in ("Q1", "Q2", "Q3", "Q4"):
+            continue
+        rec = c["recent"]["queries"].get(q["id"], {}).get("median_ms")
+        chq = q.get("clickhouse", {}).get("median_ms")
+        print(fmt % ("%s median ms" % q["id"], "%.2f" % q["influxd"]["median_ms"],
+                     "%.2f" % chq if chq else "-", "%.2f" % rec if rec else "-",
+                     "%.2f" % q["citynexus"]["median_ms"], "%.2fx" % q["speedup"],
+                     "%.2fx" % q["speedup_vs_clickhouse"] if chq else "-"))
+        if rec:
+            print(fmt % ("  recent / compacted", "", "", "%.2fx" % (
+                rec / q["citynexus"]["median_ms"]), "", "", ""))
+    print()
 
 
 def self_test():
@@ -535,6 +689,12 @@ def main():
     parser.add_argument("--temp-dir", default=None, help="parent of the servers' temp dirs")
     parser.add_argument("--out", default="peer-bench-results.json")
     parser.add_argument("--keep-temp", action="store_true")
+    parser.add_argument("--clickhouse", default=shutil.which("clickhouse-server") or (
+        "/usr/sbin/clickhouse-server" if os.access("/usr/sbin/clickhouse-server", os.X_OK)
+        else ""), help="clickhouse-server binary; empty: leave ClickHouse out")
+    parser.add_argument("--recent-wait", type=int, default=60,
+                        help="seconds between the end of citynexus' ingest and its "
+                             "recent-data queries (default 60)")
     parser.add_argument("--self-test", action="store_true",
                         help="check the generator and the clients (no servers) and exit")
     args = parser.parse_args()
