@@ -12,7 +12,7 @@ namespace {
 // Runs `command` through the shell; its exit code and stdout+stderr.
 std::pair<int, std::string> Shell(const std::string& command) {
   std::string out;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
   REQUIRE(pipe != nullptr);
   char buf[4096];
   while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
