@@ -43,8 +43,10 @@ struct Route {
 };
 
 // Every route of a default `serve` (no MQTT broker, no ingest sources).
-// `datastream` is the SensorThings id of series priv_m#f (written first).
-std::vector<Route> Routes(const std::string& datastream) {
+// `datastream` is the SensorThings id of series priv_m#f (written first),
+// `asset` a dashboard file ("/assets/app-<hash>.js", named by index.html).
+std::vector<Route> Routes(const std::string& datastream,
+                          const std::string& asset) {
   const std::string observation = R"({"Datastream": {"@iot.id": )" +
                                   datastream +
                                   R"(}, "result": 4, "phenomenonTime": )"
@@ -71,7 +73,7 @@ std::vector<Route> Routes(const std::string& datastream) {
       {"DELETE", "/api/v1/admin/tokens/0000000000000000", "", Need::kAdmin},
       // Dashboard (static files, no data).
       {"GET", "/", "", Need::kOpen},
-      {"GET", "/assets/app.js", "", Need::kOpen},
+      {"GET", asset, "", Need::kOpen},
       // Prometheus HTTP API: a caller that may read nothing at all is
       // refused (nothing public is stored here); the rest see only what they
       // may read (the leak test below).
@@ -281,7 +283,15 @@ TEST_CASE("every route x caller x credential form gets the right status",
               .status == 204);
   const std::string datastream = DatastreamId(s.port, s.admin, "priv_m");
   REQUIRE_FALSE(datastream.empty());
-  const std::vector<Route> routes = Routes(datastream);
+  // The dashboard's file names carry a content hash: take one from "/".
+  const auto index = HttpRequest(s.port, "GET", "/");
+  REQUIRE(index.status == 200);
+  const size_t asset_at = index.body.find("/assets/");
+  REQUIRE(asset_at != std::string::npos);
+  const std::string asset = index.body.substr(
+      asset_at, index.body.find_first_of("\"' >", asset_at) - asset_at);
+  REQUIRE(HttpRequest(s.port, "GET", asset).status == 200);
+  const std::vector<Route> routes = Routes(datastream, asset);
 
   struct Caller {
     std::string name;
