@@ -1,6 +1,9 @@
 #include "connectors/mqtt_options.h"
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <string>
 
 namespace citynexus::connectors {
@@ -92,6 +95,43 @@ Status ValidateBrokerUri(std::string_view uri) {
           shown);
     }
   }
+  return Status::Ok();
+}
+
+Status ReadMqttPasswordFile(MqttOptions& options) {
+  if (options.password_file.empty()) return Status::Ok();
+  const std::string& path = options.password_file;
+  if (!options.password.empty()) {
+    return Status::InvalidArgument(
+        "set either mqtt.password or mqtt.password_file, not both");
+  }
+  // A password is short; a bound keeps a wrong path (a log, a device) from
+  // being read whole.
+  constexpr size_t kMaxBytes = 4096;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::InvalidArgument("mqtt.password_file: cannot read " + path +
+                                   ": " + std::strerror(errno));
+  }
+  std::string content(kMaxBytes + 1, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  if (in.bad()) {
+    return Status::InvalidArgument("mqtt.password_file: cannot read " + path);
+  }
+  content.resize(static_cast<size_t>(in.gcount()));
+  if (content.size() > kMaxBytes) {
+    return Status::InvalidArgument("mqtt.password_file: " + path +
+                                   " is larger than 4 KiB; expected the "
+                                   "password alone");
+  }
+  if (!content.empty() && content.back() == '\n') content.pop_back();
+  if (!content.empty() && content.back() == '\r') content.pop_back();
+  if (content.empty()) {
+    return Status::InvalidArgument("mqtt.password_file: " + path +
+                                   " is empty; expected the password");
+  }
+  options.password = std::move(content);
+  options.password_file.clear();
   return Status::Ok();
 }
 

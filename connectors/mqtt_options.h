@@ -70,6 +70,10 @@ struct MqttOptions {
   std::string client_id = "citynexus";
   std::string username;  // empty: none
   std::string password;  // empty: none
+  // A file holding the password (config mqtt.password_file), so the secret
+  // need not sit in the config file. Config loading refuses it together
+  // with `password`; ReadMqttPasswordFile() turns it into `password`.
+  std::string password_file;
   // TLS files for `ssl://` brokers (PEM). Empty: not used.
   std::string ca_file;
   std::string cert_file;
@@ -108,6 +112,13 @@ inline constexpr size_t kDeadLetterPayloadBytes = 1024;
 // (IPv6 in brackets) and an optional port 1..65535, nothing after it.
 // kInvalidArgument saying what is wrong.
 Status ValidateBrokerUri(std::string_view uri);
+
+// When `options.password_file` is set, reads it into `options.password`
+// (one trailing "\n" or "\r\n" removed; the content is never logged) and
+// clears password_file. kInvalidArgument naming the file when it cannot be
+// read, is larger than 4 KiB or is empty; kInvalidArgument when `password`
+// is set as well. OK and no change when password_file is empty.
+Status ReadMqttPasswordFile(MqttOptions& options);
 
 // Checks an MQTT topic filter: non-empty, `+` and `#` occupy whole levels,
 // `#` only last; `$share/<group>/<filter>` needs a group without wildcards

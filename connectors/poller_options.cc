@@ -38,6 +38,8 @@ std::vector<std::pair<std::string, std::string>> PollerOptionProblems(
     problems.emplace_back("url", "required");
   } else if (auto url = net::ParseHttpUrl(options.url); !url) {
     problems.emplace_back("url", url.error().message());
+  } else if (!options.tls_ca_file.empty() && !url->tls()) {
+    problems.emplace_back("tls_ca_file", "only for https:// URLs");
   }
   if (options.interval <= std::chrono::milliseconds(0)) {
     problems.emplace_back("interval", "must be positive");

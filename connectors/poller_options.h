@@ -56,6 +56,10 @@ struct PollerOptions {
   // Domain recorded on the series this poller creates (`mobility`, ...);
   // empty: none.
   std::string domain;
+  // PEM file of the CA certificates trusted for this poller's https://
+  // server (a city's internal CA). Empty (default): the system store.
+  // Either way the chain and the host name are checked.
+  std::string tls_ca_file;
 
   // ---- kGbfs ----
   // Measurement of the station lines. Empty: "gbfs_station".

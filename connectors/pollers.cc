@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <thread>
 #include <utility>
@@ -328,11 +329,25 @@ Status Pollers::Start() {
   MutexLock lock(&mu_);
   if (started_ || stopped_ || options_.empty()) return Status::Ok();
   CITYNEXUS_RETURN_IF_ERROR(ValidatePollers(options_));
-  started_ = true;
-  client_ = std::make_unique<net::HttpClient>();
   for (const PollerOptions& options : options_) {
+    std::error_code ec;
+    if (!options.tls_ca_file.empty() &&
+        !std::filesystem::is_regular_file(options.tls_ca_file, ec)) {
+      return Status::InvalidArgument(
+          "poller \"" + options.name + "\": tls_ca_file \"" +
+          options.tls_ca_file + "\" does not exist or is not a file");
+    }
+  }
+  started_ = true;
+  for (const PollerOptions& options : options_) {
+    std::unique_ptr<net::HttpClient>& client = clients_[options.tls_ca_file];
+    if (!client) {
+      net::ClientOptions client_options;
+      client_options.ca_file = options.tls_ca_file;
+      client = std::make_unique<net::HttpClient>(client_options);
+    }
     pollers_.push_back(
-        std::make_unique<Poller>(options, store_, metrics_, *client_));
+        std::make_unique<Poller>(options, store_, metrics_, *client));
   }
   for (auto& poller : pollers_) poller->Start();
   CN_LOG(kInfo, kComponent) << pollers_.size() << " poller(s) started";
@@ -342,7 +357,7 @@ Status Pollers::Start() {
 void Pollers::Stop(std::chrono::milliseconds grace) {
   {
     // Not held while joining: Health() from /healthz must not wait for it.
-    // pollers_ and client_ no longer change once stopped_ is set.
+    // pollers_ and clients_ no longer change once stopped_ is set.
     MutexLock lock(&mu_);
     if (stopped_) return;
     stopped_ = true;
@@ -350,7 +365,14 @@ void Pollers::Stop(std::chrono::milliseconds grace) {
   }
   for (auto& poller : pollers_) poller->RequestStop();
   // Cancels fetches in flight; their threads see stopping_ and leave.
-  client_->Shutdown(grace);
+  // One grace for all clients together, not one each.
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  for (auto& entry : clients_) {
+    entry.second->Shutdown(std::max(
+        std::chrono::milliseconds(0),
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now())));
+  }
   for (auto& poller : pollers_) poller->Join();
 }
 

@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -82,7 +83,9 @@ class Pollers {
   std::vector<PollerOptions> options_;
   engine::Store& store_;
   net::MetricsRegistry& metrics_;
-  std::unique_ptr<net::HttpClient> client_;
+  // One client per trusted CA file ("" : the system store), shared by the
+  // pollers that name it.
+  std::map<std::string, std::unique_ptr<net::HttpClient>> clients_;
   std::vector<std::unique_ptr<Poller>> pollers_;
   mutable Mutex mu_;  // orders Start() and Stop()
   bool started_ GUARDED_BY(mu_) = false;

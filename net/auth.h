@@ -95,8 +95,9 @@ class Authenticator {
   std::shared_ptr<const Access> anonymous_;
 };
 
-// True for the routes that answer every caller: GET /healthz, /ping,
-// /api/v1/version; GET /metrics unless `metrics_anonymous` is false.
+// True for the routes that answer every caller, ignoring bad credentials:
+// GET /healthz, /ping, /api/v1/version, the dashboard's static files (/ and
+// /assets/{name}); GET /metrics unless `metrics_anonymous` is false.
 bool IsOpenRoute(std::string_view pattern, bool metrics_anonymous);
 
 }  // namespace citynexus::net

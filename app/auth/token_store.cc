@@ -353,10 +353,28 @@ Result<TokenInfo> TokenStore::Verify(std::string_view secret) {
   const std::string hash = Sha256Hex(secret);
   MutexLock lock(&mu_);
   if (Status s = RefreshLocked(); !s.ok()) {
-    // Keep serving with the tokens last read; a broken file is logged.
-    CN_LOG(kWarn, "auth") << "token file unreadable, using the last good "
-                             "copy: "
-                          << s.ToString();
+    // Keep serving with the tokens last read; a broken file is logged, but
+    // not on every request (each one re-checks the file).
+    const auto now = std::chrono::steady_clock::now();
+    const std::string error = s.ToString();
+    if (error != broken_file_error_ ||
+        now - broken_file_logged_ >= kBrokenFileLogInterval) {
+      CN_LOG(kWarn, "auth")
+          << "token file unreadable, using the last good copy: " << error
+          << (broken_file_suppressed_ > 0
+                  ? " (" + std::to_string(broken_file_suppressed_) +
+                        " repeats not logged)"
+                  : std::string());
+      broken_file_error_ = error;
+      broken_file_logged_ = now;
+      broken_file_suppressed_ = 0;
+    } else {
+      ++broken_file_suppressed_;
+    }
+  } else if (!broken_file_error_.empty()) {
+    CN_LOG(kInfo, "auth") << "token file readable again";
+    broken_file_error_.clear();
+    broken_file_suppressed_ = 0;
   }
   const TokenInfo* match = nullptr;
   for (const TokenInfo& t : tokens_) {

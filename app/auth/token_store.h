@@ -63,6 +63,7 @@ struct CreatedToken {
 class TokenStore {
  public:
   static constexpr std::chrono::seconds kLastUsedFlushInterval{60};
+  static constexpr std::chrono::seconds kBrokenFileLogInterval{60};
 
   // The tokens of `data_dir` (created on the first change if missing; the
   // directory is created too). Nothing is read until the first call.
@@ -115,6 +116,12 @@ class TokenStore {
   // id -> last use, not yet written.
   std::map<std::string, int64_t> used_ GUARDED_BY(mu_);
   std::chrono::steady_clock::time_point last_flush_ GUARDED_BY(mu_);
+  // "token file unreadable" is logged once per kBrokenFileLogInterval while
+  // the same problem lasts (every request re-checks the file), again at
+  // once when the problem changes, and "readable again" when it ends.
+  std::string broken_file_error_ GUARDED_BY(mu_);  // "" : file was fine
+  std::chrono::steady_clock::time_point broken_file_logged_ GUARDED_BY(mu_);
+  int64_t broken_file_suppressed_ GUARDED_BY(mu_) = 0;
 };
 
 // "cnx_" secrets: true when `text` looks like one (for log scrubbing tests).

@@ -94,13 +94,21 @@ class BlockedSignals {
 
 }  // namespace
 
-Status Serve(const Config& config) {
+Status Serve(const Config& given) {
   // First, before any thread exists (see the thread list above).
   BlockedSignals signals;
   // A peer closing its socket mid-write must be an error code, not a kill.
   signal(SIGPIPE, SIG_IGN);
 
-  SetLogLevel(config.log_level);
+  SetLogLevel(given.log_level);
+  // The broker password from mqtt.password_file, read once for everything
+  // that connects to the broker (connector, indicator publisher,
+  // SensorThings bridge). Only this copy holds it; it is never logged.
+  Config config = given;
+  if (Status status = connectors::ReadMqttPasswordFile(config.mqtt);
+      !status.ok()) {
+    return status;
+  }
 
   // ---- storage ----
   // Opened before anything can write to it; closed last (after HTTP and,

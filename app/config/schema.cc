@@ -1,6 +1,7 @@
 #include "app/config/schema.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,8 +40,46 @@ std::vector<Option<Config>> BuildConfigOptions() {
   return o;
 }
 
+// Options that were renamed. There is one way to write each option: an old
+// name is an error that names the new one (not a silent alias, and clearer
+// than "unknown key").
+constexpr std::pair<std::string_view, std::string_view> kRenamed[] = {
+    {"mqtt.ca_file", "mqtt.tls.ca_file"},
+    {"mqtt.cert_file", "mqtt.tls.cert_file"},
+    {"mqtt.key_file", "mqtt.tls.key_file"},
+};
+
+// `document` without the renamed keys it uses, each reported.
+Json WithoutRenamedKeys(const Json& document, ConfigErrors& errors) {
+  Json out = document;
+  for (const auto& [old_path, new_path] : kRenamed) {
+    Json* parent = &out;
+    std::string_view rest = old_path;
+    for (size_t dot = rest.find('.'); dot != std::string_view::npos && parent;
+         dot = rest.find('.')) {
+      const std::string level(rest.substr(0, dot));
+      parent = parent->is_object() && parent->contains(level)
+                   ? &(*parent)[level]
+                   : nullptr;
+      rest.remove_prefix(dot + 1);
+    }
+    const std::string key(rest);
+    if (parent == nullptr || !parent->is_object() || !parent->contains(key)) {
+      continue;
+    }
+    errors.Add(old_path, "renamed to " + Quote(new_path) +
+                             "; move the value there");
+    parent->erase(key);
+  }
+  return out;
+}
+
 // Checks that span several options; run after every option was applied.
 void CheckConfig(const Config& config, ConfigErrors& errors) {
+  if (!config.mqtt.password.empty() && !config.mqtt.password_file.empty()) {
+    errors.Add("mqtt.password_file",
+               "set either mqtt.password or mqtt.password_file, not both");
+  }
   if (config.sensorthings.mqtt && config.mqtt.brokers.empty()) {
     errors.Add("sensorthings.mqtt",
                "the MQTT extension needs a broker: set mqtt.brokers");
@@ -98,7 +137,8 @@ Config DefaultConfig() {
 void ApplyConfigJson(const Json& document, Config& config,
                      ConfigErrors& errors) {
   const size_t before = errors.lines().size();
-  ApplyObject(document, "", "", ConfigOptions(), config, errors);
+  ApplyObject(WithoutRenamedKeys(document, errors), "", "", ConfigOptions(),
+              config, errors);
   // Cross-option checks would report follow-on noise after a failed option.
   if (errors.lines().size() == before) CheckConfig(config, errors);
 }

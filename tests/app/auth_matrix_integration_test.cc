@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -27,7 +28,11 @@ using testing::HttpRequest;
 
 constexpr const char* kConfig = R"({"auth": {"anonymous_read": ["pub_*"]}})";
 
-enum class Need { kOpen, kRead, kWrite, kAdmin };
+// kOpen: every caller, even with wrong credentials (no data behind it).
+// kRead/kWrite/kAdmin: the scope (anonymous: 401, token without it: 403).
+// kFiltered: anyone with valid or no credentials gets 200 and sees only what
+// it may read (checked separately below); invalid credentials get 401.
+enum class Need { kOpen, kRead, kWrite, kAdmin, kFiltered };
 
 struct Route {
   std::string method;
@@ -38,7 +43,14 @@ struct Route {
 };
 
 // Every route of a default `serve` (no MQTT broker, no ingest sources).
-std::vector<Route> Routes() {
+// `datastream` is the SensorThings id of series priv_m#f (written first),
+// `asset` a dashboard file ("/assets/app-<hash>.js", named by index.html).
+std::vector<Route> Routes(const std::string& datastream,
+                          const std::string& asset) {
+  const std::string observation = R"({"Datastream": {"@iot.id": )" +
+                                  datastream +
+                                  R"(}, "result": 4, "phenomenonTime": )"
+                                  R"("2024-05-01T12:00:00Z"})";
   return {
       {"GET", "/healthz", "", Need::kOpen},
       {"GET", "/ping", "", Need::kOpen},
@@ -59,6 +71,28 @@ std::vector<Route> Routes() {
       {"GET", "/api/v1/admin/tokens", "", Need::kAdmin},
       {"POST", "/api/v1/admin/tokens", "{}", Need::kAdmin},
       {"DELETE", "/api/v1/admin/tokens/0000000000000000", "", Need::kAdmin},
+      // Dashboard (static files, no data).
+      {"GET", "/", "", Need::kOpen},
+      {"GET", asset, "", Need::kOpen},
+      // Prometheus HTTP API: a caller that may read nothing at all is
+      // refused (nothing public is stored here); the rest see only what they
+      // may read (the leak test below).
+      {"GET", "/prometheus/api/v1/query?query=priv_m_f", "", Need::kRead},
+      {"POST", "/prometheus/api/v1/query?query=priv_m_f", "", Need::kRead},
+      {"GET",
+       "/prometheus/api/v1/query_range?query=priv_m_f&start=0&end=60&step=15",
+       "", Need::kRead},
+      {"GET", "/prometheus/api/v1/series?match[]=priv_m_f", "", Need::kRead},
+      {"GET", "/prometheus/api/v1/labels", "", Need::kRead},
+      {"GET", "/prometheus/api/v1/label/__name__/values", "", Need::kRead},
+      // SensorThings: reads filtered to what the caller may read; the one
+      // write route (Observations) needs write on the Datastream's
+      // measurement.
+      {"GET", "/v1.1", "", Need::kFiltered},
+      {"GET", "/v1.1/Things", "", Need::kFiltered},
+      {"GET", "/v1.1/Datastreams", "", Need::kFiltered},
+      {"GET", "/v1.1/Observations", "", Need::kFiltered},
+      {"POST", "/v1.1/Observations", observation, Need::kWrite},
   };
 }
 
@@ -159,6 +193,22 @@ std::string Create(const std::string& data_dir, const std::string& name,
   return secret;
 }
 
+// The SensorThings @iot.id of the (only) Datastream whose JSON mentions
+// `measurement`, as the admin sees it; "" when there is none.
+std::string DatastreamId(uint16_t port, const std::string& admin,
+                         const std::string& measurement) {
+  const auto r = HttpRequest(port, "GET", "/v1.1/Datastreams", "",
+                             "Authorization: Bearer " + admin + "\r\n");
+  REQUIRE(r.status == 200);
+  const nlohmann::json doc = nlohmann::json::parse(r.body);
+  for (const auto& ds : doc["value"]) {
+    if (ds.dump().find(measurement) == std::string::npos) continue;
+    const auto& id = ds["@iot.id"];
+    return id.is_string() ? id.get<std::string>() : id.dump();
+  }
+  return "";
+}
+
 std::string ReadAll(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -227,6 +277,21 @@ TEST_CASE("every route x caller x credential form gets the right status",
   // The expiry is one second after creation: wait it out (not a timing
   // threshold on the system under test, only the token's own lifetime).
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  // A private series, so SensorThings has a Datastream to write to.
+  REQUIRE(HttpRequest(s.port, "POST", "/write?db=x", "priv_m f=0 1000000000",
+                      "Authorization: Bearer " + s.admin + "\r\n")
+              .status == 204);
+  const std::string datastream = DatastreamId(s.port, s.admin, "priv_m");
+  REQUIRE_FALSE(datastream.empty());
+  // The dashboard's file names carry a content hash: take one from "/".
+  const auto index = HttpRequest(s.port, "GET", "/");
+  REQUIRE(index.status == 200);
+  const size_t asset_at = index.body.find("/assets/");
+  REQUIRE(asset_at != std::string::npos);
+  const std::string asset = index.body.substr(
+      asset_at, index.body.find_first_of("\"' >", asset_at) - asset_at);
+  REQUIRE(HttpRequest(s.port, "GET", asset).status == 200);
+  const std::vector<Route> routes = Routes(datastream, asset);
 
   struct Caller {
     std::string name;
@@ -249,7 +314,7 @@ TEST_CASE("every route x caller x credential form gets the right status",
 
   std::map<std::string, int> failures;
   int checked = 0;
-  for (const Route& route : Routes()) {
+  for (const Route& route : routes) {
     for (const Caller& caller : callers) {
       for (Form form : forms) {
         if (caller.secret.empty() && form != Form::kToken) continue;
@@ -272,6 +337,9 @@ TEST_CASE("every route x caller x credential form gets the right status",
           case Need::kAdmin:
             allowed = caller.admin;
             break;
+          case Need::kFiltered:
+            allowed = caller.valid || caller.secret.empty();
+            break;
         }
         const std::string label = route.method + " " + route.target + " as " +
                                   caller.name + " via " + FormName(form);
@@ -290,7 +358,7 @@ TEST_CASE("every route x caller x credential form gets the right status",
       }
     }
   }
-  CHECK(checked == 17 * (1 + 6 * 5));
+  CHECK(checked == static_cast<int>(routes.size()) * (1 + 6 * 5));
 }
 
 TEST_CASE("401 answers carry WWW-Authenticate; /query answers InfluxDB's shape",
@@ -368,6 +436,62 @@ TEST_CASE("private measurement names never leak through SHOW or FROM /regex/",
   auto r = HttpRequest(s.port, "GET", "/query?db=x&q=SHOW%20MEASUREMENTS", "",
                        "Authorization: Bearer " + s.admin + "\r\n");
   CHECK(r.body.find("priv_meter") != std::string::npos);
+}
+
+TEST_CASE(
+    "private series never leak through the Prometheus API or SensorThings",
+    "[app][auth][integration]") {
+  Server s;
+  auto w = HttpRequest(
+      s.port, "POST", "/write?db=x",
+      "pub_traffic,site=a count=1 1000000000\n"
+      "priv_meter,household=h42 kwh=3 1000000000\n",
+      "Authorization: Bearer " + s.admin + "\r\n");
+  REQUIRE(w.status == 204);
+  const std::string narrow = Create(s.data_dir, "narrow", {"read:pub_*"});
+  const std::vector<std::string> targets = {
+      "/prometheus/api/v1/query?query=%7B__name__%3D~%22.%2B%22%7D&time=1",
+      "/prometheus/api/v1/query_range?query=%7B__name__%3D~%22.%2B%22%7D"
+      "&start=0&end=60&step=15",
+      "/prometheus/api/v1/series?match[]=%7B__name__%3D~%22.%2B%22%7D",
+      "/prometheus/api/v1/labels",
+      "/prometheus/api/v1/label/__name__/values",
+      "/prometheus/api/v1/label/household/values",
+      "/v1.1/Things",
+      "/v1.1/Datastreams",
+      "/v1.1/ObservedProperties",
+      "/v1.1/Observations"};
+  for (const std::string& auth :
+       {std::string(), "Authorization: Bearer " + narrow + "\r\n"}) {
+    for (const std::string& target : targets) {
+      const auto r = HttpRequest(s.port, "GET", target, "", auth);
+      INFO((auth.empty() ? "anonymous: " : "read:pub_*: ")
+           << target << " -> " << r.status << " " << r.body);
+      CHECK(r.status == 200);
+      CHECK(r.body.find("priv") == std::string::npos);
+      CHECK(r.body.find("household") == std::string::npos);
+      CHECK(r.body.find("h42") == std::string::npos);
+    }
+    // The public series is there (the filter is not "nothing at all").
+    const auto names = HttpRequest(
+        s.port, "GET", "/prometheus/api/v1/label/__name__/values", "", auth);
+    CHECK(names.body.find("pub_traffic") != std::string::npos);
+    const auto things = HttpRequest(s.port, "GET", "/v1.1/Things", "", auth);
+    CHECK(things.body.find("pub_traffic") != std::string::npos);
+  }
+  // The admin sees both (so the checks above can fail).
+  const std::string bearer = "Authorization: Bearer " + s.admin + "\r\n";
+  CHECK(HttpRequest(s.port, "GET", "/prometheus/api/v1/label/__name__/values",
+                    "", bearer)
+            .body.find("priv_meter") != std::string::npos);
+  CHECK(HttpRequest(s.port, "GET", "/v1.1/Things", "", bearer)
+            .body.find("priv_meter") != std::string::npos);
+  // A private Datastream is not even addressable for a narrow token.
+  const std::string id = DatastreamId(s.port, s.admin, "priv_meter");
+  REQUIRE_FALSE(id.empty());
+  CHECK(HttpRequest(s.port, "GET", "/v1.1/Datastreams(" + id + ")", "",
+                    "Authorization: Bearer " + narrow + "\r\n")
+            .status == 404);
 }
 
 TEST_CASE(

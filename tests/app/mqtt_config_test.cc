@@ -1,6 +1,10 @@
 // The `mqtt` section of the configuration: defaults, a full example, and
 // the errors of bad brokers, QoS, formats, topics and tags_from_topic.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -140,4 +144,93 @@ TEST_CASE("a json subscription loads its mapping and names its problems",
                   "field": "v", "fields": {"v": "/v"}}]}})"),
              Catch::Contains("mqtt.subscriptions[0].field: only for format "
                              "\"value\""));
+}
+
+TEST_CASE("mqtt TLS options live under mqtt.tls; old names say where",
+          "[app][config][mqtt]") {
+  Result<Config> c = LoadConfigText(R"({"mqtt": {
+    "brokers": ["ssl://broker.example:8883"], "username": "u",
+    "password_file": "/etc/citynexus/mqtt.password",
+    "tls": {"ca_file": "/ca.pem", "cert_file": "/c.pem", "key_file": "/k.pem",
+            "verify": false}}})");
+  INFO((c.has_value() ? "" : c.error().message()));
+  REQUIRE(c.has_value());
+  CHECK(c->mqtt.ca_file == "/ca.pem");
+  CHECK(c->mqtt.cert_file == "/c.pem");
+  CHECK(c->mqtt.key_file == "/k.pem");
+  CHECK(c->mqtt.password_file == "/etc/citynexus/mqtt.password");
+  CHECK_FALSE(c->mqtt.tls_verify);
+  CHECK(DefaultConfig().mqtt.tls_verify);
+
+  const std::string old = ErrorText(
+      R"({"mqtt": {"ca_file": "/ca.pem", "cert_file": "/c.pem",
+                   "key_file": "/k.pem"}})");
+  CHECK_THAT(old, Catch::Contains("mqtt.ca_file: renamed to "
+                                  "\"mqtt.tls.ca_file\""));
+  CHECK_THAT(old, Catch::Contains("mqtt.cert_file: renamed to "
+                                  "\"mqtt.tls.cert_file\""));
+  CHECK_THAT(old, Catch::Contains("mqtt.key_file: renamed to "
+                                  "\"mqtt.tls.key_file\""));
+  CHECK_THAT(old, !Catch::Contains("unknown key"));
+  // Also through a --set style override path.
+  Result<Config> overridden =
+      LoadConfigText("{}", {{"mqtt.ca_file", "/ca.pem"}});
+  REQUIRE_FALSE(overridden.has_value());
+  CHECK_THAT(overridden.error().message(),
+             Catch::Contains("renamed to \"mqtt.tls.ca_file\""));
+
+  CHECK_THAT(ErrorText(R"({"mqtt": {"password": "p",
+                                    "password_file": "/p"}})"),
+             Catch::Contains("mqtt.password_file: set either mqtt.password "
+                             "or mqtt.password_file, not both"));
+}
+
+TEST_CASE("mqtt.password_file is read without its trailing newline",
+          "[app][config][mqtt]") {
+  const std::string dir = std::filesystem::temp_directory_path() /
+                          ("cn-mqtt-pass-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  connectors::MqttOptions options;
+  options.password_file = dir + "/pass";
+  {
+    std::ofstream(options.password_file) << "s3cret pass\r\n";
+    connectors::MqttOptions o = options;
+    REQUIRE(connectors::ReadMqttPasswordFile(o).ok());
+    CHECK(o.password == "s3cret pass");
+    CHECK(o.password_file.empty());
+  }
+  {
+    std::ofstream(options.password_file) << "no-newline";
+    connectors::MqttOptions o = options;
+    REQUIRE(connectors::ReadMqttPasswordFile(o).ok());
+    CHECK(o.password == "no-newline");
+  }
+  {
+    std::ofstream(options.password_file) << "\n";
+    connectors::MqttOptions o = options;
+    const Status s = connectors::ReadMqttPasswordFile(o);
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.message(), Catch::Contains(dir + "/pass is empty"));
+  }
+  {
+    connectors::MqttOptions o = options;
+    o.password_file = dir + "/missing";
+    const Status s = connectors::ReadMqttPasswordFile(o);
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.message(), Catch::Contains("cannot read " + dir + "/missing"));
+    CHECK_THAT(s.message(), Catch::Contains("No such file"));
+  }
+  {
+    std::ofstream(options.password_file) << "s3cret\n";
+    connectors::MqttOptions o = options;
+    o.password = "inline";
+    CHECK_FALSE(connectors::ReadMqttPasswordFile(o).ok());
+  }
+  {
+    connectors::MqttOptions o;  // no file: nothing to do
+    o.password = "inline";
+    REQUIRE(connectors::ReadMqttPasswordFile(o).ok());
+    CHECK(o.password == "inline");
+  }
+  std::filesystem::remove_all(dir);
 }

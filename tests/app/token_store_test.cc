@@ -1,6 +1,10 @@
 // TokenStore (app/auth/token_store.h): hashing at rest, verification,
 // expiry, revocation seen by a second instance (the running server).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -107,6 +111,47 @@ TEST_CASE("bad input to Create is refused", "[app][auth]") {
   CHECK_FALSE(
       store.Create(std::string(200, 'n'), Scopes({"admin"}), std::nullopt)
           .has_value());
+}
+
+}  // namespace citynexus::app
+
+namespace citynexus::app {
+
+// Every request re-checks tokens.json; a broken file must not write one
+// warning per request (a flood that hides everything else in the log).
+TEST_CASE("a broken token file is logged once, not on every verification",
+          "[app][auth]") {
+  testing::TempDir dir;
+  TokenStore store(dir.str());
+  auto a = store.Create("a", Scopes({"read:*"}), std::nullopt);
+  REQUIRE(a.has_value());
+  REQUIRE(store.Verify(a->secret).has_value());  // loaded while good
+  std::ofstream(store.path(), std::ios::trunc) << "{ not json";
+
+  // stderr (where the log goes) into a file for the duration.
+  const std::string captured = dir.str() + "/stderr.txt";
+  std::fflush(stderr);
+  const int saved = ::dup(2);
+  const int fd = ::open(captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  REQUIRE(fd >= 0);
+  ::dup2(fd, 2);
+  int verified = 0;
+  for (int i = 0; i < 50; ++i) verified += store.Verify(a->secret) ? 1 : 0;
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(fd);
+  ::close(saved);
+
+  CHECK(verified == 50);  // the last good copy keeps serving
+  const std::string log = FileText(captured);
+  INFO(log);
+  size_t lines = 0;
+  for (size_t at = log.find("token file unreadable"); at != std::string::npos;
+       at = log.find("token file unreadable", at + 1)) {
+    ++lines;
+  }
+  CHECK(lines == 1);
+  CHECK(log.find(a->secret) == std::string::npos);
 }
 
 }  // namespace citynexus::app

@@ -74,17 +74,35 @@ std::unique_ptr<Mosquitto> Mosquitto::Start(const std::filesystem::path& dir) {
   std::string binary;
   if (!FindExecutable("mosquitto", &binary)) return nullptr;
   std::filesystem::create_directories(dir);
-  std::unique_ptr<Mosquitto> broker(new Mosquitto(dir, FreePort()));
+  std::unique_ptr<Mosquitto> broker(new Mosquitto(dir, FreePort(), nullptr));
   broker->Launch();
   return broker;
 }
 
-Mosquitto::Mosquitto(std::filesystem::path dir, uint16_t port)
+std::unique_ptr<Mosquitto> Mosquitto::Start(const std::filesystem::path& dir,
+                                            const MosquittoTls& tls) {
+  std::string binary;
+  if (!FindExecutable("mosquitto", &binary)) return nullptr;
+  std::filesystem::create_directories(dir);
+  std::unique_ptr<Mosquitto> broker(new Mosquitto(dir, FreePort(), &tls));
+  broker->Launch();
+  return broker;
+}
+
+Mosquitto::Mosquitto(std::filesystem::path dir, uint16_t port,
+                     const MosquittoTls* tls)
     : dir_(std::move(dir)), port_(port) {
   std::ofstream conf(dir_ / "mosquitto.conf");
-  conf << "listener " << port_ << " 127.0.0.1\n"
-       << "allow_anonymous true\n"
-       << "persistence true\n"
+  conf << "listener " << port_ << " 127.0.0.1\n";
+  if (tls != nullptr) {
+    conf << "certfile " << tls->cert_file << "\n"
+         << "keyfile " << tls->key_file << "\n"
+         << "allow_anonymous false\n"
+         << "password_file " << tls->password_file << "\n";
+  } else {
+    conf << "allow_anonymous true\n";
+  }
+  conf << "persistence true\n"
        << "persistence_location " << (dir_ / "").string() << "\n"
        << "autosave_interval 1\n"
        // Queue far more than a test publishes for a disconnected client

@@ -15,12 +15,23 @@
 
 namespace citynexus::testing {
 
+// A TLS listener with password authentication (allow_anonymous false).
+struct MosquittoTls {
+  std::string cert_file;      // PEM server certificate (chain)
+  std::string key_file;       // its private key
+  std::string password_file;  // made with mosquitto_passwd
+};
+
 class Mosquitto {
  public:
   // Starts a broker in `dir` (created). nullptr when the `mosquitto`
   // binary is not found (the caller WARNs and skips) -- a broker that is
   // found but does not come up fails the test (REQUIRE).
   static std::unique_ptr<Mosquitto> Start(const std::filesystem::path& dir);
+  // The same with its one listener speaking TLS and requiring a user name
+  // and password from `tls.password_file`.
+  static std::unique_ptr<Mosquitto> Start(const std::filesystem::path& dir,
+                                          const MosquittoTls& tls);
   ~Mosquitto();  // Kill()s a running broker
   Mosquitto(const Mosquitto&) = delete;
   Mosquitto& operator=(const Mosquitto&) = delete;
@@ -39,7 +50,8 @@ class Mosquitto {
   void Restart();
 
  private:
-  Mosquitto(std::filesystem::path dir, uint16_t port);
+  Mosquitto(std::filesystem::path dir, uint16_t port,
+            const MosquittoTls* tls);
   void Launch();
 
   std::filesystem::path dir_;

@@ -81,6 +81,9 @@ TEST_CASE("failed credentials are anonymous on open routes only",
   CHECK(IsOpenRoute("/metrics", true));
   CHECK_FALSE(IsOpenRoute("/metrics", false));
   CHECK_FALSE(IsOpenRoute("/write", true));
+  CHECK(IsOpenRoute("/", false));
+  CHECK(IsOpenRoute("/assets/{name}", false));
+  CHECK_FALSE(IsOpenRoute("/v1.1", true));
 }
 
 }  // namespace citynexus::net

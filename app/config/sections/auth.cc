@@ -1,5 +1,4 @@
-// Options auth.*: access control (net::AuthOptions), and mqtt.tls.verify,
-// declared with them because it came with the same change (issue #10).
+// Options auth.*: access control (net::AuthOptions).
 #include <string>
 #include <utility>
 
@@ -57,11 +56,6 @@ std::vector<Option<Config>> AuthSection() {
       Bool<C>({"auth.metrics_anonymous", "",
                "GET /metrics answers without a token. false: any valid token."},
               true, Member(&C::auth, &A::metrics_anonymous)),
-      Bool<C>({"mqtt.tls.verify", "",
-               "Check that an ssl:// broker's certificate names the broker's "
-               "host (Paho checks only the chain otherwise). Also applies to "
-               "the indicator publisher."},
-              true, Member(&C::mqtt, &connectors::MqttOptions::tls_verify)),
   };
 }
 

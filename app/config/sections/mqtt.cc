@@ -185,16 +185,28 @@ std::vector<Option<Config>> MqttSection() {
                 "citynexus", Member(&C::mqtt, &M::client_id)),
       String<C>({"mqtt.username", "", "User name sent to the broker."},
                 std::nullopt, Member(&C::mqtt, &M::username)),
-      String<C>({"mqtt.password", "", "Password sent to the broker."},
+      String<C>({"mqtt.password", "",
+                 "Password sent to the broker, in the config file itself. "
+                 "Prefer mqtt.password_file; setting both is an error."},
                 std::nullopt, Member(&C::mqtt, &M::password)),
-      String<C>({"mqtt.ca_file", "", "PEM CA certificates for ssl:// brokers."},
+      String<C>({"mqtt.password_file", "",
+                 "File whose content (without its trailing newline) is the "
+                 "broker password; read at startup, never logged."},
+                std::nullopt, Member(&C::mqtt, &M::password_file)),
+      String<C>({"mqtt.tls.ca_file", "",
+                 "PEM CA certificates that verify ssl:// brokers."},
                 std::nullopt, Member(&C::mqtt, &M::ca_file)),
-      String<C>(
-          {"mqtt.cert_file", "", "PEM client certificate for ssl:// brokers."},
-          std::nullopt, Member(&C::mqtt, &M::cert_file)),
-      String<C>(
-          {"mqtt.key_file", "", "PEM client private key for ssl:// brokers."},
-          std::nullopt, Member(&C::mqtt, &M::key_file)),
+      String<C>({"mqtt.tls.cert_file", "",
+                 "PEM client certificate for ssl:// brokers."},
+                std::nullopt, Member(&C::mqtt, &M::cert_file)),
+      String<C>({"mqtt.tls.key_file", "",
+                 "PEM client private key for ssl:// brokers."},
+                std::nullopt, Member(&C::mqtt, &M::key_file)),
+      Bool<C>({"mqtt.tls.verify", "",
+               "Check that an ssl:// broker's certificate names the broker's "
+               "host (Paho checks only the chain otherwise). Also applies to "
+               "the indicator publisher."},
+              true, Member(&C::mqtt, &M::tls_verify)),
       Int<C>({"mqtt.keepalive_s", "s", "MQTT keepalive interval."}, 30, 5, 3600,
              Member(&C::mqtt, &M::keepalive)),
       Int<C>({"mqtt.qos", "", "QoS of every subscription."}, 1, 0, 2,

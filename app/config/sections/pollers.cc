@@ -40,6 +40,10 @@ std::vector<Option<connectors::PollerOptions>> PollerTable() {
       Int<P>({"information_every", "polls",
               "GBFS: station_information is fetched every this many polls."},
              10, 1, 10000, Member(&P::information_every)),
+      String<P>({"tls_ca_file", "",
+                 "PEM CA certificates trusted for this https:// URL instead "
+                 "of the system store."},
+                std::nullopt, Member(&P::tls_ca_file)),
   };
   AddMappingOptions(o);
   return o;

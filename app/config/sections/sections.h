@@ -23,7 +23,7 @@ std::vector<Option<Config>> MqttSection();          // mqtt.*
 std::vector<Option<Config>> IndicatorSection();     // indicators.*, facts
 std::vector<Option<Config>> StreamSection();        // stream.*
 std::vector<Option<Config>> PollerSection();        // pollers
-std::vector<Option<Config>> AuthSection();          // auth.*, mqtt.tls.verify
+std::vector<Option<Config>> AuthSection();          // auth.*
 std::vector<Option<Config>> PromqlSection();        // promql.*
 std::vector<Option<Config>> SensorThingsSection();  // sensorthings.*
 
