@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 
 #include "app/config/config.h"
 
@@ -147,31 +146,6 @@ Status CheckDataDirFree(const std::string& data_dir) {
                            std::to_string(**holder) + ")");
   }
   return Status::Ok();
-}
-
-std::string FormatRfc3339(int64_t timestamp_ns) {
-  constexpr int64_t kNanos = 1'000'000'000;
-  int64_t seconds = timestamp_ns / kNanos;
-  int64_t fraction = timestamp_ns % kNanos;
-  if (fraction < 0) {  // floor for times before 1970
-    fraction += kNanos;
-    --seconds;
-  }
-  const time_t t = static_cast<time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[64];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out = text;
-  if (fraction != 0) {
-    char digits[16];
-    std::snprintf(digits, sizeof(digits), ".%09lld",
-                  static_cast<long long>(fraction));
-    std::string frac = digits;
-    while (frac.back() == '0') frac.pop_back();
-    out += frac;
-  }
-  return out + "Z";
 }
 
 std::string FormatBytes(uint64_t bytes) {

@@ -19,6 +19,7 @@
 
 #include "app/config/options.h"
 #include "common/status.h"
+#include "common/time_format.h"
 
 namespace citynexus::app {
 
@@ -82,9 +83,9 @@ Status CheckDataDirFree(const std::string& data_dir);
 // exists but cannot be checked. Same caveat as CheckDataDirFree.
 Result<std::optional<int>> DataDirHolder(const std::string& data_dir);
 
-// "2024-01-01T00:00:00Z" or "2024-01-01T00:00:00.5Z" (RFC 3339, UTC,
-// fraction only when non-zero, trailing zeros dropped).
-std::string FormatRfc3339(int64_t timestamp_ns);
+// "2024-01-01T00:00:00Z" or "2024-01-01T00:00:00.5Z": citynexus::
+// FormatRfc3339 (common/time_format.h) with its default, trimmed fraction.
+using citynexus::FormatRfc3339;
 
 // "12.3 MiB", "512 B": a size for people (stats and compact output).
 std::string FormatBytes(uint64_t bytes);
