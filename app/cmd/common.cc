@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "app/config/config.h"
 
@@ -64,6 +65,40 @@ int UsageError(std::string_view command, std::string_view usage,
                std::string_view problem, std::ostream& err) {
   err << "citynexus " << command << ": " << problem << "\n" << usage;
   return kExitUsage;
+}
+
+int UsageError(const Command& command, std::string_view problem,
+               std::ostream& err) {
+  return UsageError(command.name, command.usage, problem, err);
+}
+
+std::optional<int> ParseCommandLine(const Command& command,
+                                    const CommandFlags& flags,
+                                    const std::vector<std::string>& args,
+                                    Args* parsed, std::ostream& out,
+                                    std::ostream& err) {
+  if (auto problem = ParseArgs(args, flags.values, parsed, flags.switches)) {
+    return UsageError(command, *problem, err);
+  }
+  if (parsed->help) {
+    out << command.usage;
+    return kExitOk;
+  }
+  if (parsed->positional.size() > flags.max_positional) {
+    return UsageError(
+        command, "unexpected argument " + parsed->positional[flags.max_positional],
+        err);
+  }
+  if (flags.needs_store && !parsed->Has("--data-dir") &&
+      !parsed->Has("--config")) {
+    return UsageError(command, "missing --data-dir", err);
+  }
+  for (std::string_view flag : flags.required) {
+    if (!parsed->Has(std::string(flag))) {
+      return UsageError(command, "missing " + std::string(flag), err);
+    }
+  }
+  return std::nullopt;
 }
 
 void PrintConfigErrors(
@@ -146,6 +181,29 @@ Status CheckDataDirFree(const std::string& data_dir) {
                            std::to_string(**holder) + ")");
   }
   return Status::Ok();
+}
+
+Status CheckHoldsStore(const std::string& data_dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(data_dir) / "CURRENT",
+                               ec)) {
+    return Status::NotFound("data dir " + data_dir +
+                            " holds no citynexus store");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<engine::Store>> OpenStoreOffline(
+    engine::StoreOptions options) {
+  const std::string& dir = options.data_dir;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status::NotFound("data dir " + dir + " does not exist");
+  }
+  CITYNEXUS_RETURN_IF_ERROR(CheckHoldsStore(dir));
+  CITYNEXUS_RETURN_IF_ERROR(CheckDataDirFree(dir));
+  options.read_only = true;
+  return engine::OpenStore(options);
 }
 
 std::string FormatBytes(uint64_t bytes) {
