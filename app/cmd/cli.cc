@@ -113,25 +113,9 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
           args, &parsed, out, err)) {
     return *done;
   }
-  static const std::vector<std::pair<std::string, std::string>> kFlagPaths = {
-      {"data_dir", "--data-dir"}, {"http.listen", "--listen"}};
-  std::vector<ConfigOverride> overrides;
-  for (const auto& [path, flag] : kFlagPaths) {
-    if (auto it = parsed.flags.find(flag); it != parsed.flags.end()) {
-      overrides.push_back({path, it->second});
-    }
-  }
-  const auto config_it = parsed.flags.find("--config");
-  const bool has_file = config_it != parsed.flags.end();
-  Result<Config> config = has_file
-                              ? LoadConfigFile(config_it->second, overrides)
-                              : LoadDefaultConfigWith(overrides);
-  if (!config) {
-    PrintConfigErrors(config.error(),
-                      has_file ? config_it->second : "command line", kFlagPaths,
-                      err);
-    return kExitFailure;
-  }
+  std::optional<Config> config = LoadCommandConfig(
+      parsed, err, {{"data_dir", "--data-dir"}, {"http.listen", "--listen"}});
+  if (!config) return kExitFailure;
   if (Status status = Serve(*config); !status.ok()) {
     err << "citynexus: " << status.message() << "\n";
     return kExitFailure;

@@ -125,10 +125,14 @@ void PrintConfigErrors(
   }
 }
 
-std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err) {
+std::optional<Config> LoadCommandConfig(
+    const Args& args, std::ostream& err,
+    const std::vector<std::pair<std::string, std::string>>& path_flags) {
   std::vector<ConfigOverride> overrides;
-  if (auto it = args.flags.find("--data-dir"); it != args.flags.end()) {
-    overrides.push_back({"data_dir", it->second});
+  for (const auto& [path, flag] : path_flags) {
+    if (auto it = args.flags.find(flag); it != args.flags.end()) {
+      overrides.push_back({path, it->second});
+    }
   }
   const auto config_it = args.flags.find("--config");
   const bool has_file = config_it != args.flags.end();
@@ -138,7 +142,7 @@ std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err) {
   if (!config) {
     PrintConfigErrors(config.error(),
                       has_file ? config_it->second : "command line",
-                      {{"data_dir", "--data-dir"}}, err);
+                      path_flags, err);
     return std::nullopt;
   }
   return std::move(*config);

@@ -101,10 +101,15 @@ void PrintConfigErrors(
     const std::vector<std::pair<std::string, std::string>>& flag_for_path,
     std::ostream& err);
 
-// The configuration of a command that opens the store: --config FILE when
-// given (else the built-in defaults) with --data-dir replacing data_dir.
-// Prints the problems and returns nullopt when it does not load.
-std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err);
+// The configuration of a command: --config FILE when given (else the
+// built-in defaults), with the value of each flag of `path_flags` that is
+// given replacing the option at its JSON path (by default --data-dir
+// replaces data_dir). Prints the problems (naming the flag an option came
+// from) and returns nullopt when it does not load.
+std::optional<Config> LoadCommandConfig(
+    const Args& args, std::ostream& err,
+    const std::vector<std::pair<std::string, std::string>>& path_flags = {
+        {"data_dir", "--data-dir"}});
 
 // OK when no other process holds the RocksDB LOCK of `data_dir` (also when
 // there is no LOCK file or no directory). kIOError "data dir D is in use by
