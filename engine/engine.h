@@ -16,7 +16,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace citynexus::engine {
@@ -302,9 +302,9 @@ class PointFeed {
 
  private:
   std::atomic<size_t> listeners_count_{0};
-  mutable std::shared_mutex mu_;
-  std::vector<std::pair<uint64_t, Listener>> listeners_;  // guarded by mu_
-  uint64_t next_token_ = 1;                               // guarded by mu_
+  mutable SharedMutex mu_;
+  std::vector<std::pair<uint64_t, Listener>> listeners_ GUARDED_BY(mu_);
+  uint64_t next_token_ GUARDED_BY(mu_) = 1;
 };
 
 // Wraps `store`: every successful Append publishes the points it wrote

@@ -60,7 +60,7 @@ class ResponderState {
       CN_LOG(kWarn, "http") << "a Responder was called twice; ignored";
       return;
     }
-    std::lock_guard<std::mutex> lock(gate_->mu);
+    MutexLock lock(&gate_->mu);
     if (!gate_->open) {
       return;  // server stopped: nobody to answer
     }
