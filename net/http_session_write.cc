@@ -12,8 +12,7 @@
 namespace citynexus::net {
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
+using boost::asio::ip::tcp;
 
 namespace {
 // How long a connection we are closing after an error keeps reading (and
@@ -128,7 +127,7 @@ void HttpSession::DrainAndClose() {
 
 void HttpSession::DoDrain() {
   stream_.async_read_some(
-      asio::buffer(drain_buffer_),
+      boost::asio::buffer(drain_buffer_),
       [self = shared_from_this()](beast::error_code ec, std::size_t n) {
         if (self->state_ != State::kClosing) {
           return;
