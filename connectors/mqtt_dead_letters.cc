@@ -1,33 +1,10 @@
 #include "connectors/mqtt_dead_letters.h"
 
-#include <cstdio>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "common/time_format.h"
+
 namespace citynexus::connectors {
-namespace {
-
-// "2026-11-26T19:09:50.123456789Z"
-std::string FormatTime(int64_t time_ns) {
-  int64_t secs = time_ns / 1000000000;
-  int64_t frac = time_ns % 1000000000;
-  if (frac < 0) {
-    frac += 1000000000;
-    --secs;
-  }
-  const std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char date[32];
-  std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof(out), "%s.%09lldZ", date,
-                static_cast<long long>(frac));
-  return out;
-}
-
-}  // namespace
-
 DeadLetterStore::DeadLetterStore(size_t capacity)
     : capacity_(capacity == 0 ? 1 : capacity) {}
 
@@ -61,7 +38,7 @@ std::string DeadLettersJson(const std::vector<DeadLetter>& letters,
                             size_t capacity, uint64_t total) {
   nlohmann::json list = nlohmann::json::array();
   for (auto it = letters.rbegin(); it != letters.rend(); ++it) {
-    list.push_back({{"time", FormatTime(it->time_ns)},
+    list.push_back({{"time", FormatRfc3339(it->time_ns, Rfc3339Fraction::kAlwaysNine)},
                     {"time_ns", it->time_ns},
                     {"topic", it->topic},
                     {"subscription", it->subscription},

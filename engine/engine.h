@@ -17,7 +17,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace citynexus::engine {
@@ -342,9 +342,9 @@ class PointFeed {
 
  private:
   std::atomic<size_t> listeners_count_{0};
-  mutable std::shared_mutex mu_;
-  std::vector<std::pair<uint64_t, Listener>> listeners_;  // guarded by mu_
-  uint64_t next_token_ = 1;                               // guarded by mu_
+  mutable SharedMutex mu_;
+  std::vector<std::pair<uint64_t, Listener>> listeners_ GUARDED_BY(mu_);
+  uint64_t next_token_ GUARDED_BY(mu_) = 1;
 };
 
 // Wraps `store`: every successful Append publishes the points it wrote

@@ -1,7 +1,6 @@
 // PointFeed and PublishingStore (engine/engine.h): the hook through which
 // live streams see points once they are durable.
 #include <algorithm>
-#include <mutex>
 #include <utility>
 
 #include "engine/engine.h"
@@ -9,7 +8,7 @@
 namespace citynexus::engine {
 
 uint64_t PointFeed::Subscribe(Listener listener) {
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(&mu_);
   const uint64_t token = next_token_++;
   listeners_.emplace_back(token, std::move(listener));
   listeners_count_.store(listeners_.size(), std::memory_order_relaxed);
@@ -18,7 +17,7 @@ uint64_t PointFeed::Subscribe(Listener listener) {
 
 void PointFeed::Unsubscribe(uint64_t token) {
   // The exclusive lock waits for running Publish() calls (shared holders).
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(&mu_);
   std::erase_if(listeners_,
                 [token](const auto& entry) { return entry.first == token; });
   listeners_count_.store(listeners_.size(), std::memory_order_relaxed);
@@ -28,7 +27,7 @@ void PointFeed::Publish(std::span<const Point> points) const {
   if (!active() || points.empty()) {
     return;
   }
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(&mu_);
   for (const auto& [token, listener] : listeners_) {
     listener(points);
   }

@@ -8,8 +8,7 @@
 // fails is reported and skipped, so one damaged record never hides another.
 #include <rocksdb/db.h>
 
-#include <ctime>
-
+#include "common/time_format.h"
 #include "engine/chunk_codec.h"
 #include "engine/keys.h"
 #include "engine/rocks_store.h"
@@ -21,28 +20,10 @@ namespace {
 
 constexpr uint64_t kProgressEvery = 10000;  // records between progress calls
 
-// "2024-06-01T00:00:00Z" (nanoseconds appended when not whole seconds).
+// "2024-06-01T00:00:00Z" (all nine digits of nanoseconds when not whole
+// seconds).
 std::string Rfc3339(int64_t ns) {
-  constexpr int64_t kNanos = 1'000'000'000;
-  int64_t seconds = ns / kNanos;
-  int64_t fraction = ns % kNanos;
-  if (fraction < 0) {
-    fraction += kNanos;
-    --seconds;
-  }
-  const time_t t = static_cast<time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[64];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out = text;
-  if (fraction != 0) {
-    char digits[16];
-    std::snprintf(digits, sizeof(digits), ".%09lld",
-                  static_cast<long long>(fraction));
-    out += digits;
-  }
-  return out + "Z";
+  return FormatRfc3339(ns, Rfc3339Fraction::kNineIfNonZero);
 }
 
 // `rollups` CF key: series id BE8 ‖ resolution seconds BE4 ‖ window (flipped

@@ -119,7 +119,7 @@ class HttpServer::Impl {
       if (!tls) {
         return tls.status();
       }
-      std::lock_guard<std::mutex> lock(ctx_->tls_mu);
+      MutexLock lock(&ctx_->tls_mu);
       ctx_->tls = std::move(*tls);
     }
     boost::system::error_code ec;
@@ -171,7 +171,7 @@ class HttpServer::Impl {
     if (!tls) {
       return tls.status();
     }
-    std::lock_guard<std::mutex> lock(ctx_->tls_mu);
+    MutexLock lock(&ctx_->tls_mu);
     ctx_->tls = std::move(*tls);
     return Status::Ok();
   }
@@ -290,7 +290,7 @@ class HttpServer::Impl {
   }
 
   void CloseGate() {
-    std::lock_guard<std::mutex> lock(ctx_->gate->mu);
+    MutexLock lock(&ctx_->gate->mu);
     ctx_->gate->open = false;
   }
 

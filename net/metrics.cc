@@ -127,7 +127,7 @@ void Histogram::Observe(double value) {
   const size_t i = static_cast<size_t>(
       std::lower_bound(bounds_.begin(), bounds_.end(), value) -
       bounds_.begin());
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   ++counts_[i];
   sum_ += value;
   ++count_;
@@ -135,7 +135,7 @@ void Histogram::Observe(double value) {
 
 Histogram::Snapshot Histogram::Read() const {
   Snapshot s;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   s.bounds = bounds_;
   s.cumulative.resize(counts_.size());
   uint64_t running = 0;
@@ -197,7 +197,7 @@ MetricsRegistry::Family* MetricsRegistry::FamilyFor(const std::string& name,
 Counter* MetricsRegistry::GetCounter(const std::string& name,
                                      const std::string& help,
                                      const Labels& labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Family* f = FamilyFor(name, help, "counter");
   auto& slot = f->values[Normalise(labels)];
   if (!slot) {
@@ -209,7 +209,7 @@ Counter* MetricsRegistry::GetCounter(const std::string& name,
 Counter* MetricsRegistry::GetGauge(const std::string& name,
                                    const std::string& help,
                                    const Labels& labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Family* f = FamilyFor(name, help, "gauge");
   auto& slot = f->values[Normalise(labels)];
   if (!slot) {
@@ -222,7 +222,7 @@ Histogram* MetricsRegistry::GetHistogram(const std::string& name,
                                          const std::string& help,
                                          const std::vector<double>& bounds,
                                          const Labels& labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Family* f = FamilyFor(name, help, "histogram");
   auto& slot = f->histograms[Normalise(labels)];
   // The first registration fixes the bounds; later calls share its buckets.
@@ -236,14 +236,14 @@ void MetricsRegistry::AddCallbackGauge(const std::string& name,
                                        const std::string& help,
                                        std::function<double()> read,
                                        const Labels& labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Family* f = FamilyFor(name, help, "gauge");
   f->callbacks[Normalise(labels)] = std::move(read);  // replaces an older one
 }
 
 std::string MetricsRegistry::Render() const {
   std::string out;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const auto& f : families_) {
     if (!f->exported) {
       continue;

@@ -15,13 +15,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "net/access.h"
 #include "net/auth.h"
@@ -195,11 +195,12 @@ class Histogram {
   Snapshot Read() const;
 
  private:
-  mutable std::mutex mu_;
-  std::vector<double> bounds_;
-  std::vector<uint64_t> counts_;  // per bucket, not cumulative; +Inf last
-  double sum_ = 0;
-  uint64_t count_ = 0;
+  mutable Mutex mu_;
+  std::vector<double> bounds_;  // set by the constructor, then read-only
+  // per bucket, not cumulative; +Inf last
+  std::vector<uint64_t> counts_ GUARDED_BY(mu_);
+  double sum_ GUARDED_BY(mu_) = 0;
+  uint64_t count_ GUARDED_BY(mu_) = 0;
 };
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -231,10 +232,10 @@ class MetricsRegistry {
 
  private:
   struct Family;
-  mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Family>> families_;
+  mutable Mutex mu_;
+  std::vector<std::unique_ptr<Family>> families_ GUARDED_BY(mu_);
   Family* FamilyFor(const std::string& name, const std::string& help,
-                    const char* type);
+                    const char* type) REQUIRES(mu_);
 };
 
 // ---- the server ----

@@ -22,7 +22,7 @@ void ResponseStream::State::SchedulePump(bool needed) {
   if (!needed) {
     return;
   }
-  std::lock_guard<std::mutex> lock(gate->mu);
+  MutexLock lock(&gate->mu);
   if (!gate->open) {
     return;  // server stopped: the session is gone or going
   }

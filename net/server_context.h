@@ -33,13 +33,9 @@ class HttpSession;
 // Closed by Stop() after the I/O threads can no longer run handlers; a
 // Responder checks it (under `mu`) before posting onto a session's strand, so
 // nothing is ever posted to an io_context that is being torn down.
-//
-// Still a bare std::mutex: net/http_session.cc locks it directly and is being
-// changed on another branch (TLS); convert it to Mutex + GUARDED_BY(mu) with
-// that file once it lands.
 struct ResponseGate {
-  std::mutex mu;
-  bool open = true;  // guarded by mu
+  Mutex mu;
+  bool open GUARDED_BY(mu) = true;
 };
 
 struct ServerContext {
@@ -64,11 +60,11 @@ struct ServerContext {
   // whole by a certificate reload; a connection keeps the one it started
   // with. Any thread.
   std::shared_ptr<boost::asio::ssl::context> CurrentTls() {
-    std::lock_guard<std::mutex> lock(tls_mu);
+    MutexLock lock(&tls_mu);
     return tls;
   }
-  std::mutex tls_mu;
-  std::shared_ptr<boost::asio::ssl::context> tls;  // guarded by tls_mu
+  Mutex tls_mu;
+  std::shared_ptr<boost::asio::ssl::context> tls GUARDED_BY(tls_mu);
 
   // Health checks for /healthz, in registration order.
   Mutex health_mu;

@@ -59,40 +59,26 @@ int OnlineBackup(const std::string& server, const std::string& to,
   return kExitOk;
 }
 
-}  // namespace
-
 int RunBackup(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
-  if (auto problem = ParseArgs(
-          args, {"--data-dir", "--to", "--config", "--server", "--token-file"},
-          &parsed)) {
-    return UsageError("backup", kBackupUsage, *problem, err);
-  }
-  if (parsed.help) {
-    out << kBackupUsage;
-    return kExitOk;
-  }
-  if (!parsed.positional.empty()) {
-    return UsageError("backup", kBackupUsage,
-                      "unexpected argument " + parsed.positional[0], err);
-  }
-  if (!parsed.Has("--data-dir") && !parsed.Has("--config")) {
-    return UsageError("backup", kBackupUsage, "missing --data-dir", err);
-  }
-  if (!parsed.Has("--to")) {
-    return UsageError("backup", kBackupUsage, "missing --to", err);
+  if (auto done = ParseCommandLine(
+          kBackupCommand,
+          {.values = {"--data-dir", "--to", "--config", "--server",
+                      "--token-file"},
+           .needs_store = true,
+           .required = {"--to"}},
+          args, &parsed, out, err)) {
+    return *done;
   }
   std::optional<Config> config = LoadCommandConfig(parsed, err);
   if (!config) return kExitFailure;
   const std::string& to = parsed.flags["--to"];
-  std::error_code ec;
-  if (!std::filesystem::exists(
-          std::filesystem::path(config->data_dir) / "CURRENT", ec)) {
-    err << "citynexus: data dir " << config->data_dir
-        << " holds no citynexus store\n";
+  if (Status holds = CheckHoldsStore(config->data_dir); !holds.ok()) {
+    err << "citynexus: " << holds.message() << "\n";
     return kExitFailure;
   }
+  std::error_code ec;
   if (std::filesystem::exists(to, ec)) {
     err << "citynexus: backup dir " << to << " already exists\n";
     return kExitFailure;
@@ -148,25 +134,43 @@ int RunBackup(const std::vector<std::string>& args, std::ostream& out,
   return kExitOk;
 }
 
+}  // namespace
+
+const Command kBackupCommand = {
+    "backup",
+    "copy a store (not held by a server) into a new directory",
+    "usage: citynexus backup --data-dir DIR --to BACKUP_DIR [--config FILE]\n"
+    "                        [--server HOST:PORT] [--token-file FILE]\n"
+    "\n"
+    "Seals buffered points and writes a consistent copy of the store into\n"
+    "BACKUP_DIR, which must not exist. When a running server holds the\n"
+    "store, the backup is taken online by that server (it keeps ingesting):\n"
+    "give its address with --server, or --config to use its http.listen.\n"
+    "The server writes BACKUP_DIR on its own machine. Restore with\n"
+    "\"citynexus restore\".\n"
+    "\n"
+    "flags:\n"
+    "  --data-dir DIR      the store (replaces data_dir of --config)\n"
+    "  --to BACKUP_DIR     where the copy goes; must not exist\n"
+    "  --config FILE       configuration file; its data_dir and storage\n"
+    "                      options, and http.listen of the running server\n"
+    "  --server HOST:PORT  a running server holding the store (online backup)\n"
+    "  --token-file FILE   admin token for the online backup (default:\n"
+    "                      DIR/admin.token, written by the server)\n"
+    "  -h, --help          show this help\n",
+    RunBackup};
+
+namespace {
+
 int RunRestore(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
   Args parsed;
-  if (auto problem = ParseArgs(args, {"--from", "--data-dir"}, &parsed)) {
-    return UsageError("restore", kRestoreUsage, *problem, err);
-  }
-  if (parsed.help) {
-    out << kRestoreUsage;
-    return kExitOk;
-  }
-  if (!parsed.positional.empty()) {
-    return UsageError("restore", kRestoreUsage,
-                      "unexpected argument " + parsed.positional[0], err);
-  }
-  for (const char* flag : {"--from", "--data-dir"}) {
-    if (!parsed.Has(flag)) {
-      return UsageError("restore", kRestoreUsage,
-                        std::string("missing ") + flag, err);
-    }
+  if (auto done = ParseCommandLine(
+          kRestoreCommand,
+          {.values = {"--from", "--data-dir"},
+           .required = {"--from", "--data-dir"}},
+          args, &parsed, out, err)) {
+    return *done;
   }
   const std::string& from = parsed.flags["--from"];
   const std::string& data_dir = parsed.flags["--data-dir"];
@@ -187,5 +191,22 @@ int RunRestore(const std::vector<std::string>& args, std::ostream& out,
       << " series, " << stats->points << " points\n";
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kRestoreCommand = {
+    "restore",
+    "restore a backup into an empty data dir",
+    "usage: citynexus restore --from BACKUP_DIR --data-dir DIR\n"
+    "\n"
+    "Copies a backup made by \"citynexus backup\" into DIR, which must be\n"
+    "empty or absent (an existing store is never overwritten), then prints\n"
+    "the series and points of the restored store.\n"
+    "\n"
+    "flags:\n"
+    "  --from BACKUP_DIR   the backup\n"
+    "  --data-dir DIR      the data dir to create; empty or absent\n"
+    "  -h, --help          show this help\n",
+    RunRestore};
 
 }  // namespace citynexus::app

@@ -24,14 +24,6 @@ namespace {
 
 // ---- commands ----
 
-struct Command {
-  std::string_view name;
-  std::string_view summary;
-  std::string_view usage;  // full help text, ends with a newline
-  int (*run)(const std::vector<std::string>& args, std::ostream& out,
-             std::ostream& err);
-};
-
 int RunServe(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err);
 int RunCheckConfig(const std::vector<std::string>& args, std::ostream& out,
@@ -41,10 +33,10 @@ int RunVersion(const std::vector<std::string>& args, std::ostream& out,
 int RunHelp(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err);
 
-// The storage and ingest commands live in app/cmd_*.{h,cc}, each with its
-// summary and usage text next to its code.
-constexpr Command kCommands[] = {
-    {"serve", "run the server until SIGINT or SIGTERM",
+// The storage, ingest and demo commands live in app/cmd/<name>.{h,cc}, each
+// with its summary and usage text next to its code; these four are here.
+const Command kServeCommand = {
+    "serve", "run the server until SIGINT or SIGTERM",
      "usage: citynexus serve [--config FILE] [--data-dir DIR] "
      "[--listen HOST:PORT]\n"
      "\n"
@@ -59,8 +51,10 @@ constexpr Command kCommands[] = {
      "  --listen HOST:PORT   overrides http.listen (port 0 picks a free port;\n"
      "                       the bound address is logged)\n"
      "  -h, --help           show this help\n",
-     RunServe},
-    {"check-config", "validate a config file, print the effective config",
+     RunServe};
+
+const Command kCheckConfigCommand = {
+    "check-config", "validate a config file, print the effective config",
      "usage: citynexus check-config FILE\n"
      "\n"
      "Validates FILE and the indicator definitions it points to. On success\n"
@@ -70,84 +64,58 @@ constexpr Command kCommands[] = {
      "\n"
      "flags:\n"
      "  -h, --help   show this help\n",
-     RunCheckConfig},
-    {"import", kImportSummary, kImportUsage, RunImport},
-    {"decode", kDecodeSummary, kDecodeUsage, RunDecode},
-    {"stats", kStatsSummary, kStatsUsage, RunStats},
-    {"compact", kCompactSummary, kCompactUsage, RunCompact},
-    {"verify", kVerifySummary, kVerifyUsage, RunVerify},
-    {"backup", kBackupSummary, kBackupUsage, RunBackup},
-    {"restore", kRestoreSummary, kRestoreUsage, RunRestore},
-    {"token", kTokenSummary, kTokenUsage, RunToken},
-    {"demo", kDemoSummary, kDemoUsage, RunDemo},
-    {"version", "print the version",
+     RunCheckConfig};
+
+const Command kVersionCommand = {
+    "version", "print the version",
      "usage: citynexus version\n"
      "\n"
      "Prints \"citynexus X.Y.Z\".\n",
-     RunVersion},
-    {"help", "show help for a command",
+     RunVersion};
+
+const Command kHelpCommand = {
+    "help", "show help for a command",
      "usage: citynexus help [COMMAND]\n"
      "\n"
      "Shows the list of commands, or the help of COMMAND.\n",
-     RunHelp},
+     RunHelp};
+
+// In the order `citynexus help` lists them.
+const Command* const kCommands[] = {
+    &kServeCommand,   &kCheckConfigCommand, &kImportCommand, &kDecodeCommand,
+    &kStatsCommand,   &kCompactCommand,     &kVerifyCommand, &kBackupCommand,
+    &kRestoreCommand, &kTokenCommand,       &kDemoCommand,   &kVersionCommand,
+    &kHelpCommand,
 };
 
 const Command* FindCommand(std::string_view name) {
-  for (const Command& command : kCommands) {
-    if (command.name == name) return &command;
+  for (const Command* command : kCommands) {
+    if (command->name == name) return command;
   }
   return nullptr;
 }
 
 void PrintTopUsage(std::ostream& os) {
   os << "usage: citynexus <command> [flags]\n\ncommands:\n";
-  for (const Command& command : kCommands) {
-    std::string name(command.name);
+  for (const Command* command : kCommands) {
+    std::string name(command->name);
     name.resize(14, ' ');
-    os << "  " << name << command.summary << "\n";
+    os << "  " << name << command->summary << "\n";
   }
   os << "\nRun \"citynexus <command> --help\" for the flags of a command.\n";
 }
 
-int UsageError(const Command& command, std::string_view problem,
-               std::ostream& err) {
-  return app::UsageError(command.name, command.usage, problem, err);
-}
-
 int RunServe(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
-  const Command& self = *FindCommand("serve");
   Args parsed;
-  if (auto problem =
-          ParseArgs(args, {"--config", "--data-dir", "--listen"}, &parsed)) {
-    return UsageError(self, *problem, err);
+  if (auto done = ParseCommandLine(
+          kServeCommand, {.values = {"--config", "--data-dir", "--listen"}},
+          args, &parsed, out, err)) {
+    return *done;
   }
-  if (parsed.help) {
-    out << self.usage;
-    return kExitOk;
-  }
-  if (!parsed.positional.empty()) {
-    return UsageError(self, "unexpected argument " + parsed.positional[0], err);
-  }
-  static const std::vector<std::pair<std::string, std::string>> kFlagPaths = {
-      {"data_dir", "--data-dir"}, {"http.listen", "--listen"}};
-  std::vector<ConfigOverride> overrides;
-  for (const auto& [path, flag] : kFlagPaths) {
-    if (auto it = parsed.flags.find(flag); it != parsed.flags.end()) {
-      overrides.push_back({path, it->second});
-    }
-  }
-  const auto config_it = parsed.flags.find("--config");
-  const bool has_file = config_it != parsed.flags.end();
-  Result<Config> config = has_file
-                              ? LoadConfigFile(config_it->second, overrides)
-                              : LoadDefaultConfigWith(overrides);
-  if (!config) {
-    PrintConfigErrors(config.error(),
-                      has_file ? config_it->second : "command line", kFlagPaths,
-                      err);
-    return kExitFailure;
-  }
+  std::optional<Config> config = LoadCommandConfig(
+      parsed, err, {{"data_dir", "--data-dir"}, {"http.listen", "--listen"}});
+  if (!config) return kExitFailure;
   if (Status status = Serve(*config); !status.ok()) {
     err << "citynexus: " << status.message() << "\n";
     return kExitFailure;
@@ -157,21 +125,13 @@ int RunServe(const std::vector<std::string>& args, std::ostream& out,
 
 int RunCheckConfig(const std::vector<std::string>& args, std::ostream& out,
                    std::ostream& err) {
-  const Command& self = *FindCommand("check-config");
   Args parsed;
-  if (auto problem = ParseArgs(args, {}, &parsed)) {
-    return UsageError(self, *problem, err);
+  if (auto done = ParseCommandLine(kCheckConfigCommand, {.max_positional = 1},
+                                   args, &parsed, out, err)) {
+    return *done;
   }
-  if (parsed.help) {
-    out << self.usage;
-    return kExitOk;
-  }
-  if (parsed.positional.size() != 1) {
-    return UsageError(self,
-                      parsed.positional.empty()
-                          ? "missing FILE"
-                          : "unexpected argument " + parsed.positional[1],
-                      err);
+  if (parsed.positional.empty()) {
+    return UsageError(kCheckConfigCommand, "missing FILE", err);
   }
   const std::string& file = parsed.positional[0];
   Result<Config> config = LoadConfigFile(file);
@@ -196,17 +156,10 @@ int RunCheckConfig(const std::vector<std::string>& args, std::ostream& out,
 
 int RunVersion(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
-  const Command& self = *FindCommand("version");
   Args parsed;
-  if (auto problem = ParseArgs(args, {}, &parsed)) {
-    return UsageError(self, *problem, err);
-  }
-  if (parsed.help) {
-    out << self.usage;
-    return kExitOk;
-  }
-  if (!parsed.positional.empty()) {
-    return UsageError(self, "unexpected argument " + parsed.positional[0], err);
+  if (auto done =
+          ParseCommandLine(kVersionCommand, {}, args, &parsed, out, err)) {
+    return *done;
   }
   out << "citynexus " << CITYNEXUS_VERSION << "\n";
   return kExitOk;
@@ -214,21 +167,14 @@ int RunVersion(const std::vector<std::string>& args, std::ostream& out,
 
 int RunHelp(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err) {
-  const Command& self = *FindCommand("help");
   Args parsed;
-  if (auto problem = ParseArgs(args, {}, &parsed)) {
-    return UsageError(self, *problem, err);
-  }
-  if (parsed.help) {
-    out << self.usage;
-    return kExitOk;
+  if (auto done = ParseCommandLine(kHelpCommand, {.max_positional = 1}, args,
+                                   &parsed, out, err)) {
+    return *done;
   }
   if (parsed.positional.empty()) {
     PrintTopUsage(out);
     return kExitOk;
-  }
-  if (parsed.positional.size() > 1) {
-    return UsageError(self, "unexpected argument " + parsed.positional[1], err);
   }
   const Command* command = FindCommand(parsed.positional[0]);
   if (command == nullptr) {

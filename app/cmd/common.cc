@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
+#include <filesystem>
 
 #include "app/config/config.h"
 
@@ -67,6 +67,40 @@ int UsageError(std::string_view command, std::string_view usage,
   return kExitUsage;
 }
 
+int UsageError(const Command& command, std::string_view problem,
+               std::ostream& err) {
+  return UsageError(command.name, command.usage, problem, err);
+}
+
+std::optional<int> ParseCommandLine(const Command& command,
+                                    const CommandFlags& flags,
+                                    const std::vector<std::string>& args,
+                                    Args* parsed, std::ostream& out,
+                                    std::ostream& err) {
+  if (auto problem = ParseArgs(args, flags.values, parsed, flags.switches)) {
+    return UsageError(command, *problem, err);
+  }
+  if (parsed->help) {
+    out << command.usage;
+    return kExitOk;
+  }
+  if (parsed->positional.size() > flags.max_positional) {
+    return UsageError(
+        command, "unexpected argument " + parsed->positional[flags.max_positional],
+        err);
+  }
+  if (flags.needs_store && !parsed->Has("--data-dir") &&
+      !parsed->Has("--config")) {
+    return UsageError(command, "missing --data-dir", err);
+  }
+  for (std::string_view flag : flags.required) {
+    if (!parsed->Has(std::string(flag))) {
+      return UsageError(command, "missing " + std::string(flag), err);
+    }
+  }
+  return std::nullopt;
+}
+
 void PrintConfigErrors(
     const Status& status, std::string_view source,
     const std::vector<std::pair<std::string, std::string>>& flag_for_path,
@@ -91,10 +125,14 @@ void PrintConfigErrors(
   }
 }
 
-std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err) {
+std::optional<Config> LoadCommandConfig(
+    const Args& args, std::ostream& err,
+    const std::vector<std::pair<std::string, std::string>>& path_flags) {
   std::vector<ConfigOverride> overrides;
-  if (auto it = args.flags.find("--data-dir"); it != args.flags.end()) {
-    overrides.push_back({"data_dir", it->second});
+  for (const auto& [path, flag] : path_flags) {
+    if (auto it = args.flags.find(flag); it != args.flags.end()) {
+      overrides.push_back({path, it->second});
+    }
   }
   const auto config_it = args.flags.find("--config");
   const bool has_file = config_it != args.flags.end();
@@ -104,7 +142,7 @@ std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err) {
   if (!config) {
     PrintConfigErrors(config.error(),
                       has_file ? config_it->second : "command line",
-                      {{"data_dir", "--data-dir"}}, err);
+                      path_flags, err);
     return std::nullopt;
   }
   return std::move(*config);
@@ -149,29 +187,27 @@ Status CheckDataDirFree(const std::string& data_dir) {
   return Status::Ok();
 }
 
-std::string FormatRfc3339(int64_t timestamp_ns) {
-  constexpr int64_t kNanos = 1'000'000'000;
-  int64_t seconds = timestamp_ns / kNanos;
-  int64_t fraction = timestamp_ns % kNanos;
-  if (fraction < 0) {  // floor for times before 1970
-    fraction += kNanos;
-    --seconds;
+Status CheckHoldsStore(const std::string& data_dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(data_dir) / "CURRENT",
+                               ec)) {
+    return Status::NotFound("data dir " + data_dir +
+                            " holds no citynexus store");
   }
-  const time_t t = static_cast<time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[64];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out = text;
-  if (fraction != 0) {
-    char digits[16];
-    std::snprintf(digits, sizeof(digits), ".%09lld",
-                  static_cast<long long>(fraction));
-    std::string frac = digits;
-    while (frac.back() == '0') frac.pop_back();
-    out += frac;
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<engine::Store>> OpenStoreOffline(
+    engine::StoreOptions options) {
+  const std::string& dir = options.data_dir;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status::NotFound("data dir " + dir + " does not exist");
   }
-  return out + "Z";
+  CITYNEXUS_RETURN_IF_ERROR(CheckHoldsStore(dir));
+  CITYNEXUS_RETURN_IF_ERROR(CheckDataDirFree(dir));
+  options.read_only = true;
+  return engine::OpenStore(options);
 }
 
 std::string FormatBytes(uint64_t bytes) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -19,6 +20,8 @@
 
 #include "app/config/options.h"
 #include "common/status.h"
+#include "common/time_format.h"
+#include "engine/engine.h"
 
 namespace citynexus::app {
 
@@ -26,6 +29,19 @@ namespace citynexus::app {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+
+// One subcommand of `citynexus`: the row of the command table (app/cmd/
+// cli.cc) that `citynexus help` lists and `citynexus NAME` runs. Each
+// command file defines its own (`kCompactCommand` in compact.cc ...), with
+// its summary and usage text next to its code.
+struct Command {
+  std::string_view name;     // "compact"
+  std::string_view summary;  // one line for `citynexus help`
+  std::string_view usage;    // full help text, ends with a newline
+  // Runs the command on the arguments after its name; returns the exit code.
+  int (*run)(const std::vector<std::string>& args, std::ostream& out,
+             std::ostream& err);
+};
 
 struct Args {
   std::map<std::string, std::string> flags;  // "--config" -> "x.json"
@@ -52,6 +68,30 @@ std::optional<std::string> ParseArgs(
 // kExitUsage.
 int UsageError(std::string_view command, std::string_view usage,
                std::string_view problem, std::ostream& err);
+int UsageError(const Command& command, std::string_view problem,
+               std::ostream& err);
+
+// What a command accepts on its command line (ParseCommandLine).
+struct CommandFlags {
+  std::vector<std::string_view> values = {};    // flags that take a value
+  std::vector<std::string_view> switches = {};  // flags that take none ("--json")
+  size_t max_positional = 0;  // more: "unexpected argument X"
+  // Commands that open a store: --data-dir or --config must be given
+  // ("missing --data-dir" otherwise).
+  bool needs_store = false;
+  std::vector<std::string_view> required = {};  // "missing --to", in order
+};
+
+// The steps every command starts with: ParseArgs by `flags`, --help (prints
+// the usage on `out`), too many positional arguments, then the needs_store
+// and required checks, in that order. Returns the exit code when the command
+// ends here (kExitOk after --help, kExitUsage after printing a usage error
+// on `err`), nullopt when it goes on with `*parsed`.
+std::optional<int> ParseCommandLine(const Command& command,
+                                    const CommandFlags& flags,
+                                    const std::vector<std::string>& args,
+                                    Args* parsed, std::ostream& out,
+                                    std::ostream& err);
 
 // Prints every line of a failed config load on `err`, naming where it came
 // from ("citynexus: my.json: http.threads: ..."); lines about a JSON path in
@@ -61,10 +101,15 @@ void PrintConfigErrors(
     const std::vector<std::pair<std::string, std::string>>& flag_for_path,
     std::ostream& err);
 
-// The configuration of a command that opens the store: --config FILE when
-// given (else the built-in defaults) with --data-dir replacing data_dir.
-// Prints the problems and returns nullopt when it does not load.
-std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err);
+// The configuration of a command: --config FILE when given (else the
+// built-in defaults), with the value of each flag of `path_flags` that is
+// given replacing the option at its JSON path (by default --data-dir
+// replaces data_dir). Prints the problems (naming the flag an option came
+// from) and returns nullopt when it does not load.
+std::optional<Config> LoadCommandConfig(
+    const Args& args, std::ostream& err,
+    const std::vector<std::pair<std::string, std::string>>& path_flags = {
+        {"data_dir", "--data-dir"}});
 
 // OK when no other process holds the RocksDB LOCK of `data_dir` (also when
 // there is no LOCK file or no directory). kIOError "data dir D is in use by
@@ -77,14 +122,28 @@ std::optional<Config> LoadCommandConfig(const Args& args, std::ostream& err);
 // would silently release the store's own lock.
 Status CheckDataDirFree(const std::string& data_dir);
 
+// OK when `data_dir` holds a store (its RocksDB CURRENT file); kNotFound
+// "data dir D holds no citynexus store" otherwise. Commands that read, copy
+// or compact a store check it first, so they never create an empty one.
+Status CheckHoldsStore(const std::string& data_dir);
+
+// Opens the store of `options` read-only for a command that runs beside no
+// server: kNotFound "data dir D does not exist" / "... holds no citynexus
+// store", kIOError when another process holds it (CheckDataDirFree: a
+// read-only open takes no lock, so it would not notice a running server;
+// one starting right after the check is harmless, the open never writes),
+// engine errors otherwise (kNotSupported: the engine cannot open read-only).
+Result<std::unique_ptr<engine::Store>> OpenStoreOffline(
+    engine::StoreOptions options);
+
 // The probe behind CheckDataDirFree: the pid of the process holding the
 // LOCK of `data_dir`, nullopt when none does. kIOError when the LOCK file
 // exists but cannot be checked. Same caveat as CheckDataDirFree.
 Result<std::optional<int>> DataDirHolder(const std::string& data_dir);
 
-// "2024-01-01T00:00:00Z" or "2024-01-01T00:00:00.5Z" (RFC 3339, UTC,
-// fraction only when non-zero, trailing zeros dropped).
-std::string FormatRfc3339(int64_t timestamp_ns);
+// "2024-01-01T00:00:00Z" or "2024-01-01T00:00:00.5Z": citynexus::
+// FormatRfc3339 (common/time_format.h) with its default, trimmed fraction.
+using citynexus::FormatRfc3339;
 
 // "12.3 MiB", "512 B": a size for people (stats and compact output).
 std::string FormatBytes(uint64_t bytes);

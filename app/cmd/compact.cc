@@ -53,37 +53,21 @@ Status Compact(const engine::StoreOptions& options, std::ostream& out) {
   return closed;
 }
 
-}  // namespace
-
 int RunCompact(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
   Args parsed;
-  if (auto problem = ParseArgs(args, {"--data-dir", "--config"}, &parsed)) {
-    return UsageError("compact", kCompactUsage, *problem, err);
-  }
-  if (parsed.help) {
-    out << kCompactUsage;
-    return kExitOk;
-  }
-  if (!parsed.positional.empty()) {
-    return UsageError("compact", kCompactUsage,
-                      "unexpected argument " + parsed.positional[0], err);
-  }
-  if (!parsed.Has("--data-dir") && !parsed.Has("--config")) {
-    return UsageError("compact", kCompactUsage, "missing --data-dir", err);
+  if (auto done = ParseCommandLine(
+          kCompactCommand, {.values = {"--data-dir", "--config"}, .needs_store = true},
+          args, &parsed, out, err)) {
+    return *done;
   }
   std::optional<Config> config = LoadCommandConfig(parsed, err);
   if (!config) return kExitFailure;
-  std::error_code ec;
-  if (!std::filesystem::exists(
-          std::filesystem::path(config->data_dir) / "CURRENT", ec)) {
-    // Compacting must not create an empty store where none was.
-    err << "citynexus: data dir " << config->data_dir
-        << " holds no citynexus store\n";
-    return kExitFailure;
-  }
-  if (Status free = CheckDataDirFree(config->data_dir); !free.ok()) {
-    err << "citynexus: " << free.message() << "\n";
+  // Compacting must not create an empty store where none was.
+  Status usable = CheckHoldsStore(config->data_dir);
+  if (usable.ok()) usable = CheckDataDirFree(config->data_dir);
+  if (!usable.ok()) {
+    err << "citynexus: " << usable.message() << "\n";
     return kExitFailure;
   }
   if (Status status = Compact(StoreOptionsFor(*config), out); !status.ok()) {
@@ -92,5 +76,23 @@ int RunCompact(const std::vector<std::string>& args, std::ostream& out,
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kCompactCommand = {
+    "compact",
+    "seal and fully compact a store, print its size before and after",
+    "usage: citynexus compact --data-dir DIR [--config FILE]\n"
+    "\n"
+    "Opens the store, seals buffered points into blocks and compacts the\n"
+    "storage fully (Store::Compact), then prints bytes on disk and bytes per\n"
+    "point before and after. Refuses (exit 1) a data dir that a running\n"
+    "citynexus process holds.\n"
+    "\n"
+    "flags:\n"
+    "  --data-dir DIR   the store (replaces data_dir of --config)\n"
+    "  --config FILE    configuration file; its data_dir and storage options\n"
+    "  -h, --help       show this help\n",
+    RunCompact};
 
 }  // namespace citynexus::app

@@ -76,10 +76,6 @@ size_t PrintChunk(const connectors::DecodedBatch& batch, uint64_t lines_before,
   return batch.errors.size();
 }
 
-}  // namespace
-
-namespace {
-
 // Formats decoded as one document: the whole input is read first.
 constexpr uint64_t kMaxDocumentBytes = uint64_t{256} << 20;
 
@@ -156,31 +152,23 @@ void DecodeDocument(const DecodeRequest& request, std::string_view body,
   }
 }
 
-}  // namespace
-
 int RunDecode(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
-  if (auto problem = ParseArgs(args,
-                               {"--format", "--precision", "--now", "--mapping",
-                                "--measurement", "--field", "--information"},
-                               &parsed)) {
-    return UsageError("decode", kDecodeUsage, *problem, err);
-  }
-  if (parsed.help) {
-    out << kDecodeUsage;
-    return kExitOk;
-  }
-  if (parsed.positional.size() > 1) {
-    return UsageError("decode", kDecodeUsage,
-                      "unexpected argument " + parsed.positional[1], err);
+  if (auto done = ParseCommandLine(
+          kDecodeCommand,
+          {.values = {"--format", "--precision", "--now", "--mapping",
+                      "--measurement", "--field", "--information"},
+           .max_positional = 1},
+          args, &parsed, out, err)) {
+    return *done;
   }
   DecodeRequest request;
   if (auto it = parsed.flags.find("--format"); it != parsed.flags.end()) {
     if (auto problem =
             FormatProblem(it->second, {"line_protocol", "senml", "ttn", "gbfs",
                                        "json", "csv", "value"})) {
-      return UsageError("decode", kDecodeUsage, *problem, err);
+      return UsageError(kDecodeCommand, *problem, err);
     }
     request.format = it->second;
   }
@@ -203,17 +191,17 @@ int RunDecode(const std::vector<std::string>& args, std::ostream& out,
         std::find(use.formats.begin(), use.formats.end(), format) ==
             use.formats.end()) {
       return UsageError(
-          "decode", kDecodeUsage,
+          kDecodeCommand,
           std::string(use.flag) + " does not apply to --format " + format, err);
     }
   }
   if ((format == "json" || format == "csv") && !parsed.Has("--mapping")) {
-    return UsageError("decode", kDecodeUsage,
+    return UsageError(kDecodeCommand,
                       "--format " + format + " needs --mapping FILE", err);
   }
   if (format == "value" &&
       (!parsed.Has("--measurement") || !parsed.Has("--field"))) {
-    return UsageError("decode", kDecodeUsage,
+    return UsageError(kDecodeCommand,
                       "--format value needs --measurement and --field", err);
   }
   if (auto it = parsed.flags.find("--measurement"); it != parsed.flags.end()) {
@@ -225,7 +213,7 @@ int RunDecode(const std::vector<std::string>& args, std::ostream& out,
   if (auto it = parsed.flags.find("--precision"); it != parsed.flags.end()) {
     Result<connectors::Precision> precision = ParsePrecisionFlag(it->second);
     if (!precision) {
-      return UsageError("decode", kDecodeUsage, precision.error().message(),
+      return UsageError(kDecodeCommand, precision.error().message(),
                         err);
     }
     request.line_protocol.precision = *precision;
@@ -234,7 +222,7 @@ int RunDecode(const std::vector<std::string>& args, std::ostream& out,
     std::optional<int64_t> now = ParseInt64Flag(it->second);
     if (!now) {
       return UsageError(
-          "decode", kDecodeUsage,
+          kDecodeCommand,
           "--now must be an integer (ns since the epoch), got \"" + it->second +
               "\"",
           err);
@@ -303,5 +291,43 @@ int RunDecode(const std::vector<std::string>& args, std::ostream& out,
   out.flush();
   return errors == 0 ? kExitOk : kExitFailure;
 }
+
+}  // namespace
+
+const Command kDecodeCommand = {
+    "decode",
+    "decode a payload file, print its points and errors as JSON lines",
+    "usage: citynexus decode [--format F] [--precision P] [--now NS]\n"
+    "                        [--mapping FILE] [--measurement M] [--field F]\n"
+    "                        [--information FILE] [FILE|-]\n"
+    "\n"
+    "Decodes FILE (or stdin when FILE is \"-\" or absent) and prints one JSON\n"
+    "object per line on stdout, in input order: one per decoded point\n"
+    "  {\"measurement\":..,\"tags\":{..},\"field\":..,\"type\":..,\"value\":..,"
+    "\"time_ns\":..}\n"
+    "and one per rejected entry\n"
+    "  {\"error\":\"line 3: ...\",\"line\":3}\n"
+    "where \"line\" is the 1-based line (line_protocol, csv), the 0-based\n"
+    "record (senml, json), the 0-based station (gbfs), or 0 for the payload\n"
+    "as a whole (ttn, value, a body that is not JSON).\n"
+    "Exits 1 when anything was rejected, 0 otherwise.\n"
+    "\n"
+    "flags:\n"
+    "  --format F       line_protocol (default), senml, ttn, gbfs, json, csv,\n"
+    "                   value\n"
+    "  --precision P    line_protocol: unit of the timestamps: ns (default),\n"
+    "                   us, ms, s, m, h\n"
+    "  --now NS         time of entries without one (and the base of SenML\n"
+    "                   relative times), in ns since the epoch (default: now)\n"
+    "  --mapping FILE   json, csv (required): a JSON object with the mapping\n"
+    "                   keys of an ingest source (measurement, records, time,\n"
+    "                   time_format, fields, tags, delimiter, ...)\n"
+    "  --measurement M  value (required); senml, ttn, gbfs: replaces the\n"
+    "                   default measurement\n"
+    "  --field F        value (required): the field of the point\n"
+    "  --information FILE  gbfs: station_information.json for capacity, name\n"
+    "                   and position\n"
+    "  -h, --help       show this help\n",
+    RunDecode};
 
 }  // namespace citynexus::app

@@ -79,25 +79,17 @@ int64_t LastDemoPoint(demo::DemoHttp& http, int64_t since_s) {
   return last;
 }
 
-}  // namespace
-
 int RunDemo(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err) {
   Args parsed;
-  if (auto problem = ParseArgs(
-          args,
-          {"--server", "--broker", "--token", "--token-file", "--days",
-           "--seed", "--gbfs-listen", "--interval", "--live-ticks"},
-          &parsed, {"--no-live"})) {
-    return UsageError("demo", kDemoUsage, *problem, err);
-  }
-  if (parsed.help) {
-    out << kDemoUsage;
-    return kExitOk;
-  }
-  if (!parsed.positional.empty()) {
-    return UsageError("demo", kDemoUsage,
-                      "unexpected argument " + parsed.positional[0], err);
+  if (auto done = ParseCommandLine(
+          kDemoCommand,
+          {.values = {"--server", "--broker", "--token", "--token-file",
+                      "--days", "--seed", "--gbfs-listen", "--interval",
+                      "--live-ticks"},
+           .switches = {"--no-live"}},
+          args, &parsed, out, err)) {
+    return *done;
   }
   const auto flag = [&](const std::string& name, std::string fallback) {
     auto it = parsed.flags.find(name);
@@ -105,7 +97,7 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
   };
   const std::string server = flag("--server", "");
   if (server.rfind("http://", 0) != 0 && server.rfind("https://", 0) != 0) {
-    return UsageError("demo", kDemoUsage,
+    return UsageError(kDemoCommand,
                       "--server http://HOST:PORT is required", err);
   }
   const auto days = ParseInt(flag("--days", "400"), 1, 3650);
@@ -113,15 +105,15 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
   const auto interval = ParseInt(flag("--interval", "5"), 1, 3600);
   const auto live_ticks = ParseInt(flag("--live-ticks", "0"), 0, 1000000000);
   if (!days)
-    return UsageError("demo", kDemoUsage, "--days must be 1..3650", err);
+    return UsageError(kDemoCommand, "--days must be 1..3650", err);
   if (!seed)
-    return UsageError("demo", kDemoUsage, "--seed must be a number >= 0", err);
+    return UsageError(kDemoCommand, "--seed must be a number >= 0", err);
   if (!interval)
-    return UsageError("demo", kDemoUsage, "--interval must be 1..3600", err);
+    return UsageError(kDemoCommand, "--interval must be 1..3600", err);
   if (!live_ticks)
-    return UsageError("demo", kDemoUsage, "--live-ticks must be >= 0", err);
+    return UsageError(kDemoCommand, "--live-ticks must be >= 0", err);
   if (parsed.Has("--token") && parsed.Has("--token-file")) {
-    return UsageError("demo", kDemoUsage,
+    return UsageError(kDemoCommand,
                       "give --token or --token-file, not both", err);
   }
   std::string token = flag("--token", "");
@@ -157,7 +149,7 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
                           ? std::nullopt
                           : ParseInt(gbfs_listen.substr(colon + 1), 0, 65535);
     if (!port)
-      return UsageError("demo", kDemoUsage, "--gbfs-listen must be HOST:PORT",
+      return UsageError(kDemoCommand, "--gbfs-listen must be HOST:PORT",
                         err);
     if (Status s = gbfs.Start(gbfs_listen.substr(0, colon),
                               static_cast<uint16_t>(*port));
@@ -227,5 +219,44 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
   err << "demo: stopped\n";
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kDemoCommand = {
+    "demo",
+    "feed a running server with a simulated city (history, then live)",
+    "usage: citynexus demo --server http://HOST:PORT [--broker "
+    "tcp://HOST:PORT]\n"
+    "                      [--token SECRET | --token-file FILE] [--days N]\n"
+    "                      [--seed S] [--gbfs-listen HOST:PORT|off]\n"
+    "                      [--interval SECONDS] [--no-live] [--live-ticks N]\n"
+    "\n"
+    "Simulates a city of 251,300 inhabitants in 8 districts: traffic counts\n"
+    "and travel times, car parks, bike sharing, electricity per district,\n"
+    "rooftop PV, public EV chargers, water works input, district inflow,\n"
+    "billed volumes, pumping energy, temperature and NO2, with coupled daily,\n"
+    "weekly and seasonal patterns. It first backfills history over HTTP line\n"
+    "protocol (gzip, large batches; on a server that already has demo data\n"
+    "it resumes after the last point), then writes in real time: line\n"
+    "protocol over HTTP and MQTT, SenML over MQTT, TTN v3 uplinks of LoRaWAN\n"
+    "water meters over MQTT, and serves a GBFS feed on loopback for the\n"
+    "server's poller. The same seed gives the same city. Ctrl-C stops.\n"
+    "\n"
+    "flags:\n"
+    "  --server URL         citynexus base URL (required)\n"
+    "  --broker URI         MQTT broker; without it everything goes over HTTP\n"
+    "  --token SECRET       sent as \"Authorization: Bearer SECRET\"\n"
+    "  --token-file FILE    read the token from FILE (keeps it out of ps);\n"
+    "                       a missing file means no token\n"
+    "  --days N             history to backfill, default 400 (every\n"
+    "                       indicator window, trailing-year ones included)\n"
+    "  --seed S             seed of the city, default 1\n"
+    "  --gbfs-listen ADDR   where the GBFS feed is served, default\n"
+    "                       127.0.0.1:8091; off disables it\n"
+    "  --interval SECONDS   live tick, default 5\n"
+    "  --no-live            exit after the backfill\n"
+    "  --live-ticks N       exit after N live ticks (tests)\n"
+    "  -h, --help           show this help\n",
+    RunDemo};
 
 }  // namespace citynexus::app

@@ -148,47 +148,40 @@ Status Import(LineChunkReader& reader, engine::Store& store,
   return store.Flush().WithContext("sealing the imported points");
 }
 
-}  // namespace
-
 int RunImport(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
-  if (auto problem = ParseArgs(args,
-                               {"--data-dir", "--config", "--format",
-                                "--precision", "--batch-lines", "--mapping"},
-                               &parsed)) {
-    return UsageError("import", kImportUsage, *problem, err);
+  if (auto done = ParseCommandLine(
+          kImportCommand,
+          {.values = {"--data-dir", "--config", "--format", "--precision",
+                      "--batch-lines", "--mapping"},
+           .max_positional = 1},
+          args, &parsed, out, err)) {
+    return *done;
   }
-  if (parsed.help) {
-    out << kImportUsage;
-    return kExitOk;
-  }
-  if (parsed.positional.size() != 1) {
-    return UsageError("import", kImportUsage,
-                      parsed.positional.empty()
-                          ? "missing FILE (\"-\" reads stdin)"
-                          : "unexpected argument " + parsed.positional[1],
+  if (parsed.positional.empty()) {
+    return UsageError(kImportCommand, "missing FILE (\"-\" reads stdin)",
                       err);
   }
   if (!parsed.Has("--data-dir") && !parsed.Has("--config")) {
-    return UsageError("import", kImportUsage, "missing --data-dir", err);
+    return UsageError(kImportCommand, "missing --data-dir", err);
   }
   std::string format = "line_protocol";
   if (auto it = parsed.flags.find("--format"); it != parsed.flags.end()) {
     if (auto problem = FormatProblem(it->second, {"line_protocol", "csv"})) {
-      return UsageError("import", kImportUsage, *problem, err);
+      return UsageError(kImportCommand, *problem, err);
     }
     format = it->second;
   }
   const bool csv = format == "csv";
   if (csv != parsed.Has("--mapping")) {
-    return UsageError("import", kImportUsage,
+    return UsageError(kImportCommand,
                       csv ? "--format csv needs --mapping FILE"
                           : "--mapping is only for --format csv",
                       err);
   }
   if (csv && parsed.Has("--precision")) {
-    return UsageError("import", kImportUsage,
+    return UsageError(kImportCommand,
                       "--precision is only for --format line_protocol", err);
   }
   connectors::IngestSource mapping;
@@ -209,7 +202,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   if (auto it = parsed.flags.find("--precision"); it != parsed.flags.end()) {
     Result<connectors::Precision> precision = ParsePrecisionFlag(it->second);
     if (!precision) {
-      return UsageError("import", kImportUsage, precision.error().message(),
+      return UsageError(kImportCommand, precision.error().message(),
                         err);
     }
     options.precision = *precision;
@@ -218,7 +211,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   if (auto it = parsed.flags.find("--batch-lines"); it != parsed.flags.end()) {
     std::optional<int64_t> n = ParseInt64Flag(it->second);
     if (!n || *n < 1 || *n > kMaxBatchLines) {
-      return UsageError("import", kImportUsage,
+      return UsageError(kImportCommand,
                         "--batch-lines must be between 1 and " +
                             std::to_string(kMaxBatchLines) + ", got \"" +
                             it->second + "\"",
@@ -301,5 +294,37 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
       << "points/s          " << rate << "\n";
   return totals.lines_rejected == 0 ? kExitOk : kExitFailure;
 }
+
+}  // namespace
+
+const Command kImportCommand = {
+    "import",
+    "bulk-load a line protocol or CSV file into a store",
+    "usage: citynexus import --data-dir DIR [--config FILE]\n"
+    "                        [--format line_protocol|csv] [--mapping FILE]\n"
+    "                        [--precision P] [--batch-lines N] FILE|-\n"
+    "\n"
+    "Reads FILE (or stdin for \"-\") in chunks of N lines (CSV: rows), "
+    "decodes\n"
+    "them and writes the points (series created on first sight, source\n"
+    "\"import\"), then seals everything into blocks. On a terminal, progress\n"
+    "goes to stderr. Prints a summary on stdout and the first 10 rejected\n"
+    "lines on stderr. Exits 1 when a line was rejected (the good lines are\n"
+    "stored), 0 otherwise. Refuses (exit 1) a data dir that a running\n"
+    "citynexus process holds: send the file to its /write endpoint instead.\n"
+    "\n"
+    "flags:\n"
+    "  --data-dir DIR    the store, created if missing (replaces data_dir\n"
+    "                    of --config)\n"
+    "  --config FILE     configuration file; its data_dir and storage options\n"
+    "  --format F        line_protocol (default) or csv\n"
+    "  --mapping FILE    csv (required): a JSON object with the mapping keys\n"
+    "                    of an ingest source (measurement, time, time_format,\n"
+    "                    fields, tags, delimiter, decimal_separator, header)\n"
+    "  --precision P     line_protocol: unit of the timestamps: ns (default),\n"
+    "                    us, ms, s, m, h\n"
+    "  --batch-lines N   lines per chunk, 1 to 10000000 (default 5000)\n"
+    "  -h, --help        show this help\n",
+    RunImport};
 
 }  // namespace citynexus::app

@@ -81,21 +81,7 @@ void PrintJson(const std::string& data_dir, const engine::StoreStats& stats,
 }  // namespace
 
 Result<engine::StoreStats> ReadStoreStats(engine::StoreOptions options) {
-  namespace fs = std::filesystem;
-  const std::string& dir = options.data_dir;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return Status::NotFound("data dir " + dir + " does not exist");
-  }
-  if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
-    return Status::NotFound("data dir " + dir + " holds no citynexus store");
-  }
-  // A read-only open takes no lock, so a running server would not be
-  // noticed; ask the lock ourselves. A server starting right after this
-  // check is harmless: the read-only open never writes.
-  CITYNEXUS_RETURN_IF_ERROR(CheckDataDirFree(dir));
-  options.read_only = true;
-  Result<std::unique_ptr<engine::Store>> store = engine::OpenStore(options);
+  Result<std::unique_ptr<engine::Store>> store = OpenStoreOffline(options);
   if (!store && store.error().code() == StatusCode::kNotSupported) {
     // An engine that cannot open read-only: a normal open (which locks;
     // an unsupported store format fails the same way again).
@@ -110,23 +96,17 @@ Result<engine::StoreStats> ReadStoreStats(engine::StoreOptions options) {
   return stats;
 }
 
+namespace {
+
 int RunStats(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {
   Args parsed;
-  if (auto problem =
-          ParseArgs(args, {"--data-dir", "--config"}, &parsed, {"--json"})) {
-    return UsageError("stats", kStatsUsage, *problem, err);
-  }
-  if (parsed.help) {
-    out << kStatsUsage;
-    return kExitOk;
-  }
-  if (!parsed.positional.empty()) {
-    return UsageError("stats", kStatsUsage,
-                      "unexpected argument " + parsed.positional[0], err);
-  }
-  if (!parsed.Has("--data-dir") && !parsed.Has("--config")) {
-    return UsageError("stats", kStatsUsage, "missing --data-dir", err);
+  if (auto done = ParseCommandLine(kStatsCommand,
+                                   {.values = {"--data-dir", "--config"},
+                                    .switches = {"--json"},
+                                    .needs_store = true},
+                                   args, &parsed, out, err)) {
+    return *done;
   }
   std::optional<Config> config = LoadCommandConfig(parsed, err);
   if (!config) return kExitFailure;
@@ -142,5 +122,24 @@ int RunStats(const std::vector<std::string>& args, std::ostream& out,
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kStatsCommand = {
+    "stats",
+    "print series, points, sizes and time range of a store",
+    "usage: citynexus stats --data-dir DIR [--config FILE] [--json]\n"
+    "\n"
+    "Opens the store read-only and prints its series and points, bytes on\n"
+    "disk (the whole data dir), bytes per point, the size of each column\n"
+    "family and the first and last timestamp (RFC 3339, UTC). Refuses (exit\n"
+    "1) a data dir that a running citynexus process holds.\n"
+    "\n"
+    "flags:\n"
+    "  --data-dir DIR   the store (replaces data_dir of --config)\n"
+    "  --config FILE    configuration file; its data_dir and storage options\n"
+    "  --json           print one JSON object instead of a table\n"
+    "  -h, --help       show this help\n",
+    RunStats};
 
 }  // namespace citynexus::app

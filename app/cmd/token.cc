@@ -1,5 +1,6 @@
 #include "app/cmd/token.h"
 
+#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -65,8 +66,6 @@ Result<net::ClientResponse> Call(const std::string& server,
   return client.FetchSync(request);
 }
 
-}  // namespace
-
 int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
              std::ostream& err) {
   // --scope may repeat; ParseArgs keeps one value per flag, so take them
@@ -84,27 +83,27 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
     }
   }
   Args parsed;
-  if (auto problem = ParseArgs(args,
-                               {"--name", "--expires", "--data-dir", "--config",
-                                "--server", "--token", "--token-file"},
-                               &parsed, {"--json"})) {
-    return UsageError("token", kTokenUsage, *problem, err);
-  }
-  if (parsed.help) {
-    out << kTokenUsage;
-    return kExitOk;
+  if (auto done = ParseCommandLine(
+          kTokenCommand,
+          {.values = {"--name", "--expires", "--data-dir", "--config",
+                      "--server", "--token", "--token-file"},
+           .switches = {"--json"},
+           // The action and its ID: counted per action below.
+           .max_positional = SIZE_MAX},
+          args, &parsed, out, err)) {
+    return *done;
   }
   if (parsed.positional.empty()) {
-    return UsageError("token", kTokenUsage, "missing create, list or revoke",
+    return UsageError(kTokenCommand, "missing create, list or revoke",
                       err);
   }
   const std::string action = parsed.positional[0];
   if (action != "create" && action != "list" && action != "revoke") {
-    return UsageError("token", kTokenUsage, "unknown action " + action, err);
+    return UsageError(kTokenCommand, "unknown action " + action, err);
   }
   const size_t want_positional = action == "revoke" ? 2 : 1;
   if (parsed.positional.size() != want_positional) {
-    return UsageError("token", kTokenUsage,
+    return UsageError(kTokenCommand,
                       action == "revoke"
                           ? "revoke needs exactly one ID"
                           : "unexpected argument " + parsed.positional.back(),
@@ -112,17 +111,17 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
   }
   const bool online = parsed.Has("--server");
   if (!online && !parsed.Has("--data-dir") && !parsed.Has("--config")) {
-    return UsageError("token", kTokenUsage,
+    return UsageError(kTokenCommand,
                       "give --data-dir DIR, --config FILE or --server "
                       "HOST:PORT",
                       err);
   }
   if (action == "create") {
     if (!parsed.Has("--name")) {
-      return UsageError("token", kTokenUsage, "create needs --name", err);
+      return UsageError(kTokenCommand, "create needs --name", err);
     }
     if (scope_texts.empty()) {
-      return UsageError("token", kTokenUsage,
+      return UsageError(kTokenCommand,
                         "create needs at least one --scope", err);
     }
   }
@@ -140,7 +139,7 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
                      ? parsed.flags["--data-dir"] + "/admin.token"
                      : "");
       if (file.empty()) {
-        return UsageError("token", kTokenUsage,
+        return UsageError(kTokenCommand,
                           "--server needs an admin token: --token-file FILE "
                           "or --token SECRET",
                           err);
@@ -231,5 +230,39 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
   err << "revoked token " << parsed.positional[1] << "\n";
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kTokenCommand = {
+    "token",
+    "create, list and revoke API tokens",
+    "usage: citynexus token create --name NAME --scope SCOPE [--scope "
+    "SCOPE...]\n"
+    "                              [--expires DURATION] WHERE\n"
+    "       citynexus token list WHERE\n"
+    "       citynexus token revoke ID WHERE\n"
+    "WHERE: --data-dir DIR | --config FILE                     (offline)\n"
+    "     | --server HOST:PORT [--token-file FILE | --token SECRET]  (online)\n"
+    "\n"
+    "A token is a random 256-bit secret, shown once by create (alone on\n"
+    "stdout, so T=$(citynexus token create ...) works) and stored only as a\n"
+    "SHA-256 hash. Scopes: read:<glob>, write:<glob> (globs of measurement\n"
+    "names, '*' and '?'), admin. A running server sees changes at once.\n"
+    "\n"
+    "flags:\n"
+    "  --name NAME          a label for the token (create)\n"
+    "  --scope SCOPE        a permission; repeat for several (create)\n"
+    "  --expires DURATION   lifetime such as 90d, 12h, 2w (create; default:\n"
+    "                       never)\n"
+    "  --data-dir DIR       the server's data dir (tokens.json lives there)\n"
+    "  --config FILE        configuration file; its data_dir\n"
+    "  --server HOST:PORT   a running server (uses /api/v1/admin/tokens)\n"
+    "  --token-file FILE    file holding an admin token for --server\n"
+    "                       (default with --data-dir: DIR/admin.token)\n"
+    "  --token SECRET       an admin token for --server (visible in ps;\n"
+    "                       prefer --token-file)\n"
+    "  --json               list: print JSON instead of a table\n"
+    "  -h, --help           show this help\n",
+    RunToken};
 
 }  // namespace citynexus::app

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "query/indicators/expr_lexer.h"
+#include "query/indicators/token_cursor.h"
 
 namespace citynexus::query::indicators {
 namespace {
@@ -52,10 +53,10 @@ bool AggOpFromName(std::string_view name, AggOp* op) {
   return true;
 }
 
-class Parser {
+class Parser : private TokenCursor {
  public:
-  Parser(std::string_view text, std::vector<Token> tokens)
-      : text_(text), tokens_(std::move(tokens)) {}
+  using TokenCursor::TokenCursor;
+  using TokenCursor::error_pos;
 
   Result<std::unique_ptr<Expr>> ParseAll() {
     auto e = ParseAnd();
@@ -73,30 +74,7 @@ class Parser {
     return e;
   }
 
-  size_t error_pos() const { return error_pos_; }
-
  private:
-  const Token& Peek(size_t ahead = 0) const {
-    const size_t i = std::min(index_ + ahead, tokens_.size() - 1);
-    return tokens_[i];
-  }
-  const Token& Next() {
-    const Token& t = tokens_[index_];
-    if (index_ + 1 < tokens_.size()) {
-      ++index_;
-    }
-    return t;
-  }
-  bool IsIdent(std::string_view word, size_t ahead = 0) const {
-    return Peek(ahead).kind == TokenKind::kIdent && Peek(ahead).text == word;
-  }
-
-  Status Fail(size_t pos, const std::string& message,
-              StatusCode code = StatusCode::kInvalidArgument) {
-    error_pos_ = pos;
-    return Status(code, FormatExprError(text_, pos, message));
-  }
-
   Status Expect(TokenKind kind, const char* what) {
     if (Peek().kind != kind) {
       return Fail(Peek().pos, std::string("expected ") + what + ", got " +
@@ -112,18 +90,14 @@ class Parser {
   Result<std::vector<std::string>> ParseLabelList() {
     CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "'('"));
     std::vector<std::string> labels;
-    while (Peek().kind != TokenKind::kRParen) {
-      if (Peek().kind != TokenKind::kIdent) {
-        return Fail(Peek().pos, "expected a label name");
-      }
-      labels.push_back(Next().text);
-      if (Peek().kind == TokenKind::kComma) {
-        Next();
-      } else if (Peek().kind != TokenKind::kRParen) {
-        return Fail(Peek().pos, "expected ',' or ')' in label list");
-      }
-    }
-    Next();
+    CITYNEXUS_RETURN_IF_ERROR(ParseDelimited(
+        TokenKind::kRParen, "expected ',' or ')' in label list", [&]() {
+          if (Peek().kind != TokenKind::kIdent) {
+            return Fail(Peek().pos, "expected a label name");
+          }
+          labels.push_back(Next().text);
+          return Status::Ok();
+        }));
     return labels;
   }
 
@@ -171,30 +145,22 @@ class Parser {
   };
   std::optional<BinaryOpInfo> PeekBinaryOp() {
     if (IsIdent("and")) return BinaryOpInfo{BinaryOp::kAnd, 1};
-    switch (Peek().kind) {
-      case TokenKind::kEq:
-        return BinaryOpInfo{BinaryOp::kEq, 2};
-      case TokenKind::kNe:
-        return BinaryOpInfo{BinaryOp::kNe, 2};
-      case TokenKind::kGt:
-        return BinaryOpInfo{BinaryOp::kGt, 2};
-      case TokenKind::kLt:
-        return BinaryOpInfo{BinaryOp::kLt, 2};
-      case TokenKind::kGe:
-        return BinaryOpInfo{BinaryOp::kGe, 2};
-      case TokenKind::kLe:
-        return BinaryOpInfo{BinaryOp::kLe, 2};
-      case TokenKind::kPlus:
-        return BinaryOpInfo{BinaryOp::kAdd, 3};
-      case TokenKind::kMinus:
-        return BinaryOpInfo{BinaryOp::kSub, 3};
-      case TokenKind::kStar:
-        return BinaryOpInfo{BinaryOp::kMul, 4};
-      case TokenKind::kSlash:
-        return BinaryOpInfo{BinaryOp::kDiv, 4};
-      default:
-        return std::nullopt;
+    static constexpr std::pair<TokenKind, BinaryOpInfo> kSymbols[] = {
+        {TokenKind::kEq, {BinaryOp::kEq, 2}},
+        {TokenKind::kNe, {BinaryOp::kNe, 2}},
+        {TokenKind::kGt, {BinaryOp::kGt, 2}},
+        {TokenKind::kLt, {BinaryOp::kLt, 2}},
+        {TokenKind::kGe, {BinaryOp::kGe, 2}},
+        {TokenKind::kLe, {BinaryOp::kLe, 2}},
+        {TokenKind::kPlus, {BinaryOp::kAdd, 3}},
+        {TokenKind::kMinus, {BinaryOp::kSub, 3}},
+        {TokenKind::kStar, {BinaryOp::kMul, 4}},
+        {TokenKind::kSlash, {BinaryOp::kDiv, 4}},
+    };
+    for (const auto& [token, info] : kSymbols) {
+      if (token == Peek().kind) return info;
     }
+    return std::nullopt;
   }
 
   // A whole expression: every binary operator at once.
@@ -389,42 +355,27 @@ class Parser {
     }
     if (Peek().kind == TokenKind::kLBrace) {
       Next();
-      while (Peek().kind != TokenKind::kRBrace) {
-        LabelMatcher m;
-        if (Peek().kind != TokenKind::kIdent) {
-          return Fail(Peek().pos, "expected a label name");
-        }
-        m.label = Next().text;
-        switch (Peek().kind) {
-          case TokenKind::kAssign:
-            m.op = MatchOp::kEqual;
-            break;
-          case TokenKind::kNe:
-            m.op = MatchOp::kNotEqual;
-            break;
-          case TokenKind::kRegexEq:
-            m.op = MatchOp::kRegexMatch;
-            break;
-          case TokenKind::kRegexNe:
-            m.op = MatchOp::kRegexNotMatch;
-            break;
-          default:
-            return Fail(Peek().pos, "expected =, !=, =~ or !~ after label \"" +
-                                        m.label + "\"");
-        }
-        Next();
-        if (Peek().kind != TokenKind::kString) {
-          return Fail(Peek().pos, "expected a quoted label value");
-        }
-        m.value = Next().text;
-        e->matchers.push_back(std::move(m));
-        if (Peek().kind == TokenKind::kComma) {
-          Next();
-        } else if (Peek().kind != TokenKind::kRBrace) {
-          return Fail(Peek().pos, "expected ',' or '}' in label matchers");
-        }
-      }
-      Next();
+      CITYNEXUS_RETURN_IF_ERROR(ParseDelimited(
+          TokenKind::kRBrace, "expected ',' or '}' in label matchers", [&]() {
+            LabelMatcher m;
+            if (Peek().kind != TokenKind::kIdent) {
+              return Fail(Peek().pos, "expected a label name");
+            }
+            m.label = Next().text;
+            const std::optional<MatchOp> op = MatchOpOf(Peek().kind);
+            if (!op) {
+              return Fail(Peek().pos, "expected =, !=, =~ or !~ after label \"" +
+                                          m.label + "\"");
+            }
+            m.op = *op;
+            Next();
+            if (Peek().kind != TokenKind::kString) {
+              return Fail(Peek().pos, "expected a quoted label value");
+            }
+            m.value = Next().text;
+            e->matchers.push_back(std::move(m));
+            return Status::Ok();
+          }));
     }
     return e;
   }
@@ -478,30 +429,23 @@ class Parser {
       return Fail(e->pos, "unknown function \"" + name + "\"");
     }
     Next();  // '('
-    while (Peek().kind != TokenKind::kRParen) {
-      auto arg = ParseAnd();
-      if (!arg) {
-        return arg;
-      }
-      e->args.push_back(std::move(*arg));
-      if (name == "time_share" && Peek().kind == TokenKind::kLBracket) {
-        // time_share(cond [W]): the window follows the whole condition.
-        Next();
-        if (Peek().kind != TokenKind::kDuration) {
-          return Fail(Peek().pos, "expected a duration such as 1d");
-        }
-        e->range_ns = Next().duration_ns;
-        e->has_range = true;
-        CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRBracket, "']'"));
-      }
-      if (Peek().kind == TokenKind::kComma) {
-        Next();
-      } else if (Peek().kind != TokenKind::kRParen) {
-        return Fail(Peek().pos,
-                    "expected ',' or ')' in the arguments of " + name);
-      }
-    }
-    Next();
+    CITYNEXUS_RETURN_IF_ERROR(ParseDelimited(
+        TokenKind::kRParen, "expected ',' or ')' in the arguments of " + name,
+        [&]() -> Status {
+          CITYNEXUS_ASSIGN_OR_RETURN(auto arg, ParseAnd());
+          e->args.push_back(std::move(arg));
+          if (name == "time_share" && Peek().kind == TokenKind::kLBracket) {
+            // time_share(cond [W]): the window follows the whole condition.
+            Next();
+            if (Peek().kind != TokenKind::kDuration) {
+              return Fail(Peek().pos, "expected a duration such as 1d");
+            }
+            e->range_ns = Next().duration_ns;
+            e->has_range = true;
+            CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRBracket, "']'"));
+          }
+          return Status::Ok();
+        }));
     if (static_cast<int>(e->args.size()) != arity) {
       return Fail(e->pos, name + " takes " + std::to_string(arity) +
                               " argument(s), got " +
@@ -528,10 +472,6 @@ class Parser {
     return e;
   }
 
-  std::string_view text_;
-  std::vector<Token> tokens_;
-  size_t index_ = 0;
-  size_t error_pos_ = 0;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "query/indicators/expr_lexer.h"
+#include "query/indicators/token_cursor.h"
 #include "query/promql/functions.h"
 #include "query/promql/value.h"
 
@@ -60,10 +61,9 @@ bool IsSetOp(std::string_view op) {
   return op == "and" || op == "or" || op == "unless";
 }
 
-class Parser {
+class Parser : private indicators::TokenCursor {
  public:
-  Parser(std::string_view text, std::vector<Token> tokens)
-      : text_(text), tokens_(std::move(tokens)) {}
+  using TokenCursor::TokenCursor;
 
   Result<std::unique_ptr<Node>> ParseAll() {
     auto e = ParseBinary(1);
@@ -75,21 +75,6 @@ class Parser {
   }
 
  private:
-  const Token& Peek(size_t ahead = 0) const {
-    return tokens_[std::min(i_ + ahead, tokens_.size() - 1)];
-  }
-  const Token& Next() {
-    const Token& t = Peek();
-    if (i_ < tokens_.size() - 1) ++i_;
-    return t;
-  }
-  bool IsIdent(std::string_view word, size_t ahead = 0) const {
-    return Peek(ahead).kind == TokenKind::kIdent && Peek(ahead).text == word;
-  }
-  Status Fail(size_t pos, std::string_view message) const {
-    return Status::InvalidArgument(
-        indicators::FormatExprError(text_, pos, message));
-  }
   Status Expect(TokenKind kind, std::string_view what) {
     if (Peek().kind != kind) {
       return Fail(Peek().pos, "expected " + std::string(what) + ", got \"" +
@@ -345,62 +330,54 @@ class Parser {
   Result<std::vector<std::string>> ParseLabelList() {
     CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "\"(\""));
     std::vector<std::string> out;
-    while (Peek().kind != TokenKind::kRParen) {
-      const Token& t = Peek();
-      if (t.kind != TokenKind::kIdent || !IsValidLabelName(t.text)) {
-        return Fail(t.pos, "expected a label name, got \"" + t.text + "\"");
-      }
-      out.push_back(Next().text);
-      if (Peek().kind == TokenKind::kComma) {
-        Next();
-      } else if (Peek().kind != TokenKind::kRParen) {
-        return Fail(Peek().pos, "expected \",\" or \")\" in label list");
-      }
-    }
-    Next();
+    CITYNEXUS_RETURN_IF_ERROR(ParseDelimited(
+        TokenKind::kRParen, "expected \",\" or \")\" in label list", [&]() {
+          const Token& t = Peek();
+          if (t.kind != TokenKind::kIdent || !IsValidLabelName(t.text)) {
+            return Fail(t.pos,
+                        "expected a label name, got \"" + t.text + "\"");
+          }
+          out.push_back(Next().text);
+          return Status::Ok();
+        }));
     return out;
+  }
+
+  // Expressions up to ")" (consumed), separated by commas, into `args`.
+  Status ParseArguments(std::vector<std::unique_ptr<Node>>& args,
+                        std::string_view separator_error) {
+    return ParseDelimited(TokenKind::kRParen, separator_error, [&]() {
+      CITYNEXUS_ASSIGN_OR_RETURN(auto arg, ParseBinary(1));
+      args.push_back(std::move(arg));
+      return Status::Ok();
+    });
   }
 
   Status ParseMatchers(Node& n) {
     Next();  // {
-    while (Peek().kind != TokenKind::kRBrace) {
-      const Token& name = Peek();
-      if (name.kind != TokenKind::kIdent || !IsValidLabelName(name.text)) {
-        return Fail(name.pos,
-                    "expected a label matcher, got \"" + name.text + "\"");
-      }
-      Next();
-      LabelMatcher m;
-      m.label = name.text;
-      switch (Next().kind) {
-        case TokenKind::kAssign:
-          m.op = MatchOp::kEqual;
-          break;
-        case TokenKind::kNe:
-          m.op = MatchOp::kNotEqual;
-          break;
-        case TokenKind::kRegexEq:
-          m.op = MatchOp::kRegexMatch;
-          break;
-        case TokenKind::kRegexNe:
-          m.op = MatchOp::kRegexNotMatch;
-          break;
-        default:
-          return Fail(name.pos,
-                      "expected =, !=, =~ or !~ after \"" + name.text + "\"");
-      }
-      if (Peek().kind != TokenKind::kString) {
-        return Fail(Peek().pos, "expected a string after the label matcher");
-      }
-      m.value = Next().text;
-      n.matchers.push_back(std::move(m));
-      if (Peek().kind == TokenKind::kComma) {
-        Next();
-      } else if (Peek().kind != TokenKind::kRBrace) {
-        return Fail(Peek().pos, "expected \",\" or \"}\" in label matchers");
-      }
-    }
-    Next();
+    CITYNEXUS_RETURN_IF_ERROR(ParseDelimited(
+        TokenKind::kRBrace, "expected \",\" or \"}\" in label matchers", [&]() {
+          const Token& name = Peek();
+          if (name.kind != TokenKind::kIdent || !IsValidLabelName(name.text)) {
+            return Fail(name.pos,
+                        "expected a label matcher, got \"" + name.text + "\"");
+          }
+          Next();
+          LabelMatcher m;
+          m.label = name.text;
+          const std::optional<MatchOp> op = indicators::MatchOpOf(Next().kind);
+          if (!op) {
+            return Fail(name.pos, "expected =, !=, =~ or !~ after \"" +
+                                      name.text + "\"");
+          }
+          m.op = *op;
+          if (Peek().kind != TokenKind::kString) {
+            return Fail(Peek().pos, "expected a string after the label matcher");
+          }
+          m.value = Next().text;
+          n.matchers.push_back(std::move(m));
+          return Status::Ok();
+        }));
     return Status::Ok();
   }
 
@@ -513,9 +490,10 @@ class Parser {
     const FunctionSignature* sig = FindFunction(name.text);
     if (sig == nullptr) {
       if (name.text == "holt_winters" || name.text.starts_with("histogram_")) {
-        return Status::NotSupported(indicators::FormatExprError(
-            text_, name.pos,
-            "function \"" + name.text + "\" is not supported by citynexus"));
+        return Fail(
+            name.pos,
+            "function \"" + name.text + "\" is not supported by citynexus",
+            StatusCode::kNotSupported);
       }
       return Fail(name.pos, "unknown function with name \"" + name.text + "\"");
     }
@@ -525,17 +503,8 @@ class Parser {
     n->text = name.text;
     n->type = sig->returns;
     Next();  // (
-    while (Peek().kind != TokenKind::kRParen) {
-      auto arg = ParseBinary(1);
-      if (!arg) return arg;
-      n->args.push_back(std::move(*arg));
-      if (Peek().kind == TokenKind::kComma) {
-        Next();
-      } else if (Peek().kind != TokenKind::kRParen) {
-        return Fail(Peek().pos, "expected \",\" or \")\" in function call");
-      }
-    }
-    Next();
+    CITYNEXUS_RETURN_IF_ERROR(ParseArguments(
+        n->args, "expected \",\" or \")\" in function call"));
     const size_t given = n->args.size();
     const size_t max = sig->args.size();
     const size_t min = max - static_cast<size_t>(sig->optional_args);
@@ -575,17 +544,8 @@ class Parser {
     const bool before = IsIdent("by") || IsIdent("without");
     if (before) CITYNEXUS_RETURN_IF_ERROR(grouping());
     CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "\"(\""));
-    while (Peek().kind != TokenKind::kRParen) {
-      auto arg = ParseBinary(1);
-      if (!arg) return arg;
-      n->args.push_back(std::move(*arg));
-      if (Peek().kind == TokenKind::kComma) {
-        Next();
-      } else if (Peek().kind != TokenKind::kRParen) {
-        return Fail(Peek().pos, "expected \",\" or \")\" in aggregation");
-      }
-    }
-    Next();
+    CITYNEXUS_RETURN_IF_ERROR(
+        ParseArguments(n->args, "expected \",\" or \")\" in aggregation"));
     if (!before && (IsIdent("by") || IsIdent("without"))) {
       CITYNEXUS_RETURN_IF_ERROR(grouping());
     }
@@ -618,9 +578,6 @@ class Parser {
     return n;
   }
 
-  std::string_view text_;
-  std::vector<Token> tokens_;
-  size_t i_ = 0;
   int depth_ = 0;
 };
 

@@ -1,4 +1,6 @@
-// Rendering, navigation and the non-Observation collection pipeline.
+// Entities, navigation and the non-Observation collection pipeline
+// ($filter, $orderby, $top/$skip); the response shapes are in
+// reader_render.cc.
 #include "query/sta/reader.h"
 
 #include <algorithm>
@@ -73,24 +75,6 @@ std::string TagText(
 Json PointJson(const std::pair<double, double>& lat_lon) {
   return Json{{"type", "Point"},
               {"coordinates", Json::array({lat_lon.second, lat_lon.first})}};
-}
-
-// Percent-encodes a query parameter name or value.
-std::string Encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        c == '$' || c == '(' || c == ')' || c == '\'' || c == ',' || c == '/' ||
-        c == ':' || c == '@') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -507,146 +491,6 @@ Result<Page> Reader::PageOf(std::vector<EntityRef> items, const QueryOptions& o,
   page.items.assign(std::make_move_iterator(items.begin() + begin),
                     std::make_move_iterator(items.begin() + end));
   return page;
-}
-
-Result<Json> Reader::RenderWith(const EntityRef& ref,
-                                const QueryOptions& o) const {
-  Json full = Render(ref);
-  Json j;
-  if (o.select.empty()) {
-    j = std::move(full);
-  } else {
-    for (const auto& s : o.select) {
-      const std::string key = (s == "id") ? "@iot.id" : s;
-      if (auto it = full.find(key); it != full.end()) {
-        j[key] = *it;
-      } else if (auto nav = full.find(s + "@iot.navigationLink");
-                 nav != full.end()) {
-        j[s + "@iot.navigationLink"] = *nav;
-      }
-    }
-    if (j.is_null()) j = Json::object();
-  }
-  for (const auto& item : o.expand) {
-    const std::string& name = item.path[0];
-    auto nav = Navigation(ref.type, name);
-    if (!nav) {
-      return Status::InvalidArgument(
-          "$expand: " + std::string(SingularName(ref.type)) +
-          " has no navigation property " + name);
-    }
-    const QueryOptions* own = &item.options;
-    const std::string link = SelfLink(ref) + "/" + name;
-    if (nav->to_one) {
-      auto target = NavigateOne(ref, name);
-      if (!target) {
-        j[name] = nullptr;
-        continue;
-      }
-      auto rendered = RenderWith(*target, *own);
-      if (!rendered) return rendered.error();
-      j[name] = std::move(*rendered);
-      continue;
-    }
-    Result<Page> page = nav->type == EntityType::kObservation
-                            ? ObservationPage(ObservationSources(ref), *own)
-                            : PageOf(NavigateMany(ref, name), *own);
-    if (!page) return page.error();
-    Json members = Json::array();
-    for (const auto& m : page->items) {
-      auto rendered = RenderWith(m, *own);
-      if (!rendered) return rendered.error();
-      members.push_back(std::move(*rendered));
-    }
-    if (page->count) j[name + "@iot.count"] = *page->count;
-    j[name] = std::move(members);
-    if (page->more) {
-      const uint64_t top = TopOf(*own);
-      j[name + "@iot.nextLink"] = link + "?$top=" + std::to_string(top) +
-                                  "&$skip=" + std::to_string(own->skip + top);
-    }
-  }
-  return j;
-}
-
-Result<Json> Reader::RenderCollection(
-    const Page& page, const QueryOptions& o, const std::string& link,
-    const std::vector<std::pair<std::string, std::string>>& params) const {
-  Json out;
-  if (page.count) out["@iot.count"] = *page.count;
-  Json members = Json::array();
-  for (const auto& m : page.items) {
-    auto rendered = RenderWith(m, o);
-    if (!rendered) return rendered.error();
-    members.push_back(std::move(*rendered));
-  }
-  out["value"] = std::move(members);
-  if (page.more) {
-    const uint64_t top = TopOf(o);
-    std::string q;
-    for (const auto& [k, v] : params) {
-      if (k == "$top" || k == "$skip") continue;
-      q += (q.empty() ? "?" : "&") + Encode(k) + "=" + Encode(v);
-    }
-    q += (q.empty() ? "?" : "&") + std::string("$top=") + std::to_string(top) +
-         "&$skip=" + std::to_string(o.skip + top);
-    out["@iot.nextLink"] = link + q;
-  }
-  return out;
-}
-
-Json Reader::RenderDataArray(
-    const Page& page, const QueryOptions& o, const std::string& link,
-    const std::vector<std::pair<std::string, std::string>>& params) const {
-  std::vector<std::string> components = {"id", "phenomenonTime", "resultTime",
-                                         "result"};
-  if (!o.select.empty()) components = o.select;
-  // One block per Datastream, in the order they first appear.
-  Json blocks = Json::array();
-  std::vector<std::pair<size_t, size_t>> block_of;  // datastream -> block
-  for (const auto& m : page.items) {
-    const size_t ds = m.observation.datastream;
-    size_t b = 0;
-    auto it = std::find_if(block_of.begin(), block_of.end(),
-                           [ds](const auto& p) { return p.first == ds; });
-    if (it == block_of.end()) {
-      b = blocks.size();
-      block_of.emplace_back(ds, b);
-      blocks.push_back(
-          {{"Datastream@iot.navigationLink",
-            base_url_ + "/Datastreams(" +
-                std::to_string(model_.datastreams[ds].series.id) + ")"},
-           {"components", components},
-           {"dataArray@iot.count", 0},
-           {"dataArray", Json::array()}});
-    } else {
-      b = it->second;
-    }
-    Json full = Render(m);
-    Json row = Json::array();
-    for (const auto& c : components) {
-      const std::string key = c == "id" ? "@iot.id" : c;
-      auto f = full.find(key);
-      row.push_back(f == full.end() ? Json(nullptr) : *f);
-    }
-    blocks[b]["dataArray"].push_back(std::move(row));
-    blocks[b]["dataArray@iot.count"] = blocks[b]["dataArray"].size();
-  }
-  Json out;
-  if (page.count) out["@iot.count"] = *page.count;
-  out["value"] = std::move(blocks);
-  if (page.more) {
-    const uint64_t top = TopOf(o);
-    std::string q;
-    for (const auto& [k, v] : params) {
-      if (k == "$top" || k == "$skip") continue;
-      q += (q.empty() ? "?" : "&") + Encode(k) + "=" + Encode(v);
-    }
-    q += (q.empty() ? "?" : "&") + std::string("$top=") + std::to_string(top) +
-         "&$skip=" + std::to_string(o.skip + top);
-    out["@iot.nextLink"] = link + q;
-  }
-  return out;
 }
 
 }  // namespace citynexus::query::sta

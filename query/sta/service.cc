@@ -1,35 +1,13 @@
 // The /v1.1 routes: the service root, resource paths (entity sets, entities
 // by id, navigation, properties, $value) and their dispatch to the Reader.
-#include <cctype>
-#include <chrono>
-
 #include "query/sta/reader.h"
+#include "query/sta/request_util.h"
 #include "query/sta/sensorthings.h"
 
 namespace citynexus::query::sta {
 namespace {
 
 constexpr size_t kMaxPathSegments = 8;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// "http://<Host>/v1.1": the Host header when it is a plain host[:port],
-// else "localhost" (a crafted Host must not end up in links verbatim).
-std::string BaseUrl(const net::Request& req) {
-  std::string host = req.Header("host").value_or("");
-  bool plain = !host.empty() && host.size() <= 255;
-  for (char c : host) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' &&
-        c != ':' && c != '[' && c != ']') {
-      plain = false;
-    }
-  }
-  return "http://" + (plain ? host : std::string("localhost")) + "/v1.1";
-}
 
 net::Response Json200(const Json& j) {
   return net::Response::Json(

@@ -7,13 +7,13 @@
 // Access: a write needs req.Caller().CanWrite(measurement) of each target
 // Datastream; a Datastream the caller may neither read nor write is
 // answered as absent (404), so ids of private series are not confirmed.
-#include <chrono>
 #include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "query/sta/expr.h"
 #include "query/sta/model.h"
+#include "query/sta/request_util.h"
 #include "query/sta/sensorthings.h"
 
 namespace citynexus::query::sta {
@@ -21,24 +21,6 @@ namespace {
 
 using nlohmann::json;
 constexpr int kMaxJsonDepth = 16;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string BaseUrl(const net::Request& req) {
-  std::string host = req.Header("host").value_or("");
-  bool plain = !host.empty() && host.size() <= 255;
-  for (char c : host) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' &&
-        c != ':' && c != '[' && c != ']') {
-      plain = false;
-    }
-  }
-  return "http://" + (plain ? host : std::string("localhost")) + "/v1.1";
-}
 
 // Parses a request body, refusing nesting deeper than kMaxJsonDepth
 // (nlohmann's dump and copies recurse; SECURITY.md).
@@ -120,6 +102,14 @@ Result<engine::SeriesInfo> WritableDatastream(engine::Store& store,
                              "\"");
   }
   return *s;
+}
+
+// The same, for a reference that may have failed to parse (its error).
+Result<engine::SeriesInfo> WritableDatastream(engine::Store& store,
+                                              const net::Access& caller,
+                                              const Result<uint64_t>& id) {
+  if (!id) return id.error();
+  return WritableDatastream(store, caller, *id);
 }
 
 Result<uint64_t> DatastreamRef(const json& o) {
@@ -209,13 +199,10 @@ void SensorThingsService::Write(net::Request req,
                                    "body: expected an Observation object"));
       return;
     }
-    Result<uint64_t> id = path_datastream ? Result<uint64_t>(*path_datastream)
-                                          : DatastreamRef(*body);
-    if (!id) {
-      respond(net::Response::FromStatus(id.error()));
-      return;
-    }
-    auto series = WritableDatastream(store_, caller, *id);
+    auto series = WritableDatastream(
+        store_, caller,
+        path_datastream ? Result<uint64_t>(*path_datastream)
+                        : DatastreamRef(*body));
     if (!series) {
       respond(net::Response::FromStatus(series.error()));
       return;
@@ -247,12 +234,7 @@ void SensorThingsService::Write(net::Request req,
                                      "body: each block is an object"));
         return;
       }
-      auto id = DatastreamRef(block);
-      if (!id) {
-        respond(net::Response::FromStatus(id.error()));
-        return;
-      }
-      auto series = WritableDatastream(store_, caller, *id);
+      auto series = WritableDatastream(store_, caller, DatastreamRef(block));
       if (!series) {
         respond(net::Response::FromStatus(series.error()));
         return;

@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <variant>
 
+#include "common/time_format.h"
 #include "query/time_parse.h"
 
 namespace citynexus::query::stream {
@@ -28,31 +28,6 @@ json OptionalNumber(const std::optional<double>& v) {
   return v && std::isfinite(*v) ? json(*v) : json(nullptr);
 }
 
-// RFC 3339 UTC with nanoseconds trimmed ("2024-05-01T10:00:00Z").
-std::string Rfc3339(int64_t t_ns) {
-  int64_t secs = t_ns / 1000000000;
-  int64_t frac = t_ns % 1000000000;
-  if (frac < 0) {
-    frac += 1000000000;
-    --secs;
-  }
-  const std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out = buf;
-  if (frac != 0) {
-    char f[16];
-    std::snprintf(f, sizeof(f), ".%09lld", static_cast<long long>(frac));
-    std::string fs = f;
-    while (fs.back() == '0') {
-      fs.pop_back();
-    }
-    out += fs;
-  }
-  return out + "Z";
-}
 }  // namespace
 
 bool PointSelector::Matches(const engine::SeriesKey& key) const {
@@ -191,7 +166,7 @@ std::string IndicatorStepJson(const IndicatorStepValues& values) {
               {"name", values.definition->name},
               {"unit", values.definition->unit},
               {"step", values.step},
-              {"time", stream::Rfc3339(values.step_start_ns)},
+              {"time", FormatRfc3339(values.step_start_ns)},
               {"time_ns", values.step_start_ns},
               {"series", series}};
   return doc.dump();
