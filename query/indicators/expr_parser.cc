@@ -169,6 +169,8 @@ class Parser : private TokenCursor {
   // Precedence climbing (the model is query/influxql/parser_expr.cc): one
   // loop for all binary operators instead of one function per level.
   Result<std::unique_ptr<Expr>> ParseBinary(int min_precedence) {
+    NestingScope nesting(*this);
+    CITYNEXUS_RETURN_IF_ERROR(nesting.Status());
     CITYNEXUS_ASSIGN_OR_RETURN(auto lhs, ParseUnary());
     for (;;) {
       if (Peek().kind == TokenKind::kAssign) {
@@ -180,6 +182,7 @@ class Parser : private TokenCursor {
       }
       const std::optional<BinaryOpInfo> info = PeekBinaryOp();
       if (!info || info->precedence < min_precedence) return lhs;
+      CITYNEXUS_RETURN_IF_ERROR(CountBinaryOperator(Peek().pos));
       const size_t pos = Next().pos;
       CITYNEXUS_ASSIGN_OR_RETURN(auto e,
                                  MakeBinary(info->op, pos, std::move(lhs)));
@@ -191,6 +194,8 @@ class Parser : private TokenCursor {
 
   Result<std::unique_ptr<Expr>> ParseUnary() {
     if (Peek().kind == TokenKind::kMinus || Peek().kind == TokenKind::kPlus) {
+      NestingScope nesting(*this);
+      CITYNEXUS_RETURN_IF_ERROR(nesting.Status());
       const bool minus = Peek().kind == TokenKind::kMinus;
       const size_t pos = Next().pos;
       auto child = ParseUnary();

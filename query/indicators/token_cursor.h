@@ -70,11 +70,50 @@ class TokenCursor {
     return Status::Ok();
   }
 
+  // Expression trees are walked recursively (typing, evaluation,
+  // destruction), so their height must stay far below what a thread's stack
+  // holds. A path from the root passes nested parentheses, signs and calls
+  // (at most kMaxNesting open at once) and binary operators (at most
+  // kMaxBinaryOperators in the whole expression: `1 + 1 + … + 1` is one
+  // left-deep chain as tall as it is long).
+  static constexpr int kMaxNesting = 200;
+  static constexpr int kMaxBinaryOperators = 4096;
+
+  // One level of nesting while it lives; check `Status()` before parsing on.
+  class NestingScope {
+   public:
+    explicit NestingScope(TokenCursor& cursor) : cursor_(cursor) {
+      ++cursor_.nesting_;
+    }
+    ~NestingScope() { --cursor_.nesting_; }
+    NestingScope(const NestingScope&) = delete;
+    NestingScope& operator=(const NestingScope&) = delete;
+    citynexus::Status Status() {
+      if (cursor_.nesting_ <= kMaxNesting) return Status::Ok();
+      return cursor_.Fail(cursor_.Peek().pos,
+                          "expression nested deeper than " +
+                              std::to_string(kMaxNesting) + " levels");
+    }
+
+   private:
+    TokenCursor& cursor_;
+  };
+
+  // Counts one binary operator at `pos`; fails past kMaxBinaryOperators.
+  citynexus::Status CountBinaryOperator(size_t pos) {
+    if (++binary_operators_ <= kMaxBinaryOperators) return Status::Ok();
+    return Fail(pos, "expression has more than " +
+                         std::to_string(kMaxBinaryOperators) +
+                         " binary operators");
+  }
+
  private:
   std::string_view text_;
   std::vector<Token> tokens_;
   size_t index_ = 0;
   size_t error_pos_ = 0;
+  int nesting_ = 0;
+  int binary_operators_ = 0;
 };
 
 // The label-matcher operator a token stands for (=, !=, =~, !~); nullopt for

@@ -84,22 +84,16 @@ class Parser : private indicators::TokenCursor {
     return Status::Ok();
   }
 
-  struct DepthGuard {
-    explicit DepthGuard(int& d) : depth(d) { ++depth; }
-    ~DepthGuard() { --depth; }
-    int& depth;
-  };
-
   Result<std::unique_ptr<Node>> ParseBinary(int min_prec) {
-    DepthGuard guard(depth_);
-    if (depth_ > kMaxDepth)
-      return Fail(Peek().pos, "expression nests too deep");
+    NestingScope nesting(*this);
+    CITYNEXUS_RETURN_IF_ERROR(nesting.Status());
     auto lhs = ParseUnary();
     if (!lhs) return lhs;
     while (true) {
       const Token& op = Peek();
       const int prec = Precedence(op);
       if (prec == 0 || prec < min_prec) break;
+      CITYNEXUS_RETURN_IF_ERROR(CountBinaryOperator(op.pos));
       Next();
       auto node = std::make_unique<Node>();
       node->kind = NodeKind::kBinary;
@@ -578,7 +572,6 @@ class Parser : private indicators::TokenCursor {
     return n;
   }
 
-  int depth_ = 0;
 };
 
 }  // namespace

@@ -14,7 +14,8 @@
 
 namespace citynexus::query::promql {
 
-// Parses `text` (at most kMaxQueryBytes, nesting at most kMaxDepth).
+// Parses `text` (at most kMaxQueryBytes; nesting and binary operators bounded
+// by indicators::TokenCursor::kMaxNesting / kMaxBinaryOperators).
 // kInvalidArgument with "line:col: message" for syntax and type errors;
 // kNotSupported for PromQL features citynexus does not implement (native
 // histograms, holt_winters...), naming the feature.
@@ -25,6 +26,5 @@ Result<std::unique_ptr<Node>> ParsePromql(std::string_view text);
 Result<std::unique_ptr<Node>> ParseSeriesSelector(std::string_view text);
 
 inline constexpr size_t kMaxQueryBytes = 64 * 1024;
-inline constexpr int kMaxDepth = 200;
 
 }  // namespace citynexus::query::promql
