@@ -206,7 +206,13 @@ Result<Config> LoadDefaultConfigWith(
 }
 
 std::string EffectiveConfigJson(const Config& config) {
-  return ConfigToJson(config).dump(2) + "\n";
+  Json json = ConfigToJson(config);
+  // The one secret an operator may write inline; printing the effective
+  // config (check-config, support tickets) must not reveal it.
+  if (!config.mqtt.password.empty()) {
+    json["mqtt"]["password"] = kRedactedSecret;
+  }
+  return json.dump(2) + "\n";
 }
 
 }  // namespace citynexus::app

@@ -46,7 +46,9 @@ Result<Config> LoadDefaultConfigWith(
     const std::vector<ConfigOverride>& overrides);
 
 // Every option of `config` as pretty-printed JSON (2-space indent, declaration
-// order), defaults filled in. Loading this text yields `config` again.
+// order), defaults filled in. Loading this text yields `config` again, except
+// that an inline `mqtt.password` is printed as kRedactedSecret.
+inline constexpr const char* kRedactedSecret = "(set, not shown)";
 std::string EffectiveConfigJson(const Config& config);
 
 }  // namespace citynexus::app

@@ -345,4 +345,19 @@ TEST_CASE("stream and indicator publishing options load and are checked",
 }
 
 }  // namespace
+TEST_CASE("the effective configuration never shows an inline MQTT password",
+          "[app][config]") {
+  Result<Config> loaded = LoadConfigText(
+      R"({"mqtt": {"username": "city", "password": "s3cret-broker-pw"}})");
+  REQUIRE(loaded.has_value());
+  const std::string text = EffectiveConfigJson(*loaded);
+  CHECK(text.find("s3cret-broker-pw") == std::string::npos);
+  CHECK(text.find(kRedactedSecret) != std::string::npos);
+  CHECK(text.find("\"city\"") != std::string::npos);
+  // Without a password there is nothing to hide and nothing is invented.
+  Result<Config> none = LoadConfigText("{}");
+  REQUIRE(none.has_value());
+  CHECK(EffectiveConfigJson(*none).find(kRedactedSecret) == std::string::npos);
+}
+
 }  // namespace citynexus::app
