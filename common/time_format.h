@@ -11,9 +11,9 @@ namespace citynexus {
 
 // How the nanoseconds after the second are written.
 enum class Rfc3339Fraction {
-  kTrimmed,       // ".5" ; none when whole seconds (trailing zeros dropped)
-  kNineIfNonZero, // ".500000000" ; none when whole seconds
-  kAlwaysNine,    // ".000000000" even for whole seconds
+  kTrimmed,        // ".5" ; none when whole seconds (trailing zeros dropped)
+  kNineIfNonZero,  // ".500000000" ; none when whole seconds
+  kAlwaysNine,     // ".000000000" even for whole seconds
 };
 
 // `timestamp_ns` (nanoseconds since the Unix epoch, may be negative: floors

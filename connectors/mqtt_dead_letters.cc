@@ -38,14 +38,15 @@ std::string DeadLettersJson(const std::vector<DeadLetter>& letters,
                             size_t capacity, uint64_t total) {
   nlohmann::json list = nlohmann::json::array();
   for (auto it = letters.rbegin(); it != letters.rend(); ++it) {
-    list.push_back({{"time", FormatRfc3339(it->time_ns, Rfc3339Fraction::kAlwaysNine)},
-                    {"time_ns", it->time_ns},
-                    {"topic", it->topic},
-                    {"subscription", it->subscription},
-                    {"error", it->error},
-                    {"payload", it->payload},
-                    {"payload_bytes", it->payload_bytes},
-                    {"truncated", it->payload.size() < it->payload_bytes}});
+    list.push_back(
+        {{"time", FormatRfc3339(it->time_ns, Rfc3339Fraction::kAlwaysNine)},
+         {"time_ns", it->time_ns},
+         {"topic", it->topic},
+         {"subscription", it->subscription},
+         {"error", it->error},
+         {"payload", it->payload},
+         {"payload_bytes", it->payload_bytes},
+         {"truncated", it->payload.size() < it->payload_bytes}});
   }
   nlohmann::json body = {{"capacity", capacity},
                          {"total", total},

@@ -368,10 +368,10 @@ void Pollers::Stop(std::chrono::milliseconds grace) {
   // One grace for all clients together, not one each.
   const auto deadline = std::chrono::steady_clock::now() + grace;
   for (auto& entry : clients_) {
-    entry.second->Shutdown(std::max(
-        std::chrono::milliseconds(0),
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now())));
+    entry.second->Shutdown(
+        std::max(std::chrono::milliseconds(0),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     deadline - std::chrono::steady_clock::now())));
   }
   for (auto& poller : pollers_) poller->Join();
 }

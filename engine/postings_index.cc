@@ -109,7 +109,8 @@ bool PostingsIndex::Add(SeriesId id, std::string_view canonical) {
   if (field.empty()) return false;
 
   // try_emplace moves the key only when it inserts.
-  Measurement& m = measurements_.try_emplace(std::move(measurement)).first->second;
+  Measurement& m =
+      measurements_.try_emplace(std::move(measurement)).first->second;
   InsertId(&m.all, id);
   InsertId(&m.fields.try_emplace(std::move(field)).first->second, id);
   for (auto& [k, v] : tags) {
@@ -140,9 +141,7 @@ Postings PostingsIndex::SelectIn(const Measurement& m,
                                  const SeriesFilter& filter) {
   std::optional<Postings> cur;  // nullopt: every series of m
   static const Postings kNone;
-  auto keep = [&](const Postings& p) {
-    cur = cur ? Intersect(*cur, p) : p;
-  };
+  auto keep = [&](const Postings& p) { cur = cur ? Intersect(*cur, p) : p; };
   auto drop = [&](const Postings& p) {
     if (!p.empty()) cur = Subtract(cur ? *cur : m.all, p);
   };

@@ -92,8 +92,8 @@ Status RocksStore::SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
   auto by_start = [](const Bucket& x, int64_t t) { return x.start_ns < t; };
   if (res_ns == rollup_ns_.back() && rollup_cache_.enabled()) {
     CITYNEXUS_ASSIGN_OR_RETURN(auto cached, CoarsestRollups(id));
-    auto lo = std::lower_bound(cached->begin(), cached->end(), start_ns,
-                               by_start);
+    auto lo =
+        std::lower_bound(cached->begin(), cached->end(), start_ns, by_start);
     auto hi = std::lower_bound(lo, cached->end(), end_ns, by_start);
     out->insert(out->end(), lo, hi);
     return Status::Ok();
@@ -113,8 +113,8 @@ Status RocksStore::SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
       return st.WithContext("reading series " + SeriesName(id) + " rollup " +
                             std::to_string(res_s) + "s");
     }
-    auto lo = std::lower_bound(record.begin(), record.end(), start_ns,
-                               by_start);
+    auto lo =
+        std::lower_bound(record.begin(), record.end(), start_ns, by_start);
     auto hi = std::lower_bound(lo, record.end(), end_ns, by_start);
     out->insert(out->end(), lo, hi);
   }
@@ -180,15 +180,15 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
       status = SealedRollups(id, head_ns, start, start + res_ns, &sealed_fine);
       stats->rollups_read += sealed_fine.size();
       const std::vector<Bucket>* fine[3] = {&sealed_fine, &frozen, &live};
-      MergeBySource(fine, [&](int64_t fine_start, const Bucket* const* fparts,
-                              int fn) {
-        if (fine_start < start || fine_start >= start + res_ns) return;
-        if (Disjoint(fparts, fn)) {
-          for (int k = 0; k < fn; ++k) CombineBuckets(&tile, *fparts[k]);
-        } else {
-          raw_spans.emplace_back(fine_start, fine_start + head_ns);
-        }
-      });
+      MergeBySource(
+          fine, [&](int64_t fine_start, const Bucket* const* fparts, int fn) {
+            if (fine_start < start || fine_start >= start + res_ns) return;
+            if (Disjoint(fparts, fn)) {
+              for (int k = 0; k < fn; ++k) CombineBuckets(&tile, *fparts[k]);
+            } else {
+              raw_spans.emplace_back(fine_start, fine_start + head_ns);
+            }
+          });
     });
     CITYNEXUS_RETURN_IF_ERROR(status);
     consistent = seal_epoch_.load() == epoch;
@@ -206,17 +206,19 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
       ++last;
     }
     size_t span = first;
-    CITYNEXUS_RETURN_IF_ERROR(ReadRange(
-        id, raw_spans[first].first, raw_spans[last].second,
-        [&](const ChunkColumns& c, size_t i) {
-          const int64_t ts = c.timestamps[i];
-          while (ts >= raw_spans[span].second) ++span;  // ts < last's end
-          if (ts < raw_spans[span].first) return true;  // between spans
-          while (tiles->at(t).start_ns + res_ns <= ts) ++t;
-          ++stats->points_read;
-          AddToBucket(&tiles->at(t), ts, DoubleAt(c, i));
-          return true;
-        }));
+    CITYNEXUS_RETURN_IF_ERROR(
+        ReadRange(id, raw_spans[first].first, raw_spans[last].second,
+                  [&](const ChunkColumns& c, size_t i) {
+                    const int64_t ts = c.timestamps[i];
+                    while (ts >= raw_spans[span].second)
+                      ++span;  // ts < last's end
+                    if (ts < raw_spans[span].first)
+                      return true;  // between spans
+                    while (tiles->at(t).start_ns + res_ns <= ts) ++t;
+                    ++stats->points_read;
+                    AddToBucket(&tiles->at(t), ts, DoubleAt(c, i));
+                    return true;
+                  }));
     first = last + 1;
   }
   std::erase_if(*tiles, [](const Bucket& b) { return b.count == 0; });

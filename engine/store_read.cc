@@ -215,9 +215,9 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
   // Windows that end at or before the heads' newest point cannot hold a
   // newer one: not read.
   std::string lower = ChunkKey(
-      id, WindowStart(newest ? std::max(start_ns, newest->timestamp_ns)
-                             : start_ns,
-                      window_ns_));
+      id,
+      WindowStart(newest ? std::max(start_ns, newest->timestamp_ns) : start_ns,
+                  window_ns_));
   rocksdb::Slice lower_slice(lower);
   rocksdb::ReadOptions ro;
   ro.iterate_lower_bound = &lower_slice;
@@ -314,8 +314,8 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
     std::vector<Bucket> tiles;
     AggregateStats tile_stats;
     CITYNEXUS_ASSIGN_OR_RETURN(
-        bool combined, CombinedTiles(req.series, res, a, b, &tiles,
-                                     &tile_stats));
+        bool combined,
+        CombinedTiles(req.series, res, a, b, &tiles, &tile_stats));
     if (combined) {
       stats->used_rollups = true;
       CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));

@@ -62,13 +62,12 @@ int OnlineBackup(const std::string& server, const std::string& to,
 int RunBackup(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
-  if (auto done = ParseCommandLine(
-          kBackupCommand,
-          {.values = {"--data-dir", "--to", "--config", "--server",
-                      "--token-file"},
-           .needs_store = true,
-           .required = {"--to"}},
-          args, &parsed, out, err)) {
+  if (auto done = ParseCommandLine(kBackupCommand,
+                                   {.values = {"--data-dir", "--to", "--config",
+                                               "--server", "--token-file"},
+                                    .needs_store = true,
+                                    .required = {"--to"}},
+                                   args, &parsed, out, err)) {
     return *done;
   }
   std::optional<Config> config = LoadCommandConfig(parsed, err);
@@ -137,8 +136,7 @@ int RunBackup(const std::vector<std::string>& args, std::ostream& out,
 }  // namespace
 
 const Command kBackupCommand = {
-    "backup",
-    "copy a store (not held by a server) into a new directory",
+    "backup", "copy a store (not held by a server) into a new directory",
     "usage: citynexus backup --data-dir DIR --to BACKUP_DIR [--config FILE]\n"
     "                        [--server HOST:PORT] [--token-file FILE]\n"
     "\n"
@@ -165,11 +163,10 @@ namespace {
 int RunRestore(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
   Args parsed;
-  if (auto done = ParseCommandLine(
-          kRestoreCommand,
-          {.values = {"--from", "--data-dir"},
-           .required = {"--from", "--data-dir"}},
-          args, &parsed, out, err)) {
+  if (auto done = ParseCommandLine(kRestoreCommand,
+                                   {.values = {"--from", "--data-dir"},
+                                    .required = {"--from", "--data-dir"}},
+                                   args, &parsed, out, err)) {
     return *done;
   }
   const std::string& from = parsed.flags["--from"];
@@ -195,8 +192,7 @@ int RunRestore(const std::vector<std::string>& args, std::ostream& out,
 }  // namespace
 
 const Command kRestoreCommand = {
-    "restore",
-    "restore a backup into an empty data dir",
+    "restore", "restore a backup into an empty data dir",
     "usage: citynexus restore --from BACKUP_DIR --data-dir DIR\n"
     "\n"
     "Copies a backup made by \"citynexus backup\" into DIR, which must be\n"

@@ -37,48 +37,47 @@ int RunHelp(const std::vector<std::string>& args, std::ostream& out,
 // with its summary and usage text next to its code; these four are here.
 const Command kServeCommand = {
     "serve", "run the server until SIGINT or SIGTERM",
-     "usage: citynexus serve [--config FILE] [--data-dir DIR] "
-     "[--listen HOST:PORT]\n"
-     "\n"
-     "Runs the server in the foreground until SIGINT or SIGTERM, then shuts\n"
-     "down gracefully and exits 0.\n"
-     "\n"
-     "flags:\n"
-     "  --config FILE        configuration file (JSON, see\n"
-     "                       docs/configuration.md); without it the built-in\n"
-     "                       defaults apply\n"
-     "  --data-dir DIR       overrides data_dir\n"
-     "  --listen HOST:PORT   overrides http.listen (port 0 picks a free port;\n"
-     "                       the bound address is logged)\n"
-     "  -h, --help           show this help\n",
-     RunServe};
+    "usage: citynexus serve [--config FILE] [--data-dir DIR] "
+    "[--listen HOST:PORT]\n"
+    "\n"
+    "Runs the server in the foreground until SIGINT or SIGTERM, then shuts\n"
+    "down gracefully and exits 0.\n"
+    "\n"
+    "flags:\n"
+    "  --config FILE        configuration file (JSON, see\n"
+    "                       docs/configuration.md); without it the built-in\n"
+    "                       defaults apply\n"
+    "  --data-dir DIR       overrides data_dir\n"
+    "  --listen HOST:PORT   overrides http.listen (port 0 picks a free port;\n"
+    "                       the bound address is logged)\n"
+    "  -h, --help           show this help\n",
+    RunServe};
 
 const Command kCheckConfigCommand = {
     "check-config", "validate a config file, print the effective config",
-     "usage: citynexus check-config FILE\n"
-     "\n"
-     "Validates FILE and the indicator definitions it points to. On success\n"
-     "prints the effective configuration (every option, defaults filled in)\n"
-     "as JSON on stdout and exits 0; otherwise prints every problem on\n"
-     "stderr and exits 1.\n"
-     "\n"
-     "flags:\n"
-     "  -h, --help   show this help\n",
-     RunCheckConfig};
+    "usage: citynexus check-config FILE\n"
+    "\n"
+    "Validates FILE and the indicator definitions it points to. On success\n"
+    "prints the effective configuration (every option, defaults filled in)\n"
+    "as JSON on stdout and exits 0; otherwise prints every problem on\n"
+    "stderr and exits 1.\n"
+    "\n"
+    "flags:\n"
+    "  -h, --help   show this help\n",
+    RunCheckConfig};
 
-const Command kVersionCommand = {
-    "version", "print the version",
-     "usage: citynexus version\n"
-     "\n"
-     "Prints \"citynexus X.Y.Z\".\n",
-     RunVersion};
+const Command kVersionCommand = {"version", "print the version",
+                                 "usage: citynexus version\n"
+                                 "\n"
+                                 "Prints \"citynexus X.Y.Z\".\n",
+                                 RunVersion};
 
 const Command kHelpCommand = {
     "help", "show help for a command",
-     "usage: citynexus help [COMMAND]\n"
-     "\n"
-     "Shows the list of commands, or the help of COMMAND.\n",
-     RunHelp};
+    "usage: citynexus help [COMMAND]\n"
+    "\n"
+    "Shows the list of commands, or the help of COMMAND.\n",
+    RunHelp};
 
 // In the order `citynexus help` lists them.
 const Command* const kCommands[] = {

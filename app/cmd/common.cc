@@ -86,8 +86,8 @@ std::optional<int> ParseCommandLine(const Command& command,
   }
   if (parsed->positional.size() > flags.max_positional) {
     return UsageError(
-        command, "unexpected argument " + parsed->positional[flags.max_positional],
-        err);
+        command,
+        "unexpected argument " + parsed->positional[flags.max_positional], err);
   }
   if (flags.needs_store && !parsed->Has("--data-dir") &&
       !parsed->Has("--config")) {
@@ -141,8 +141,8 @@ std::optional<Config> LoadCommandConfig(
                               : LoadDefaultConfigWith(overrides);
   if (!config) {
     PrintConfigErrors(config.error(),
-                      has_file ? config_it->second : "command line",
-                      path_flags, err);
+                      has_file ? config_it->second : "command line", path_flags,
+                      err);
     return std::nullopt;
   }
   return std::move(*config);

@@ -73,8 +73,9 @@ int UsageError(const Command& command, std::string_view problem,
 
 // What a command accepts on its command line (ParseCommandLine).
 struct CommandFlags {
-  std::vector<std::string_view> values = {};    // flags that take a value
-  std::vector<std::string_view> switches = {};  // flags that take none ("--json")
+  std::vector<std::string_view> values = {};  // flags that take a value
+  std::vector<std::string_view> switches =
+      {};                     // flags that take none ("--json")
   size_t max_positional = 0;  // more: "unexpected argument X"
   // Commands that open a store: --data-dir or --config must be given
   // ("missing --data-dir" otherwise).

@@ -57,8 +57,9 @@ int RunCompact(const std::vector<std::string>& args, std::ostream& out,
                std::ostream& err) {
   Args parsed;
   if (auto done = ParseCommandLine(
-          kCompactCommand, {.values = {"--data-dir", "--config"}, .needs_store = true},
-          args, &parsed, out, err)) {
+          kCompactCommand,
+          {.values = {"--data-dir", "--config"}, .needs_store = true}, args,
+          &parsed, out, err)) {
     return *done;
   }
   std::optional<Config> config = LoadCommandConfig(parsed, err);

@@ -213,8 +213,7 @@ int RunDecode(const std::vector<std::string>& args, std::ostream& out,
   if (auto it = parsed.flags.find("--precision"); it != parsed.flags.end()) {
     Result<connectors::Precision> precision = ParsePrecisionFlag(it->second);
     if (!precision) {
-      return UsageError(kDecodeCommand, precision.error().message(),
-                        err);
+      return UsageError(kDecodeCommand, precision.error().message(), err);
     }
     request.line_protocol.precision = *precision;
   }

@@ -97,15 +97,14 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
   };
   const std::string server = flag("--server", "");
   if (server.rfind("http://", 0) != 0 && server.rfind("https://", 0) != 0) {
-    return UsageError(kDemoCommand,
-                      "--server http://HOST:PORT is required", err);
+    return UsageError(kDemoCommand, "--server http://HOST:PORT is required",
+                      err);
   }
   const auto days = ParseInt(flag("--days", "400"), 1, 3650);
   const auto seed = ParseInt(flag("--seed", "1"), 0, INT64_MAX);
   const auto interval = ParseInt(flag("--interval", "5"), 1, 3600);
   const auto live_ticks = ParseInt(flag("--live-ticks", "0"), 0, 1000000000);
-  if (!days)
-    return UsageError(kDemoCommand, "--days must be 1..3650", err);
+  if (!days) return UsageError(kDemoCommand, "--days must be 1..3650", err);
   if (!seed)
     return UsageError(kDemoCommand, "--seed must be a number >= 0", err);
   if (!interval)
@@ -113,8 +112,8 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
   if (!live_ticks)
     return UsageError(kDemoCommand, "--live-ticks must be >= 0", err);
   if (parsed.Has("--token") && parsed.Has("--token-file")) {
-    return UsageError(kDemoCommand,
-                      "give --token or --token-file, not both", err);
+    return UsageError(kDemoCommand, "give --token or --token-file, not both",
+                      err);
   }
   std::string token = flag("--token", "");
   if (parsed.Has("--token-file")) {
@@ -149,8 +148,7 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
                           ? std::nullopt
                           : ParseInt(gbfs_listen.substr(colon + 1), 0, 65535);
     if (!port)
-      return UsageError(kDemoCommand, "--gbfs-listen must be HOST:PORT",
-                        err);
+      return UsageError(kDemoCommand, "--gbfs-listen must be HOST:PORT", err);
     if (Status s = gbfs.Start(gbfs_listen.substr(0, colon),
                               static_cast<uint16_t>(*port));
         !s.ok()) {
@@ -223,8 +221,7 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
 }  // namespace
 
 const Command kDemoCommand = {
-    "demo",
-    "feed a running server with a simulated city (history, then live)",
+    "demo", "feed a running server with a simulated city (history, then live)",
     "usage: citynexus demo --server http://HOST:PORT [--broker "
     "tcp://HOST:PORT]\n"
     "                      [--token SECRET | --token-file FILE] [--days N]\n"

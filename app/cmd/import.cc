@@ -160,8 +160,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
     return *done;
   }
   if (parsed.positional.empty()) {
-    return UsageError(kImportCommand, "missing FILE (\"-\" reads stdin)",
-                      err);
+    return UsageError(kImportCommand, "missing FILE (\"-\" reads stdin)", err);
   }
   if (!parsed.Has("--data-dir") && !parsed.Has("--config")) {
     return UsageError(kImportCommand, "missing --data-dir", err);
@@ -202,8 +201,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   if (auto it = parsed.flags.find("--precision"); it != parsed.flags.end()) {
     Result<connectors::Precision> precision = ParsePrecisionFlag(it->second);
     if (!precision) {
-      return UsageError(kImportCommand, precision.error().message(),
-                        err);
+      return UsageError(kImportCommand, precision.error().message(), err);
     }
     options.precision = *precision;
   }
@@ -298,8 +296,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
 }  // namespace
 
 const Command kImportCommand = {
-    "import",
-    "bulk-load a line protocol or CSV file into a store",
+    "import", "bulk-load a line protocol or CSV file into a store",
     "usage: citynexus import --data-dir DIR [--config FILE]\n"
     "                        [--format line_protocol|csv] [--mapping FILE]\n"
     "                        [--precision P] [--batch-lines N] FILE|-\n"

@@ -317,8 +317,8 @@ Status Serve(const Config& given) {
   ingest.Stop();   // finishes (and answers) queued writes first
   backups.Stop();  // a running online backup completes first
   if (Status status = tokens.FlushLastUsed(); !status.ok()) {
-    CN_LOG(kWarn, kComponent) << "saving token last-used times: "
-                              << status.ToString();
+    CN_LOG(kWarn, kComponent)
+        << "saving token last-used times: " << status.ToString();
   }
   sensorthings.Stop();  // MQTT bridge off; queued STA writes answered
   // Close() flushes buffered points into sealed blocks and joins the

@@ -126,8 +126,7 @@ int RunStats(const std::vector<std::string>& args, std::ostream& out,
 }  // namespace
 
 const Command kStatsCommand = {
-    "stats",
-    "print series, points, sizes and time range of a store",
+    "stats", "print series, points, sizes and time range of a store",
     "usage: citynexus stats --data-dir DIR [--config FILE] [--json]\n"
     "\n"
     "Opens the store read-only and prints its series and points, bytes on\n"

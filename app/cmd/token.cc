@@ -94,8 +94,7 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
     return *done;
   }
   if (parsed.positional.empty()) {
-    return UsageError(kTokenCommand, "missing create, list or revoke",
-                      err);
+    return UsageError(kTokenCommand, "missing create, list or revoke", err);
   }
   const std::string action = parsed.positional[0];
   if (action != "create" && action != "list" && action != "revoke") {
@@ -121,8 +120,8 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
       return UsageError(kTokenCommand, "create needs --name", err);
     }
     if (scope_texts.empty()) {
-      return UsageError(kTokenCommand,
-                        "create needs at least one --scope", err);
+      return UsageError(kTokenCommand, "create needs at least one --scope",
+                        err);
     }
   }
 
@@ -234,8 +233,7 @@ int RunToken(const std::vector<std::string>& raw_args, std::ostream& out,
 }  // namespace
 
 const Command kTokenCommand = {
-    "token",
-    "create, list and revoke API tokens",
+    "token", "create, list and revoke API tokens",
     "usage: citynexus token create --name NAME --scope SCOPE [--scope "
     "SCOPE...]\n"
     "                              [--expires DURATION] WHERE\n"

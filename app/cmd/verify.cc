@@ -18,8 +18,9 @@ int RunVerify(const std::vector<std::string>& args, std::ostream& out,
               std::ostream& err) {
   Args parsed;
   if (auto done = ParseCommandLine(
-          kVerifyCommand, {.values = {"--data-dir", "--config"}, .needs_store = true},
-          args, &parsed, out, err)) {
+          kVerifyCommand,
+          {.values = {"--data-dir", "--config"}, .needs_store = true}, args,
+          &parsed, out, err)) {
     return *done;
   }
   std::optional<Config> config = LoadCommandConfig(parsed, err);
@@ -74,8 +75,7 @@ int RunVerify(const std::vector<std::string>& args, std::ostream& out,
 }  // namespace
 
 const Command kVerifyCommand = {
-    "verify",
-    "check every stored block of a store, name the damaged ones",
+    "verify", "check every stored block of a store, name the damaged ones",
     "usage: citynexus verify --data-dir DIR [--config FILE]\n"
     "\n"
     "Opens the store read-only and reads every sealed chunk and rollup\n"

@@ -67,8 +67,8 @@ Json WithoutRenamedKeys(const Json& document, ConfigErrors& errors) {
     if (parent == nullptr || !parent->is_object() || !parent->contains(key)) {
       continue;
     }
-    errors.Add(old_path, "renamed to " + Quote(new_path) +
-                             "; move the value there");
+    errors.Add(old_path,
+               "renamed to " + Quote(new_path) + "; move the value there");
     parent->erase(key);
   }
   return out;

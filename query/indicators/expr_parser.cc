@@ -55,8 +55,8 @@ bool AggOpFromName(std::string_view name, AggOp* op) {
 
 class Parser : private TokenCursor {
  public:
-  using TokenCursor::TokenCursor;
   using TokenCursor::error_pos;
+  using TokenCursor::TokenCursor;
 
   Result<std::unique_ptr<Expr>> ParseAll() {
     auto e = ParseAnd();
@@ -369,8 +369,9 @@ class Parser : private TokenCursor {
             m.label = Next().text;
             const std::optional<MatchOp> op = MatchOpOf(Peek().kind);
             if (!op) {
-              return Fail(Peek().pos, "expected =, !=, =~ or !~ after label \"" +
-                                          m.label + "\"");
+              return Fail(
+                  Peek().pos,
+                  "expected =, !=, =~ or !~ after label \"" + m.label + "\"");
             }
             m.op = *op;
             Next();
@@ -476,7 +477,6 @@ class Parser : private TokenCursor {
     }
     return e;
   }
-
 };
 
 }  // namespace

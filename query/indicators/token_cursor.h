@@ -90,9 +90,9 @@ class TokenCursor {
     NestingScope& operator=(const NestingScope&) = delete;
     citynexus::Status Status() {
       if (cursor_.nesting_ <= kMaxNesting) return Status::Ok();
-      return cursor_.Fail(cursor_.Peek().pos,
-                          "expression nested deeper than " +
-                              std::to_string(kMaxNesting) + " levels");
+      return cursor_.Fail(cursor_.Peek().pos, "expression nested deeper than " +
+                                                  std::to_string(kMaxNesting) +
+                                                  " levels");
     }
 
    private:

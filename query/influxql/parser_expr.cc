@@ -28,9 +28,9 @@ std::optional<OpInfo> Parser::PeekBinaryOp() {
 
 Result<ExprPtr> Parser::ParseExpr(int min_precedence) {
   if (expr_nesting_ >= kMaxExprNesting) {
-    return Status::InvalidArgument(
-        "expression nested deeper than " + std::to_string(kMaxExprNesting) +
-        " levels at " + lex_.Where(Peek().pos));
+    return Status::InvalidArgument("expression nested deeper than " +
+                                   std::to_string(kMaxExprNesting) +
+                                   " levels at " + lex_.Where(Peek().pos));
   }
   ++expr_nesting_;
   auto result = ParseExprAtDepth(min_precedence);
@@ -44,9 +44,9 @@ Result<ExprPtr> Parser::ParseExprAtDepth(int min_precedence) {
     auto op = PeekBinaryOp();
     if (!op || op->precedence < min_precedence) break;
     if (++binary_operators_ > kMaxBinaryOperators) {
-      return Status::InvalidArgument(
-          "query has more than " + std::to_string(kMaxBinaryOperators) +
-          " operators at " + lex_.Where(Peek().pos));
+      return Status::InvalidArgument("query has more than " +
+                                     std::to_string(kMaxBinaryOperators) +
+                                     " operators at " + lex_.Where(Peek().pos));
     }
     Next();
     auto e = std::make_unique<Expr>();

@@ -110,8 +110,8 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
   // The tag conditions of WHERE select the series through the catalog's
   // inverted index; the row filter below still checks every condition.
   bool complete = false;
-  auto matchers = TagMatchersOf(filters_, tag_keys, /*only_tags=*/false,
-                                &complete);
+  auto matchers =
+      TagMatchersOf(filters_, tag_keys, /*only_tags=*/false, &complete);
   if (!matchers) return matchers.error();
   engine::SeriesFilter filter;
   filter.measurement = measurement;
@@ -209,8 +209,8 @@ Status SelectRun::RunMeasurement(const std::string& measurement,
   // at a time (FromEngineBuckets merges each into the group's buckets).
   if (groups.size() > limits_.max_series) {
     return Status::ResourceExhausted(
-        "query returns " + std::to_string(groups.size()) +
-        " series (from " + std::to_string(tagsets.size()) +
+        "query returns " + std::to_string(groups.size()) + " series (from " +
+        std::to_string(tagsets.size()) +
         " selected); the limit of output series (query.max_series) is " +
         std::to_string(limits_.max_series) +
         ": narrow WHERE or GROUP BY fewer tags");

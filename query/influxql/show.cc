@@ -175,8 +175,8 @@ Result<std::vector<ResultRows>> Executor::Show(
   // The selected measurements with series passing WHERE, by name.
   std::map<std::string, MeasurementView> by_measurement;
   for (const auto& m : *names) {
-    auto view = Describe(store_, m, filters, s.kind == ShowKind::kSeries,
-                         values_of);
+    auto view =
+        Describe(store_, m, filters, s.kind == ShowKind::kSeries, values_of);
     if (!view) return view.error();
     if (view->series > 0) by_measurement.emplace(m, std::move(*view));
   }

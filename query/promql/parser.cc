@@ -328,8 +328,7 @@ class Parser : private indicators::TokenCursor {
         TokenKind::kRParen, "expected \",\" or \")\" in label list", [&]() {
           const Token& t = Peek();
           if (t.kind != TokenKind::kIdent || !IsValidLabelName(t.text)) {
-            return Fail(t.pos,
-                        "expected a label name, got \"" + t.text + "\"");
+            return Fail(t.pos, "expected a label name, got \"" + t.text + "\"");
           }
           out.push_back(Next().text);
           return Status::Ok();
@@ -361,12 +360,13 @@ class Parser : private indicators::TokenCursor {
           m.label = name.text;
           const std::optional<MatchOp> op = indicators::MatchOpOf(Next().kind);
           if (!op) {
-            return Fail(name.pos, "expected =, !=, =~ or !~ after \"" +
-                                      name.text + "\"");
+            return Fail(name.pos,
+                        "expected =, !=, =~ or !~ after \"" + name.text + "\"");
           }
           m.op = *op;
           if (Peek().kind != TokenKind::kString) {
-            return Fail(Peek().pos, "expected a string after the label matcher");
+            return Fail(Peek().pos,
+                        "expected a string after the label matcher");
           }
           m.value = Next().text;
           n.matchers.push_back(std::move(m));
@@ -497,8 +497,8 @@ class Parser : private indicators::TokenCursor {
     n->text = name.text;
     n->type = sig->returns;
     Next();  // (
-    CITYNEXUS_RETURN_IF_ERROR(ParseArguments(
-        n->args, "expected \",\" or \")\" in function call"));
+    CITYNEXUS_RETURN_IF_ERROR(
+        ParseArguments(n->args, "expected \",\" or \")\" in function call"));
     const size_t given = n->args.size();
     const size_t max = sig->args.size();
     const size_t min = max - static_cast<size_t>(sig->optional_args);
@@ -571,7 +571,6 @@ class Parser : private indicators::TokenCursor {
     }
     return n;
   }
-
 };
 
 }  // namespace

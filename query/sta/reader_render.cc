@@ -120,7 +120,8 @@ Result<Json> Reader::RenderCollection(
     members.push_back(std::move(*rendered));
   }
   out["value"] = std::move(members);
-  if (page.more) out["@iot.nextLink"] = NextLink(link, params, o.skip, TopOf(o));
+  if (page.more)
+    out["@iot.nextLink"] = NextLink(link, params, o.skip, TopOf(o));
   return out;
 }
 
@@ -164,7 +165,8 @@ Json Reader::RenderDataArray(
   Json out;
   if (page.count) out["@iot.count"] = *page.count;
   out["value"] = std::move(blocks);
-  if (page.more) out["@iot.nextLink"] = NextLink(link, params, o.skip, TopOf(o));
+  if (page.more)
+    out["@iot.nextLink"] = NextLink(link, params, o.skip, TopOf(o));
   return out;
 }
 

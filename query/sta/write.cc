@@ -199,10 +199,10 @@ void SensorThingsService::Write(net::Request req,
                                    "body: expected an Observation object"));
       return;
     }
-    auto series = WritableDatastream(
-        store_, caller,
-        path_datastream ? Result<uint64_t>(*path_datastream)
-                        : DatastreamRef(*body));
+    auto series =
+        WritableDatastream(store_, caller,
+                           path_datastream ? Result<uint64_t>(*path_datastream)
+                                           : DatastreamRef(*body));
     if (!series) {
       respond(net::Response::FromStatus(series.error()));
       return;

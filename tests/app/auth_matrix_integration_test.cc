@@ -442,11 +442,10 @@ TEST_CASE(
     "private series never leak through the Prometheus API or SensorThings",
     "[app][auth][integration]") {
   Server s;
-  auto w = HttpRequest(
-      s.port, "POST", "/write?db=x",
-      "pub_traffic,site=a count=1 1000000000\n"
-      "priv_meter,household=h42 kwh=3 1000000000\n",
-      "Authorization: Bearer " + s.admin + "\r\n");
+  auto w = HttpRequest(s.port, "POST", "/write?db=x",
+                       "pub_traffic,site=a count=1 1000000000\n"
+                       "priv_meter,household=h42 kwh=3 1000000000\n",
+                       "Authorization: Bearer " + s.admin + "\r\n");
   REQUIRE(w.status == 204);
   const std::string narrow = Create(s.data_dir, "narrow", {"read:pub_*"});
   const std::vector<std::string> targets = {

@@ -61,8 +61,9 @@ struct Setup {
     if (!testing::FindExecutable("mosquitto", &broker_binary) ||
         !testing::FindExecutable("mosquitto_passwd", &passwd_tool) ||
         !testing::HaveOpenssl()) {
-      WARN("mosquitto, mosquitto_passwd or openssl missing; skipping "
-           "(apt-get install mosquitto openssl)");
+      WARN(
+          "mosquitto, mosquitto_passwd or openssl missing; skipping "
+          "(apt-get install mosquitto openssl)");
       return;
     }
     testing::MakeTestCa(d);
@@ -88,9 +89,8 @@ struct Setup {
   std::unique_ptr<testing::Mosquitto> Broker(const std::string& name,
                                              const std::string& cert) {
     auto broker = testing::Mosquitto::Start(
-        dir.path() / name,
-        {d + "/" + cert + ".pem", d + "/" + cert + ".key",
-         d + "/broker.passwd"});
+        dir.path() / name, {d + "/" + cert + ".pem", d + "/" + cert + ".key",
+                            d + "/broker.passwd"});
     REQUIRE(broker);
     return broker;
   }
@@ -225,9 +225,8 @@ TEST_CASE("serve with a wrong broker password logs the refusal and stays up",
   auto broker = setup.Broker("broker", "localhost");
   Serve serve(setup, setup.Config("wrong", broker->port(), "wrong.pass", true),
               "data-wrong");
-  const auto logged =
-      serve.process->WaitForStderr("cannot connect to ssl://localhost:",
-                                   seconds(30));
+  const auto logged = serve.process->WaitForStderr(
+      "cannot connect to ssl://localhost:", seconds(30));
   INFO("stderr: " << serve.process->Stderr());
   REQUIRE(logged.has_value());
   const testing::HttpReply health = serve.WaitForHealth(503);
@@ -264,8 +263,7 @@ TEST_CASE("serve refuses a broker whose certificate names another host",
                 setup.Config("noverify", broker->port(), "good.pass", false),
                 "data-noverify");
     const testing::HttpReply health = serve.WaitForHealth(200);
-    INFO("healthz: " << health.body
-                     << "\nstderr: " << serve.process->Stderr());
+    INFO("healthz: " << health.body << "\nstderr: " << serve.process->Stderr());
     CHECK(health.status == 200);
     serve.Stop();
   }

@@ -50,8 +50,7 @@ class Mosquitto {
   void Restart();
 
  private:
-  Mosquitto(std::filesystem::path dir, uint16_t port,
-            const MosquittoTls* tls);
+  Mosquitto(std::filesystem::path dir, uint16_t port, const MosquittoTls* tls);
   void Launch();
 
   std::filesystem::path dir_;

@@ -76,9 +76,10 @@ void InsertOne(Head* head, SeriesId id, int64_t ts, double v) {
                std::span<const uint32_t>(&index, 1));
 }
 
-TEST_CASE("head reads equal a reference under in-order, out-of-order and "
-          "rewritten points",
-          "[engine][head]") {
+TEST_CASE(
+    "head reads equal a reference under in-order, out-of-order and "
+    "rewritten points",
+    "[engine][head]") {
   uint32_t seed = std::random_device{}();
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);

@@ -42,8 +42,7 @@ TagMatcher Ne(std::string key, std::string value) {
 TagMatcher Re(std::string key, const std::string& pattern, bool negate) {
   auto re = std::make_shared<std::regex>(pattern);
   return {std::move(key),
-          negate ? TagMatcher::Op::kNotMatch : TagMatcher::Op::kMatch,
-          "",
+          negate ? TagMatcher::Op::kNotMatch : TagMatcher::Op::kMatch, "",
           [re](std::string_view v) {
             return std::regex_search(v.begin(), v.end(), *re);
           }};
@@ -223,8 +222,8 @@ TEST_CASE("summaries list tag keys, values and fields from the index",
   FillMeters(&catalog);
   SeriesFilter f;
   f.measurement = "energy";
-  auto all = catalog.Summarize(
-      f, [](std::string_view k) { return k == "district"; });
+  auto all =
+      catalog.Summarize(f, [](std::string_view k) { return k == "district"; });
   REQUIRE(all.has_value());
   CHECK(all->series == 66);
   CHECK(all->tags.size() == 2);

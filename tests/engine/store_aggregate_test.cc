@@ -36,8 +36,8 @@ int64_t FloorMod(int64_t a, int64_t m) {
 // The buckets of `req` computed from a scan of the store.
 std::vector<Bucket> FromScan(Store& store, const AggregateRequest& req) {
   std::map<int64_t, Bucket> buckets;
-  for (const auto& [ts, value] : ReadAll(store, req.series, req.start_ns,
-                                         req.end_ns)) {
+  for (const auto& [ts, value] :
+       ReadAll(store, req.series, req.start_ns, req.end_ns)) {
     const double v = value.index() == 0
                          ? std::get<double>(value)
                          : static_cast<double>(std::get<int64_t>(value));
@@ -98,9 +98,10 @@ void CheckAgainstScan(Store& store, const AggregateRequest& req,
   }
 }
 
-TEST_CASE("aggregates over sealed and unsealed data equal a scan's, with "
-          "points out of order and rewrites of sealed points",
-          "[engine][store][rollups][head]") {
+TEST_CASE(
+    "aggregates over sealed and unsealed data equal a scan's, with "
+    "points out of order and rewrites of sealed points",
+    "[engine][store][rollups][head]") {
   uint32_t seed = std::random_device{}();
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);
@@ -121,16 +122,16 @@ TEST_CASE("aggregates over sealed and unsealed data equal a scan's, with "
     REQUIRE(store->Append(points).has_value());
   };
   const std::vector<std::pair<int64_t, int64_t>> steps = {
-      {kHour, 0},          {kDay, 0},      {6 * kHour, 2 * kHour},
-      {kDay, -3 * kHour},  {15 * kMinute, 0}, {7 * kDay, -3 * kDay}};
+      {kHour, 0},         {kDay, 0},         {6 * kHour, 2 * kHour},
+      {kDay, -3 * kHour}, {15 * kMinute, 0}, {7 * kDay, -3 * kDay}};
   auto check_all = [&] {
     for (SeriesId id : {f, n}) {
       for (const auto& [step, offset] : steps) {
-        CheckAgainstScan(*store, {id, kT0 - 2 * kDay, kT0 + 2 * kDay, step,
-                                  offset},
-                         false);
-        CheckAgainstScan(*store, {id, kT0 - kDay + 7 * kMinute,
-                                  kT0 + kDay + 13 * kMinute, step, offset},
+        CheckAgainstScan(
+            *store, {id, kT0 - 2 * kDay, kT0 + 2 * kDay, step, offset}, false);
+        CheckAgainstScan(*store,
+                         {id, kT0 - kDay + 7 * kMinute,
+                          kT0 + kDay + 13 * kMinute, step, offset},
                          false);
       }
       CheckAgainstScan(*store, {id, kT0 - 2 * kDay, kT0 + 2 * kDay, kDay, 0},
@@ -175,9 +176,10 @@ TEST_CASE("aggregates over sealed and unsealed data equal a scan's, with "
   check_all();
 }
 
-TEST_CASE("aggregates crossing the seal boundary stay right while seals run "
-          "concurrently",
-          "[engine][store][rollups][head]") {
+TEST_CASE(
+    "aggregates crossing the seal boundary stay right while seals run "
+    "concurrently",
+    "[engine][store][rollups][head]") {
   TempDir dir;
   RocksStoreTuning tuning;
   tuning.head_max_points = 400;  // the sealer runs often by itself too

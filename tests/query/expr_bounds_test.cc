@@ -42,8 +42,7 @@ TEST_CASE("indicator and PromQL parsers bound nesting and operator count",
     check_error(Repeat("(", 1845) + "1" + Repeat(")", 1845),
                 "nested deeper than 200 levels");
     check_error(Repeat("-", 5000) + "1", "nested deeper than 200 levels");
-    check_error("1" + Repeat("+1", 20000),
-                "more than 4096 binary operators");
+    check_error("1" + Repeat("+1", 20000), "more than 4096 binary operators");
     // At the bounds, the expression parses.
     const std::string deep = Repeat("(", 190) + "1" + Repeat(")", 190);
     const std::string chain = "1" + Repeat("+1", 4096);

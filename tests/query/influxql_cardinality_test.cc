@@ -122,10 +122,10 @@ TEST_CASE("influxql tag conditions select through the index like a scan",
 TEST_CASE("influxql max_series bounds output series, not aggregate input",
           "[query][influxql][cardinality]") {
   MetersFixture f(10);  // 60 input series, 7 districts (one is "")
-  auto by_district =
-      f.Run("SELECT sum(kwh) FROM meters WHERE time >= '2024-01-01T00:00:00Z' AND "
-            "time < '2024-01-01T03:00:00Z' "
-            "GROUP BY time(1h), district");
+  auto by_district = f.Run(
+      "SELECT sum(kwh) FROM meters WHERE time >= '2024-01-01T00:00:00Z' AND "
+      "time < '2024-01-01T03:00:00Z' "
+      "GROUP BY time(1h), district");
   REQUIRE(!by_district.contains("error"));
   REQUIRE(by_district["series"].size() == 7);
   double total = 0;
@@ -144,7 +144,7 @@ TEST_CASE("influxql max_series bounds output series, not aggregate input",
 
   auto per_meter = f.Run(
       "SELECT sum(kwh) FROM meters WHERE time >= '2024-01-01T00:00:00Z' AND "
-            "time < '2024-01-01T03:00:00Z' "
+      "time < '2024-01-01T03:00:00Z' "
       "GROUP BY time(1h), meter");
   REQUIRE(per_meter.contains("error"));
   const std::string message = per_meter["error"];
@@ -164,7 +164,8 @@ TEST_CASE("influxql SHOW statements answer from the index like a scan",
   MetersFixture f(10000);
   const std::vector<std::string> statements = {
       "SHOW TAG VALUES FROM meters WITH KEY = \"district\"",
-      "SHOW TAG VALUES FROM meters WITH KEY = \"district\" WHERE meter =~ /^m1/",
+      "SHOW TAG VALUES FROM meters WITH KEY = \"district\" WHERE meter =~ "
+      "/^m1/",
       "SHOW TAG VALUES FROM meters WITH KEY =~ /./ WHERE district = 'd4'",
       "SHOW TAG VALUES WITH KEY = \"meter\" WHERE district = ''",
       "SHOW TAG KEYS FROM meters WHERE district = ''",

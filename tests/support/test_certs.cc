@@ -35,13 +35,14 @@ void MakeTestCa(const std::string& dir) {
 
 void MakeTestServerCert(const std::string& dir, const std::string& name,
                         const std::string& san) {
-  const auto [rc, out] = Shell(
-      "cd '" + dir + "' && openssl req -newkey rsa:2048 -nodes -subj '/CN=" +
-      name + "' -keyout " + name + ".key -out " + name +
-      ".csr && printf 'subjectAltName=" + san + "\\n' > " + name +
-      ".ext && openssl x509 -req -in " + name +
-      ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile " +
-      name + ".ext -out " + name + ".pem");
+  const auto [rc, out] =
+      Shell("cd '" + dir +
+            "' && openssl req -newkey rsa:2048 -nodes -subj '/CN=" + name +
+            "' -keyout " + name + ".key -out " + name +
+            ".csr && printf 'subjectAltName=" + san + "\\n' > " + name +
+            ".ext && openssl x509 -req -in " + name +
+            ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile " +
+            name + ".ext -out " + name + ".pem");
   INFO(out);
   REQUIRE(rc == 0);
 }
