@@ -125,7 +125,8 @@ class RocksStore final : public Store {
                                                 int64_t start_ns,
                                                 int64_t end_ns);
   // Appends the sealed rollup buckets of `id` at resolution `res_ns` that
-  // start in [start_ns, end_ns) (store_read.cc).
+  // start in [start_ns, end_ns), from the rollup cache for the coarsest
+  // resolution (store_aggregate.cc).
   Status SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
                        int64_t end_ns, std::vector<Bucket>* out);
   // Buckets at `res_ns` of `id` over [start_ns, end_ns) (aligned to res_ns)

@@ -389,20 +389,7 @@ Result<SeriesSummary> SeriesCatalog::Summarize(
     return postings_.Summarize(filter, values_of, types_);
   }
   // The domain is metadata, not in the index: decode the candidates.
-  SeriesSummary out;
-  std::map<std::string, std::set<std::string>> values;
-  for (const SeriesInfo& s : Find(filter)) {
-    ++out.series;
-    out.fields.emplace(s.key.field, s.type);
-    for (const auto& [k, v] : s.key.tags) {
-      auto& set = values[k];
-      if (values_of && values_of(k)) set.insert(v);
-    }
-  }
-  for (auto& [k, set] : values) {
-    out.tags[k] = std::vector<std::string>(set.begin(), set.end());
-  }
-  return out;
+  return SummarizeDecoded(Find(filter), values_of);
 }
 
 size_t SeriesCatalog::size() const {

@@ -38,6 +38,13 @@ std::string EncodeSeriesRecord(ValueType type, std::string_view canonical,
 // kCorruption on malformed input.
 Status DecodeSeriesRecord(std::string_view record, SeriesInfo* info);
 
+// Store::SummarizeSeries computed from decoded series (for filters and
+// stores the postings cannot answer): fields and their types, and the values
+// of the tag keys `values_of` selects (null: none).
+SeriesSummary SummarizeDecoded(
+    const std::vector<SeriesInfo>& series,
+    const std::function<bool(std::string_view key)>& values_of);
+
 class SeriesCatalog {
  public:
   using Persist = std::function<Status(SeriesId, std::string_view record)>;

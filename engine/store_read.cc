@@ -349,47 +349,15 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
 
   stats->used_rollups = true;
   CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
-  if (res == rollup_ns_.back() && rollup_cache_.enabled()) {
-    CITYNEXUS_ASSIGN_OR_RETURN(auto cached, CoarsestRollups(req.series));
-    const RollupCache::Buckets& all = *cached;
-    auto it = std::lower_bound(
-        all.begin(), all.end(), a,
-        [](const Bucket& x, int64_t t) { return x.start_ns < t; });
-    if (req.step_ns == res) {
-      // One rollup bucket per output bucket (the offset is a multiple of
-      // res here): copy them, nothing to combine.
-      auto end = std::lower_bound(
-          it, all.end(), b,
-          [](const Bucket& x, int64_t t) { return x.start_ns < t; });
-      stats->rollups_read += static_cast<uint64_t>(end - it);
-      out.insert(out.end(), it, end);
-    } else {
-      for (; it != all.end() && it->start_ns < b; ++it) add_rollup(*it);
-    }
-    CITYNEXUS_RETURN_IF_ERROR(raw(b, req.end_ns));
-    return out;
-  }
-  uint32_t res_s = static_cast<uint32_t>(res / 1'000'000'000);
-  std::string lower = RollupKey(req.series, res_s, WindowStart(a, window_ns_));
-  std::string upper = RollupKey(req.series, res_s, b);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
-  std::vector<Bucket> rollup;
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    Status st = DecodeRollupRecord(
-        std::string_view(it->value().data(), it->value().size()), &rollup);
-    if (!st.ok()) {
-      return st.WithContext("reading series " + SeriesName(req.series) +
-                            " rollup " + std::to_string(res_s) + "s");
-    }
-    for (const Bucket& rb : rollup) {
-      if (rb.start_ns >= a && rb.start_ns < b) add_rollup(rb);
-    }
-  }
-  if (!it->status().ok()) {
-    return Status::IOError("reading rollups: " + it->status().ToString());
+  std::vector<Bucket> sealed;
+  CITYNEXUS_RETURN_IF_ERROR(SealedRollups(req.series, res, a, b, &sealed));
+  if (req.step_ns == res) {
+    // One rollup bucket per output bucket (the offset is a multiple of res
+    // here): copy them, nothing to combine.
+    stats->rollups_read += sealed.size();
+    out.insert(out.end(), sealed.begin(), sealed.end());
+  } else {
+    for (const Bucket& rb : sealed) add_rollup(rb);
   }
   CITYNEXUS_RETURN_IF_ERROR(raw(b, req.end_ns));
   return out;
