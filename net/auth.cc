@@ -138,12 +138,12 @@ std::string ScrubTargetForLog(std::string_view target) {
 }
 
 bool IsOpenRoute(std::string_view pattern, bool metrics_anonymous) {
-  // The dashboard's static files ("/" and "/assets/{name}") hold no data;
-  // a stale token the browser still sends must not lock users out of the
-  // page where they would enter a new one.
+  // The dashboard's static files ("/" and "/assets/{name}") and the API
+  // description hold no data; a stale token the browser still sends must not
+  // lock users out of the page where they would enter a new one.
   return pattern == "/healthz" || pattern == "/ping" ||
-         pattern == "/api/v1/version" || pattern == "/" ||
-         pattern == "/assets/{name}" ||
+         pattern == "/api/v1/version" || pattern == "/api/v1/openapi.json" ||
+         pattern == "/" || pattern == "/assets/{name}" ||
          (metrics_anonymous && pattern == "/metrics");
 }
 

@@ -83,6 +83,7 @@ TEST_CASE("failed credentials are anonymous on open routes only",
   CHECK_FALSE(IsOpenRoute("/write", true));
   CHECK(IsOpenRoute("/", false));
   CHECK(IsOpenRoute("/assets/{name}", false));
+  CHECK(IsOpenRoute("/api/v1/openapi.json", false));
   CHECK_FALSE(IsOpenRoute("/v1.1", true));
 }
 
