@@ -1,9 +1,9 @@
 #include "common/regex.h"
 
+#include <re2/re2.h>
+
 #include <deque>
 #include <unordered_map>
-
-#include <re2/re2.h>
 
 #include "common/mutex.h"
 

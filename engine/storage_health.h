@@ -22,8 +22,8 @@
 #include <mutex>
 #include <string>
 
-#include "common/status.h"
 #include "common/mutex.h"
+#include "common/status.h"
 
 namespace citynexus::engine {
 

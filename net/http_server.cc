@@ -6,6 +6,8 @@
 // shutdown_grace -> force-close the rest and wait until that ran -> close
 // the response gate (late Responders become no-ops) -> stop and join the
 // I/O threads -> drop sessions' self-references.
+#include <sys/socket.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,8 +15,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <sys/socket.h>
-
 #include <future>
 #include <optional>
 #include <string>

@@ -12,11 +12,11 @@
 #include "app/cmd/decode.h"
 #include "app/cmd/demo.h"
 #include "app/cmd/import.h"
-#include "app/cmd/stats.h"
-#include "app/cmd/verify.h"
-#include "app/cmd/token.h"
-#include "app/config/config.h"
 #include "app/cmd/serve.h"
+#include "app/cmd/stats.h"
+#include "app/cmd/token.h"
+#include "app/cmd/verify.h"
+#include "app/config/config.h"
 #include "query/indicators.h"
 
 namespace citynexus::app {

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "app/cmd/common.h"
-#include "app/cmd/line_chunks.h"
 #include "app/cmd/import_chunks.h"
+#include "app/cmd/line_chunks.h"
 #include "app/config/mapping_options.h"
 #include "connectors/connectors.h"
 #include "engine/engine.h"

@@ -1,15 +1,15 @@
 // The typed configuration of one citynexus process.
 //
-// Config is what config loading (app/config/config.h) produces and what the wiring
-// (app/cmd/serve.h) hands to the layers. Layers never see JSON: each section is
-// the option struct of the layer it configures (net::ServerOptions,
+// Config is what config loading (app/config/config.h) produces and what the
+// wiring (app/cmd/serve.h) hands to the layers. Layers never see JSON: each
+// section is the option struct of the layer it configures (net::ServerOptions,
 // engine::StoreOptions), so no copying between look-alike structs is needed.
 //
 // Every field here is DECLARED in app/config/sections/ (JSON path, type, unit,
 // default, range, reload behaviour) and documented in docs/configuration.md;
 // the defaults in that table win over the member initialisers of the layer
-// structs. Get a defaulted Config from DefaultConfig() (app/config/config.h), not by
-// value-initialising this struct.
+// structs. Get a defaulted Config from DefaultConfig() (app/config/config.h),
+// not by value-initialising this struct.
 //
 // Thread-safety: a plain value; a const Config may be shared across threads.
 #pragma once

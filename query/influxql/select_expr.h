@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "common/status.h"
-#include "query/influxql/ast.h"
 #include "engine/engine.h"
+#include "query/influxql/ast.h"
 #include "query/influxql/exec.h"
 #include "query/query.h"
 

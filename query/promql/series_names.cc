@@ -1,10 +1,10 @@
 #include "query/promql/series_names.h"
 
-#include "common/regex.h"
-
 #include <algorithm>
 #include <map>
 #include <memory>
+
+#include "common/regex.h"
 
 namespace citynexus::query::promql {
 namespace {

@@ -3,9 +3,9 @@
 // through SHOW or FROM /regex/, no secret in the data dir, log or /metrics,
 // and the influx 1.x CLI with -username/-password.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>

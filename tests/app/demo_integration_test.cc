@@ -17,8 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <vector>
 #include <thread>
+#include <vector>
 
 #include "app/process_util.h"
 #include "connectors/mosquitto_util.h"

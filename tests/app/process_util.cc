@@ -1,7 +1,5 @@
 #include "app/process_util.h"
 
-#include "support/http_client.h"
-
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/http_client.h"
 
 namespace citynexus::testing {
 namespace {

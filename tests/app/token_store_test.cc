@@ -1,5 +1,7 @@
 // TokenStore (app/auth/token_store.h): hashing at rest, verification,
 // expiry, revocation seen by a second instance (the running server).
+#include "app/auth/token_store.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,7 +12,6 @@
 #include <sstream>
 #include <thread>
 
-#include "app/auth/token_store.h"
 #include "support/temp_dir.h"
 
 namespace citynexus::app {

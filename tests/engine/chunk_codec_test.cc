@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/coding.h"
 #include "engine/codec_float.h"
 #include "engine/codec_int_column.h"
+#include "engine/coding.h"
 
 namespace citynexus::engine {
 namespace {

@@ -1,5 +1,7 @@
 // The head's sorted buffers and partial aggregates (engine/head.h) against
 // a reference map, with points in order, out of order and rewritten.
+#include "engine/head.h"
+
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <map>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "engine/columns.h"
-#include "engine/head.h"
 #include "engine/rollups.h"
 
 namespace citynexus::engine {

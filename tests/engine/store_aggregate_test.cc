@@ -2,8 +2,8 @@
 // chunks mixed with unsealed head points must give what a scan gives, with
 // points out of order, rewrites of sealed timestamps, and seals running
 // while queries read.
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 #include <random>

@@ -1,7 +1,8 @@
 // Credential extraction and log scrubbing (net/auth.h).
+#include "net/auth.h"
+
 #include <catch2/catch.hpp>
 
-#include "net/auth.h"
 #include "net/net.h"
 
 namespace citynexus::net {

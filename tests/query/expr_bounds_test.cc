@@ -3,7 +3,6 @@
 // the indicator_expr fuzzer) or a 30,000-term sum crashed the server by
 // stack overflow.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "query/indicators/expr_parser.h"

@@ -1,10 +1,9 @@
 // InfluxQL lexer and parser: every statement form we accept, and errors with
 // InfluxDB's wording and position.
-#include "query/influxql/parser.h"
-
 #include <catch2/catch.hpp>
 
 #include "query/influxql/lexer.h"
+#include "query/influxql/parser.h"
 
 using namespace citynexus::query::influxql;
 

@@ -1,10 +1,9 @@
 #include "query/sta_util.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <sstream>
 #include <string_view>
-
-#include <catch2/catch.hpp>
 
 #include "net/auth.h"
 

@@ -1,7 +1,5 @@
 #include "support/sse_client.h"
 
-#include "support/http_client.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -10,6 +8,8 @@
 
 #include <algorithm>
 #include <cctype>
+
+#include "support/http_client.h"
 
 namespace citynexus::testing {
 
