@@ -239,37 +239,45 @@ bool Head::Collect(SeriesId id, int64_t start_ns, int64_t end_ns,
   return true;
 }
 
+const Head::HeadPoint* Head::EdgePointIn(const Shard& shard, SeriesId id,
+                                         int64_t start_ns, int64_t end_ns,
+                                         bool latest,
+                                         const SeriesHead** head) const {
+  *head = FindNormalized(shard, id);
+  if (*head == nullptr || start_ns >= end_ns) return nullptr;
+  auto [lo, hi] = RangeOf((*head)->points, start_ns, end_ns);
+  if (lo == hi) return nullptr;
+  return &(*head)->points[latest ? hi - 1 : lo];
+}
+
 std::optional<int64_t> Head::EarliestIn(SeriesId id, int64_t start_ns,
                                         int64_t end_ns) const {
   const Shard& shard = shards_[id % kShards];
   MutexLock lock(&shard.mu);
-  const SeriesHead* head = FindNormalized(shard, id);
-  if (head == nullptr || start_ns >= end_ns) return std::nullopt;
-  auto [lo, hi] = RangeOf(head->points, start_ns, end_ns);
-  if (lo == hi) return std::nullopt;
-  return head->points[lo].ts;
+  const SeriesHead* head;
+  const HeadPoint* p = EdgePointIn(shard, id, start_ns, end_ns, false, &head);
+  if (p == nullptr) return std::nullopt;
+  return p->ts;
 }
 
 std::optional<int64_t> Head::LatestIn(SeriesId id, int64_t start_ns,
                                       int64_t end_ns) const {
   const Shard& shard = shards_[id % kShards];
   MutexLock lock(&shard.mu);
-  const SeriesHead* head = FindNormalized(shard, id);
-  if (head == nullptr || start_ns >= end_ns) return std::nullopt;
-  auto [lo, hi] = RangeOf(head->points, start_ns, end_ns);
-  if (lo == hi) return std::nullopt;
-  return head->points[hi - 1].ts;
+  const SeriesHead* head;
+  const HeadPoint* p = EdgePointIn(shard, id, start_ns, end_ns, true, &head);
+  if (p == nullptr) return std::nullopt;
+  return p->ts;
 }
 
 std::optional<Sample> Head::LastIn(SeriesId id, int64_t start_ns,
                                    int64_t end_ns) const {
   const Shard& shard = shards_[id % kShards];
   MutexLock lock(&shard.mu);
-  const SeriesHead* head = FindNormalized(shard, id);
-  if (head == nullptr || start_ns >= end_ns) return std::nullopt;
-  auto [lo, hi] = RangeOf(head->points, start_ns, end_ns);
-  if (lo == hi) return std::nullopt;
-  const HeadPoint& p = head->points[hi - 1];
+  const SeriesHead* head;
+  const HeadPoint* last = EdgePointIn(shard, id, start_ns, end_ns, true, &head);
+  if (last == nullptr) return std::nullopt;
+  const HeadPoint& p = *last;
   Sample s;
   s.timestamp_ns = p.ts;
   switch (head->type) {

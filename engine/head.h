@@ -138,6 +138,12 @@ class Head {
   // The series' buffer, sorted and with fresh aggregates; null when none.
   SeriesHead* FindNormalized(const Shard& shard, SeriesId id) const
       REQUIRES(shard.mu);
+  // The earliest (or, with `latest`, the newest) point of `id` in
+  // [start_ns, end_ns), and its series in `*head`; null when there is none.
+  const HeadPoint* EdgePointIn(const Shard& shard, SeriesId id,
+                               int64_t start_ns, int64_t end_ns, bool latest,
+                               const SeriesHead** head) const
+      REQUIRES(shard.mu);
   // Appends one point (last write wins) keeping the invariants above.
   void AppendLocked(SeriesHead* head, int64_t ts, uint64_t bits) const;
   void AddToBuckets(SeriesHead* head, int64_t ts, uint64_t bits) const;
