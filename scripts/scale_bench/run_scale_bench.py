@@ -105,16 +105,17 @@ def count_lines(target, manifest):
             target.name, status, raw[:300]))
 
 
-def time_queries(args, manifest, influx, cn, log, queries=None):
+def time_queries(args, manifest, influx, cn, log, queries=None, heavy=("T3",)):
     """Times `queries` ([(id, label, text)], default make_queries()) on both
-    servers, alternating; T3 gets args.aggregate_reps runs, the rest args.reps."""
+    servers, alternating; the ids in `heavy` get args.aggregate_reps runs,
+    the rest args.reps."""
     out = []
     timers = {"influxd": peer.Timer(influx.port), "citynexus": peer.Timer(cn.port)}
     try:
         if queries is None:
             queries = make_queries(manifest, manifest["meters"])
         for qid, label, text in queries:
-            reps = args.aggregate_reps if qid == "T3" else args.reps
+            reps = args.aggregate_reps if qid in heavy else args.reps
             first = {}
             for name, timer in timers.items():
                 for _ in range(args.warmup):

@@ -179,6 +179,18 @@ def disk(paths):
     return {"bytes": allocated, "apparent_bytes": apparent}
 
 
+def tsm_files(data_dir):
+    """{"shards", "tsm_files"} under influxd's data dir: a fully compacted
+    shard holds one .tsm file (or a few when it exceeds the max file size)."""
+    shards = tsm = 0
+    for parent, _, files in os.walk(data_dir):
+        names = [n for n in files if n.endswith(".tsm")]
+        if names:
+            shards += 1
+            tsm += len(names)
+    return {"shards": shards, "tsm_files": tsm}
+
+
 def print_table(r):
     m = r["dataset"]
     n = m["lines"]
@@ -229,7 +241,7 @@ def run(args):
                "versions": {"influxd": peer.tool_version([args.influxd, "version"]),
                             "citynexus": peer.tool_version([args.citynexus, "version"])},
                "load_start": peer.load_avg(), "connections": args.connections,
-               "reps": args.reps}
+               "reps": args.reps, "aggregate_reps": args.aggregate_reps}
     log("machine: %(cores)s cores, %(ram_gib)s GiB, %(cpu)s" %
         dict({"cpu": "?", "ram_gib": "?"}, **results["machine"]))
     directory, manifest = year100.ensure(args.cache_dir, args.days, log)
@@ -259,11 +271,12 @@ def run(args):
             settle = peer.wait_settled(influx_dirs, log)
         i["disk"]["compacted"] = disk(influx_dirs)
         i["disk"]["settle_seconds"] = round(settle)
+        i["disk"]["tsm"] = tsm_files(influx_dirs[0])
         log("influxd: %d bytes right after ingest, %d after %.0f s of compactions "
-            "(%.3f -> %.3f bytes/point)" % (
+            "(%.3f -> %.3f bytes/point; %s)" % (
                 i["disk"]["right_after_ingest"]["bytes"], i["disk"]["compacted"]["bytes"],
                 settle, i["disk"]["right_after_ingest"]["bytes"] / manifest["lines"],
-                i["disk"]["compacted"]["bytes"] / manifest["lines"]))
+                i["disk"]["compacted"]["bytes"] / manifest["lines"], i["disk"]["tsm"]))
 
         # ---- citynexus over HTTP, then stop + compact
         c = results["citynexus"] = {"ingest": scale.ingest(
@@ -309,7 +322,7 @@ def run(args):
                                             else "expected %d" % manifest["lines"]))
         results["rollup_plan"] = rollup_plan(cn, manifest)
         results["queries"] = scale.time_queries(args, manifest, influx, cn, log,
-                                                make_queries(manifest))
+                                                make_queries(manifest), heavy=("Y2", "Y3"))
         results["load_end"] = peer.load_avg()
         print_table(results)
         with open(args.out, "w") as f:
@@ -339,7 +352,9 @@ def main():
     parser.add_argument("--citynexus", default="build/app/citynexus")
     parser.add_argument("--influxd", default="influxd")
     parser.add_argument("--days", type=int, default=365, help="days of data (default 365)")
-    parser.add_argument("--reps", type=int, default=20, help="timed runs per query")
+    parser.add_argument("--reps", type=int, default=20, help="timed runs of Y1")
+    parser.add_argument("--aggregate-reps", type=int, default=7,
+                        help="timed runs of Y2 and Y3 (all series; InfluxDB takes seconds)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs per query")
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--skip-import", action="store_true",
@@ -350,7 +365,6 @@ def main():
     parser.add_argument("--out", default="scale-bench-year-results.json")
     parser.add_argument("--keep-temp", action="store_true")
     args = parser.parse_args()
-    args.aggregate_reps = args.reps  # run_scale_bench.time_queries reads it for T3 only
     if args.days < 2 or args.days > 3660:
         print("--days must be 2..3660", file=sys.stderr)
         return 2
