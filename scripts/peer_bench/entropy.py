@@ -54,7 +54,7 @@ Usage:
   entropy.py --points 1000    # 1M lines (the --quick size)
   entropy.py --compare 0.90   # print a store's B/line against both figures
   entropy.py --json out.json
-Python 3 stdlib only; a few minutes and ~1.5 GB RAM for 10M lines.
+Python 3 stdlib only; 10M lines take ~70 s and ~180 MB RSS on the bench machine.
 """
 
 import argparse
