@@ -9,7 +9,8 @@
 # series (52.56M points, scale_bench/run_year_bench.py): HTTP ingest and
 # `citynexus import` rates, bytes per point right after ingest and after
 # compaction, and year-long daily means (1 series, all 100) on both servers.
-# Needs ~6 GB of free disk under $TMPDIR and about 15-25 minutes.
+# Needs ~4 GB of free disk under $TMPDIR (the cached data set is 3.4 GB) and
+# 20-25 minutes, plus ~3 to generate the data set the first time.
 #
 # Usage: scripts/scale-bench.sh [CITYNEXUS_BINARY] [--quick] [--reps N]
 #                               [--out FILE] [run_scale_bench.py flags]

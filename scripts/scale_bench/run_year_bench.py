@@ -33,8 +33,8 @@ resolution), starts a throwaway influxd and a throwaway citynexus, then:
 
 Prints a table and writes JSON (--out). Server start/stop, clients, timers
 and disk measurement come from ../influx_parity, ../peer_bench and
-run_scale_bench.py. Python 3 stdlib only. Disk: the data set takes ~2.9 GB
-in the cache dir, the servers up to ~3 GB more while running.
+run_scale_bench.py. Python 3 stdlib only. Disk: the data set takes ~3.4 GB
+in the cache dir, the servers ~0.4 GB more while running.
 
   run_year_bench.py --citynexus build/app/citynexus             # 365 days
   run_year_bench.py --citynexus build/app/citynexus --days 30   # a month
