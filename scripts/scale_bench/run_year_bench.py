@@ -38,6 +38,7 @@ in the cache dir, the servers ~0.4 GB more while running.
 
   run_year_bench.py --citynexus build/app/citynexus             # 365 days
   run_year_bench.py --citynexus build/app/citynexus --days 30   # a month
+  run_year_bench.py --self-test                                 # generator only
 """
 
 import argparse
@@ -347,6 +348,55 @@ def run(args):
             shutil.rmtree(root, ignore_errors=True)
 
 
+def self_test():
+    """Checks the generator without servers: deterministic by seed, the
+    manifest's counts, every series at its kind's resolution, counters never
+    decreasing, values in plausible ranges. Returns 0 or 1."""
+    import hashlib
+    problems = []
+    digests = []
+    decimals = {"temp": 1, "humidity": 1, "energy": 2, "noise": 1}
+    ranges = {"temp": (-40.0, 50.0), "humidity": (5.0, 100.0), "energy": (0.0, 1e7),
+              "noise": (0.0, 140.0)}
+    with tempfile.TemporaryDirectory() as root:
+        for attempt in ("a", "b"):
+            directory, manifest = year100.ensure(os.path.join(root, attempt), 2,
+                                                 log=lambda _: None)
+            h = hashlib.sha256()
+            per_series = {}
+            last = {}
+            for name in year100.batch_paths(directory, manifest):
+                with open(name, "rb") as f:
+                    data = f.read()
+                h.update(data)
+                for line in data.decode().splitlines():
+                    key, fv, _ = line.split(" ")
+                    kind = key.split("kind=", 1)[1].split(",", 1)[0]
+                    text = fv.split("=", 1)[1]
+                    value = float(text)
+                    per_series[key] = per_series.get(key, 0) + 1
+                    if len(text) - text.index(".") - 1 != decimals[kind]:
+                        problems.append("%s: %s is not at %d decimals" % (
+                            key, text, decimals[kind]))
+                    lo, hi = ranges[kind]
+                    if not lo <= value <= hi:
+                        problems.append("%s: %s out of [%g, %g]" % (key, text, lo, hi))
+                    if kind == "energy" and value < last.get(key, value):
+                        problems.append("%s: counter decreased to %s" % (key, text))
+                    last[key] = value
+            digests.append(h.hexdigest())
+        if digests[0] != digests[1]:
+            problems.append("two generations with the same seed differ")
+        if sum(per_series.values()) != manifest["lines"] or len(per_series) != year100.SERIES \
+                or set(per_series.values()) != {2 * 1440}:
+            problems.append("expected %d series x %d lines, got %d series, %d lines" % (
+                year100.SERIES, 2 * 1440, len(per_series), sum(per_series.values())))
+    for p in problems[:20]:
+        print("FAIL  " + p)
+    print("self test: %s" % ("FAIL" if problems else "PASS"))
+    return 1 if problems else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--citynexus", default="build/app/citynexus")
@@ -364,7 +414,11 @@ def main():
     parser.add_argument("--temp-dir", default=None, help="parent of the servers' temp dirs")
     parser.add_argument("--out", default="scale-bench-year-results.json")
     parser.add_argument("--keep-temp", action="store_true")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the generator (no servers) and exit")
     args = parser.parse_args()
+    if args.self_test:
+        return self_test()
     if args.days < 2 or args.days > 3660:
         print("--days must be 2..3660", file=sys.stderr)
         return 2
