@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: fuzz run test test-browser test-influx-parity test-prom-parity prom-bench peer-bench scale-bench mqtt-bench build deps bench clean format thread-safety
+.PHONY: fuzz run test test-browser test-influx-parity test-prom-parity prom-bench peer-bench scale-bench scale-bench-year mqtt-bench build deps bench clean format thread-safety
 
 run: deps build
 	scripts/run.sh $(BUILD_DIR)/app/citynexus
@@ -44,6 +44,11 @@ peer-bench: deps build
 # 1.6.7, same run (docs/performance.md); SCALE_BENCH_FLAGS=--quick for 1M.
 scale-bench: deps build
 	scripts/scale-bench.sh $(BUILD_DIR)/app/citynexus $(SCALE_BENCH_FLAGS)
+
+# Opt-in: one year of 1-minute data for 100 series (52.56M points) in
+# citynexus and InfluxDB 1.6.7, same run; SCALE_BENCH_YEAR_FLAGS=--days 30 etc.
+scale-bench-year: deps build
+	scripts/scale-bench.sh $(BUILD_DIR)/app/citynexus --year $(SCALE_BENCH_YEAR_FLAGS)
 
 # Opt-in: citynexus vs mosquitto_sub draining the same QoS 1 stream from a
 # private mosquitto (docs/performance.md); MQTT_BENCH_FLAGS=--reps 1 etc.

@@ -5,8 +5,17 @@
 # of a tag lookup, SHOW TAG VALUES and a sum over all series GROUP BY
 # district. See docs/performance.md. Opt-in (make scale-bench), not in CI.
 #
+# With --year (make scale-bench-year): one year of 1-minute data for 100
+# series (52.56M points, scale_bench/run_year_bench.py): HTTP ingest and
+# `citynexus import` rates, bytes per point right after ingest and after
+# compaction, and year-long daily means (1 series, all 100) on both servers.
+# Needs ~4 GB of free disk under $TMPDIR (the cached data set is 3.4 GB) and
+# 20-25 minutes, plus ~3 to generate the data set the first time.
+#
 # Usage: scripts/scale-bench.sh [CITYNEXUS_BINARY] [--quick] [--reps N]
 #                               [--out FILE] [run_scale_bench.py flags]
+#        scripts/scale-bench.sh [CITYNEXUS_BINARY] --year [--days N]
+#                               [run_year_bench.py flags]
 #   CITYNEXUS_BINARY defaults to build/app/citynexus (build it Release first).
 #   --quick: 1M lines (10 readings per meter), 5 runs per query.
 #
@@ -26,4 +35,8 @@ if ! command -v influxd >/dev/null 2>&1; then
   scripts/test-influx-parity.sh --list >/dev/null
 fi
 
+if [ "${1:-}" = "--year" ]; then
+  shift
+  exec python3 -B scripts/scale_bench/run_year_bench.py --citynexus "$binary" "$@"
+fi
 python3 -B scripts/scale_bench/run_scale_bench.py --citynexus "$binary" "$@"

@@ -105,12 +105,17 @@ def count_lines(target, manifest):
             target.name, status, raw[:300]))
 
 
-def time_queries(args, manifest, influx, cn, log):
+def time_queries(args, manifest, influx, cn, log, queries=None, heavy=("T3",)):
+    """Times `queries` ([(id, label, text)], default make_queries()) on both
+    servers, alternating; the ids in `heavy` get args.aggregate_reps runs,
+    the rest args.reps."""
     out = []
     timers = {"influxd": peer.Timer(influx.port), "citynexus": peer.Timer(cn.port)}
     try:
-        for qid, label, text in make_queries(manifest, manifest["meters"]):
-            reps = args.aggregate_reps if qid == "T3" else args.reps
+        if queries is None:
+            queries = make_queries(manifest, manifest["meters"])
+        for qid, label, text in queries:
+            reps = args.aggregate_reps if qid in heavy else args.reps
             first = {}
             for name, timer in timers.items():
                 for _ in range(args.warmup):
