@@ -219,9 +219,17 @@ class FileLock {
 }  // namespace
 
 std::string Sha256Hex(std::string_view data) {
+  // Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up in its
+  // provider tables on every digest, which cost more than hashing a token
+  // (every authenticated request hashes one). Fetched digests are immutable
+  // and safe to share between threads; never freed (process lifetime).
+  static const EVP_MD* const kSha256 = [] {
+    const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md != nullptr ? md : EVP_sha256();
+  }();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(),
+  if (EVP_Digest(data.data(), data.size(), digest, &length, kSha256,
                  nullptr) != 1) {
     return std::string();
   }

@@ -71,16 +71,6 @@ struct MultiCall {
   std::vector<const Expr*> aux;  // auxiliary fields and tags
 };
 
-bool IsNumber(const Cell& c) {
-  return std::holds_alternative<double>(c) ||
-         std::holds_alternative<int64_t>(c);
-}
-
-double AsDouble(const Cell& c) {
-  if (const auto* i = std::get_if<int64_t>(&c)) return static_cast<double>(*i);
-  return std::get<double>(c);
-}
-
 // A total order of cells of one field, for distinct().
 bool CellLess(const Cell& a, const Cell& b) {
   if (IsNumber(a) && IsNumber(b)) return AsDouble(a) < AsDouble(b);
