@@ -100,6 +100,11 @@ Cell MathCall(const std::string& name, const std::vector<Cell>& args);
 // A deep copy (statements own their expressions through unique_ptr).
 std::unique_ptr<Expr> CloneExpr(const Expr& e);
 
+// Copies the clauses of `s` that choose series and rows to `to`: FROM,
+// WHERE (deep), GROUP BY tags, SLIMIT/SOFFSET and tz(). Windows, fill,
+// order, LIMIT/OFFSET and fields stay as they are in `to`.
+void CopySeriesScope(const SelectStatement& s, SelectStatement* to);
+
 // A copy of every clause of `s` but its fields (the condition deep,
 // subqueries shared): the base of an inner statement.
 SelectStatement CloneSelectClauses(const SelectStatement& s);

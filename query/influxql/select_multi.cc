@@ -328,13 +328,7 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
         SelectField{ref(call->aux[i]->name, call->aux[i]->cast),
                     "__a" + std::to_string(i)});
   }
-  inner.sources = s.sources;
-  if (s.condition) inner.condition = CloneExpr(*s.condition);
-  inner.group_tags = s.group_tags;
-  inner.group_all_tags = s.group_all_tags;
-  inner.slimit = s.slimit;
-  inner.soffset = s.soffset;
-  inner.tz = s.tz;
+  CopySeriesScope(s, &inner);  // raw rows: no windows, fill or limits
 
   // Windows and the lower time bound (distinct()'s row time).
   std::shared_ptr<const TimeZone> zone;

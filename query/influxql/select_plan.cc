@@ -35,23 +35,27 @@ std::vector<std::string> UniqueColumnNames(
   return names;
 }
 
+void CopySeriesScope(const SelectStatement& s, SelectStatement* to) {
+  to->sources = s.sources;
+  to->condition = s.condition ? CloneExpr(*s.condition) : nullptr;
+  to->group_tags = s.group_tags;
+  to->group_all_tags = s.group_all_tags;
+  to->slimit = s.slimit;
+  to->soffset = s.soffset;
+  to->tz = s.tz;
+}
+
 SelectStatement CloneSelectClauses(const SelectStatement& s) {
   SelectStatement c;
-  c.sources = s.sources;
-  if (s.condition) c.condition = CloneExpr(*s.condition);
+  CopySeriesScope(s, &c);
   c.interval_ns = s.interval_ns;
   c.interval_offset_ns = s.interval_offset_ns;
-  c.group_tags = s.group_tags;
-  c.group_all_tags = s.group_all_tags;
   c.fill = s.fill;
   c.fill_value = s.fill_value;
   c.fill_value_integer = s.fill_value_integer;
   c.descending = s.descending;
   c.limit = s.limit;
   c.offset = s.offset;
-  c.slimit = s.slimit;
-  c.soffset = s.soffset;
-  c.tz = s.tz;
   c.extend_start_ns = s.extend_start_ns;
   return c;
 }
