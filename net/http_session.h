@@ -87,6 +87,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Sends `response`; closes afterwards when `close` or the request asked.
   void Write(Response response, bool close);
   void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
+  // The completion handler of Write (http_session_write.cc).
+  struct WriteDone;
   // Answers a request that could not be read (400/413) and closes.
   void FailRequest(int status, std::string_view code, std::string_view message);
   // Half-closes, discards what the peer still sends for a short while (so

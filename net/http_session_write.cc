@@ -23,6 +23,19 @@ constexpr auto kDrainTime = std::chrono::seconds(1);
 constexpr size_t kMaxDrainBytes = 8u << 20;
 }  // namespace
 
+// Completion of a response write. Marked as a continuation of the request
+// it answers, so that when the socket takes the whole response at once (a
+// small answer: the usual case), Asio queues the completion on this thread
+// instead of waking another I/O thread to run it.
+struct HttpSession::WriteDone {
+  std::shared_ptr<HttpSession> session;
+  bool close;
+  void operator()(beast::error_code ec, std::size_t bytes) const {
+    session->OnWrite(close, ec, bytes);
+  }
+  friend bool asio_handler_is_continuation(WriteDone*) { return true; }
+};
+
 // ---- writing ----
 
 void HttpSession::Write(Response response, bool close) {
@@ -70,10 +83,8 @@ void HttpSession::Write(Response response, bool close) {
     response_.content_length(head_length);
   }
   stream_.expires_after(ctx_->options.write_timeout);
-  http::async_write(
-      stream_, response_,
-      beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(),
-                                !keep_alive || close));
+  http::async_write(stream_, response_,
+                    WriteDone{shared_from_this(), !keep_alive || close});
 }
 
 void HttpSession::OnWrite(bool close, beast::error_code ec, std::size_t) {

@@ -9,7 +9,6 @@
 #include "query/influxql/select_expr.h"
 
 namespace citynexus::query::influxql::detail {
-namespace {
 
 bool IsNumber(const Cell& c) {
   return std::holds_alternative<double>(c) ||
@@ -20,8 +19,6 @@ double AsDouble(const Cell& c) {
   if (const auto* i = std::get_if<int64_t>(&c)) return static_cast<double>(*i);
   return std::get<double>(c);
 }
-
-}  // namespace
 
 std::optional<size_t> MathArity(std::string_view name) {
   static const std::pair<std::string_view, size_t> kMath[] = {

@@ -140,22 +140,10 @@ Result<SelectStatement> Parser::ParseSelect() {
           "only ORDER BY time supported at this time");
     }
   }
-  if (AcceptKeyword("limit")) {
-    IQL_ASSIGN(n, ParseInteger());
-    s.limit = n;
-  }
-  if (AcceptKeyword("offset")) {
-    IQL_ASSIGN(n, ParseInteger());
-    s.offset = n;
-  }
-  if (AcceptKeyword("slimit")) {
-    IQL_ASSIGN(n, ParseInteger());
-    s.slimit = n;
-  }
-  if (AcceptKeyword("soffset")) {
-    IQL_ASSIGN(n, ParseInteger());
-    s.soffset = n;
-  }
+  CITYNEXUS_RETURN_IF_ERROR(ParseOptionalCount("limit", &s.limit));
+  CITYNEXUS_RETURN_IF_ERROR(ParseOptionalCount("offset", &s.offset));
+  CITYNEXUS_RETURN_IF_ERROR(ParseOptionalCount("slimit", &s.slimit));
+  CITYNEXUS_RETURN_IF_ERROR(ParseOptionalCount("soffset", &s.soffset));
   if (IsKeyword(Peek(), "tz")) {
     Next();
     CITYNEXUS_RETURN_IF_ERROR(ExpectOp("("));

@@ -63,6 +63,9 @@ class Parser {
   bool PeekRegex();
   Result<std::string> ParseIdent();
   Result<int64_t> ParseInteger();
+  // `<keyword> <integer>` when the next token is `keyword` (LIMIT, OFFSET,
+  // SLIMIT, SOFFSET): stores the integer in *value; otherwise leaves it.
+  Status ParseOptionalCount(std::string_view keyword, int64_t* value);
   // Skips to the end of the statement (for statements we do not run).
   Status SkipStatement();
 

@@ -99,14 +99,8 @@ Result<Statement> Parser::ParseShow() {
     IQL_ASSIGN(cond, ParseExpr(1));
     s.condition = std::move(cond);
   }
-  if (AcceptKeyword("limit")) {
-    IQL_ASSIGN(n, ParseInteger());
-    s.limit = n;
-  }
-  if (AcceptKeyword("offset")) {
-    IQL_ASSIGN(n, ParseInteger());
-    s.offset = n;
-  }
+  CITYNEXUS_RETURN_IF_ERROR(ParseOptionalCount("limit", &s.limit));
+  CITYNEXUS_RETURN_IF_ERROR(ParseOptionalCount("offset", &s.offset));
   return Statement(std::move(s));
 }
 

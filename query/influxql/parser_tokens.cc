@@ -158,6 +158,13 @@ Result<int64_t> Parser::ParseInteger() {
   return Next().integer;
 }
 
+Status Parser::ParseOptionalCount(std::string_view keyword, int64_t* value) {
+  if (!AcceptKeyword(keyword)) return Status::Ok();
+  IQL_ASSIGN(n, ParseInteger());
+  *value = n;
+  return Status::Ok();
+}
+
 // Skips to the end of the statement (for statements we do not run).
 Status Parser::SkipStatement() {
   int depth = 0;

@@ -32,6 +32,7 @@
 #include "common/status.h"
 #include "engine/engine.h"
 #include "query/influxql/ast.h"
+#include "query/influxql/condition.h"
 #include "query/influxql/exec.h"
 #include "query/query.h"
 
@@ -98,6 +99,30 @@ Cell MathCall(const std::string& name, const std::vector<Cell>& args);
 
 // A deep copy (statements own their expressions through unique_ptr).
 std::unique_ptr<Expr> CloneExpr(const Expr& e);
+
+// Copies the clauses of `s` that choose series and rows to `to`: FROM,
+// WHERE (deep), GROUP BY tags, SLIMIT/SOFFSET and tz(). Windows, fill,
+// order, LIMIT/OFFSET and fields stay as they are in `to`.
+void CopySeriesScope(const SelectStatement& s, SelectStatement* to);
+
+// A copy of every clause of `s` but its fields (the condition deep,
+// subqueries shared): the base of an inner statement.
+SelectStatement CloneSelectClauses(const SelectStatement& s);
+
+// The time range `s`'s WHERE selects, with times read in its tz() zone.
+// kInvalidArgument for a zone that cannot be loaded or a bad time bound.
+Result<TimeRange> StatementTimeRange(const SelectStatement& s, int64_t now_ns);
+
+// Output column names with InfluxDB's conflict resolution: an alias
+// (non-empty `aliases[i]`) is kept as given; otherwise `derived[i]`, and a
+// later duplicate becomes name_1, name_2, ... skipping names in use.
+std::vector<std::string> UniqueColumnNames(
+    const std::vector<std::string>& derived,
+    const std::vector<std::string>& aliases);
+
+// Numeric cells (float or integer) and their value as a double.
+bool IsNumber(const Cell& c);
+double AsDouble(const Cell& c);
 
 enum class Transform {
   kDerivative,

@@ -226,28 +226,14 @@ std::string FieldName(const SelectField& f) {
 // InfluxDB's conflict resolution: later duplicates become name_1, name_2.
 std::vector<std::string> ResolveNames(
     const std::vector<const SelectField*>& fields) {
-  std::vector<std::string> names(fields.size());
-  std::map<std::string, int> used;
+  std::vector<std::string> derived(fields.size());
+  std::vector<std::string> aliases(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (!fields[i]->alias.empty()) {
-      names[i] = fields[i]->alias;
-      used[names[i]] = 1;
-    }
+    aliases[i] = fields[i]->alias;
+    // Only unaliased fields need a derived name.
+    if (aliases[i].empty()) derived[i] = FieldName(*fields[i]);
   }
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (!fields[i]->alias.empty()) continue;
-    std::string name = FieldName(*fields[i]);
-    auto it = used.find(name);
-    if (it != used.end()) {
-      int count = it->second;
-      while (used.count(name + "_" + std::to_string(count)) > 0) ++count;
-      it->second = count + 1;
-      name = name + "_" + std::to_string(count);
-    }
-    used[name]++;
-    names[i] = name;
-  }
-  return names;
+  return UniqueColumnNames(derived, aliases);
 }
 
 bool IsNumber(const Cell& c) {
@@ -442,38 +428,22 @@ Result<std::vector<ResultRows>> SelectWithExpressions(
   if (plan.leaves.empty()) {
     return Status::InvalidArgument("at least 1 non-time field must be queried");
   }
-  SelectStatement inner;
+  // LIMIT and OFFSET apply to the rows computed here, not the inner ones.
+  SelectStatement inner = CloneSelectClauses(s);
+  inner.limit = 0;
+  inner.offset = 0;
+  inner.extend_start_ns = 0;
   for (size_t i = 0; i < plan.leaves.size(); ++i) {
     inner.fields.push_back(
         SelectField{CloneExpr(*plan.leaves[i]), "__expr" + std::to_string(i)});
   }
-  inner.sources = s.sources;
-  if (s.condition) inner.condition = CloneExpr(*s.condition);
-  inner.interval_ns = s.interval_ns;
-  inner.interval_offset_ns = s.interval_offset_ns;
-  inner.group_tags = s.group_tags;
-  inner.group_all_tags = s.group_all_tags;
-  inner.fill = s.fill;
-  inner.fill_value = s.fill_value;
-  inner.fill_value_integer = s.fill_value_integer;
-  inner.descending = s.descending;
-  inner.slimit = s.slimit;
-  inner.soffset = s.soffset;
-  inner.tz = s.tz;
   // Rows before the statement's first window come only from the widened
   // range and are not part of the answer.
   int64_t cutoff = INT64_MIN;
   if (plan.extend && !s.descending) {
-    std::unique_ptr<TimeZone> zone;
-    if (!s.tz.empty() && s.tz != "UTC") {
-      if (auto z = TimeZone::Load(s.tz)) {
-        zone = std::make_unique<TimeZone>(std::move(*z));
-      }
-    }
-    TimeRange range;
-    std::vector<const Expr*> filters;
-    CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s.condition.get(), ctx.now_ns,
-                                             &range, &filters, zone.get()));
+    auto statement_range = StatementTimeRange(s, ctx.now_ns);
+    if (!statement_range) return statement_range.error();
+    const TimeRange& range = *statement_range;
     if (range.has_min() && range.min_ns > kMinTime + s.interval_ns) {
       inner.extend_start_ns = s.interval_ns;
       cutoff = range.min_ns - s.interval_ns + 1;

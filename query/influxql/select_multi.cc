@@ -71,16 +71,6 @@ struct MultiCall {
   std::vector<const Expr*> aux;  // auxiliary fields and tags
 };
 
-bool IsNumber(const Cell& c) {
-  return std::holds_alternative<double>(c) ||
-         std::holds_alternative<int64_t>(c);
-}
-
-double AsDouble(const Cell& c) {
-  if (const auto* i = std::get_if<int64_t>(&c)) return static_cast<double>(*i);
-  return std::get<double>(c);
-}
-
 // A total order of cells of one field, for distinct().
 bool CellLess(const Cell& a, const Cell& b) {
   if (IsNumber(a) && IsNumber(b)) return AsDouble(a) < AsDouble(b);
@@ -338,13 +328,7 @@ Result<std::vector<ResultRows>> SelectMultiPoint(const SelectStatement& s,
         SelectField{ref(call->aux[i]->name, call->aux[i]->cast),
                     "__a" + std::to_string(i)});
   }
-  inner.sources = s.sources;
-  if (s.condition) inner.condition = CloneExpr(*s.condition);
-  inner.group_tags = s.group_tags;
-  inner.group_all_tags = s.group_all_tags;
-  inner.slimit = s.slimit;
-  inner.soffset = s.soffset;
-  inner.tz = s.tz;
+  CopySeriesScope(s, &inner);  // raw rows: no windows, fill or limits
 
   // Windows and the lower time bound (distinct()'s row time).
   std::shared_ptr<const TimeZone> zone;

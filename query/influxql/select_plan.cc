@@ -2,25 +2,26 @@
 // arguments, and InfluxDB's output names (mean, mean_1, ...).
 #include <map>
 
+#include "query/influxql/select_expr.h"
 #include "query/influxql/select_run.h"
+#include "query/time_zone.h"
 
 namespace citynexus::query::influxql::detail {
 
-namespace {
-
-// Column names with InfluxDB's conflict resolution (mean, mean_1, ...).
-void ResolveNames(std::vector<Column>& cols,
-                  const std::vector<std::string>& aliases) {
+std::vector<std::string> UniqueColumnNames(
+    const std::vector<std::string>& derived,
+    const std::vector<std::string>& aliases) {
+  std::vector<std::string> names(derived.size());
   std::map<std::string, int> used;
-  for (size_t i = 0; i < cols.size(); ++i) {
+  for (size_t i = 0; i < names.size(); ++i) {
     if (!aliases[i].empty()) {
-      cols[i].name = aliases[i];
+      names[i] = aliases[i];
       used[aliases[i]] = 1;
     }
   }
-  for (size_t i = 0; i < cols.size(); ++i) {
+  for (size_t i = 0; i < names.size(); ++i) {
     if (!aliases[i].empty()) continue;
-    std::string name = cols[i].name;
+    std::string name = derived[i];
     auto it = used.find(name);
     if (it != used.end()) {
       int count = it->second;
@@ -29,11 +30,50 @@ void ResolveNames(std::vector<Column>& cols,
       name = name + "_" + std::to_string(count);
     }
     used[name]++;
-    cols[i].name = name;
+    names[i] = std::move(name);
   }
+  return names;
 }
 
-}  // namespace
+void CopySeriesScope(const SelectStatement& s, SelectStatement* to) {
+  to->sources = s.sources;
+  to->condition = s.condition ? CloneExpr(*s.condition) : nullptr;
+  to->group_tags = s.group_tags;
+  to->group_all_tags = s.group_all_tags;
+  to->slimit = s.slimit;
+  to->soffset = s.soffset;
+  to->tz = s.tz;
+}
+
+SelectStatement CloneSelectClauses(const SelectStatement& s) {
+  SelectStatement c;
+  CopySeriesScope(s, &c);
+  c.interval_ns = s.interval_ns;
+  c.interval_offset_ns = s.interval_offset_ns;
+  c.fill = s.fill;
+  c.fill_value = s.fill_value;
+  c.fill_value_integer = s.fill_value_integer;
+  c.descending = s.descending;
+  c.limit = s.limit;
+  c.offset = s.offset;
+  c.extend_start_ns = s.extend_start_ns;
+  return c;
+}
+
+Result<TimeRange> StatementTimeRange(const SelectStatement& s,
+                                     int64_t now_ns) {
+  std::unique_ptr<TimeZone> zone;
+  if (!s.tz.empty() && s.tz != "UTC") {
+    auto z = TimeZone::Load(s.tz);
+    if (!z) return Status::InvalidArgument("unable to find time zone " + s.tz);
+    zone = std::make_unique<TimeZone>(std::move(*z));
+  }
+  TimeRange range;
+  std::vector<const Expr*> filters;
+  CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s.condition.get(), now_ns, &range,
+                                           &filters, zone.get()));
+  return range;
+}
 
 Result<std::vector<Column>> PlanColumns(const SelectStatement& s,
                                         bool* aggregate, bool* wildcard) {
@@ -134,7 +174,10 @@ Result<std::vector<Column>> PlanColumns(const SelectStatement& s,
     return Status::InvalidArgument("at least 1 non-time field must be queried");
   }
   *aggregate = calls;
-  ResolveNames(cols, aliases);
+  std::vector<std::string> derived;
+  for (const auto& c : cols) derived.push_back(c.name);
+  const std::vector<std::string> names = UniqueColumnNames(derived, aliases);
+  for (size_t i = 0; i < cols.size(); ++i) cols[i].name = names[i];
   return cols;
 }
 

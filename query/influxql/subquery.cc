@@ -177,26 +177,10 @@ std::unique_ptr<Expr> And(std::unique_ptr<Expr> a, std::unique_ptr<Expr> b) {
 
 // Copies a statement (its expressions deep, subqueries shared).
 SelectStatement CloneSelect(const SelectStatement& s) {
-  SelectStatement c;
+  SelectStatement c = CloneSelectClauses(s);
   for (const auto& f : s.fields) {
     c.fields.push_back(SelectField{CloneExpr(*f.expr), f.alias});
   }
-  c.sources = s.sources;
-  if (s.condition) c.condition = CloneExpr(*s.condition);
-  c.interval_ns = s.interval_ns;
-  c.interval_offset_ns = s.interval_offset_ns;
-  c.group_tags = s.group_tags;
-  c.group_all_tags = s.group_all_tags;
-  c.fill = s.fill;
-  c.fill_value = s.fill_value;
-  c.fill_value_integer = s.fill_value_integer;
-  c.descending = s.descending;
-  c.limit = s.limit;
-  c.offset = s.offset;
-  c.slimit = s.slimit;
-  c.soffset = s.soffset;
-  c.tz = s.tz;
-  c.extend_start_ns = s.extend_start_ns;
   return c;
 }
 
@@ -234,16 +218,9 @@ Result<std::vector<ResultRows>> SelectFromSubquery(
   // The inner statement, narrowed to the outer time range.
   SelectStatement inner = CloneSelect(*s.sources[0].subquery);
   {
-    std::unique_ptr<TimeZone> zone;
-    if (!s.tz.empty() && s.tz != "UTC") {
-      if (auto z = TimeZone::Load(s.tz)) {
-        zone = std::make_unique<TimeZone>(std::move(*z));
-      }
-    }
-    TimeRange range;
-    std::vector<const Expr*> filters;
-    CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s.condition.get(), ctx.now_ns,
-                                             &range, &filters, zone.get()));
+    auto statement_range = StatementTimeRange(s, ctx.now_ns);
+    if (!statement_range) return statement_range.error();
+    TimeRange range = *statement_range;
     if (range.has_min()) {
       // The outer transformations read one window before the range.
       const int64_t ext = TransformExtension(s);

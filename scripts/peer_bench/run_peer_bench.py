@@ -16,7 +16,8 @@ Generates (once, cached) the urban1000 data set (urban1000.py: 1000 series at
    "interval") the same way; stops it, runs `citynexus compact`, measures its
    data dir, starts it again;
 5. checks that both hold every point (count() per measurement), then runs
-   Q1..Q4 through GET /query (InfluxQL) on both, alternating, after 2 warm-up
+   Q0..Q7 (--queries narrows them) through GET /query (InfluxQL) on both,
+   alternating, after 2 warm-up
    runs, on one keep-alive connection per server, and reports the median and
    p95 of the client-observed latency. The answers of both servers are
    compared (run_parity's comparator): a timing of a wrong answer is flagged.
@@ -96,9 +97,9 @@ def make_queries(manifest):
     one_day = "time >= '%s' AND time < '%s'" % (rfc3339(start + day * 86400),
                                                  rfc3339(start + (day + 1) * 86400))
     return [
-        # Per-request floor (HTTP + parse + tiny answer); no target, answers
-        # not compared (the database lists differ: influxd has _internal).
-        ("Q0", "floor: SHOW MEASUREMENTS (not a target)", None, "SHOW MEASUREMENTS"),
+        # Per-request floor (HTTP + auth + parse + catalog + tiny answer):
+        # no slower than InfluxDB (issue 16), answers compared.
+        ("Q0", "floor: SHOW MEASUREMENTS", 1.0, "SHOW MEASUREMENTS"),
         ("Q1", "one series, 1 week, GROUP BY time(1h) mean", 2.0,
          "SELECT mean(no2) FROM air WHERE station = 'A0042' AND %s GROUP BY time(1h)" % week),
         ("Q2", "400 series, GROUP BY time(1d), district mean, whole range", 5.0,
@@ -115,7 +116,19 @@ def make_queries(manifest):
         ("Q5", "400 series, non_negative_derivative(mean, 1s) GROUP BY time(1h), district",
          None, "SELECT non_negative_derivative(mean(vehicles), 1s) FROM traffic WHERE %s "
          "GROUP BY time(1h), district" % rng),
+        # Catalog answers through the floor: no slower than InfluxDB.
+        ("Q6", "floor: SHOW TAG KEYS FROM one measurement", 1.0,
+         "SHOW TAG KEYS FROM water_flow"),
+        ("Q7", "floor: SHOW TAG VALUES WITH KEY = district", 1.0,
+         'SHOW TAG VALUES FROM traffic WITH KEY = "district"'),
     ]
+
+
+def selected_queries(args, manifest):
+    """make_queries, narrowed to --queries when given."""
+    wanted = set(q.strip() for q in args.queries.split(",") if q.strip()) \
+        if args.queries else None
+    return [q for q in make_queries(manifest) if wanted is None or q[0] in wanted]
 
 
 # --------------------------------------------------------------------------
@@ -419,7 +432,7 @@ def run(args):
             timer = Timer(cn.port)
             try:
                 recent["queries"] = time_queries(
-                    timer, [(q[0], q[3]) for q in make_queries(manifest)
+                    timer, [(q[0], q[3]) for q in selected_queries(args, manifest)
                             if q[0] in ("Q1", "Q2", "Q3", "Q4")], args.reps, args.warmup)
             finally:
                 timer.close()
@@ -497,7 +510,7 @@ def run_queries(args, manifest, influx, cn, ch_port, log):
     ch_timer = clickhouse_peer.Timer(ch_port) if ch_port else None
     ch_queries = clickhouse_peer.make_queries(manifest)
     try:
-        for qid, label, target_factor, text in make_queries(manifest):
+        for qid, label, target_factor, text in selected_queries(args, manifest):
             first = {}
             for name, timer in timers.items():
                 for _ in range(args.warmup):
@@ -689,6 +702,9 @@ def main():
     parser.add_argument("--temp-dir", default=None, help="parent of the servers' temp dirs")
     parser.add_argument("--out", default="peer-bench-results.json")
     parser.add_argument("--keep-temp", action="store_true")
+    parser.add_argument("--queries", default="",
+                        help="comma-separated query ids to run (e.g. Q0,Q4,Q6); "
+                        "default: all")
     parser.add_argument("--clickhouse", default=shutil.which("clickhouse-server") or (
         "/usr/sbin/clickhouse-server" if os.access("/usr/sbin/clickhouse-server", os.X_OK)
         else ""), help="clickhouse-server binary; empty: leave ClickHouse out")

@@ -93,6 +93,45 @@ TEST_CASE("server accepts responses from another thread",
   CHECK(handler_thread.load() != responder_thread.load());
 }
 
+// Synchronous handlers are answered inline on the I/O thread, others
+// through a post from wherever they respond: on one keep-alive connection,
+// pipelined or not, the answers still come back one per request, in order.
+TEST_CASE("inline and posted answers interleave in request order",
+          "[net][http][integration]") {
+  Workers workers;
+  TestServer ts;
+  ts.router.Add("GET", "/now/{v}", [](const Request& req) {
+    return Response::Text(200, "now=" + req.path_params.at("v"));
+  });
+  ts.router.AddAsync("GET", "/later/{v}", [&](Request req, Responder respond) {
+    workers.Run([req = std::move(req), respond = std::move(respond)] {
+      std::this_thread::sleep_for(5ms);
+      respond(Response::Text(200, "later=" + req.path_params.at("v")));
+    });
+  });
+  REQUIRE(ts.Start().ok());
+  TestClient c;
+  REQUIRE(c.Connect(ts.port()).ok());
+  for (int i = 0; i < 4; ++i) {
+    const std::string path = (i % 2 == 0 ? "/now/" : "/later/");
+    auto r = c.Send("GET", path + std::to_string(i));
+    REQUIRE(r.has_value());
+    CHECK(r->body == (i % 2 == 0 ? "now=" : "later=") + std::to_string(i));
+  }
+  std::string pipelined;
+  for (int i = 0; i < 4; ++i) {
+    pipelined += std::string("GET ") + (i % 2 == 0 ? "/later/" : "/now/") +
+                 std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  }
+  REQUIRE(c.WriteRaw(pipelined).ok());
+  for (int i = 0; i < 4; ++i) {
+    auto r = c.ReadResponse();
+    REQUIRE(r.has_value());
+    CHECK(r->status == 200);
+    CHECK(r->body == (i % 2 == 0 ? "later=" : "now=") + std::to_string(i));
+  }
+}
+
 TEST_CASE("server answers 500 when a responder is dropped uncalled",
           "[net][http][integration]") {
   TestServer ts;
