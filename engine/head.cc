@@ -245,9 +245,19 @@ const Head::HeadPoint* Head::EdgePointIn(const Shard& shard, SeriesId id,
                                          const SeriesHead** head) const {
   *head = FindNormalized(shard, id);
   if (*head == nullptr || start_ns >= end_ns) return nullptr;
-  auto [lo, hi] = RangeOf((*head)->points, start_ns, end_ns);
+  const auto& pts = (*head)->points;
+  if (pts.empty()) return nullptr;
+  // The common asks (the newest point of all, the oldest after a cutoff)
+  // need no search.
+  if (latest && pts.back().ts < end_ns) {
+    return pts.back().ts >= start_ns ? &pts.back() : nullptr;
+  }
+  if (!latest && pts.front().ts >= start_ns) {
+    return pts.front().ts < end_ns ? &pts.front() : nullptr;
+  }
+  auto [lo, hi] = RangeOf(pts, start_ns, end_ns);
   if (lo == hi) return nullptr;
-  return &(*head)->points[latest ? hi - 1 : lo];
+  return &pts[latest ? hi - 1 : lo];
 }
 
 std::optional<int64_t> Head::EarliestIn(SeriesId id, int64_t start_ns,
@@ -295,6 +305,16 @@ std::optional<Sample> Head::LastIn(SeriesId id, int64_t start_ns,
       break;
   }
   return s;
+}
+
+void Head::TimestampsIn(SeriesId id, int64_t start_ns, int64_t end_ns,
+                        std::vector<int64_t>* out) const {
+  const Shard& shard = shards_[id % kShards];
+  MutexLock lock(&shard.mu);
+  const SeriesHead* head = FindNormalized(shard, id);
+  if (head == nullptr || start_ns >= end_ns) return;
+  auto [lo, hi] = RangeOf(head->points, start_ns, end_ns);
+  for (size_t i = lo; i < hi; ++i) out->push_back(head->points[i].ts);
 }
 
 bool Head::BucketsIn(SeriesId id, int64_t start_ns, int64_t end_ns,

@@ -80,6 +80,11 @@ class Head {
   std::optional<Sample> LastIn(SeriesId id, int64_t start_ns,
                                int64_t end_ns) const;
 
+  // Appends to `out` the timestamps of `id` in [start_ns, end_ns),
+  // ascending and unique (to prove that two sources share none).
+  void TimestampsIn(SeriesId id, int64_t start_ns, int64_t end_ns,
+                    std::vector<int64_t>* out) const;
+
   // Appends to `out` the partial aggregates of `id` at bucket_ns() for the
   // buckets starting in [start_ns, end_ns) (both multiples of bucket_ns()),
   // ascending, empty buckets omitted. Returns false, appending nothing,

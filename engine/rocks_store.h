@@ -33,6 +33,7 @@
 #include "engine/engine.h"
 #include "engine/head.h"
 #include "engine/rollup_cache.h"
+#include "engine/sealed_stamps.h"
 #include "engine/series_catalog.h"
 #include "engine/storage_health.h"
 
@@ -105,9 +106,11 @@ class RocksStore final : public Store {
   // Seals the whole head (sealer.cc). Serialized by seal_mu_.
   Status SealAll() EXCLUDES(seal_mu_, gate_mu_, frozen_mu_);
   // Adds the series' sealed chunks and rollups to `batch`; the new buckets
-  // of the coarsest resolution per window go to `coarsest` (for the cache).
+  // of the coarsest resolution per window go to `coarsest` (for the cache),
+  // the timestamps of each window written to `stamps` (sealed_stamps_).
   Status SealSeries(const Head& frozen, SeriesId id, rocksdb::WriteBatch* batch,
-                    std::vector<RollupCache::Window>* coarsest);
+                    std::vector<RollupCache::Window>* coarsest,
+                    std::vector<SealedStamps::Window>* stamps);
   // Merged points of one series in [start, end): chunks < frozen < head.
   // `visit(columns, i)` is called per point ascending; false stops.
   Status ReadRange(
@@ -154,6 +157,9 @@ class RocksStore final : public Store {
   rocksdb::ColumnFamilyHandle* rollups_cf() const { return handles_[4]; }
   rocksdb::ColumnFamilyHandle* meta_cf() const { return handles_[5]; }
 
+  // Regular series cost a few runs per window: ~100 B per series.
+  static constexpr size_t kSealedStampsBytes = 64 << 20;
+
   const StoreOptions options_;
   const RocksStoreTuning tuning_;
   const int64_t window_ns_;
@@ -172,6 +178,10 @@ class RocksStore final : public Store {
   SeriesCatalog catalog_;
   Head head_;
   RollupCache rollup_cache_;
+  // Timestamps of the recently sealed windows, so that recent aggregates
+  // combine partial aggregates of interleaved sealed and head points
+  // (store_aggregate.cc). Updated by the sealer inside the odd seal epoch.
+  SealedStamps sealed_stamps_{kSealedStampsBytes};
   mutable Mutex frozen_mu_;
   std::shared_ptr<const Head> frozen_ GUARDED_BY(frozen_mu_);
   // Odd while a seal moves points between the heads and the chunks (moving

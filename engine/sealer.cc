@@ -49,11 +49,14 @@ Status RocksStore::SealAll() {
   Status status;
   uint64_t series = 0;
   std::vector<std::pair<SeriesId, std::vector<RollupCache::Window>>> rollups;
+  std::vector<std::pair<SeriesId, std::vector<SealedStamps::Window>>> stamps;
   frozen->ForEachSeries([&](SeriesId id) {
     if (!status.ok()) return;
     std::vector<RollupCache::Window> coarsest;
-    status = SealSeries(*frozen, id, &batch, &coarsest);
+    std::vector<SealedStamps::Window> windows;
+    status = SealSeries(*frozen, id, &batch, &coarsest, &windows);
     rollups.emplace_back(id, std::move(coarsest));
+    stamps.emplace_back(id, std::move(windows));
     ++series;
   });
   // Odd from before the chunks are visible until the frozen head is gone
@@ -71,6 +74,11 @@ Status RocksStore::SealAll() {
       // Before the frozen head goes: see rollup_cache.h.
       for (const auto& [id, windows] : rollups) {
         rollup_cache_.Update(id, window_ns_, windows);
+      }
+      // Inside the odd epoch too: a reader that checks head points against
+      // them also read the rollups of the same seal.
+      for (auto& [id, windows] : stamps) {
+        for (auto& w : windows) sealed_stamps_.Update(id, std::move(w));
       }
     } else {
       status = health_->OnWriteError(s, "writing sealed chunks");
@@ -105,7 +113,8 @@ Status RocksStore::SealAll() {
 
 Status RocksStore::SealSeries(const Head& frozen, SeriesId id,
                               rocksdb::WriteBatch* batch,
-                              std::vector<RollupCache::Window>* coarsest) {
+                              std::vector<RollupCache::Window>* coarsest,
+                              std::vector<SealedStamps::Window>* stamps) {
   ChunkColumns all;
   frozen.Collect(id, INT64_MIN, INT64_MAX, &all);
   ChunkColumns slice, existing, merged;
@@ -144,6 +153,7 @@ Status RocksStore::SealSeries(const Head& frozen, SeriesId id,
 
     if (to_write->type == ValueType::kFloat ||
         to_write->type == ValueType::kInt) {
+      stamps->push_back(SealedStamps::MakeWindow(window, to_write->timestamps));
       for (int64_t res : rollup_ns_) {
         block.clear();
         std::vector<Bucket> buckets = ComputeRollup(*to_write, res);

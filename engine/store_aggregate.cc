@@ -10,8 +10,11 @@
 // - No timestamp in two sources. A rewrite of a sealed (or frozen) timestamp
 //   sits in a newer source and must replace, not add to, the older value.
 //   Per rollup bucket, the sources' [first_ns, last_ns] ranges must be
-//   disjoint; if they are not, that bucket is read raw (the raw merge keeps
-//   the newest write of each timestamp).
+//   disjoint, or, when they interleave (writers that drift apart leave head
+//   points older than sealed ones for hours), the heads' timestamps there
+//   must miss each other and the sealed window's (kept by the sealer in
+//   sealed_stamps_, updated inside the odd epoch). Otherwise that bucket is
+//   read raw (the raw merge keeps the newest write of each timestamp).
 #include <rocksdb/db.h>
 
 #include <algorithm>
@@ -41,9 +44,10 @@ std::vector<Bucket> Coarsen(const std::vector<Bucket>& fine, int64_t res_ns) {
 
 constexpr int kEpochAttempts = 3;
 
-// Calls visit(start, parts, n) for each bucket start present in any of the
-// three ascending lists (oldest source first), ascending by start, with the
-// n (1..3) buckets of that start sorted by first_ns.
+// Calls visit(start, parts, n, sources) for each bucket start present in
+// any of the three ascending lists (oldest source first), ascending by
+// start, with the n (1..3) buckets of that start sorted by first_ns and bit
+// s of `sources` set when list s has one of them.
 template <typename Visit>
 void MergeBySource(const std::vector<Bucket>* const (&sources)[3],
                    Visit visit) {
@@ -58,10 +62,12 @@ void MergeBySource(const std::vector<Bucket>* const (&sources)[3],
     if (start == INT64_MAX) return;
     const Bucket* parts[3];
     int n = 0;
+    unsigned present = 0;
     for (int s = 0; s < 3; ++s) {
       if (next[s] < sources[s]->size() &&
           (*sources[s])[next[s]].start_ns == start) {
         parts[n++] = &(*sources[s])[next[s]++];
+        present |= 1u << s;
       }
     }
     // At most three: insertion sort (std::sort trips g++'s array-bounds
@@ -72,7 +78,7 @@ void MergeBySource(const std::vector<Bucket>* const (&sources)[3],
         std::swap(parts[k], parts[k - 1]);
       }
     }
-    visit(start, static_cast<const Bucket* const*>(parts), n);
+    visit(start, static_cast<const Bucket* const*>(parts), n, present);
   }
 }
 
@@ -84,6 +90,22 @@ bool Disjoint(const Bucket* const* parts, int n) {
   }
   return true;
 }
+
+// Whether two ascending timestamp lists share one.
+bool Intersect(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  size_t i = 0, k = 0;
+  while (i < a.size() && k < b.size()) {
+    if (a[i] == b[k]) return true;
+    if (a[i] < b[k]) {
+      ++i;
+    } else {
+      ++k;
+    }
+  }
+  return false;
+}
+
+constexpr unsigned kSealed = 1, kFrozen = 2, kLive = 4;
 
 }  // namespace
 
@@ -138,6 +160,45 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
                                      head_ns) != rollup_ns_.end();
   std::vector<Bucket> live, frozen, sealed, live_res, frozen_res, sealed_fine;
   std::vector<std::pair<int64_t, int64_t>> raw_spans;  // [start, end)
+  std::vector<int64_t> live_ts, frozen_ts;
+  std::shared_ptr<const Head> frozen_head;
+  // Sources whose time ranges interleave in [from, to) (inside one window)
+  // still add up exactly when no timestamp is in two of them: checked on
+  // the heads' timestamps and the sealed windows' (sealed_stamps.h), only
+  // where two sources' [first_ns, last_ns] ranges meet.
+  auto no_shared = [&](int64_t from, int64_t to, const Bucket* const* parts,
+                       int n, unsigned sources) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int i = 0; i < n; ++i) {
+      for (int k = i + 1; k < n; ++k) {
+        const int64_t a = std::max(parts[i]->first_ns, parts[k]->first_ns);
+        const int64_t b = std::min(parts[i]->last_ns, parts[k]->last_ns);
+        if (a <= b) {
+          lo = std::min(lo, a);
+          hi = std::max(hi, b);
+        }
+      }
+    }
+    if (lo > hi) return true;
+    from = std::max(from, lo);
+    to = std::min(to, hi + 1);
+    live_ts.clear();
+    frozen_ts.clear();
+    if (sources & kLive) head_.TimestampsIn(id, from, to, &live_ts);
+    if ((sources & kFrozen) && frozen_head) {
+      frozen_head->TimestampsIn(id, from, to, &frozen_ts);
+    }
+    if (Intersect(live_ts, frozen_ts)) return false;
+    if ((sources & kSealed) == 0) return true;
+    const int64_t window = WindowStart(from, window_ns_);
+    for (const auto* ts : {&live_ts, &frozen_ts}) {
+      if (!ts->empty() && sealed_stamps_.Check(id, window, *ts) !=
+                              SealedStamps::Overlap::kNone) {
+        return false;
+      }
+    }
+    return true;
+  };
   bool consistent = false;
   for (int attempt = 0; attempt < kEpochAttempts && !consistent; ++attempt) {
     live.clear();
@@ -149,8 +210,9 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
     if (epoch % 2 != 0) continue;
     // Live before frozen before sealed: the direction points move in.
     if (!head_.BucketsIn(id, start_ns, end_ns, &live)) return false;
-    if (auto f = Frozen()) {
-      if (!f->BucketsIn(id, start_ns, end_ns, &frozen)) return false;
+    frozen_head = Frozen();
+    if (frozen_head) {
+      if (!frozen_head->BucketsIn(id, start_ns, end_ns, &frozen)) return false;
     }
     CITYNEXUS_RETURN_IF_ERROR(
         SealedRollups(id, res_ns, start_ns, end_ns, &sealed));
@@ -163,12 +225,13 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
       coarse[2] = &live_res;
     }
     Status status;
-    MergeBySource(coarse, [&](int64_t start, const Bucket* const* parts,
-                              int n) {
+    MergeBySource(coarse, [&](int64_t start, const Bucket* const* parts, int n,
+                              unsigned sources) {
       tiles->emplace_back();
       Bucket& tile = tiles->back();
       tile.start_ns = start;
-      if (Disjoint(parts, n)) {
+      if (Disjoint(parts, n) ||
+          no_shared(start, start + res_ns, parts, n, sources)) {
         for (int k = 0; k < n; ++k) CombineBuckets(&tile, *parts[k]);
         return;
       }
@@ -180,15 +243,16 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
       status = SealedRollups(id, head_ns, start, start + res_ns, &sealed_fine);
       stats->rollups_read += sealed_fine.size();
       const std::vector<Bucket>* fine[3] = {&sealed_fine, &frozen, &live};
-      MergeBySource(
-          fine, [&](int64_t fine_start, const Bucket* const* fparts, int fn) {
-            if (fine_start < start || fine_start >= start + res_ns) return;
-            if (Disjoint(fparts, fn)) {
-              for (int k = 0; k < fn; ++k) CombineBuckets(&tile, *fparts[k]);
-            } else {
-              raw_spans.emplace_back(fine_start, fine_start + head_ns);
-            }
-          });
+      MergeBySource(fine, [&](int64_t fine_start, const Bucket* const* fparts,
+                              int fn, unsigned fsources) {
+        if (fine_start < start || fine_start >= start + res_ns) return;
+        if (Disjoint(fparts, fn) ||
+            no_shared(fine_start, fine_start + head_ns, fparts, fn, fsources)) {
+          for (int k = 0; k < fn; ++k) CombineBuckets(&tile, *fparts[k]);
+        } else {
+          raw_spans.emplace_back(fine_start, fine_start + head_ns);
+        }
+      });
     });
     CITYNEXUS_RETURN_IF_ERROR(status);
     consistent = seal_epoch_.load() == epoch;

@@ -7,14 +7,16 @@
 //
 // Aggregate reads rollups for the part of the range that is aligned to a
 // rollup resolution dividing the step (and offset), combined with the
-// heads' partial aggregates there (store_aggregate.cc); edges are computed
-// from raw points. When the heads' aggregates cannot be used, rollups stop
-// before the first head point and raw points cover the rest. Either way
-// the result equals the raw computation.
+// heads' partial aggregates there (store_aggregate.cc); edges from the
+// next finer resolution where it fits, and raw points for the rest. When the
+// heads' aggregates cannot be used, rollups stop before the first head point
+// and raw points cover the rest. Either way the result equals the raw
+// computation.
 #include <rocksdb/db.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "engine/chunk_codec.h"
 #include "engine/columns.h"
@@ -318,14 +320,40 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
         CombinedTiles(req.series, res, a, b, &tiles, &tile_stats));
     if (combined) {
       stats->used_rollups = true;
-      CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
+      // The unaligned edges: tiles of the next finer resolution where they
+      // fit (a range ending at "now" keeps its last partial day out of a
+      // raw read), raw points for the rest.
+      std::function<Status(int64_t, int64_t, int64_t)> edge =
+          [&](int64_t from, int64_t to, int64_t coarser) -> Status {
+        int64_t finer = 0;
+        for (int64_t r : rollup_ns_) {
+          if (r < coarser && coarser % r == 0) finer = r;
+        }
+        if (finer == 0 || from >= to) return raw(from, to);
+        const int64_t fa = from + FloorMod(-from, finer);
+        const int64_t fb = to - FloorMod(to, finer);
+        if (fa >= fb) return raw(from, to);
+        std::vector<Bucket> edge_tiles;
+        AggregateStats edge_stats;
+        CITYNEXUS_ASSIGN_OR_RETURN(
+            bool edge_combined,
+            CombinedTiles(req.series, finer, fa, fb, &edge_tiles, &edge_stats));
+        if (!edge_combined) return raw(from, to);
+        CITYNEXUS_RETURN_IF_ERROR(edge(from, fa, finer));
+        for (const Bucket& t : edge_tiles) add_rollup(t);
+        stats->rollups_read -= edge_tiles.size();
+        stats->rollups_read += edge_stats.rollups_read;
+        stats->points_read += edge_stats.points_read;
+        return edge(fb, to, finer);
+      };
+      CITYNEXUS_RETURN_IF_ERROR(edge(req.start_ns, a, res));
       for (const Bucket& t : tiles) add_rollup(t);
       // add_rollup counted every tile; count the sealed buckets read and
       // the raw points of overlapping tiles instead.
       stats->rollups_read -= tiles.size();
       stats->rollups_read += tile_stats.rollups_read;
       stats->points_read += tile_stats.points_read;
-      CITYNEXUS_RETURN_IF_ERROR(raw(b, req.end_ns));
+      CITYNEXUS_RETURN_IF_ERROR(edge(b, req.end_ns, res));
       return out;
     }
   }

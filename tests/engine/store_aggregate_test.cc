@@ -25,57 +25,9 @@ using testing::kT0;
 using testing::MakeSeries;
 using testing::OpenOrFail;
 using testing::ReadAll;
+using testing::SameBuckets;
 using testing::TempDir;
 using testing::TestOptions;
-
-int64_t FloorMod(int64_t a, int64_t m) {
-  int64_t r = a % m;
-  return r < 0 ? r + m : r;
-}
-
-// The buckets of `req` computed from a scan of the store.
-std::vector<Bucket> FromScan(Store& store, const AggregateRequest& req) {
-  std::map<int64_t, Bucket> buckets;
-  for (const auto& [ts, value] :
-       ReadAll(store, req.series, req.start_ns, req.end_ns)) {
-    const double v = value.index() == 0
-                         ? std::get<double>(value)
-                         : static_cast<double>(std::get<int64_t>(value));
-    const int64_t start = ts - FloorMod(ts - req.offset_ns, req.step_ns);
-    Bucket& b = buckets[start];
-    if (b.count == 0) {
-      b.start_ns = start;
-      b.min = b.max = b.first = v;
-      b.first_ns = ts;
-    }
-    ++b.count;
-    b.sum += v;
-    b.min = std::min(b.min, v);
-    b.max = std::max(b.max, v);
-    b.last = v;
-    b.last_ns = ts;
-  }
-  std::vector<Bucket> out;
-  for (auto& [start, b] : buckets) out.push_back(b);
-  return out;
-}
-
-// Whether two bucket lists are equal (sums within 1e-9 relative).
-bool SameBuckets(const std::vector<Bucket>& got,
-                 const std::vector<Bucket>& want) {
-  if (got.size() != want.size()) return false;
-  for (size_t i = 0; i < got.size(); ++i) {
-    const Bucket& g = got[i];
-    const Bucket& w = want[i];
-    if (g.start_ns != w.start_ns || g.count != w.count || g.min != w.min ||
-        g.max != w.max || g.first != w.first || g.last != w.last ||
-        g.first_ns != w.first_ns || g.last_ns != w.last_ns ||
-        std::abs(g.sum - w.sum) > 1e-9 * std::max(1.0, std::abs(w.sum))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 void CheckAgainstScan(Store& store, const AggregateRequest& req,
                       bool expect_rollups) {
@@ -84,7 +36,7 @@ void CheckAgainstScan(Store& store, const AggregateRequest& req,
   AggregateStats stats;
   auto got = store.Aggregate(req, &stats);
   REQUIRE(got.has_value());
-  CHECK(SameBuckets(*got, FromScan(store, req)));
+  CHECK(SameBuckets(*got, testing::BucketsFromScan(store, req)));
   if (expect_rollups) CHECK(stats.used_rollups);
   auto last = store.Last(req.series, req.start_ns, req.end_ns);
   REQUIRE(last.has_value());
@@ -232,8 +184,8 @@ TEST_CASE(
       }
       std::map<int64_t, Bucket> want;
       for (int64_t t = kT0; t < end; t += kMinute) {
-        Bucket& b = want[t - FloorMod(t, step)];
-        b.start_ns = t - FloorMod(t, step);
+        Bucket& b = want[t - t % step];
+        b.start_ns = t - t % step;
         AddToBucket(&b, t, value_at(t));
       }
       std::vector<Bucket> expect;

@@ -1,7 +1,9 @@
 // Helpers for store tests (see store_util.h).
 #include "engine/store_util.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 namespace citynexus::testing {
 
@@ -47,6 +49,53 @@ std::map<int64_t, engine::Value> ReadAll(engine::Store& store,
   });
   if (!s.ok()) FAIL("Scan: " << s.ToString());
   return out;
+}
+
+std::vector<engine::Bucket> BucketsFromScan(
+    engine::Store& store, const engine::AggregateRequest& req) {
+  auto floor_mod = [](int64_t a, int64_t m) {
+    const int64_t r = a % m;
+    return r < 0 ? r + m : r;
+  };
+  std::map<int64_t, engine::Bucket> buckets;
+  for (const auto& [ts, value] :
+       ReadAll(store, req.series, req.start_ns, req.end_ns)) {
+    const double v = value.index() == 0
+                         ? std::get<double>(value)
+                         : static_cast<double>(std::get<int64_t>(value));
+    const int64_t start = ts - floor_mod(ts - req.offset_ns, req.step_ns);
+    engine::Bucket& b = buckets[start];
+    if (b.count == 0) {
+      b.start_ns = start;
+      b.min = b.max = b.first = v;
+      b.first_ns = ts;
+    }
+    ++b.count;
+    b.sum += v;
+    b.min = std::min(b.min, v);
+    b.max = std::max(b.max, v);
+    b.last = v;
+    b.last_ns = ts;
+  }
+  std::vector<engine::Bucket> out;
+  for (auto& [start, b] : buckets) out.push_back(b);
+  return out;
+}
+
+bool SameBuckets(const std::vector<engine::Bucket>& got,
+                 const std::vector<engine::Bucket>& want) {
+  if (got.size() != want.size()) return false;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const engine::Bucket& g = got[i];
+    const engine::Bucket& w = want[i];
+    if (g.start_ns != w.start_ns || g.count != w.count || g.min != w.min ||
+        g.max != w.max || g.first != w.first || g.last != w.last ||
+        g.first_ns != w.first_ns || g.last_ns != w.last_ns ||
+        std::abs(g.sum - w.sum) > 1e-9 * std::max(1.0, std::abs(w.sum))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace citynexus::testing

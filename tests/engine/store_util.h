@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "engine/rocks_store.h"
@@ -36,5 +37,14 @@ std::map<int64_t, engine::Value> ReadAll(engine::Store& store,
                                          engine::SeriesId id,
                                          int64_t start = INT64_MIN / 4,
                                          int64_t end = INT64_MAX / 4);
+
+// The buckets of `req` computed from a scan of the store: the reference
+// every aggregate path must equal.
+std::vector<engine::Bucket> BucketsFromScan(
+    engine::Store& store, const engine::AggregateRequest& req);
+
+// Whether two bucket lists are equal (sums within 1e-9 relative).
+bool SameBuckets(const std::vector<engine::Bucket>& got,
+                 const std::vector<engine::Bucket>& want);
 
 }  // namespace citynexus::testing
