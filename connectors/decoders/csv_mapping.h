@@ -25,7 +25,7 @@
 #include "common/status.h"
 #include "connectors/decoders/decode_util.h"
 #include "connectors/decoders/decoded.h"
-#include "connectors/decoders/json_mapping.h"  // MappedField, MappedTag
+#include "connectors/decoders/mapping_rule.h"  // MappedField, MappedTag
 
 namespace citynexus::connectors {
 

@@ -1,7 +1,6 @@
 // Mapped JSON decoder; see json_mapping.h and docs/formats.md.
 #include "connectors/decoders/json_mapping.h"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -22,12 +21,8 @@ struct CompiledRule {
 };
 
 Result<CompiledRule> Compile(const JsonMappingRule& rule) {
-  if (rule.measurement.empty()) {
-    return Status::InvalidArgument("mapping: measurement must not be empty");
-  }
-  if (rule.fields.empty()) {
-    return Status::InvalidArgument("mapping: at least one field is required");
-  }
+  CITYNEXUS_RETURN_IF_ERROR(
+      CheckMappedNames(rule.measurement, rule.fields, rule.tags));
   CompiledRule compiled;
   auto pointer = [](std::string_view what, const std::string& text,
                     JsonPointer* out) -> Status {
@@ -42,28 +37,12 @@ Result<CompiledRule> Compile(const JsonMappingRule& rule) {
   if (compiled.has_time) {
     CITYNEXUS_RETURN_IF_ERROR(pointer("time", rule.time, &compiled.time));
   }
-  std::set<std::string_view> names;
   for (const MappedField& field : rule.fields) {
-    if (field.name.empty()) {
-      return Status::InvalidArgument("mapping: a field has an empty name");
-    }
-    if (!names.insert(field.name).second) {
-      return Status::InvalidArgument("mapping: field \"" + field.name +
-                                     "\" is mapped twice");
-    }
     compiled.fields.emplace_back();
     CITYNEXUS_RETURN_IF_ERROR(pointer("field \"" + field.name + "\"",
                                       field.source, &compiled.fields.back()));
   }
-  names.clear();
   for (const MappedTag& tag : rule.tags) {
-    if (tag.name.empty()) {
-      return Status::InvalidArgument("mapping: a tag has an empty name");
-    }
-    if (!names.insert(tag.name).second) {
-      return Status::InvalidArgument("mapping: tag \"" + tag.name +
-                                     "\" is mapped twice");
-    }
     compiled.tags.emplace_back();
     CITYNEXUS_RETURN_IF_ERROR(
         pointer("tag \"" + tag.name + "\"", tag.source, &compiled.tags.back()));
@@ -85,15 +64,7 @@ class RecordDecoder {
         now_ns_(now_ns),
         out_(out),
         line_(out),
-        measurement_(out->arena.Copy(rule.measurement)) {
-    // Names in the arena too: the batch may outlive the rule.
-    for (const MappedField& f : rule.fields) {
-      field_names_.push_back(out->arena.Copy(f.name));
-    }
-    for (const MappedTag& t : rule.tags) {
-      tag_names_.push_back(out->arena.Copy(t.name));
-    }
-  }
+        names_(rule.measurement, rule.fields, rule.tags, &out->arena) {}
 
   void Decode(size_t index, const json& record);
 
@@ -110,9 +81,7 @@ class RecordDecoder {
   int64_t now_ns_;
   DecodedBatch* out_;
   LineBuilder line_;
-  std::string_view measurement_;
-  std::vector<std::string_view> field_names_;  // parallel to rule.fields
-  std::vector<std::string_view> tag_names_;    // parallel to rule.tags
+  MappedNames names_;
 };
 
 void RecordDecoder::Decode(size_t index, const json& record) {
@@ -142,7 +111,7 @@ void RecordDecoder::Decode(size_t index, const json& record) {
     }
     time_ns = *ns;
   }
-  line_.Begin(measurement_, time_ns, index);
+  line_.Begin(names_.measurement, time_ns, index);
   for (size_t i = 0; i < rule_.tags.size(); ++i) {
     const MappedTag& tag = rule_.tags[i];
     const json* v = Find(record, compiled_.tags[i]);
@@ -162,7 +131,7 @@ void RecordDecoder::Decode(size_t index, const json& record) {
            ShowPointer(tag.source) + ": empty");
       return;
     }
-    line_.AddTag(tag_names_[i], *text);
+    line_.AddTag(names_.tags[i], *text);
   }
   for (size_t i = 0; i < rule_.fields.size(); ++i) {
     const MappedField& field = rule_.fields[i];
@@ -174,7 +143,7 @@ void RecordDecoder::Decode(size_t index, const json& record) {
            ShowPointer(field.source) + ": " + value.error().message());
       return;
     }
-    line_.AddField(field_names_[i], *value);
+    line_.AddField(names_.fields[i], *value);
   }
   if (line_.field_count() == 0) {
     Fail(index, DecodeElement::kLine, "",

@@ -27,21 +27,9 @@
 #include "common/status.h"
 #include "connectors/decoders/decode_util.h"
 #include "connectors/decoders/decoded.h"
+#include "connectors/decoders/mapping_rule.h"  // MappedField, MappedTag
 
 namespace citynexus::connectors {
-
-// One mapped field: `name` <- the value at `source`, converted to `type`.
-struct MappedField {
-  std::string name;    // field key; non-empty, unique within the rule
-  std::string source;  // JSON Pointer (JSON) or column name (CSV)
-  MappedType type = MappedType::kFloat;
-};
-
-// One mapped tag: `name` <- the text of the value at `source`.
-struct MappedTag {
-  std::string name;    // tag key; non-empty, unique within the rule
-  std::string source;  // JSON Pointer (JSON) or column name (CSV)
-};
 
 struct JsonMappingRule {
   // JSON Pointer (RFC 6901) to the records: an array (each element is a
