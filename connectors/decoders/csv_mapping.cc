@@ -190,7 +190,7 @@ class RowDecoder {
         now_ns_(now_ns),
         out_(out),
         line_(out),
-        names_(rule.measurement, rule.fields, rule.tags, &out->arena) {}
+        names_(rule, &out->arena) {}
 
   void Decode(const Row& row);
 
@@ -287,8 +287,7 @@ void RowDecoder::Decode(const Row& row) {
 }  // namespace
 
 Status ValidateCsvMappingRule(const CsvMappingRule& rule) {
-  CITYNEXUS_RETURN_IF_ERROR(
-      CheckMappedNames(rule.measurement, rule.fields, rule.tags));
+  CITYNEXUS_RETURN_IF_ERROR(CheckMappedNames(rule));
   if (rule.delimiter == '"' || rule.delimiter == '\r' ||
       rule.delimiter == '\n') {
     return Status::InvalidArgument(

@@ -21,8 +21,7 @@ struct CompiledRule {
 };
 
 Result<CompiledRule> Compile(const JsonMappingRule& rule) {
-  CITYNEXUS_RETURN_IF_ERROR(
-      CheckMappedNames(rule.measurement, rule.fields, rule.tags));
+  CITYNEXUS_RETURN_IF_ERROR(CheckMappedNames(rule));
   CompiledRule compiled;
   auto pointer = [](std::string_view what, const std::string& text,
                     JsonPointer* out) -> Status {
@@ -64,7 +63,7 @@ class RecordDecoder {
         now_ns_(now_ns),
         out_(out),
         line_(out),
-        names_(rule.measurement, rule.fields, rule.tags, &out->arena) {}
+        names_(rule, &out->arena) {}
 
   void Decode(size_t index, const json& record);
 

@@ -25,28 +25,24 @@ Status CheckNames(const std::vector<Mapping>& mappings, std::string_view what) {
 
 }  // namespace
 
-Status CheckMappedNames(std::string_view measurement,
-                        const std::vector<MappedField>& fields,
-                        const std::vector<MappedTag>& tags) {
-  if (measurement.empty()) {
+Status CheckMappedNames(const MappingRuleCommon& rule) {
+  if (rule.measurement.empty()) {
     return Status::InvalidArgument("mapping: measurement must not be empty");
   }
-  if (fields.empty()) {
+  if (rule.fields.empty()) {
     return Status::InvalidArgument("mapping: at least one field is required");
   }
-  CITYNEXUS_RETURN_IF_ERROR(CheckNames(fields, "field"));
-  return CheckNames(tags, "tag");
+  CITYNEXUS_RETURN_IF_ERROR(CheckNames(rule.fields, "field"));
+  return CheckNames(rule.tags, "tag");
 }
 
-MappedNames::MappedNames(std::string_view measurement_name,
-                         const std::vector<MappedField>& rule_fields,
-                         const std::vector<MappedTag>& rule_tags,
-                         StringArena* arena)
-    : measurement(arena->Copy(measurement_name)) {
-  fields.reserve(rule_fields.size());
-  for (const MappedField& f : rule_fields) fields.push_back(arena->Copy(f.name));
-  tags.reserve(rule_tags.size());
-  for (const MappedTag& t : rule_tags) tags.push_back(arena->Copy(t.name));
+MappedNames::MappedNames(const MappingRuleCommon& rule, StringArena* arena)
+    : measurement(arena->Copy(rule.measurement)) {
+  fields.reserve(rule.fields.size());
+  for (const MappedField& f : rule.fields)
+    fields.push_back(arena->Copy(f.name));
+  tags.reserve(rule.tags.size());
+  for (const MappedTag& t : rule.tags) tags.push_back(arena->Copy(t.name));
 }
 
 }  // namespace citynexus::connectors

@@ -30,19 +30,32 @@ struct MappedTag {
   std::string source;  // JSON Pointer (JSON) or column name (CSV)
 };
 
+// What every mapping rule holds, whatever the payload format; the rules of
+// json_mapping.h and csv_mapping.h add where the records and the time are.
+struct MappingRuleCommon {
+  // How the time is written: RFC 3339 text, or epoch numbers (JSON numbers
+  // or numeric text). Default kRfc3339.
+  TimeFormat time_format = TimeFormat::kRfc3339;
+  // Measurement of every line. Required (non-empty).
+  std::string measurement;
+  // At least one. A field whose value is absent (JSON: missing or null;
+  // CSV: an empty cell) is left out of its line; a record with none of its
+  // fields present is rejected.
+  std::vector<MappedField> fields;
+  // An absent, null or empty tag value rejects the record (it would
+  // silently file the values under another series).
+  std::vector<MappedTag> tags;
+};
+
 // kInvalidArgument ("mapping: ...") for an empty measurement, no fields, or
 // a field or tag name that is empty or given twice; OK otherwise. The
 // sources are the caller's to check (pointers for JSON, columns for CSV).
-Status CheckMappedNames(std::string_view measurement,
-                        const std::vector<MappedField>& fields,
-                        const std::vector<MappedTag>& tags);
+Status CheckMappedNames(const MappingRuleCommon& rule);
 
 // The rule's measurement, field names and tag names copied into the arena
 // of the batch being decoded: the batch may outlive the rule.
 struct MappedNames {
-  MappedNames(std::string_view measurement,
-              const std::vector<MappedField>& fields,
-              const std::vector<MappedTag>& tags, StringArena* arena);
+  MappedNames(const MappingRuleCommon& rule, StringArena* arena);
 
   std::string_view measurement;
   std::vector<std::string_view> fields;  // parallel to the rule's fields
