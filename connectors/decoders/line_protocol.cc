@@ -425,28 +425,26 @@ class Parser {
     const char suffix = raw.back();
     const std::string_view digits = raw.substr(0, raw.size() - 1);
     NumParse parsed;
+    const char* type;  // for messages: "out of the <type> range"
+    const char* what;  // and "not a valid <what>"
     if (suffix == 'i') {
-      int64_t v;
+      int64_t v = 0;
       parsed = ParseInt64(digits, &v);
-      if (parsed == NumParse::kOk) *value = FieldValue::Int(v);
-      return parsed == NumParse::kOk ||
-             NumberFail(DecodeElement::kFieldValue, key, raw, parsed, "int64",
-                        "integer");
-    }
-    if (suffix == 'u') {
-      uint64_t v;
+      *value = FieldValue::Int(v);
+      type = "int64", what = "integer";
+    } else if (suffix == 'u') {
+      uint64_t v = 0;
       parsed = ParseUint64(digits, &v);
-      if (parsed == NumParse::kOk) *value = FieldValue::Uint(v);
-      return parsed == NumParse::kOk ||
-             NumberFail(DecodeElement::kFieldValue, key, raw, parsed, "uint64",
-                        "unsigned integer");
+      *value = FieldValue::Uint(v);
+      type = "uint64", what = "unsigned integer";
+    } else {
+      double v = 0;
+      parsed = ParseFloat64(raw, &v);
+      *value = FieldValue::Float(v);
+      type = "float64", what = "number";
     }
-    double v;
-    parsed = ParseFloat64(raw, &v);
-    if (parsed == NumParse::kOk) *value = FieldValue::Float(v);
     return parsed == NumParse::kOk ||
-           NumberFail(DecodeElement::kFieldValue, key, raw, parsed, "float64",
-                      "number");
+           NumberFail(DecodeElement::kFieldValue, key, raw, parsed, type, what);
   }
 
   // A number token that did not parse (`parsed` is kRange or kSyntax): out

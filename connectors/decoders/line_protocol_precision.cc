@@ -1,6 +1,8 @@
 // Timestamp precisions of the line protocol (see line_protocol.h): their
 // names in the v1 and v2 write APIs and their length in nanoseconds.
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "connectors/decoders/line_protocol.h"
 #include "connectors/decoders/line_protocol_text.h"
@@ -27,24 +29,39 @@ int64_t PrecisionNanos(Precision precision) {
   return 1;
 }
 
+namespace {
+
+struct PrecisionName {
+  std::string_view name;
+  Precision precision;
+};
+
+// The v1 API (/write?precision=) also takes "ns", which its error message
+// does not advertise, as InfluxDB 1.x does; the v2 API (/api/v2/write) has
+// no minutes or hours.
+constexpr PrecisionName kV1Names[] = {
+    {"n", Precision::kNanosecond},  {"ns", Precision::kNanosecond},
+    {"u", Precision::kMicrosecond}, {"ms", Precision::kMillisecond},
+    {"s", Precision::kSecond},      {"m", Precision::kMinute},
+    {"h", Precision::kHour}};
+constexpr PrecisionName kV2Names[] = {{"ns", Precision::kNanosecond},
+                                      {"us", Precision::kMicrosecond},
+                                      {"ms", Precision::kMillisecond},
+                                      {"s", Precision::kSecond}};
+
+}  // namespace
+
 Result<Precision> ParsePrecision(std::string_view text, bool v1_api) {
   if (text.empty()) return Precision::kNanosecond;
-  if (v1_api) {
-    if (text == "n" || text == "ns") return Precision::kNanosecond;
-    if (text == "u") return Precision::kMicrosecond;
-    if (text == "ms") return Precision::kMillisecond;
-    if (text == "s") return Precision::kSecond;
-    if (text == "m") return Precision::kMinute;
-    if (text == "h") return Precision::kHour;
-    return Status::InvalidArgument(
-        "precision: must be one of n, u, ms, s, m, h; got " + Quote(text));
+  const std::span<const PrecisionName> names =
+      v1_api ? std::span<const PrecisionName>(kV1Names) : kV2Names;
+  for (const PrecisionName& n : names) {
+    if (n.name == text) return n.precision;
   }
-  if (text == "ns") return Precision::kNanosecond;
-  if (text == "us") return Precision::kMicrosecond;
-  if (text == "ms") return Precision::kMillisecond;
-  if (text == "s") return Precision::kSecond;
   return Status::InvalidArgument(
-      "precision: must be one of ns, us, ms, s; got " + Quote(text));
+      std::string("precision: must be one of ") +
+      (v1_api ? "n, u, ms, s, m, h" : "ns, us, ms, s") + "; got " +
+      Quote(text));
 }
 
 }  // namespace citynexus::connectors
