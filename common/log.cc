@@ -4,18 +4,23 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <utility>
 
 namespace citynexus {
 namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+
+// The one list of level names, read by ParseLogLevel and LogLevelName.
+constexpr std::pair<std::string_view, LogLevel> kLevelNames[] = {
+    {"debug", LogLevel::kDebug},
+    {"info", LogLevel::kInfo},
+    {"warn", LogLevel::kWarn},
+    {"error", LogLevel::kError},
+    {"off", LogLevel::kOff}};
 }  // namespace
 
 bool ParseLogLevel(std::string_view text, LogLevel* level) {
-  static constexpr std::pair<std::string_view, LogLevel> kNames[] = {
-      {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
-      {"warn", LogLevel::kWarn},   {"error", LogLevel::kError},
-      {"off", LogLevel::kOff}};
-  for (const auto& [name, value] : kNames) {
+  for (const auto& [name, value] : kLevelNames) {
     if (name == text) {
       *level = value;
       return true;
@@ -25,17 +30,8 @@ bool ParseLogLevel(std::string_view text, LogLevel* level) {
 }
 
 std::string_view LogLevelName(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return "debug";
-    case LogLevel::kInfo:
-      return "info";
-    case LogLevel::kWarn:
-      return "warn";
-    case LogLevel::kError:
-      return "error";
-    case LogLevel::kOff:
-      return "off";
+  for (const auto& [name, value] : kLevelNames) {
+    if (value == level) return name;
   }
   return "info";
 }

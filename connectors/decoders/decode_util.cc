@@ -78,14 +78,64 @@ bool ParseDouble(std::string_view text, double* out) {
 
 }  // namespace
 
+namespace {
+
+// One list of names per enum, read both ways.
+template <typename Enum>
+struct EnumName {
+  std::string_view name;
+  Enum value;
+};
+
+constexpr EnumName<TimeFormat> kTimeFormatNames[] = {
+    {"rfc3339", TimeFormat::kRfc3339},
+    {"epoch_s", TimeFormat::kEpochSeconds},
+    {"epoch_ms", TimeFormat::kEpochMillis},
+    {"epoch_ns", TimeFormat::kEpochNanos}};
+
+constexpr EnumName<MappedType> kMappedTypeNames[] = {
+    {"float", MappedType::kFloat},
+    {"int", MappedType::kInt},
+    {"bool", MappedType::kBool},
+    {"string", MappedType::kString}};
+
+template <typename Enum, size_t N>
+const Enum* FindValue(const EnumName<Enum> (&names)[N], std::string_view text) {
+  for (const EnumName<Enum>& n : names) {
+    if (n.name == text) return &n.value;
+  }
+  return nullptr;
+}
+
+template <typename Enum, size_t N>
+std::string_view FindName(const EnumName<Enum> (&names)[N], Enum value) {
+  for (const EnumName<Enum>& n : names) {
+    if (n.value == value) return n.name;
+  }
+  return names[0].name;
+}
+
+}  // namespace
+
 Result<TimeFormat> ParseTimeFormat(std::string_view text) {
-  if (text == "rfc3339") return TimeFormat::kRfc3339;
-  if (text == "epoch_s") return TimeFormat::kEpochSeconds;
-  if (text == "epoch_ms") return TimeFormat::kEpochMillis;
-  if (text == "epoch_ns") return TimeFormat::kEpochNanos;
+  if (const TimeFormat* f = FindValue(kTimeFormatNames, text)) return *f;
   return Status::InvalidArgument(
       "time format must be rfc3339, epoch_s, epoch_ms or epoch_ns, got " +
       QuoteText(text));
+}
+
+std::string_view TimeFormatName(TimeFormat format) {
+  return FindName(kTimeFormatNames, format);
+}
+
+Result<MappedType> ParseMappedType(std::string_view text) {
+  if (const MappedType* t = FindValue(kMappedTypeNames, text)) return *t;
+  return Status::InvalidArgument(
+      "type must be float, int, bool or string, got " + QuoteText(text));
+}
+
+std::string_view MappedTypeName(MappedType type) {
+  return FindName(kMappedTypeNames, type);
 }
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
