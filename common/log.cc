@@ -4,36 +4,30 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <utility>
+#include <optional>
+
+#include "common/enum_names.h"
 
 namespace citynexus {
 namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
 
 // The one list of level names, read by ParseLogLevel and LogLevelName.
-constexpr std::pair<std::string_view, LogLevel> kLevelNames[] = {
-    {"debug", LogLevel::kDebug},
-    {"info", LogLevel::kInfo},
-    {"warn", LogLevel::kWarn},
-    {"error", LogLevel::kError},
-    {"off", LogLevel::kOff}};
+constexpr EnumName<LogLevel> kLevelNames[] = {{"debug", LogLevel::kDebug},
+                                              {"info", LogLevel::kInfo},
+                                              {"warn", LogLevel::kWarn},
+                                              {"error", LogLevel::kError},
+                                              {"off", LogLevel::kOff}};
 }  // namespace
 
 bool ParseLogLevel(std::string_view text, LogLevel* level) {
-  for (const auto& [name, value] : kLevelNames) {
-    if (name == text) {
-      *level = value;
-      return true;
-    }
-  }
-  return false;
+  const std::optional<LogLevel> found = ValueOf(kLevelNames, text);
+  if (found) *level = *found;
+  return found.has_value();
 }
 
 std::string_view LogLevelName(LogLevel level) {
-  for (const auto& [name, value] : kLevelNames) {
-    if (value == level) return name;
-  }
-  return "info";
+  return NameOf(kLevelNames, level, "info");
 }
 
 void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }

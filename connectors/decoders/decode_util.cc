@@ -7,6 +7,7 @@
 #include <limits>
 #include <system_error>
 
+#include "common/enum_names.h"
 #include "common/numbers.h"
 
 namespace citynexus::connectors {
@@ -80,13 +81,6 @@ bool ParseDouble(std::string_view text, double* out) {
 
 namespace {
 
-// One list of names per enum, read both ways.
-template <typename Enum>
-struct EnumName {
-  std::string_view name;
-  Enum value;
-};
-
 constexpr EnumName<TimeFormat> kTimeFormatNames[] = {
     {"rfc3339", TimeFormat::kRfc3339},
     {"epoch_s", TimeFormat::kEpochSeconds},
@@ -99,43 +93,27 @@ constexpr EnumName<MappedType> kMappedTypeNames[] = {
     {"bool", MappedType::kBool},
     {"string", MappedType::kString}};
 
-template <typename Enum, size_t N>
-const Enum* FindValue(const EnumName<Enum> (&names)[N], std::string_view text) {
-  for (const EnumName<Enum>& n : names) {
-    if (n.name == text) return &n.value;
-  }
-  return nullptr;
-}
-
-template <typename Enum, size_t N>
-std::string_view FindName(const EnumName<Enum> (&names)[N], Enum value) {
-  for (const EnumName<Enum>& n : names) {
-    if (n.value == value) return n.name;
-  }
-  return names[0].name;
-}
-
 }  // namespace
 
 Result<TimeFormat> ParseTimeFormat(std::string_view text) {
-  if (const TimeFormat* f = FindValue(kTimeFormatNames, text)) return *f;
+  if (auto format = ValueOf(kTimeFormatNames, text)) return *format;
   return Status::InvalidArgument(
       "time format must be rfc3339, epoch_s, epoch_ms or epoch_ns, got " +
       QuoteText(text));
 }
 
 std::string_view TimeFormatName(TimeFormat format) {
-  return FindName(kTimeFormatNames, format);
+  return NameOf(kTimeFormatNames, format, "rfc3339");
 }
 
 Result<MappedType> ParseMappedType(std::string_view text) {
-  if (const MappedType* t = FindValue(kMappedTypeNames, text)) return *t;
+  if (auto type = ValueOf(kMappedTypeNames, text)) return *type;
   return Status::InvalidArgument(
       "type must be float, int, bool or string, got " + QuoteText(text));
 }
 
 std::string_view MappedTypeName(MappedType type) {
-  return FindName(kMappedTypeNames, type);
+  return NameOf(kMappedTypeNames, type, "float");
 }
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
