@@ -163,11 +163,8 @@ Status DecodeMappedJson(std::string_view body, const JsonMappingRule& rule,
   out->Clear();
   out->line_unit = DecodeUnit::kRecord;
   CITYNEXUS_ASSIGN_OR_RETURN(auto compiled, Compile(rule));
-  auto doc = ParseJsonBody(body);
-  if (!doc) {
-    out->errors.push_back(MessageError(doc.error().message()));
-    return Status::Ok();
-  }
+  auto doc = ParseJsonPayload(body, out);
+  if (!doc) return Status::Ok();
   const json* records = Find(*doc, compiled.records);
   if (records == nullptr || !(records->is_array() || records->is_object())) {
     out->errors.push_back(MessageError(

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/enum_names.h"
 #include "query/promql/value.h"
 
 namespace citynexus::query::promql {
@@ -16,18 +17,19 @@ bool IsSetOperator(std::string_view op) {
   return op == "and" || op == "or" || op == "unless";
 }
 
+namespace {
+
+constexpr EnumName<ValueKind> kValueKindNames[] = {
+    {"scalar", ValueKind::kScalar},
+    {"instant vector", ValueKind::kVector},
+    {"range vector", ValueKind::kMatrix},
+    {"string", ValueKind::kString}};
+
+}  // namespace
+
 const char* ValueKindName(ValueKind kind) {
-  switch (kind) {
-    case ValueKind::kScalar:
-      return "scalar";
-    case ValueKind::kVector:
-      return "instant vector";
-    case ValueKind::kMatrix:
-      return "range vector";
-    case ValueKind::kString:
-      return "string";
-  }
-  return "?";
+  // The names are literals, so the view is NUL-terminated.
+  return NameOf(kValueKindNames, kind, "?").data();
 }
 
 std::optional<TypeError> TypeBinary(Node& n) {
