@@ -4,40 +4,30 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
+
+#include "common/enum_names.h"
 
 namespace citynexus {
 namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+
+// The one list of level names, read by ParseLogLevel and LogLevelName.
+constexpr EnumName<LogLevel> kLevelNames[] = {{"debug", LogLevel::kDebug},
+                                              {"info", LogLevel::kInfo},
+                                              {"warn", LogLevel::kWarn},
+                                              {"error", LogLevel::kError},
+                                              {"off", LogLevel::kOff}};
 }  // namespace
 
 bool ParseLogLevel(std::string_view text, LogLevel* level) {
-  static constexpr std::pair<std::string_view, LogLevel> kNames[] = {
-      {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
-      {"warn", LogLevel::kWarn},   {"error", LogLevel::kError},
-      {"off", LogLevel::kOff}};
-  for (const auto& [name, value] : kNames) {
-    if (name == text) {
-      *level = value;
-      return true;
-    }
-  }
-  return false;
+  const std::optional<LogLevel> found = ValueOf(kLevelNames, text);
+  if (found) *level = *found;
+  return found.has_value();
 }
 
 std::string_view LogLevelName(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return "debug";
-    case LogLevel::kInfo:
-      return "info";
-    case LogLevel::kWarn:
-      return "warn";
-    case LogLevel::kError:
-      return "error";
-    case LogLevel::kOff:
-      return "off";
-  }
-  return "info";
+  return NameOf(kLevelNames, level, "info");
 }
 
 void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }

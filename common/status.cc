@@ -1,35 +1,30 @@
 #include "common/status.h"
 
+#include "common/enum_names.h"
+
 namespace citynexus {
 
+namespace {
+
+constexpr EnumName<StatusCode> kCodeNames[] = {
+    {"ok", StatusCode::kOk},
+    {"invalid_argument", StatusCode::kInvalidArgument},
+    {"not_found", StatusCode::kNotFound},
+    {"corruption", StatusCode::kCorruption},
+    {"io_error", StatusCode::kIOError},
+    {"unavailable", StatusCode::kUnavailable},
+    {"resource_exhausted", StatusCode::kResourceExhausted},
+    {"not_supported", StatusCode::kNotSupported},
+    {"deadline_exceeded", StatusCode::kDeadlineExceeded},
+    {"cancelled", StatusCode::kCancelled},
+    {"unauthorized", StatusCode::kUnauthenticated},
+    {"forbidden", StatusCode::kPermissionDenied},
+};
+
+}  // namespace
+
 std::string_view StatusCodeName(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return "ok";
-    case StatusCode::kInvalidArgument:
-      return "invalid_argument";
-    case StatusCode::kNotFound:
-      return "not_found";
-    case StatusCode::kCorruption:
-      return "corruption";
-    case StatusCode::kIOError:
-      return "io_error";
-    case StatusCode::kUnavailable:
-      return "unavailable";
-    case StatusCode::kResourceExhausted:
-      return "resource_exhausted";
-    case StatusCode::kNotSupported:
-      return "not_supported";
-    case StatusCode::kDeadlineExceeded:
-      return "deadline_exceeded";
-    case StatusCode::kCancelled:
-      return "cancelled";
-    case StatusCode::kUnauthenticated:
-      return "unauthorized";
-    case StatusCode::kPermissionDenied:
-      return "forbidden";
-  }
-  return "unknown";
+  return NameOf(kCodeNames, code, "unknown");
 }
 
 std::string Status::ToString() const {

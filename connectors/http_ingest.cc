@@ -1,8 +1,8 @@
 // The InfluxDB-compatible write endpoints; see connectors/connectors.h.
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/clock.h"
 #include "connectors/connectors.h"
 #include "connectors/write_workers.h"
 
@@ -11,12 +11,6 @@ namespace {
 
 // InfluxDB lists at most this many rejected lines; so do we.
 constexpr size_t kMaxReportedRejections = 100;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 net::Response PartialWrite(const WriteOutcome& outcome, size_t lines_total) {
   nlohmann::json rejected = nlohmann::json::array();
@@ -129,7 +123,7 @@ void HttpIngest::HandleWrite(net::Request request, net::Responder respond,
   }
   LineProtocolOptions options;
   options.precision = *precision;
-  options.default_time_ns = NowNs();  // the server clock at arrival
+  options.default_time_ns = UnixNowNs();  // the server clock at arrival
   Submit(
       std::move(request.access), std::move(request.body),
       [options](const std::string& body, DecodedBatch* batch) {
@@ -143,7 +137,7 @@ void HttpIngest::HandleSenml(net::Request request, net::Responder respond) {
   if (auto m = request.Param("measurement"); m && !m->empty()) {
     options.measurement = *m;
   }
-  options.now_ns = NowNs();  // relative SenML times count from arrival
+  options.now_ns = UnixNowNs();  // relative SenML times count from arrival
   Submit(
       std::move(request.access), std::move(request.body),
       [options](const std::string& body, DecodedBatch* batch) {
@@ -171,7 +165,7 @@ void HttpIngest::HandleMapped(net::Request request, net::Responder respond) {
             ")"));
     return;
   }
-  const int64_t now = NowNs();
+  const int64_t now = UnixNowNs();
   Submit(
       std::move(request.access), std::move(request.body),
       [source, now](const std::string& body, DecodedBatch* batch) {

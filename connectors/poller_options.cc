@@ -3,27 +3,26 @@
 #include <algorithm>
 #include <set>
 
+#include "common/enum_names.h"
 #include "net/net.h"
 
 namespace citynexus::connectors {
 
+namespace {
+
+constexpr EnumName<PollerFormat> kFormatNames[] = {
+    {"gbfs", PollerFormat::kGbfs},
+    {"json", PollerFormat::kJson},
+    {"csv", PollerFormat::kCsv}};
+
+}  // namespace
+
 std::string_view PollerFormatName(PollerFormat format) {
-  switch (format) {
-    case PollerFormat::kGbfs:
-      return "gbfs";
-    case PollerFormat::kJson:
-      return "json";
-    case PollerFormat::kCsv:
-      return "csv";
-  }
-  return "gbfs";
+  return NameOf(kFormatNames, format, "gbfs");
 }
 
 Result<PollerFormat> ParsePollerFormat(std::string_view name) {
-  for (PollerFormat f :
-       {PollerFormat::kGbfs, PollerFormat::kJson, PollerFormat::kCsv}) {
-    if (PollerFormatName(f) == name) return f;
-  }
+  if (auto format = ValueOf(kFormatNames, name)) return *format;
   return Status::InvalidArgument(
       "poller format must be \"gbfs\", \"json\" or "
       "\"csv\", got \"" +

@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/mutex.h"
 #include "connectors/decoders/csv_mapping.h"
@@ -20,12 +21,6 @@ namespace citynexus::connectors {
 namespace {
 
 constexpr const char* kComponent = "poller";
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -108,7 +103,7 @@ class Pollers::Poller {
       if (status.ok()) {
         state_.consecutive_errors = 0;
         state_.last_error.clear();
-        state_.last_success_ns = NowNs();
+        state_.last_success_ns = UnixNowNs();
         up_->Set(1);
         last_success_->Set(static_cast<double>(state_.last_success_ns) / 1e9);
       } else if (!stopping_) {
@@ -178,8 +173,9 @@ class Pollers::Poller {
     DecodedBatch batch;
     Status s =
         options_.format == PollerFormat::kJson
-            ? DecodeMappedJson(fetched->body, options_.json, NowNs(), &batch)
-            : DecodeMappedCsv(fetched->body, options_.csv, NowNs(), &batch);
+            ? DecodeMappedJson(fetched->body, options_.json, UnixNowNs(),
+                               &batch)
+            : DecodeMappedCsv(fetched->body, options_.csv, UnixNowNs(), &batch);
     if (!s.ok()) return s;
     return Store(batch);
   }

@@ -1,13 +1,13 @@
 #include "app/cmd/decode.h"
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "app/cmd/common.h"
 #include "app/cmd/line_chunks.h"
 #include "app/config/mapping_options.h"
+#include "common/clock.h"
 #include "connectors/connectors.h"
 
 namespace citynexus::app {
@@ -228,9 +228,7 @@ int RunDecode(const std::vector<std::string>& args, std::ostream& out,
     }
     request.now_ns = *now;
   } else {
-    request.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    request.now_ns = UnixNowNs();
   }
   request.line_protocol.default_time_ns = request.now_ns;
   if (auto it = parsed.flags.find("--mapping"); it != parsed.flags.end()) {

@@ -18,6 +18,7 @@
 #include "app/cmd/demo_gbfs.h"
 #include "app/cmd/demo_http.h"
 #include "app/cmd/demo_live.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 namespace citynexus::app {
@@ -26,12 +27,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 
 extern "C" void OnDemoSignal(int) { g_stop.store(true); }
-
-int64_t NowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::optional<int64_t> ParseInt(const std::string& s, int64_t lo, int64_t hi) {
   int64_t v = 0;
@@ -164,7 +159,7 @@ int RunDemo(const std::vector<std::string>& args, std::ostream& out,
     return g_stop.load() ? kExitOk : kExitFailure;
   }
 
-  const int64_t now = NowS();
+  const int64_t now = UnixNowSeconds();
   const int64_t horizon = now - *days * 86400;
   const int64_t last = LastDemoPoint(http, horizon);
   demo::BackfillOptions backfill;

@@ -4,15 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cmd/demo_signals.h"
+#include "common/clock.h"
 
 namespace citynexus::app::demo {
 namespace {
-
-int64_t NowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Envelope(int64_t now_s, nlohmann::json data) {
   nlohmann::json body = {{"last_updated", now_s},
@@ -33,7 +28,7 @@ std::string GbfsFeedServer::Discovery(const std::string& base_url) const {
   for (const char* name : {"station_information", "station_status"}) {
     feeds.push_back({{"name", name}, {"url", base_url + "/" + name + ".json"}});
   }
-  return Envelope(NowS(), {{"en", {{"feeds", feeds}}}});
+  return Envelope(UnixNowSeconds(), {{"en", {{"feeds", feeds}}}});
 }
 
 std::string GbfsFeedServer::StationInformation(int64_t now_s) const {
@@ -76,10 +71,10 @@ Status GbfsFeedServer::Start(const std::string& host, uint16_t port) {
   });
   router_.Add("GET", "/station_information.json",
               [this, json](const net::Request&) {
-                return json(StationInformation(NowS()));
+                return json(StationInformation(UnixNowSeconds()));
               });
   router_.Add("GET", "/station_status.json", [this, json](const net::Request&) {
-    return json(StationStatus(NowS()));
+    return json(StationStatus(UnixNowSeconds()));
   });
   net::ServerOptions options;
   options.host = host;

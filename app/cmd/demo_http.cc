@@ -31,12 +31,19 @@ Status DemoHttp::Check(Result<net::ClientResponse> response,
   return Status::Unavailable(message);
 }
 
-Status DemoHttp::WriteLines(const std::string& lines, bool gzip) {
+net::ClientRequest DemoHttp::NewRequest(std::string_view method,
+                                        std::string_view path) const {
   net::ClientRequest request;
-  request.method = "POST";
-  request.url = server_ + "/write?precision=s";
-  if (!token_.empty())
+  request.method = std::string(method);
+  request.url = server_ + std::string(path);
+  if (!token_.empty()) {
     request.headers.emplace_back("Authorization", "Bearer " + token_);
+  }
+  return request;
+}
+
+Status DemoHttp::WriteLines(const std::string& lines, bool gzip) {
+  net::ClientRequest request = NewRequest("POST", "/write?precision=s");
   request.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   if (gzip) {
     request.headers.emplace_back("Content-Encoding", "gzip");
@@ -48,21 +55,14 @@ Status DemoHttp::WriteLines(const std::string& lines, bool gzip) {
 }
 
 Status DemoHttp::WriteSenml(const std::string& pack) {
-  net::ClientRequest request;
-  request.method = "POST";
-  request.url = server_ + "/api/v1/senml";
-  if (!token_.empty())
-    request.headers.emplace_back("Authorization", "Bearer " + token_);
+  net::ClientRequest request = NewRequest("POST", "/api/v1/senml");
   request.headers.emplace_back("Content-Type", "application/senml+json");
   request.body = pack;
   return Check(client_.FetchSync(std::move(request)), "POST /api/v1/senml");
 }
 
 Result<std::string> DemoHttp::Get(const std::string& path_and_query) {
-  net::ClientRequest request;
-  request.url = server_ + path_and_query;
-  if (!token_.empty())
-    request.headers.emplace_back("Authorization", "Bearer " + token_);
+  net::ClientRequest request = NewRequest("GET", path_and_query);
   Result<net::ClientResponse> response = client_.FetchSync(std::move(request));
   if (response && response->status == 200) return std::move(response->body);
   Status status = Check(std::move(response), "GET " + path_and_query);

@@ -28,6 +28,9 @@ class DemoHttp {
   Result<std::string> Get(const std::string& path_and_query);
 
  private:
+  // `method` request to server_ + `path`, with the token when there is one.
+  net::ClientRequest NewRequest(std::string_view method,
+                                std::string_view path) const;
   Status Check(Result<net::ClientResponse> response, std::string_view what);
   std::string server_;
   std::string token_;

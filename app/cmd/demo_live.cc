@@ -11,17 +11,12 @@
 
 #include "app/cmd/demo_lines.h"
 #include "app/cmd/demo_signals.h"
+#include "common/clock.h"
 
 namespace citynexus::app::demo {
 namespace {
 
 constexpr int kWaterMeters = 4;
-
-int64_t NowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Rfc3339(int64_t t_s) {
   std::time_t t = static_cast<std::time_t>(t_s);
@@ -181,7 +176,7 @@ Status RunLive(const DemoCity& city, DemoHttp& http, const LiveOptions& options,
     return options.stop != nullptr && options.stop->load();
   };
   while (!stopped() && (options.max_ticks == 0 || ticks < options.max_ticks)) {
-    const int64_t now = NowS();
+    const int64_t now = UnixNowSeconds();
     if (now <= prev) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;

@@ -13,6 +13,7 @@
 #include "app/cmd/import_chunks.h"
 #include "app/cmd/line_chunks.h"
 #include "app/config/mapping_options.h"
+#include "common/clock.h"
 #include "connectors/connectors.h"
 #include "engine/engine.h"
 
@@ -243,10 +244,7 @@ int RunImport(const std::vector<std::string>& args, std::ostream& out,
   // Lines without a timestamp get the import's start time, as a server
   // would give them the request's arrival time.
   const Clock::time_point start = Clock::now();
-  options.default_time_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  options.default_time_ns = UnixNowNs();
   Progress progress(err, &err == &std::cerr && isatty(STDERR_FILENO) == 1,
                     (*reader)->total_bytes());
   std::unique_ptr<ChunkDecoder> decoder;

@@ -35,15 +35,10 @@ std::optional<std::vector<connectors::MappedField>> ParseMappedFields(
       source = spec.contains("source") ? &spec["source"] : nullptr;
       if (spec.contains("type")) {
         const Json& type = spec["type"];
-        const std::string t = type.is_string() ? type.get<std::string>() : "";
-        if (t == "float") {
-          field.type = connectors::MappedType::kFloat;
-        } else if (t == "int") {
-          field.type = connectors::MappedType::kInt;
-        } else if (t == "bool") {
-          field.type = connectors::MappedType::kBool;
-        } else if (t == "string") {
-          field.type = connectors::MappedType::kString;
+        const auto parsed = connectors::ParseMappedType(
+            type.is_string() ? type.get_ref<const std::string&>() : "");
+        if (parsed) {
+          field.type = *parsed;
         } else {
           errors.Add(JoinPath(item, "type"),
                      "expected one of \"float\", \"int\", \"bool\", "
@@ -73,21 +68,9 @@ Json MappedFieldsJson(const std::vector<connectors::MappedField>& fields) {
   if (fields.empty()) return Json();
   Json out = Json::object();
   for (const connectors::MappedField& f : fields) {
-    const char* type = "float";
-    switch (f.type) {
-      case connectors::MappedType::kInt:
-        type = "int";
-        break;
-      case connectors::MappedType::kBool:
-        type = "bool";
-        break;
-      case connectors::MappedType::kString:
-        type = "string";
-        break;
-      case connectors::MappedType::kFloat:
-        break;
-    }
-    out[f.name] = Json{{"source", f.source}, {"type", type}};
+    out[f.name] =
+        Json{{"source", f.source},
+             {"type", std::string(connectors::MappedTypeName(f.type))}};
   }
   return out;
 }
@@ -122,20 +105,6 @@ Json MappedTagsJson(const std::vector<connectors::MappedTag>& tags) {
   Json out = Json::object();
   for (const connectors::MappedTag& t : tags) out[t.name] = t.source;
   return out;
-}
-
-std::string TimeFormatName(connectors::TimeFormat format) {
-  switch (format) {
-    case connectors::TimeFormat::kEpochSeconds:
-      return "epoch_s";
-    case connectors::TimeFormat::kEpochMillis:
-      return "epoch_ms";
-    case connectors::TimeFormat::kEpochNanos:
-      return "epoch_ns";
-    case connectors::TimeFormat::kRfc3339:
-      break;
-  }
-  return "rfc3339";
 }
 
 std::vector<Option<IngestSource>> IngestSourceOptions(

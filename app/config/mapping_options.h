@@ -34,9 +34,6 @@ std::optional<std::vector<connectors::MappedTag>> ParseMappedTags(
     const Json& value, const std::string& where, ConfigErrors& errors);
 Json MappedTagsJson(const std::vector<connectors::MappedTag>& tags);
 
-// "rfc3339", "epoch_s", "epoch_ms", "epoch_ns".
-std::string TimeFormatName(connectors::TimeFormat format);
-
 // The option table of one `ingest.sources[]` element; without `name` and
 // `format` it is the table of a `--mapping FILE` (the CLI gives the format).
 std::vector<Option<connectors::IngestSource>> IngestSourceOptions(
@@ -91,7 +88,9 @@ void AddMappingOptions(std::vector<Option<T>>& o) {
         t.json.time_format = connectors::ParseTimeFormat(v).value();
         if constexpr (kCsv) t.csv.time_format = t.json.time_format;
       },
-      [](const T& t) { return TimeFormatName(t.json.time_format); }));
+      [](const T& t) {
+        return std::string(connectors::TimeFormatName(t.json.time_format));
+      }));
   {
     Option<T> fields;
     fields.info = InfoFrom(

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -173,30 +172,6 @@ size_t ColumnNumber(std::string_view name) {
   return n;
 }
 
-Status CheckNames(const CsvMappingRule& rule) {
-  std::set<std::string_view> names;
-  for (const MappedField& field : rule.fields) {
-    if (field.name.empty()) {
-      return Status::InvalidArgument("mapping: a field has an empty name");
-    }
-    if (!names.insert(field.name).second) {
-      return Status::InvalidArgument("mapping: field \"" + field.name +
-                                     "\" is mapped twice");
-    }
-  }
-  names.clear();
-  for (const MappedTag& tag : rule.tags) {
-    if (tag.name.empty()) {
-      return Status::InvalidArgument("mapping: a tag has an empty name");
-    }
-    if (!names.insert(tag.name).second) {
-      return Status::InvalidArgument("mapping: tag \"" + tag.name +
-                                     "\" is mapped twice");
-    }
-  }
-  return Status::Ok();
-}
-
 // Column indices (0-based) of the rule's time, fields and tags.
 struct Columns {
   size_t time = SIZE_MAX;  // SIZE_MAX: no time column
@@ -215,14 +190,7 @@ class RowDecoder {
         now_ns_(now_ns),
         out_(out),
         line_(out),
-        measurement_(out->arena.Copy(rule.measurement)) {
-    for (const MappedField& f : rule.fields) {
-      field_names_.push_back(out->arena.Copy(f.name));
-    }
-    for (const MappedTag& t : rule.tags) {
-      tag_names_.push_back(out->arena.Copy(t.name));
-    }
-  }
+        names_(rule, &out->arena) {}
 
   void Decode(const Row& row);
 
@@ -250,9 +218,7 @@ class RowDecoder {
   int64_t now_ns_;
   DecodedBatch* out_;
   LineBuilder line_;
-  std::string_view measurement_;
-  std::vector<std::string_view> field_names_;
-  std::vector<std::string_view> tag_names_;
+  MappedNames names_;
   std::string scratch_, decimal_;
 };
 
@@ -283,7 +249,7 @@ void RowDecoder::Decode(const Row& row) {
     }
     time_ns = *ns;
   }
-  line_.Begin(measurement_, time_ns, row.line);
+  line_.Begin(names_.measurement, time_ns, row.line);
   for (size_t i = 0; i < rule_.tags.size(); ++i) {
     std::string_view text = CellText(row.cells[columns_.tags[i]], &scratch_);
     if (text.empty()) {
@@ -291,7 +257,7 @@ void RowDecoder::Decode(const Row& row) {
            "empty");
       return;
     }
-    line_.AddTag(tag_names_[i], out_->arena.Copy(text));
+    line_.AddTag(names_.tags[i], out_->arena.Copy(text));
   }
   for (size_t i = 0; i < rule_.fields.size(); ++i) {
     const MappedField& field = rule_.fields[i];
@@ -308,7 +274,7 @@ void RowDecoder::Decode(const Row& row) {
     if (value->kind == FieldValue::Kind::kString) {
       *value = FieldValue::String(out_->arena.Copy(text));
     }
-    line_.AddField(field_names_[i], *value);
+    line_.AddField(names_.fields[i], *value);
   }
   if (line_.field_count() == 0) {
     Fail(row, SIZE_MAX, DecodeElement::kLine, "",
@@ -321,12 +287,7 @@ void RowDecoder::Decode(const Row& row) {
 }  // namespace
 
 Status ValidateCsvMappingRule(const CsvMappingRule& rule) {
-  if (rule.measurement.empty()) {
-    return Status::InvalidArgument("mapping: measurement must not be empty");
-  }
-  if (rule.fields.empty()) {
-    return Status::InvalidArgument("mapping: at least one field is required");
-  }
+  CITYNEXUS_RETURN_IF_ERROR(CheckMappedNames(rule));
   if (rule.delimiter == '"' || rule.delimiter == '\r' ||
       rule.delimiter == '\n') {
     return Status::InvalidArgument(
@@ -340,7 +301,6 @@ Status ValidateCsvMappingRule(const CsvMappingRule& rule) {
     return Status::InvalidArgument(
         "mapping: decimal_separator and delimiter must differ");
   }
-  CITYNEXUS_RETURN_IF_ERROR(CheckNames(rule));
   if (!rule.header) {
     auto positional = [](const std::string& column) -> Status {
       if (ColumnNumber(column) == 0) {

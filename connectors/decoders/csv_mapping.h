@@ -25,11 +25,14 @@
 #include "common/status.h"
 #include "connectors/decoders/decode_util.h"
 #include "connectors/decoders/decoded.h"
-#include "connectors/decoders/json_mapping.h"  // MappedField, MappedTag
+#include "connectors/decoders/mapping_rule.h"
 
 namespace citynexus::connectors {
 
-struct CsvMappingRule {
+// The common part (time_format, measurement, fields, tags) is documented in
+// mapping_rule.h; fields and tags take column names (or 1-based positions
+// without a header), and a row with an empty tag cell is rejected.
+struct CsvMappingRule : MappingRuleCommon {
   // Cell separator. Default ','; ';' and '\t' are common in European open
   // data. Must not be '"', CR or LF.
   char delimiter = ',';
@@ -41,15 +44,6 @@ struct CsvMappingRule {
   bool header = true;
   // Column holding the time. Default "" = no time column; lines get now_ns.
   std::string time_column;
-  // How the time cells are written. Default kRfc3339.
-  TimeFormat time_format = TimeFormat::kRfc3339;
-  // Measurement of every line. Required (non-empty).
-  std::string measurement;
-  // At least one; `source` is a column name. An empty cell leaves the field
-  // out of its line; a row with none of its fields present is rejected.
-  std::vector<MappedField> fields;
-  // `source` is a column name. An empty cell rejects the row.
-  std::vector<MappedTag> tags;
 };
 
 // kInvalidArgument naming the problem when `rule` cannot be used: empty

@@ -7,6 +7,7 @@
 #include <limits>
 #include <system_error>
 
+#include "common/enum_names.h"
 #include "common/numbers.h"
 
 namespace citynexus::connectors {
@@ -78,14 +79,41 @@ bool ParseDouble(std::string_view text, double* out) {
 
 }  // namespace
 
+namespace {
+
+constexpr EnumName<TimeFormat> kTimeFormatNames[] = {
+    {"rfc3339", TimeFormat::kRfc3339},
+    {"epoch_s", TimeFormat::kEpochSeconds},
+    {"epoch_ms", TimeFormat::kEpochMillis},
+    {"epoch_ns", TimeFormat::kEpochNanos}};
+
+constexpr EnumName<MappedType> kMappedTypeNames[] = {
+    {"float", MappedType::kFloat},
+    {"int", MappedType::kInt},
+    {"bool", MappedType::kBool},
+    {"string", MappedType::kString}};
+
+}  // namespace
+
 Result<TimeFormat> ParseTimeFormat(std::string_view text) {
-  if (text == "rfc3339") return TimeFormat::kRfc3339;
-  if (text == "epoch_s") return TimeFormat::kEpochSeconds;
-  if (text == "epoch_ms") return TimeFormat::kEpochMillis;
-  if (text == "epoch_ns") return TimeFormat::kEpochNanos;
+  if (auto format = ValueOf(kTimeFormatNames, text)) return *format;
   return Status::InvalidArgument(
       "time format must be rfc3339, epoch_s, epoch_ms or epoch_ns, got " +
       QuoteText(text));
+}
+
+std::string_view TimeFormatName(TimeFormat format) {
+  return NameOf(kTimeFormatNames, format, "rfc3339");
+}
+
+Result<MappedType> ParseMappedType(std::string_view text) {
+  if (auto type = ValueOf(kMappedTypeNames, text)) return *type;
+  return Status::InvalidArgument(
+      "type must be float, int, bool or string, got " + QuoteText(text));
+}
+
+std::string_view MappedTypeName(MappedType type) {
+  return NameOf(kMappedTypeNames, type, "float");
 }
 
 Result<int64_t> ParseRfc3339(std::string_view text) {

@@ -25,6 +25,8 @@ enum class TimeFormat : uint8_t {
 // "rfc3339", "epoch_s", "epoch_ms", "epoch_ns" -> TimeFormat.
 // kInvalidArgument naming the accepted spellings otherwise.
 Result<TimeFormat> ParseTimeFormat(std::string_view text);
+// The name ParseTimeFormat takes for `format`.
+std::string_view TimeFormatName(TimeFormat format);
 
 // The declared type of a mapped field. Values are converted to it, so a
 // series keeps one type even when the source mixes 12 and 12.5 or writes
@@ -35,6 +37,12 @@ enum class MappedType : uint8_t {
   kBool,    // true/false (JSON), true/false/1/0 (text, case-insensitive)
   kString,  // text as is
 };
+
+// "float", "int", "bool", "string" -> MappedType (the `type` of a mapped
+// field in configuration). kInvalidArgument naming the spellings otherwise.
+Result<MappedType> ParseMappedType(std::string_view text);
+// The name ParseMappedType takes for `type`.
+std::string_view MappedTypeName(MappedType type);
 
 // Parses RFC 3339 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)` (a space
 // or lower-case 't' may separate date and time, 'z' is accepted) into ns

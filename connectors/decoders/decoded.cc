@@ -6,22 +6,23 @@
 #include <cstring>
 #include <limits>
 
+#include "common/enum_names.h"
+
 namespace citynexus::connectors {
 
+namespace {
+
+constexpr EnumName<FieldValue::Kind> kFieldKindNames[] = {
+    {"float", FieldValue::Kind::kFloat},
+    {"integer", FieldValue::Kind::kInt},
+    {"unsigned", FieldValue::Kind::kUint},
+    {"boolean", FieldValue::Kind::kBool},
+    {"string", FieldValue::Kind::kString}};
+
+}  // namespace
+
 std::string_view FieldKindName(FieldValue::Kind kind) {
-  switch (kind) {
-    case FieldValue::Kind::kFloat:
-      return "float";
-    case FieldValue::Kind::kInt:
-      return "integer";
-    case FieldValue::Kind::kUint:
-      return "unsigned";
-    case FieldValue::Kind::kBool:
-      return "boolean";
-    case FieldValue::Kind::kString:
-      return "string";
-  }
-  return "unknown";
+  return NameOf(kFieldKindNames, kind, "unknown");
 }
 
 Result<engine::Value> ToEngineValue(const FieldValue& value) {

@@ -259,12 +259,8 @@ void DecodeGbfsStationStatus(std::string_view status_body,
                              const GbfsOptions& options, DecodedBatch* out) {
   out->Clear();
   out->line_unit = DecodeUnit::kStation;
-  auto status = ParseJsonBody(status_body);
-  if (!status) {
-    out->errors.push_back(
-        MessageError("station_status: " + status.error().message()));
-    return;
-  }
+  auto status = ParseJsonPayload(status_body, out, "station_status");
+  if (!status) return;
   auto stations = Stations(*status);
   if (!stations) {
     out->errors.push_back(
@@ -287,12 +283,9 @@ void DecodeGbfsStationStatus(std::string_view status_body,
 
   std::unordered_map<std::string, StationInfo> infos;
   if (!information_body.empty()) {
-    auto information = ParseJsonBody(information_body);
-    if (information) {
+    if (auto information =
+            ParseJsonPayload(information_body, out, "station_information")) {
       infos = ReadInformation(*information, out);
-    } else {
-      out->errors.push_back(MessageError("station_information: " +
-                                         information.error().message()));
     }
   }
 

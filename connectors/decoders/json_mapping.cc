@@ -1,7 +1,6 @@
 // Mapped JSON decoder; see json_mapping.h and docs/formats.md.
 #include "connectors/decoders/json_mapping.h"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -22,12 +21,7 @@ struct CompiledRule {
 };
 
 Result<CompiledRule> Compile(const JsonMappingRule& rule) {
-  if (rule.measurement.empty()) {
-    return Status::InvalidArgument("mapping: measurement must not be empty");
-  }
-  if (rule.fields.empty()) {
-    return Status::InvalidArgument("mapping: at least one field is required");
-  }
+  CITYNEXUS_RETURN_IF_ERROR(CheckMappedNames(rule));
   CompiledRule compiled;
   auto pointer = [](std::string_view what, const std::string& text,
                     JsonPointer* out) -> Status {
@@ -42,28 +36,12 @@ Result<CompiledRule> Compile(const JsonMappingRule& rule) {
   if (compiled.has_time) {
     CITYNEXUS_RETURN_IF_ERROR(pointer("time", rule.time, &compiled.time));
   }
-  std::set<std::string_view> names;
   for (const MappedField& field : rule.fields) {
-    if (field.name.empty()) {
-      return Status::InvalidArgument("mapping: a field has an empty name");
-    }
-    if (!names.insert(field.name).second) {
-      return Status::InvalidArgument("mapping: field \"" + field.name +
-                                     "\" is mapped twice");
-    }
     compiled.fields.emplace_back();
     CITYNEXUS_RETURN_IF_ERROR(pointer("field \"" + field.name + "\"",
                                       field.source, &compiled.fields.back()));
   }
-  names.clear();
   for (const MappedTag& tag : rule.tags) {
-    if (tag.name.empty()) {
-      return Status::InvalidArgument("mapping: a tag has an empty name");
-    }
-    if (!names.insert(tag.name).second) {
-      return Status::InvalidArgument("mapping: tag \"" + tag.name +
-                                     "\" is mapped twice");
-    }
     compiled.tags.emplace_back();
     CITYNEXUS_RETURN_IF_ERROR(
         pointer("tag \"" + tag.name + "\"", tag.source, &compiled.tags.back()));
@@ -85,15 +63,7 @@ class RecordDecoder {
         now_ns_(now_ns),
         out_(out),
         line_(out),
-        measurement_(out->arena.Copy(rule.measurement)) {
-    // Names in the arena too: the batch may outlive the rule.
-    for (const MappedField& f : rule.fields) {
-      field_names_.push_back(out->arena.Copy(f.name));
-    }
-    for (const MappedTag& t : rule.tags) {
-      tag_names_.push_back(out->arena.Copy(t.name));
-    }
-  }
+        names_(rule, &out->arena) {}
 
   void Decode(size_t index, const json& record);
 
@@ -110,9 +80,7 @@ class RecordDecoder {
   int64_t now_ns_;
   DecodedBatch* out_;
   LineBuilder line_;
-  std::string_view measurement_;
-  std::vector<std::string_view> field_names_;  // parallel to rule.fields
-  std::vector<std::string_view> tag_names_;    // parallel to rule.tags
+  MappedNames names_;
 };
 
 void RecordDecoder::Decode(size_t index, const json& record) {
@@ -142,7 +110,7 @@ void RecordDecoder::Decode(size_t index, const json& record) {
     }
     time_ns = *ns;
   }
-  line_.Begin(measurement_, time_ns, index);
+  line_.Begin(names_.measurement, time_ns, index);
   for (size_t i = 0; i < rule_.tags.size(); ++i) {
     const MappedTag& tag = rule_.tags[i];
     const json* v = Find(record, compiled_.tags[i]);
@@ -162,7 +130,7 @@ void RecordDecoder::Decode(size_t index, const json& record) {
            ShowPointer(tag.source) + ": empty");
       return;
     }
-    line_.AddTag(tag_names_[i], *text);
+    line_.AddTag(names_.tags[i], *text);
   }
   for (size_t i = 0; i < rule_.fields.size(); ++i) {
     const MappedField& field = rule_.fields[i];
@@ -174,7 +142,7 @@ void RecordDecoder::Decode(size_t index, const json& record) {
            ShowPointer(field.source) + ": " + value.error().message());
       return;
     }
-    line_.AddField(field_names_[i], *value);
+    line_.AddField(names_.fields[i], *value);
   }
   if (line_.field_count() == 0) {
     Fail(index, DecodeElement::kLine, "",
@@ -195,11 +163,8 @@ Status DecodeMappedJson(std::string_view body, const JsonMappingRule& rule,
   out->Clear();
   out->line_unit = DecodeUnit::kRecord;
   CITYNEXUS_ASSIGN_OR_RETURN(auto compiled, Compile(rule));
-  auto doc = ParseJsonBody(body);
-  if (!doc) {
-    out->errors.push_back(MessageError(doc.error().message()));
-    return Status::Ok();
-  }
+  auto doc = ParseJsonPayload(body, out);
+  if (!doc) return Status::Ok();
   const json* records = Find(*doc, compiled.records);
   if (records == nullptr || !(records->is_array() || records->is_object())) {
     out->errors.push_back(MessageError(

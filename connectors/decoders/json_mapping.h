@@ -27,40 +27,19 @@
 #include "common/status.h"
 #include "connectors/decoders/decode_util.h"
 #include "connectors/decoders/decoded.h"
+#include "connectors/decoders/mapping_rule.h"
 
 namespace citynexus::connectors {
 
-// One mapped field: `name` <- the value at `source`, converted to `type`.
-struct MappedField {
-  std::string name;    // field key; non-empty, unique within the rule
-  std::string source;  // JSON Pointer (JSON) or column name (CSV)
-  MappedType type = MappedType::kFloat;
-};
-
-// One mapped tag: `name` <- the text of the value at `source`.
-struct MappedTag {
-  std::string name;    // tag key; non-empty, unique within the rule
-  std::string source;  // JSON Pointer (JSON) or column name (CSV)
-};
-
-struct JsonMappingRule {
+// The common part (time_format, measurement, fields, tags) is documented in
+// mapping_rule.h; fields and tags take JSON Pointers relative to a record.
+struct JsonMappingRule : MappingRuleCommon {
   // JSON Pointer (RFC 6901) to the records: an array (each element is a
   // record) or an object (one record). Default "" = the document root.
   std::string records;
   // JSON Pointer to the time inside a record. Default "" = the payload has
   // no time; lines get `now_ns`.
   std::string time;
-  // How the time is written: RFC 3339 strings, or epoch numbers (JSON
-  // numbers or numeric strings). Default kRfc3339.
-  TimeFormat time_format = TimeFormat::kRfc3339;
-  // Measurement of every line. Required (non-empty).
-  std::string measurement;
-  // At least one. A field whose value is absent or null is left out of its
-  // line; a record with none of its fields present is rejected.
-  std::vector<MappedField> fields;
-  // Tags; an absent, null or empty tag value rejects the record (it would
-  // silently file the values under another series).
-  std::vector<MappedTag> tags;
 };
 
 // kInvalidArgument naming the problem when `rule` cannot be used: empty

@@ -15,6 +15,16 @@ Result<json> ParseJsonBody(std::string_view body) {
   return ParseJsonLimited(body);
 }
 
+std::optional<json> ParseJsonPayload(std::string_view body, DecodedBatch* out,
+                                     std::string_view what) {
+  Result<json> doc = ParseJsonBody(body);
+  if (doc) return std::move(*doc);
+  out->errors.push_back(MessageError(what.empty() ? doc.error().message()
+                                                  : std::string(what) + ": " +
+                                                        doc.error().message()));
+  return std::nullopt;
+}
+
 std::string JsonShown(const json& value) {
   switch (value.type()) {
     case json::value_t::object:

@@ -25,6 +25,13 @@ namespace citynexus::connectors {
 // message>" or "JSON nested deeper than the limit of 64 levels" otherwise.
 Result<nlohmann::json> ParseJsonBody(std::string_view body);
 
+// ParseJsonBody for a decoder: when `body` does not parse, appends one
+// kMessage error to out->errors (its reason prefixed "<what>: " when `what`
+// is given, as GBFS names its feeds) and returns nullopt.
+std::optional<nlohmann::json> ParseJsonPayload(std::string_view body,
+                                               DecodedBatch* out,
+                                               std::string_view what = {});
+
 // `value` shortened for an error message: `"abc"`, `12.5`, `an object`.
 std::string JsonShown(const nlohmann::json& value);
 

@@ -4,14 +4,17 @@
 // without escapes are returned as views into the body; escaped tokens are
 // unescaped into the batch arena. Numbers are parsed in place
 // (line_protocol_numbers.h), so a line costs no heap allocation in steady
-// state. Error-message quoting and UTF-8 checks: line_protocol_text.h.
+// state. Byte tables: line_protocol_bytes.h; tag order and repeated field
+// keys: line_protocol_keys.h; error-message quoting and UTF-8 checks:
+// line_protocol_text.h; precision names: line_protocol_precision.cc.
 #include "connectors/decoders/line_protocol.h"
 
-#include <algorithm>
-#include <array>
 #include <cstring>
+#include <span>
 #include <string>
 
+#include "connectors/decoders/line_protocol_bytes.h"
+#include "connectors/decoders/line_protocol_keys.h"
 #include "connectors/decoders/line_protocol_numbers.h"
 #include "connectors/decoders/line_protocol_text.h"
 
@@ -19,76 +22,31 @@ namespace citynexus::connectors {
 namespace {
 
 using line_protocol_internal::DescribeChar;
+using line_protocol_internal::EscapeTable;
+using line_protocol_internal::FieldDeduper;
+using line_protocol_internal::kByteClass;
+using line_protocol_internal::kCommentByte;
+using line_protocol_internal::kFieldValueByte;
+using line_protocol_internal::kKeyByte;
+using line_protocol_internal::kKeyEscapes;
+using line_protocol_internal::kMeasurementByte;
+using line_protocol_internal::kMeasurementEscapes;
+using line_protocol_internal::kStringEscapes;
+using line_protocol_internal::kTimeByte;
 using line_protocol_internal::NumParse;
 using line_protocol_internal::ParseBool;
 using line_protocol_internal::ParseFloat64;
 using line_protocol_internal::ParseInt64;
 using line_protocol_internal::ParseUint64;
 using line_protocol_internal::Quote;
+using line_protocol_internal::SortTagsByKey;
 using line_protocol_internal::ValidUtf8;
-
-// ---- byte classes -----------------------------------------------------------
-// Which bytes may appear unescaped in each kind of token. The sets match the
-// Go reference decoder: control bytes (0-31, 127) end every token except a
-// quoted string, so tabs and stray CRs are errors rather than data.
-enum ByteClass : uint8_t {
-  // The two token classes leave out `\`, which TakeToken handles after its
-  // one-lookup-per-byte loop stops at it.
-  kMeasurementByte = 1,  // not `,` ` ` `\` or control
-  kKeyByte = 2,  // tag key, tag value, field key: not `,` `=` ` ` `\`, ctrl
-  kFieldValueByte = 4,  // unquoted field value: not `,` ` ` CR LF
-  kCommentByte = 8,     // not control
-  kTimeByte = 16,       // `-` and digits
-};
-
-constexpr bool IsControl(unsigned c) { return c < 32 || c == 0x7f; }
-
-constexpr std::array<uint8_t, 256> MakeByteClasses() {
-  std::array<uint8_t, 256> t{};
-  for (unsigned c = 0; c < 256; ++c) {
-    uint8_t m = 0;
-    const bool token = !IsControl(c) && c != ',' && c != ' ' && c != '\\';
-    if (token) m |= kMeasurementByte;
-    if (token && c != '=') m |= kKeyByte;
-    if (c != ',' && c != ' ' && c != '\r' && c != '\n') m |= kFieldValueByte;
-    if (!IsControl(c)) m |= kCommentByte;
-    if (c == '-' || (c >= '0' && c <= '9')) m |= kTimeByte;
-    t[c] = m;
-  }
-  return t;
-}
-constexpr std::array<uint8_t, 256> kByteClass = MakeByteClasses();
-
-// Escape tables: for the byte after a backslash, the byte it stands for, or 0
-// when the backslash is literal (e.g. `a\b` keeps its backslash, and `\\` is
-// NOT an escape outside string values, as in InfluxDB).
-using EscapeTable = std::array<uint8_t, 256>;
-constexpr EscapeTable MakeEscapes(std::string_view from, std::string_view to) {
-  EscapeTable t{};
-  for (size_t i = 0; i < from.size(); ++i) {
-    t[static_cast<uint8_t>(from[i])] = static_cast<uint8_t>(to[i]);
-  }
-  return t;
-}
-constexpr EscapeTable kMeasurementEscapes = MakeEscapes(", ", ", ");
-constexpr EscapeTable kKeyEscapes = MakeEscapes(",= ", ",= ");
-constexpr EscapeTable kStringEscapes = MakeEscapes("\\\"nrt", "\\\"\n\r\t");
 
 inline bool IsLineSpace(char c) { return c == ' ' || c == '\r' || c == '\n'; }
 
 std::string TooLong() {
   return "longer than the " + std::to_string(kMaxLineProtocolTokenBytes) +
          "-byte token limit";
-}
-
-// Byte order of two non-empty keys (string_view::compare), deciding on the
-// first byte inline: tag keys mostly differ there, and a memcmp call costs
-// more than the comparison itself.
-int CompareKeys(std::string_view a, std::string_view b) {
-  const auto a0 = static_cast<unsigned char>(a[0]);
-  const auto b0 = static_cast<unsigned char>(b[0]);
-  if (a0 != b0) return a0 < b0 ? -1 : 1;
-  return a.compare(b);
 }
 
 // ---- the parser -------------------------------------------------------------
@@ -382,7 +340,8 @@ class Parser {
     if (has_time && !ParseTimestamp(&timestamp_ns)) return false;
 
     size_t fields_count = out_->fields.size() - fields_begin;
-    if (fields_count > 1) fields_count = DedupeFields(fields_begin);
+    if (fields_count > 1)
+      fields_count = deduper_.Dedupe(&out_->fields, fields_begin);
 
     DecodedLine line;
     line.measurement = measurement;
@@ -399,74 +358,11 @@ class Parser {
   // Sorts the line's tags by key; a repeated key rejects the line (InfluxDB
   // refuses duplicate tags rather than guessing which one is meant).
   bool SortTags(size_t begin) {
-    auto first = out_->tags.begin() + static_cast<std::ptrdiff_t>(begin);
-    auto last = out_->tags.end();
-    // Most writers send tags sorted already: one pass of comparisons finds
-    // that and the duplicates; sort only when the order is off.
-    bool sorted = true;
-    auto duplicate = last;  // the first repeated key, if sorted
-    for (auto it = first + 1; it < last && sorted; ++it) {
-      const int order = CompareKeys((it - 1)->key, it->key);
-      if (order == 0 && duplicate == last) duplicate = it;
-      sorted = order <= 0;
-    }
-    if (sorted) {
-      if (duplicate == last) return true;
-      return Fail(DecodeElement::kTagKey, {},
-                  "duplicate tag key " + Quote(duplicate->key));
-    }
-    std::sort(first, last, [](const DecodedTag& a, const DecodedTag& b) {
-      return a.key < b.key;
-    });
-    for (auto it = first + 1; it < last; ++it) {
-      if (it->key == (it - 1)->key) {
-        return Fail(DecodeElement::kTagKey, {},
-                    "duplicate tag key " + Quote(it->key));
-      }
-    }
-    return true;
-  }
-
-  // Repeated field keys: the last value wins (what InfluxDB stores, since a
-  // later write of the same series and timestamp overwrites an earlier one).
-  // Keeps input order of the survivors. Returns the new count.
-  size_t DedupeFields(size_t begin) {
-    auto& fields = out_->fields;
-    const size_t n = fields.size() - begin;
-    keep_.assign(n, 1);
-    bool any = false;
-    if (n <= 32) {
-      for (size_t i = 0; i < n; ++i) {
-        for (size_t j = i + 1; j < n; ++j) {
-          if (fields[begin + i].key == fields[begin + j].key) {
-            keep_[i] = 0;
-            any = true;
-            break;
-          }
-        }
-      }
-    } else {
-      order_.resize(n);
-      for (size_t i = 0; i < n; ++i) order_[i] = static_cast<uint32_t>(i);
-      std::stable_sort(order_.begin(), order_.end(),
-                       [&](uint32_t a, uint32_t b) {
-                         return fields[begin + a].key < fields[begin + b].key;
-                       });
-      for (size_t k = 0; k + 1 < n; ++k) {
-        if (fields[begin + order_[k]].key ==
-            fields[begin + order_[k + 1]].key) {
-          keep_[order_[k]] = 0;
-          any = true;
-        }
-      }
-    }
-    if (!any) return n;
-    size_t w = begin;
-    for (size_t i = 0; i < n; ++i) {
-      if (keep_[i]) fields[w++] = fields[begin + i];
-    }
-    fields.resize(w);
-    return w - begin;
+    const DecodedTag* duplicate =
+        SortTagsByKey(std::span<DecodedTag>(out_->tags).subspan(begin));
+    if (duplicate == nullptr) return true;
+    return Fail(DecodeElement::kTagKey, {},
+                "duplicate tag key " + Quote(duplicate->key));
   }
 
   bool ParseFieldValue(std::string_view key, FieldValue* value) {
@@ -523,52 +419,44 @@ class Parser {
         Quote(raw) + " is not a valid value (strings need double quotes)");
   }
 
+  // Numbers: `i` suffix int64, `u` suffix uint64, else float64.
   bool ParseNumber(std::string_view key, std::string_view raw,
                    FieldValue* value) {
     const char suffix = raw.back();
+    const std::string_view digits = raw.substr(0, raw.size() - 1);
+    NumParse parsed;
+    const char* type;  // for messages: "out of the <type> range"
+    const char* what;  // and "not a valid <what>"
     if (suffix == 'i') {
-      int64_t v;
-      switch (ParseInt64(raw.substr(0, raw.size() - 1), &v)) {
-        case NumParse::kOk:
-          *value = FieldValue::Int(v);
-          return true;
-        case NumParse::kRange:
-          return Fail(DecodeElement::kFieldValue, key,
-                      Quote(raw) + " is out of the int64 range");
-        case NumParse::kSyntax:
-          break;
-      }
-      return Fail(DecodeElement::kFieldValue, key,
-                  Quote(raw) + " is not a valid integer");
+      int64_t v = 0;
+      parsed = ParseInt64(digits, &v);
+      *value = FieldValue::Int(v);
+      type = "int64", what = "integer";
+    } else if (suffix == 'u') {
+      uint64_t v = 0;
+      parsed = ParseUint64(digits, &v);
+      *value = FieldValue::Uint(v);
+      type = "uint64", what = "unsigned integer";
+    } else {
+      double v = 0;
+      parsed = ParseFloat64(raw, &v);
+      *value = FieldValue::Float(v);
+      type = "float64", what = "number";
     }
-    if (suffix == 'u') {
-      uint64_t v;
-      switch (ParseUint64(raw.substr(0, raw.size() - 1), &v)) {
-        case NumParse::kOk:
-          *value = FieldValue::Uint(v);
-          return true;
-        case NumParse::kRange:
-          return Fail(DecodeElement::kFieldValue, key,
-                      Quote(raw) + " is out of the uint64 range");
-        case NumParse::kSyntax:
-          break;
-      }
-      return Fail(DecodeElement::kFieldValue, key,
-                  Quote(raw) + " is not a valid unsigned integer");
-    }
-    double v;
-    switch (ParseFloat64(raw, &v)) {
-      case NumParse::kOk:
-        *value = FieldValue::Float(v);
-        return true;
-      case NumParse::kRange:
-        return Fail(DecodeElement::kFieldValue, key,
-                    Quote(raw) + " is out of the float64 range");
-      case NumParse::kSyntax:
-        break;
-    }
-    return Fail(DecodeElement::kFieldValue, key,
-                Quote(raw) + " is not a valid number");
+    return parsed == NumParse::kOk ||
+           NumberFail(DecodeElement::kFieldValue, key, raw, parsed, type, what);
+  }
+
+  // A number token that did not parse (`parsed` is kRange or kSyntax): out
+  // of the range of `type`, or not a valid `what`.
+  bool NumberFail(DecodeElement element, std::string_view key,
+                  std::string_view raw, NumParse parsed, std::string_view type,
+                  std::string_view what) {
+    return Fail(
+        element, key,
+        Quote(raw) + (parsed == NumParse::kRange
+                          ? " is out of the " + std::string(type) + " range"
+                          : " is not a valid " + std::string(what)));
   }
 
   // A double-quoted string value; may span lines. Escapes: \" \\ \n \r \t;
@@ -640,15 +528,10 @@ class Parser {
       return Fail(DecodeElement::kTimestamp, {}, TooLong());
     }
     int64_t t;
-    switch (ParseInt64(raw, &t)) {
-      case NumParse::kOk:
-        break;
-      case NumParse::kRange:
-        return Fail(DecodeElement::kTimestamp, {},
-                    Quote(raw) + " is out of the int64 range");
-      case NumParse::kSyntax:
-        return Fail(DecodeElement::kTimestamp, {},
-                    Quote(raw) + " is not a valid integer timestamp");
+    const NumParse parsed = ParseInt64(raw, &t);
+    if (parsed != NumParse::kOk) {
+      return NumberFail(DecodeElement::kTimestamp, {}, raw, parsed, "int64",
+                        "integer timestamp");
     }
     if (__builtin_mul_overflow(t, scale_, timestamp_ns)) {
       return Fail(
@@ -664,49 +547,10 @@ class Parser {
   DecodedBatch* out_;
   int64_t scale_;
   int64_t default_time_ns_ = 0;
-  std::vector<uint8_t> keep_;    // scratch for DedupeFields
-  std::vector<uint32_t> order_;  // scratch for DedupeFields
+  FieldDeduper deduper_;
 };
 
 }  // namespace
-
-int64_t PrecisionNanos(Precision precision) {
-  switch (precision) {
-    case Precision::kNanosecond:
-      return 1;
-    case Precision::kMicrosecond:
-      return 1'000;
-    case Precision::kMillisecond:
-      return 1'000'000;
-    case Precision::kSecond:
-      return 1'000'000'000;
-    case Precision::kMinute:
-      return 60'000'000'000;
-    case Precision::kHour:
-      return 3'600'000'000'000;
-  }
-  return 1;
-}
-
-Result<Precision> ParsePrecision(std::string_view text, bool v1_api) {
-  if (text.empty()) return Precision::kNanosecond;
-  if (v1_api) {
-    if (text == "n" || text == "ns") return Precision::kNanosecond;
-    if (text == "u") return Precision::kMicrosecond;
-    if (text == "ms") return Precision::kMillisecond;
-    if (text == "s") return Precision::kSecond;
-    if (text == "m") return Precision::kMinute;
-    if (text == "h") return Precision::kHour;
-    return Status::InvalidArgument(
-        "precision: must be one of n, u, ms, s, m, h; got " + Quote(text));
-  }
-  if (text == "ns") return Precision::kNanosecond;
-  if (text == "us") return Precision::kMicrosecond;
-  if (text == "ms") return Precision::kMillisecond;
-  if (text == "s") return Precision::kSecond;
-  return Status::InvalidArgument(
-      "precision: must be one of ns, us, ms, s; got " + Quote(text));
-}
 
 void DecodeLineProtocol(std::string_view body,
                         const LineProtocolOptions& options, DecodedBatch* out) {

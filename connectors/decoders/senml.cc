@@ -345,11 +345,8 @@ void DecodeSenml(std::string_view body, const SenmlOptions& options,
                  DecodedBatch* out) {
   out->Clear();
   out->line_unit = DecodeUnit::kRecord;
-  auto doc = ParseJsonBody(body);
-  if (!doc) {
-    out->errors.push_back(MessageError(doc.error().message()));
-    return;
-  }
+  auto doc = ParseJsonPayload(body, out);
+  if (!doc) return;
   if (!doc->is_array()) {
     out->errors.push_back(MessageError(
         "a SenML pack must be a JSON array, got " + JsonShown(*doc)));

@@ -223,11 +223,8 @@ void DecodeTtnUplink(std::string_view body, const TtnOptions& options,
                      DecodedBatch* out) {
   out->Clear();
   out->line_unit = DecodeUnit::kMessage;
-  auto doc = ParseJsonBody(body);
-  if (!doc) {
-    out->errors.push_back(MessageError(doc.error().message()));
-    return;
-  }
+  auto doc = ParseJsonPayload(body, out);
+  if (!doc) return;
   UplinkDecoder decoder(out);
   (void)decoder.Decode(*doc, options.measurement);
 }

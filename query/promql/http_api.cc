@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "net/url.h"
 #include "query/promql.h"
 #include "query/promql/evaluator.h"
@@ -62,12 +63,6 @@ std::vector<std::string> GetAll(const Params& p, std::string_view name) {
   return out;
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Prometheus' parseTime: Unix seconds (fractions allowed) or RFC 3339.
 Result<int64_t> ParseTimeMs(const std::string& text, std::string_view what) {
   char* end = nullptr;
@@ -79,7 +74,7 @@ Result<int64_t> ParseTimeMs(const std::string& text, std::string_view what) {
     }
     return static_cast<int64_t>(std::llround(seconds * 1000));
   }
-  auto ns = ParseTimeNs(text, NowMs() * 1000000);
+  auto ns = ParseTimeNs(text, UnixNowMs() * 1000000);
   if (!ns) {
     return Status::InvalidArgument("invalid parameter \"" + std::string(what) +
                                    "\": cannot parse \"" + text +
@@ -271,7 +266,7 @@ net::Response InstantQuery(const Context& c) {
   if (!text)
     return Error(400, "bad_data",
                  "invalid parameter \"query\": query must be given");
-  int64_t t = NowMs();
+  int64_t t = UnixNowMs();
   if (auto tp = Get(c.params, "time")) {
     auto parsed = ParseTimeMs(*tp, "time");
     if (!parsed) return BadData(parsed.error());

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "query/indicators/expr_lexer.h"
 #include "query/indicators/token_cursor.h"
 #include "query/promql/functions.h"
+#include "query/promql/type_check.h"
 #include "query/promql/value.h"
 
 namespace citynexus::query::promql {
@@ -57,8 +59,13 @@ int Precedence(const Token& t) {
   }
 }
 
-bool IsSetOp(std::string_view op) {
-  return op == "and" || op == "or" || op == "unless";
+// A node of `kind` and `type` at byte offset `pos`; the rest is default.
+std::unique_ptr<Node> NewNode(NodeKind kind, ValueKind type, size_t pos) {
+  auto n = std::make_unique<Node>();
+  n->kind = kind;
+  n->type = type;
+  n->pos = pos;
+  return n;
 }
 
 class Parser : private indicators::TokenCursor {
@@ -75,6 +82,12 @@ class Parser : private indicators::TokenCursor {
   }
 
  private:
+  // A broken type rule (type_check.h) as this parser's error.
+  Status Typed(std::optional<TypeError> error) {
+    if (!error) return Status::Ok();
+    return Fail(error->pos, error->message);
+  }
+
   Status Expect(TokenKind kind, std::string_view what) {
     if (Peek().kind != kind) {
       return Fail(Peek().pos, "expected " + std::string(what) + ", got \"" +
@@ -95,9 +108,7 @@ class Parser : private indicators::TokenCursor {
       if (prec == 0 || prec < min_prec) break;
       CITYNEXUS_RETURN_IF_ERROR(CountBinaryOperator(op.pos));
       Next();
-      auto node = std::make_unique<Node>();
-      node->kind = NodeKind::kBinary;
-      node->pos = op.pos;
+      auto node = NewNode(NodeKind::kBinary, ValueKind::kScalar, op.pos);
       node->text = op.text;
       if (IsIdent("bool")) {
         if (!IsComparisonOperator(node->text)) {
@@ -113,7 +124,7 @@ class Parser : private indicators::TokenCursor {
         node->matching_labels = std::move(*labels);
         if (IsIdent("group_left") || IsIdent("group_right")) {
           const Token& g = Next();
-          if (IsSetOp(node->text)) {
+          if (IsSetOperator(node->text)) {
             return Fail(g.pos, "no grouping allowed for \"" + node->text +
                                    "\" operation");
           }
@@ -126,48 +137,16 @@ class Parser : private indicators::TokenCursor {
           }
         }
       }
-      if (IsSetOp(node->text)) node->card = Cardinality::kManyToMany;
+      if (IsSetOperator(node->text)) node->card = Cardinality::kManyToMany;
       // ^ is right-associative; the rest associate to the left.
       auto rhs = ParseBinary(op.kind == TokenKind::kCaret ? prec : prec + 1);
       if (!rhs) return rhs;
       node->args.push_back(std::move(*lhs));
       node->args.push_back(std::move(*rhs));
-      CITYNEXUS_RETURN_IF_ERROR(TypeBinary(*node));
+      CITYNEXUS_RETURN_IF_ERROR(Typed(TypeBinary(*node)));
       lhs = std::move(node);
     }
     return lhs;
-  }
-
-  Status TypeBinary(Node& n) {
-    const ValueKind l = n.args[0]->type;
-    const ValueKind r = n.args[1]->type;
-    for (const auto& a : n.args) {
-      if (a->type != ValueKind::kScalar && a->type != ValueKind::kVector) {
-        return Fail(a->pos,
-                    std::string("binary expression must contain only scalar "
-                                "and instant vector types, got ") +
-                        ValueKindName(a->type));
-      }
-    }
-    const bool both_scalar = l == ValueKind::kScalar && r == ValueKind::kScalar;
-    if (IsComparisonOperator(n.text) && both_scalar && !n.return_bool) {
-      return Fail(n.pos, "comparisons between scalars must use BOOL modifier");
-    }
-    if (IsSetOp(n.text) &&
-        (l != ValueKind::kVector || r != ValueKind::kVector)) {
-      return Fail(n.pos, "set operator \"" + n.text +
-                             "\" not allowed in binary scalar expression");
-    }
-    if ((!n.matching_labels.empty() || n.on ||
-         n.card != Cardinality::kOneToOne) &&
-        !(l == ValueKind::kVector && r == ValueKind::kVector)) {
-      if (!IsSetOp(n.text)) {
-        return Fail(n.pos,
-                    "vector matching only allowed between instant vectors");
-      }
-    }
-    n.type = both_scalar ? ValueKind::kScalar : ValueKind::kVector;
-    return Status::Ok();
   }
 
   Result<std::unique_ptr<Node>> ParseUnary() {
@@ -189,10 +168,7 @@ class Parser : private indicators::TokenCursor {
         (*operand)->pos = t.pos;
         return operand;
       }
-      auto node = std::make_unique<Node>();
-      node->kind = NodeKind::kUnary;
-      node->pos = t.pos;
-      node->type = (*operand)->type;
+      auto node = NewNode(NodeKind::kUnary, (*operand)->type, t.pos);
       node->args.push_back(std::move(*operand));
       return node;
     }
@@ -375,38 +351,13 @@ class Parser : private indicators::TokenCursor {
     return Status::Ok();
   }
 
-  Status CheckSelector(const Node& n) {
-    bool non_empty = false;
-    for (const auto& m : n.matchers) {
-      if (m.label == kMetricName && !n.text.empty()) {
-        return Fail(n.pos, "metric name must not be set twice");
-      }
-      const bool matches_empty =
-          (m.op == MatchOp::kEqual && m.value.empty()) ||
-          (m.op == MatchOp::kNotEqual && !m.value.empty()) ||
-          (m.op == MatchOp::kRegexMatch &&
-           (m.value.empty() || m.value == ".*")) ||
-          m.op == MatchOp::kRegexNotMatch;
-      if (!matches_empty) non_empty = true;
-    }
-    if (n.text.empty() && !non_empty) {
-      return Fail(n.pos,
-                  "vector selector must contain at least one "
-                  "non-empty matcher");
-    }
-    return Status::Ok();
-  }
-
   Result<std::unique_ptr<Node>> ParseSelector(std::string name, size_t pos) {
-    auto n = std::make_unique<Node>();
-    n->kind = NodeKind::kVectorSelector;
-    n->type = ValueKind::kVector;
-    n->pos = pos;
+    auto n = NewNode(NodeKind::kVectorSelector, ValueKind::kVector, pos);
     n->text = std::move(name);
     if (Peek().kind == TokenKind::kLBrace) {
       CITYNEXUS_RETURN_IF_ERROR(ParseMatchers(*n));
     }
-    CITYNEXUS_RETURN_IF_ERROR(CheckSelector(*n));
+    CITYNEXUS_RETURN_IF_ERROR(Typed(CheckSelector(*n)));
     if (!n->text.empty()) {
       n->matchers.insert(
           n->matchers.begin(),
@@ -420,18 +371,13 @@ class Parser : private indicators::TokenCursor {
     switch (t.kind) {
       case TokenKind::kNumber: {
         Next();
-        auto n = std::make_unique<Node>();
-        n->kind = NodeKind::kNumber;
-        n->pos = t.pos;
+        auto n = NewNode(NodeKind::kNumber, ValueKind::kScalar, t.pos);
         n->number = t.number;
         return n;
       }
       case TokenKind::kString: {
         Next();
-        auto n = std::make_unique<Node>();
-        n->kind = NodeKind::kString;
-        n->type = ValueKind::kString;
-        n->pos = t.pos;
+        auto n = NewNode(NodeKind::kString, ValueKind::kString, t.pos);
         n->text = t.text;
         return n;
       }
@@ -440,10 +386,7 @@ class Parser : private indicators::TokenCursor {
         auto inner = ParseBinary(1);
         if (!inner) return inner;
         CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "\")\""));
-        auto n = std::make_unique<Node>();
-        n->kind = NodeKind::kParen;
-        n->pos = t.pos;
-        n->type = (*inner)->type;
+        auto n = NewNode(NodeKind::kParen, (*inner)->type, t.pos);
         n->args.push_back(std::move(*inner));
         return n;
       }
@@ -462,9 +405,7 @@ class Parser : private indicators::TokenCursor {
       return s;
     }();
     if (lower == "inf" || lower == "nan") {
-      auto n = std::make_unique<Node>();
-      n->kind = NodeKind::kNumber;
-      n->pos = t.pos;
+      auto n = NewNode(NodeKind::kNumber, ValueKind::kScalar, t.pos);
       n->number = lower == "inf" ? std::numeric_limits<double>::infinity()
                                  : std::numeric_limits<double>::quiet_NaN();
       return n;
@@ -491,43 +432,18 @@ class Parser : private indicators::TokenCursor {
       }
       return Fail(name.pos, "unknown function with name \"" + name.text + "\"");
     }
-    auto n = std::make_unique<Node>();
-    n->kind = NodeKind::kCall;
-    n->pos = name.pos;
+    auto n = NewNode(NodeKind::kCall, sig->returns, name.pos);
     n->text = name.text;
-    n->type = sig->returns;
     Next();  // (
     CITYNEXUS_RETURN_IF_ERROR(
         ParseArguments(n->args, "expected \",\" or \")\" in function call"));
-    const size_t given = n->args.size();
-    const size_t max = sig->args.size();
-    const size_t min = max - static_cast<size_t>(sig->optional_args);
-    if (given < min || (!sig->variadic && given > max)) {
-      return Fail(name.pos,
-                  "expected " + std::to_string(min) +
-                      (min == max ? "" : " to " + std::to_string(max)) +
-                      " argument(s) in call to \"" + name.text + "\", got " +
-                      std::to_string(given));
-    }
-    for (size_t i = 0; i < given; ++i) {
-      const ValueKind want = sig->args[std::min(i, max - 1)];
-      const Node& arg = *n->args[i];
-      if (arg.type != want) {
-        return Fail(arg.pos, "expected type " +
-                                 std::string(ValueKindName(want)) +
-                                 " in call to function \"" + name.text +
-                                 "\", got " + ValueKindName(arg.type));
-      }
-    }
+    CITYNEXUS_RETURN_IF_ERROR(Typed(CheckCallArguments(*n, *sig)));
     return n;
   }
 
   Result<std::unique_ptr<Node>> ParseAggregate(const Token& op) {
-    auto n = std::make_unique<Node>();
-    n->kind = NodeKind::kAggregate;
-    n->pos = op.pos;
+    auto n = NewNode(NodeKind::kAggregate, ValueKind::kVector, op.pos);
     n->text = op.text;
-    n->type = ValueKind::kVector;
     auto grouping = [&]() -> Status {
       n->without = Next().text == "without";
       auto labels = ParseLabelList();
@@ -543,56 +459,12 @@ class Parser : private indicators::TokenCursor {
     if (!before && (IsIdent("by") || IsIdent("without"))) {
       CITYNEXUS_RETURN_IF_ERROR(grouping());
     }
-    const bool has_param = op.text == "topk" || op.text == "bottomk" ||
-                           op.text == "quantile" || op.text == "count_values";
-    const size_t want = has_param ? 2 : 1;
-    if (n->args.size() != want) {
-      return Fail(op.pos,
-                  "wrong number of arguments for aggregate expression "
-                  "provided, expected " +
-                      std::to_string(want) + ", got " +
-                      std::to_string(n->args.size()));
-    }
-    if (has_param) {
-      const ValueKind p =
-          op.text == "count_values" ? ValueKind::kString : ValueKind::kScalar;
-      if (n->args[0]->type != p) {
-        return Fail(n->args[0]->pos, "expected type " +
-                                         std::string(ValueKindName(p)) +
-                                         " in aggregation parameter, got " +
-                                         ValueKindName(n->args[0]->type));
-      }
-    }
-    if (n->args.back()->type != ValueKind::kVector) {
-      return Fail(n->args.back()->pos,
-                  std::string("expected type instant vector in aggregation "
-                              "expression, got ") +
-                      ValueKindName(n->args.back()->type));
-    }
+    CITYNEXUS_RETURN_IF_ERROR(Typed(CheckAggregateArguments(*n)));
     return n;
   }
 };
 
 }  // namespace
-
-bool IsComparisonOperator(std::string_view op) {
-  return op == "==" || op == "!=" || op == ">" || op == "<" || op == ">=" ||
-         op == "<=";
-}
-
-const char* ValueKindName(ValueKind kind) {
-  switch (kind) {
-    case ValueKind::kScalar:
-      return "scalar";
-    case ValueKind::kVector:
-      return "instant vector";
-    case ValueKind::kMatrix:
-      return "range vector";
-    case ValueKind::kString:
-      return "string";
-  }
-  return "?";
-}
 
 Result<std::unique_ptr<Node>> ParsePromql(std::string_view text) {
   if (text.size() > kMaxQueryBytes) {

@@ -46,6 +46,15 @@ bool IsNameChar(char c) {
          c == '.';
 }
 
+// `op` ("not", "-") applied to `operand`.
+std::unique_ptr<Expr> Unary(std::string op, std::unique_ptr<Expr> operand) {
+  auto e = std::make_unique<Expr>();
+  e->kind = Expr::Kind::kUnary;
+  e->op = std::move(op);
+  e->args.push_back(std::move(operand));
+  return e;
+}
+
 class Parser {
  public:
   Parser(std::string_view text, std::string_view option)
@@ -118,22 +127,14 @@ class Parser {
       pos_ += 3;
       auto operand = ParseBinary(kNotPrecedence, depth + 1);
       if (!operand) return operand;
-      auto e = std::make_unique<Expr>();
-      e->kind = Expr::Kind::kUnary;
-      e->op = "not";
-      e->args.push_back(std::move(*operand));
-      return e;
+      return Unary("not", std::move(*operand));
     }
     if (pos_ < text_.size() && text_[pos_] == '-' && pos_ + 1 < text_.size() &&
         !std::isdigit(static_cast<unsigned char>(text_[pos_ + 1]))) {
       ++pos_;
       auto operand = ParseUnary(6, depth + 1);
       if (!operand) return operand;
-      auto e = std::make_unique<Expr>();
-      e->kind = Expr::Kind::kUnary;
-      e->op = "-";
-      e->args.push_back(std::move(*operand));
-      return e;
+      return Unary("-", std::move(*operand));
     }
     return ParsePrimary(depth);
   }

@@ -1,7 +1,6 @@
 #include "query/sta/request_util.h"
 
 #include <cctype>
-#include <chrono>
 
 namespace citynexus::query::sta {
 
@@ -15,12 +14,6 @@ std::string BaseUrl(const net::Request& req) {
     }
   }
   return "http://" + (plain ? host : std::string("localhost")) + "/v1.1";
-}
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace citynexus::query::sta

@@ -5,7 +5,6 @@
 // Thread-safety: stateless; safe for concurrent use.
 #pragma once
 
-#include <cstdint>
 #include <string>
 
 #include "net/net.h"
@@ -16,8 +15,5 @@ namespace citynexus::query::sta {
 // (letters, digits, '.', '-', ':', brackets; at most 255 bytes), else
 // "localhost", so a crafted Host never ends up in links verbatim.
 std::string BaseUrl(const net::Request& req);
-
-// Wall-clock time in nanoseconds since the Unix epoch.
-int64_t NowNs();
 
 }  // namespace citynexus::query::sta

@@ -1,5 +1,6 @@
 // The /v1.1 routes: the service root, resource paths (entity sets, entities
 // by id, navigation, properties, $value) and their dispatch to the Reader.
+#include "common/clock.h"
 #include "query/sta/reader.h"
 #include "query/sta/request_util.h"
 #include "query/sta/sensorthings.h"
@@ -113,7 +114,7 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
 
   // Access: the model holds only what req.Caller() may read (model.h).
   Reader reader(store_, options_, BuildModel(store_, req.Caller()), base,
-                NowNs());
+                UnixNowNs());
 
   // Walk the path: an entity, a collection, or a property of an entity.
   std::optional<EntityRef> entity;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "query/sta/expr.h"
 #include "query/sta/model.h"
 #include "query/sta/request_util.h"
@@ -186,7 +187,7 @@ void SensorThingsService::Write(net::Request req,
     return;
   }
   const std::string base = BaseUrl(req);
-  const int64_t now = NowNs();
+  const int64_t now = UnixNowNs();
   const net::Access& caller = req.Caller();
 
   // Build the points (on the I/O thread: catalog lookups only).

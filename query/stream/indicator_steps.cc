@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "query/indicators/step_grid.h"
 
@@ -14,11 +15,6 @@ namespace {
 // a Poke().
 constexpr auto kMaxSleep = std::chrono::milliseconds(250);
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 Result<int64_t> StepEndAfter(int64_t t_ns, const std::string& step) {
@@ -106,7 +102,7 @@ void IndicatorSteps::Run() {
     std::erase_if(next_end_ns_, [&](const auto& entry) {
       return !std::binary_search(jobs.begin(), jobs.end(), entry.first);
     });
-    int64_t now = NowNs();
+    int64_t now = UnixNowNs();
     int64_t next_wake = now + kMaxSleep.count() * 1000000;
     for (const JobKey& job : jobs) {
       auto it = next_end_ns_.find(job);
@@ -119,7 +115,7 @@ void IndicatorSteps::Run() {
       }
       if (now >= it->second + delay_ns) {
         EmitStep(job, it->second);
-        now = NowNs();
+        now = UnixNowNs();
         auto end = StepEndAfter(now, job.second);
         it->second = end ? *end : now + kMaxSleep.count() * 1000000;
       }
@@ -127,7 +123,7 @@ void IndicatorSteps::Run() {
     }
     MutexLock lock(&mu_);
     const auto sleep =
-        std::chrono::nanoseconds(std::max<int64_t>(next_wake - NowNs(), 0));
+        std::chrono::nanoseconds(std::max<int64_t>(next_wake - UnixNowNs(), 0));
     const auto deadline = std::chrono::steady_clock::now() + sleep;
     while (!stop_ && !poked_ && wake_.WaitUntil(&mu_, deadline)) {
     }

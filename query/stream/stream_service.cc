@@ -2,6 +2,7 @@
 // fan-out and indicator threads.
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "query/stream.h"
 #include "query/stream/indicator_steps.h"
 #include "query/stream/point_fanout.h"
@@ -25,11 +26,6 @@ bool HasPointSelector(const net::Request& request) {
   return false;
 }
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 class StreamService::Impl {
@@ -106,7 +102,7 @@ class StreamService::Impl {
         return net::Response::FromStatus(denied);
       }
       const std::string step = request.Param("step").value_or(def->step);
-      auto end1 = stream::StepEndAfter(NowNs(), step);
+      auto end1 = stream::StepEndAfter(UnixNowNs(), step);
       auto end2 = end1 ? stream::StepEndAfter(*end1, step) : end1;
       if (!end2) {
         return net::Response::Error(400, "bad_request",
