@@ -496,7 +496,7 @@ Result<Value> Evaluate(const Expr& e, EvalContext& ctx) {
       return Call(e, ctx);
     case ExprKind::kAggregate: {
       Value param;
-      if (e.agg == AggOp::kQuantile) {
+      if (e.agg == AggFunction::kPercentile) {
         auto q = ScalarArg(*e.args[0], ctx, "quantile");
         if (!q) {
           return q;
@@ -507,8 +507,8 @@ Result<Value> Evaluate(const Expr& e, EvalContext& ctx) {
       if (!arg) {
         return arg;
       }
-      return ApplyAggregate(e, *arg,
-                            e.agg == AggOp::kQuantile ? &param : nullptr);
+      return ApplyAggregate(
+          e, *arg, e.agg == AggFunction::kPercentile ? &param : nullptr);
     }
     case ExprKind::kBinary: {
       auto l = Evaluate(*e.args[0], ctx);

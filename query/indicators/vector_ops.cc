@@ -205,8 +205,8 @@ namespace {
 // row's cells are read in order (the columnar layout) instead of one cell
 // of every row per step, which missed the cache once per row and step.
 // Rows are added in the group's order, so sums round exactly as before.
-void FoldGroup(AggOp agg, const std::vector<const Row*>& rows, size_t steps,
-               Row* o) {
+void FoldGroup(AggFunction agg, const std::vector<const Row*>& rows,
+               size_t steps, Row* o) {
   std::vector<uint32_t> members(steps, 0);
   std::vector<uint32_t> counted(steps, 0);  // members holding a value
   std::vector<double> coverage(steps, 0);
@@ -226,20 +226,21 @@ void FoldGroup(AggOp agg, const std::vector<const Row*>& rows, size_t steps,
       double& a = acc[k];
       if (counted[k]++ == 0) {
         // A sum starts from 0 (0 + -0.0 is +0.0, as before).
-        a = agg == AggOp::kSum || agg == AggOp::kAvg ? 0 + c.value : c.value;
+        a = agg == AggFunction::kSum || agg == AggFunction::kMean ? 0 + c.value
+                                                                  : c.value;
         continue;
       }
       switch (agg) {
-        case AggOp::kSum:
-        case AggOp::kAvg:
+        case AggFunction::kSum:
+        case AggFunction::kMean:
           a += c.value;
           break;
-        case AggOp::kMin:
+        case AggFunction::kMin:
           if (c.value < a) {
             a = c.value;
           }
           break;
-        case AggOp::kMax:
+        case AggFunction::kMax:
           if (a < c.value) {
             a = c.value;
           }
@@ -261,10 +262,10 @@ void FoldGroup(AggOp agg, const std::vector<const Row*>& rows, size_t steps,
     }
     cell.state = CellState::kValue;
     switch (agg) {
-      case AggOp::kAvg:
+      case AggFunction::kMean:
         cell.value = acc[k] / static_cast<double>(counted[k]);
         break;
-      case AggOp::kCount:
+      case AggFunction::kCount:
         cell.value = static_cast<double>(counted[k]);
         break;
       default:
@@ -348,7 +349,7 @@ Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
     Row o;
     o.labels = key;
     o.cells.resize(steps);
-    if (e.agg == AggOp::kQuantile) {
+    if (e.agg == AggFunction::kPercentile) {
       QuantileGroup(rows, steps, *param, &o);
     } else {
       FoldGroup(e.agg, rows, steps, &o);
