@@ -73,13 +73,32 @@ double BucketValue(AggFunction f, const engine::Bucket& b) {
 }
 
 double Percentile(std::vector<double>& values, double p) {
-  std::sort(values.begin(), values.end());
   if (values.size() == 1) return values[0];
   const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
+  const bool has_nan = std::any_of(values.begin(), values.end(),
+                                   [](double v) { return std::isnan(v); });
+  if (has_nan || !(rank >= 0) || rank >= static_cast<double>(values.size())) {
+    // NaN has no rank: keep the sorted order the full sort gives (a
+    // selection would order the NaNs differently).
+    std::sort(values.begin(), values.end());
+    const size_t lo = static_cast<size_t>(std::floor(rank));
+    const size_t hi = std::min(lo + 1, values.size() - 1);
+    const double frac = rank - static_cast<double>(lo);
+    return values[lo] + (values[hi] - values[lo]) * frac;
+  }
+  // Two order statistics in linear time instead of a sort: the quantile
+  // windows of indicators (28 days of 5-minute values at every daily step)
+  // spent most of their time sorting. The values are those a sort would put
+  // at `lo` and `hi`, so the result is the same.
   const size_t lo = static_cast<size_t>(std::floor(rank));
   const size_t hi = std::min(lo + 1, values.size() - 1);
   const double frac = rank - static_cast<double>(lo);
-  return values[lo] + (values[hi] - values[lo]) * frac;
+  const auto lo_it = values.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(values.begin(), lo_it, values.end());
+  const double v_lo = *lo_it;
+  const double v_hi =
+      hi == lo ? v_lo : *std::min_element(lo_it + 1, values.end());
+  return v_lo + (v_hi - v_lo) * frac;
 }
 
 double SampleStddev(const std::vector<double>& values) {

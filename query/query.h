@@ -20,6 +20,7 @@
 #include "common/status.h"
 #include "engine/engine.h"
 #include "net/net.h"
+#include "query/agg_function.h"
 
 namespace citynexus::query {
 
@@ -47,28 +48,7 @@ struct TagPredicate {
   std::string value;  // literal, or an ECMAScript regex for =~ / !~
 };
 
-// What to aggregate per bucket. kNone returns raw points.
-enum class AggFunction {
-  kNone,
-  kCount,
-  kSum,
-  kMean,
-  kMin,
-  kMax,
-  kFirst,
-  kLast,
-  kSpread,
-  kMedian,
-  kStddev,
-  kPercentile,
-  kIntegral,  // trapezoid, value x seconds / unit seconds
-  kIncrease,  // counter-aware: resets count from zero
-  kRate,      // increase per second
-};
-
-// Parses "mean", "percentile(95)", "p95" ... kInvalidArgument otherwise.
-Result<std::pair<AggFunction, double>> ParseAggFunction(std::string_view text);
-std::string AggFunctionName(AggFunction f, double param);
+// AggFunction, ParseAggFunction and AggFunctionName: query/agg_function.h.
 
 enum class FillMode { kNone, kNull, kPrevious, kLinear, kValue };
 

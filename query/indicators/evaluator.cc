@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "query/indicators/expr_parser.h"
@@ -81,9 +82,7 @@ Result<Value> BucketFunction(RangeFn fn, const Expr& sel, const Windows& w,
     Row row;
     row.labels = LabelsOf(s);
     row.cells.reserve(w.a.size());
-    for (size_t k = 0; k < w.a.size(); ++k) {
-      row.cells.push_back(BucketWindow(fn, *data, w.a[k], w.b[k]));
-    }
+    BucketWindows(fn, *data, w.a, w.b, &row.cells);
     out.rows.push_back(std::move(row));
   }
   return out;
@@ -197,15 +196,24 @@ Result<Value> TimeShare(const Expr& call, EvalContext& ctx) {
     }
     Row row;
     row.labels = LabelsOf(s);
-    for (size_t k = 0; k < w.a.size(); ++k) {
-      if (text) {
-        const std::string& want = other->text;
-        const bool eq = op == BinaryOp::kEq;
-        row.cells.push_back(TimeShareWindow(
-            *data, w.a[k], w.b[k],
-            [&](size_t i) { return (data->texts[i] == want) == eq; }));
-        continue;
+    if (text) {
+      // The condition does not change from step to step: compare each
+      // point once.
+      const std::string& want = other->text;
+      const bool eq = op == BinaryOp::kEq;
+      std::vector<uint8_t> holds(data->texts.size());
+      for (size_t i = 0; i < holds.size(); ++i) {
+        holds[i] = (data->texts[i] == want) == eq;
       }
+      const TimeShareSpans spans(*data, holds);
+      for (size_t k = 0; k < w.a.size(); ++k) {
+        row.cells.push_back(
+            TimeShareWindow(*data, w.a[k], w.b[k], holds, spans));
+      }
+      out.rows.push_back(std::move(row));
+      continue;
+    }
+    for (size_t k = 0; k < w.a.size(); ++k) {
       const Cell& tc = threshold.rows[0].cells[k];
       if (tc.state != CellState::kValue) {
         row.cells.push_back(Cell{0, 0, CellState::kAbsent});
@@ -232,8 +240,9 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
     return inner_grid.error().WithContext("subquery");
   }
   // The inner evaluation shares the read counters, so limits hold overall.
-  EvalContext inner{ctx.store,       ctx.facts,        *inner_grid, ctx.limits,
-                    ctx.points_read, ctx.buckets_read, ctx.guard};
+  EvalContext inner{
+      ctx.store,        ctx.facts, *inner_grid, ctx.limits, ctx.points_read,
+      ctx.buckets_read, ctx.guard, {},          {}};
   auto v = Evaluate(*sq.args[0], inner);
   ctx.points_read = inner.points_read;
   ctx.buckets_read = inner.buckets_read;
@@ -271,7 +280,30 @@ Result<Value> Subquery(RangeFn fn, const Expr& sq, const Value* q,
   return out;
 }
 
+Result<Value> RangeCallOnce(const Expr& call, EvalContext& ctx);
+
+// A range call, computed once per evaluation when the expression repeats it.
 Result<Value> RangeCall(const Expr& call, EvalContext& ctx) {
+  if (ctx.range_call_uses.empty()) {
+    return RangeCallOnce(call, ctx);
+  }
+  std::string key = ExprKey(call);
+  auto uses = ctx.range_call_uses.find(key);
+  if (uses == ctx.range_call_uses.end() || uses->second < 2) {
+    return RangeCallOnce(call, ctx);
+  }
+  if (auto hit = ctx.repeated_results.find(key);
+      hit != ctx.repeated_results.end()) {
+    return hit->second;
+  }
+  auto v = RangeCallOnce(call, ctx);
+  if (v) {
+    ctx.repeated_results.emplace(std::move(key), *v);
+  }
+  return v;
+}
+
+Result<Value> RangeCallOnce(const Expr& call, EvalContext& ctx) {
   CITYNEXUS_ASSIGN_OR_RETURN(auto fn, RangeFnFromName(call.text));
   if (fn == RangeFn::kTimeShare) {
     return TimeShare(call, ctx);
@@ -361,7 +393,81 @@ Result<Value> Call(const Expr& call, EvalContext& ctx) {
   return Status::InvalidArgument("unknown function \"" + name + "\"");
 }
 
+void AppendKey(const Expr& e, std::string* out) {
+  // Length-prefixed strings, so no name can imitate a separator.
+  auto text = [out](const std::string& t) {
+    *out += std::to_string(t.size());
+    *out += ':';
+    *out += t;
+  };
+  auto number = [out](int64_t v) {
+    *out += std::to_string(v);
+    *out += ',';
+  };
+  number(static_cast<int64_t>(e.kind));
+  if (e.kind == ExprKind::kNumber) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%a,", e.number);  // exact
+    *out += buf;
+  }
+  text(e.text);
+  text(e.measurement);
+  text(e.field);
+  number(static_cast<int64_t>(e.matchers.size()));
+  for (const auto& m : e.matchers) {
+    text(m.label);
+    number(static_cast<int64_t>(m.op));
+    text(m.value);
+  }
+  number(e.has_range ? 1 : 0);
+  number(e.range_ns);
+  number(e.resolution_ns);
+  number(e.offset_ns);
+  number(static_cast<int64_t>(e.agg));
+  number(e.without ? 1 : 0);
+  number(static_cast<int64_t>(e.grouping.size()));
+  for (const auto& g : e.grouping) {
+    text(g);
+  }
+  number(static_cast<int64_t>(e.op));
+  number(e.return_bool ? 1 : 0);
+  number(e.has_matching ? 1 : 0);
+  number(e.on ? 1 : 0);
+  number(static_cast<int64_t>(e.matching_labels.size()));
+  for (const auto& l : e.matching_labels) {
+    text(l);
+  }
+  number(static_cast<int64_t>(e.args.size()));
+  for (const auto& a : e.args) {
+    *out += '(';
+    AppendKey(*a, out);
+    *out += ')';
+  }
+}
+
+void CountRangeCalls(const Expr& e, EvalContext& ctx) {
+  if (e.kind == ExprKind::kSubquery) {
+    return;  // evaluated on its own inner grid with its own context
+  }
+  if (e.kind == ExprKind::kCall && IsRangeFunction(e.text)) {
+    ++ctx.range_call_uses[ExprKey(e)];
+  }
+  for (const auto& a : e.args) {
+    CountRangeCalls(*a, ctx);
+  }
+}
+
 }  // namespace
+
+std::string ExprKey(const Expr& e) {
+  std::string out;
+  AppendKey(e, &out);
+  return out;
+}
+
+void CountRepeatedRangeCalls(const Expr& root, EvalContext& ctx) {
+  CountRangeCalls(root, ctx);
+}
 
 Result<Value> Evaluate(const Expr& e, EvalContext& ctx) {
   switch (e.kind) {
@@ -390,7 +496,7 @@ Result<Value> Evaluate(const Expr& e, EvalContext& ctx) {
       return Call(e, ctx);
     case ExprKind::kAggregate: {
       Value param;
-      if (e.agg == AggOp::kQuantile) {
+      if (e.agg == AggFunction::kPercentile) {
         auto q = ScalarArg(*e.args[0], ctx, "quantile");
         if (!q) {
           return q;
@@ -401,8 +507,8 @@ Result<Value> Evaluate(const Expr& e, EvalContext& ctx) {
       if (!arg) {
         return arg;
       }
-      return ApplyAggregate(e, *arg,
-                            e.agg == AggOp::kQuantile ? &param : nullptr);
+      return ApplyAggregate(
+          e, *arg, e.agg == AggFunction::kPercentile ? &param : nullptr);
     }
     case ExprKind::kBinary: {
       auto l = Evaluate(*e.args[0], ctx);

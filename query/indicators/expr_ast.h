@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "query/agg_function.h"
+
 namespace citynexus::query::indicators {
 
 enum class MatchOp { kEqual, kNotEqual, kRegexMatch, kRegexNotMatch };
@@ -36,8 +38,6 @@ enum class BinaryOp {
 
 bool IsComparison(BinaryOp op);
 const char* BinaryOpText(BinaryOp op);
-
-enum class AggOp { kSum, kAvg, kMin, kMax, kCount, kQuantile };
 
 enum class ExprKind {
   kNumber,
@@ -69,7 +69,9 @@ struct Expr {
   int64_t offset_ns = 0;      // `offset D` on a range selector / subquery
 
   // kAggregate
-  AggOp agg = AggOp::kSum;
+  // The query layer's one enum of aggregate functions; the language has
+  // sum, avg (kMean), min, max, count and quantile (kPercentile, q in 0..1).
+  AggFunction agg = AggFunction::kSum;
   bool without = false;               // without (...) instead of by (...)
   std::vector<std::string> grouping;  // by/without labels
 

@@ -34,19 +34,20 @@ int InstantFunctionArity(std::string_view name) {
   return -1;
 }
 
-bool AggOpFromName(std::string_view name, AggOp* op) {
+// The aggregation operators of the indicator language (PromQL's names).
+bool IndicatorAggFromName(std::string_view name, AggFunction* op) {
   if (name == "sum") {
-    *op = AggOp::kSum;
+    *op = AggFunction::kSum;
   } else if (name == "avg") {
-    *op = AggOp::kAvg;
+    *op = AggFunction::kMean;
   } else if (name == "min") {
-    *op = AggOp::kMin;
+    *op = AggFunction::kMin;
   } else if (name == "max") {
-    *op = AggOp::kMax;
+    *op = AggFunction::kMax;
   } else if (name == "count") {
-    *op = AggOp::kCount;
+    *op = AggFunction::kCount;
   } else if (name == "quantile") {
-    *op = AggOp::kQuantile;
+    *op = AggFunction::kPercentile;
   } else {
     return false;
   }
@@ -305,8 +306,8 @@ class Parser : private TokenCursor {
         return e;
       }
       case TokenKind::kIdent: {
-        AggOp op;
-        if (AggOpFromName(t.text, &op) &&
+        AggFunction op;
+        if (IndicatorAggFromName(t.text, &op) &&
             (Peek(1).kind == TokenKind::kLParen || IsIdent("by", 1) ||
              IsIdent("without", 1))) {
           return ParseAggregate(op);
@@ -386,7 +387,7 @@ class Parser : private TokenCursor {
     return e;
   }
 
-  Result<std::unique_ptr<Expr>> ParseAggregate(AggOp op) {
+  Result<std::unique_ptr<Expr>> ParseAggregate(AggFunction op) {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::kAggregate;
     e->agg = op;
@@ -401,7 +402,7 @@ class Parser : private TokenCursor {
     };
     CITYNEXUS_RETURN_IF_ERROR(grouping());
     CITYNEXUS_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "'('"));
-    if (op == AggOp::kQuantile) {
+    if (op == AggFunction::kPercentile) {
       auto q = ParseAnd();
       if (!q) {
         return q;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 #include "query/bucket_math.h"
 
@@ -119,8 +120,11 @@ bool IsBucketRangeFn(RangeFn fn) {
   }
 }
 
-Cell BucketWindow(RangeFn fn, const BucketData& d, int64_t a, int64_t b) {
-  const auto [lo, hi] = d.Range(a, b);
+namespace {
+
+// A bucket function over the buckets [lo, hi) of the window [a, b).
+Cell BucketCell(RangeFn fn, const BucketData& d, size_t lo, size_t hi,
+                int64_t a, int64_t b) {
   const uint64_t count = d.prefix_count[hi] - d.prefix_count[lo];
   if (count == 0) {
     return Absent();
@@ -147,6 +151,38 @@ Cell BucketWindow(RangeFn fn, const BucketData& d, int64_t a, int64_t b) {
     }
     default:
       return Absent();  // not a bucket function; callers check
+  }
+}
+
+}  // namespace
+
+Cell BucketWindow(RangeFn fn, const BucketData& d, int64_t a, int64_t b) {
+  const auto [lo, hi] = d.Range(a, b);
+  return BucketCell(fn, d, lo, hi, a, b);
+}
+
+void BucketWindows(RangeFn fn, const BucketData& d,
+                   const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                   std::vector<Cell>* out) {
+  const auto& buckets = d.buckets;
+  const size_t n = buckets.size();
+  size_t lo = 0;
+  size_t hi = 0;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (k > 0 && (a[k] < a[k - 1] || b[k] < b[k - 1])) {
+      // Not ascending (never for step grids, but cheap to honour): search.
+      std::tie(lo, hi) = d.Range(a[k], b[k]);
+    } else {
+      // Windows ascend: both edges only move forward, one pass in all.
+      while (lo < n && buckets[lo].start_ns < a[k]) {
+        ++lo;
+      }
+      hi = std::max(hi, lo);
+      while (hi < n && buckets[hi].start_ns < b[k]) {
+        ++hi;
+      }
+    }
+    out->push_back(BucketCell(fn, d, lo, hi, a[k], b[k]));
   }
 }
 
@@ -186,6 +222,72 @@ Cell RawWindow(RangeFn fn, const RawData& d, int64_t a, int64_t b, double q) {
     default:
       return Absent();
   }
+}
+
+TimeShareSpans::TimeShareSpans(const RawData& d,
+                               const std::vector<uint8_t>& holds) {
+  if (d.interval_ns <= 0) {
+    return;  // a state's tail is then the window's length: no fixed spans
+  }
+  const int64_t max_gap = MaxGap(d.interval_ns);
+  const size_t n = d.times.size();
+  observed_.assign(n + 1, 0);
+  held_.assign(n + 1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t t0 = d.times[i];
+    int64_t t1 = t0 + d.interval_ns;
+    if (i + 1 < n && d.times[i + 1] - t0 <= max_gap) {
+      t1 = d.times[i + 1];
+    }
+    observed_[i + 1] = observed_[i] + (t1 - t0);
+    held_[i + 1] = held_[i] + (holds[i] ? t1 - t0 : 0);
+  }
+}
+
+Cell TimeShareWindow(const RawData& d, int64_t a, int64_t b,
+                     const std::vector<uint8_t>& holds,
+                     const TimeShareSpans& spans) {
+  if (!spans.ready()) {
+    return TimeShareWindow(d, a, b, [&](size_t i) { return holds[i] != 0; });
+  }
+  // The same sums as the loop below, exactly (integers): a state that
+  // starts inside [a, b) and is not the last one there ends before b, so
+  // only the state before a and the last state in the window are clipped;
+  // the others come from the prefix sums.
+  const auto [lo, hi] = d.Range(a, b);
+  const int64_t max_gap = MaxGap(d.interval_ns);
+  int64_t observed = 0;
+  int64_t held = 0;
+  auto clipped = [&](size_t i) {
+    const int64_t t0 = d.times[i];
+    int64_t t1 = t0 + d.interval_ns;
+    if (i + 1 < d.times.size() && d.times[i + 1] - t0 <= max_gap) {
+      t1 = d.times[i + 1];
+    }
+    const int64_t c0 = std::max(t0, a);
+    const int64_t c1 = std::min(t1, b);
+    if (c1 <= c0) {
+      return;
+    }
+    observed += c1 - c0;
+    if (holds[i]) {
+      held += c1 - c0;
+    }
+  };
+  if (lo > 0) {
+    clipped(lo - 1);
+  }
+  if (hi > lo) {
+    observed += spans.observed(lo, hi - 1);
+    held += spans.held(lo, hi - 1);
+    clipped(hi - 1);
+  }
+  if (observed == 0) {
+    return Absent();
+  }
+  const double cov = static_cast<double>(observed) / static_cast<double>(b - a);
+  return Make(static_cast<double>(held) / static_cast<double>(observed),
+              std::min(1.0, cov));
 }
 
 Cell TimeShareWindow(const RawData& d, int64_t a, int64_t b,

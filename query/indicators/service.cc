@@ -82,8 +82,9 @@ Result<EvaluationResult> IndicatorService::Run(
       auto grid,
       indicators::MakeStepGrid(request.start_ns, request.end_ns, step,
                                request.time_zone, limits_.max_steps));
-  indicators::EvalContext ctx{store_, facts_, grid,         limits_,
-                              0,      0,      request.guard};
+  indicators::EvalContext ctx{store_, facts_,        grid, limits_, 0,
+                              0,      request.guard, {},   {}};
+  indicators::CountRepeatedRangeCalls(expr, ctx);
   auto value = indicators::Evaluate(expr, ctx);
   if (!value) {
     return value.error();

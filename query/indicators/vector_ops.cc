@@ -199,6 +199,128 @@ Result<Value> ApplyBinary(const Expr& e, Value lhs, Value rhs) {
   return out;
 }
 
+namespace {
+
+// sum, avg, min, max and count of one group, accumulated row by row: each
+// row's cells are read in order (the columnar layout) instead of one cell
+// of every row per step, which missed the cache once per row and step.
+// Rows are added in the group's order, so sums round exactly as before.
+void FoldGroup(AggFunction agg, const std::vector<const Row*>& rows,
+               size_t steps, Row* o) {
+  std::vector<uint32_t> members(steps, 0);
+  std::vector<uint32_t> counted(steps, 0);  // members holding a value
+  std::vector<double> coverage(steps, 0);
+  std::vector<double> acc(steps, 0);
+  for (const Row* r : rows) {
+    const Cell* cells = r->cells.data();
+    for (size_t k = 0; k < steps; ++k) {
+      const Cell& c = cells[k];
+      if (c.state == CellState::kNone) {
+        continue;
+      }
+      ++members[k];
+      coverage[k] += c.coverage;  // absent members count as 0 coverage
+      if (c.state != CellState::kValue) {
+        continue;
+      }
+      double& a = acc[k];
+      if (counted[k]++ == 0) {
+        // A sum starts from 0 (0 + -0.0 is +0.0, as before).
+        a = agg == AggFunction::kSum || agg == AggFunction::kMean ? 0 + c.value
+                                                                  : c.value;
+        continue;
+      }
+      switch (agg) {
+        case AggFunction::kSum:
+        case AggFunction::kMean:
+          a += c.value;
+          break;
+        case AggFunction::kMin:
+          if (c.value < a) {
+            a = c.value;
+          }
+          break;
+        case AggFunction::kMax:
+          if (a < c.value) {
+            a = c.value;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  for (size_t k = 0; k < steps; ++k) {
+    Cell& cell = o->cells[k];
+    if (members[k] == 0) {
+      continue;  // kNone
+    }
+    cell.coverage = coverage[k] / static_cast<double>(members[k]);
+    if (counted[k] == 0) {
+      cell.state = CellState::kAbsent;
+      continue;
+    }
+    cell.state = CellState::kValue;
+    switch (agg) {
+      case AggFunction::kMean:
+        cell.value = acc[k] / static_cast<double>(counted[k]);
+        break;
+      case AggFunction::kCount:
+        cell.value = static_cast<double>(counted[k]);
+        break;
+      default:
+        cell.value = acc[k];
+        break;
+    }
+  }
+}
+
+// quantile of one group: the values of every member at each step.
+void QuantileGroup(const std::vector<const Row*>& rows, size_t steps,
+                   const Value& param, Row* o) {
+  std::vector<double> values;
+  for (size_t k = 0; k < steps; ++k) {
+    values.clear();
+    size_t members = 0;
+    double coverage = 0;
+    for (const Row* r : rows) {
+      const Cell& c = r->cells[k];
+      if (c.state == CellState::kNone) {
+        continue;
+      }
+      ++members;
+      coverage += c.coverage;  // absent members count as 0 coverage
+      if (c.state == CellState::kValue) {
+        values.push_back(c.value);
+      }
+    }
+    Cell& cell = o->cells[k];
+    if (members == 0) {
+      continue;  // kNone
+    }
+    cell.coverage = coverage / static_cast<double>(members);
+    if (values.empty()) {
+      cell.state = CellState::kAbsent;
+      continue;
+    }
+    const Cell& q = param.rows[0].cells[k];
+    if (q.state != CellState::kValue) {
+      cell.state = CellState::kAbsent;
+      continue;
+    }
+    cell.state = CellState::kValue;
+    if (q.value < 0) {
+      cell.value = -std::numeric_limits<double>::infinity();
+    } else if (q.value > 1) {
+      cell.value = std::numeric_limits<double>::infinity();
+    } else {
+      cell.value = Percentile(values, q.value * 100);
+    }
+  }
+}
+
+}  // namespace
+
 Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
                              const Value* param) {
   if (arg.scalar) {
@@ -227,69 +349,10 @@ Result<Value> ApplyAggregate(const Expr& e, const Value& arg,
     Row o;
     o.labels = key;
     o.cells.resize(steps);
-    std::vector<double> values;
-    for (size_t k = 0; k < steps; ++k) {
-      values.clear();
-      size_t members = 0;
-      double coverage = 0;
-      for (const Row* r : rows) {
-        const Cell& c = r->cells[k];
-        if (c.state == CellState::kNone) {
-          continue;
-        }
-        ++members;
-        coverage += c.coverage;  // absent members count as 0 coverage
-        if (c.state == CellState::kValue) {
-          values.push_back(c.value);
-        }
-      }
-      Cell& cell = o.cells[k];
-      if (members == 0) {
-        continue;  // kNone
-      }
-      cell.coverage = coverage / static_cast<double>(members);
-      if (values.empty()) {
-        cell.state = CellState::kAbsent;
-        continue;
-      }
-      cell.state = CellState::kValue;
-      double v = 0;
-      switch (e.agg) {
-        case AggOp::kSum:
-        case AggOp::kAvg:
-          for (double x : values) {
-            v += x;
-          }
-          if (e.agg == AggOp::kAvg) {
-            v /= static_cast<double>(values.size());
-          }
-          break;
-        case AggOp::kMin:
-          v = *std::min_element(values.begin(), values.end());
-          break;
-        case AggOp::kMax:
-          v = *std::max_element(values.begin(), values.end());
-          break;
-        case AggOp::kCount:
-          v = static_cast<double>(values.size());
-          break;
-        case AggOp::kQuantile: {
-          const Cell& q = param->rows[0].cells[k];
-          if (q.state != CellState::kValue) {
-            cell.state = CellState::kAbsent;
-            continue;
-          }
-          if (q.value < 0) {
-            v = -std::numeric_limits<double>::infinity();
-          } else if (q.value > 1) {
-            v = std::numeric_limits<double>::infinity();
-          } else {
-            v = Percentile(values, q.value * 100);
-          }
-          break;
-        }
-      }
-      cell.value = v;
+    if (e.agg == AggFunction::kPercentile) {
+      QuantileGroup(rows, steps, *param, &o);
+    } else {
+      FoldGroup(e.agg, rows, steps, &o);
     }
     out.rows.push_back(std::move(o));
   }

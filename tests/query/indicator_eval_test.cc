@@ -370,3 +370,33 @@ TEST_CASE("evaluation limits stop oversized evaluations",
   CHECK(steps.error().code() == StatusCode::kResourceExhausted);
   CHECK_THAT(steps.error().message(), Catch::Contains("max_steps"));
 }
+
+TEST_CASE("a range call the expression repeats is read once, same values",
+          "[query][indicators][eval]") {
+  IndicatorFixture f;
+  WritePower(f);
+  const int64_t end = kT0 + 2 * kDay;
+  auto once = f.Eval("quantile_over_time(0.5, power.kw[1d])", kT0, end, "1d");
+  auto twice = f.Eval(
+      "quantile_over_time(0.5, power.kw[1d]) + "
+      "quantile_over_time(0.5, power.kw[1d])",
+      kT0, end, "1d");
+  CHECK(*PointAt(twice, kT0, kSiteA).value ==
+        2 * *PointAt(once, kT0, kSiteA).value);
+  CHECK(*PointAt(twice, kT0 + kDay, kSiteA).value ==
+        2 * *PointAt(once, kT0 + kDay, kSiteA).value);
+  CHECK(twice.points_read == once.points_read);  // the second use is reused
+  // A different range is another call: read again.
+  auto other = f.Eval(
+      "quantile_over_time(0.5, power.kw[1d]) + "
+      "quantile_over_time(0.5, power.kw[2d])",
+      kT0, end, "1d");
+  CHECK(other.points_read > once.points_read);
+  // Bucket functions too.
+  auto sum_once = f.Eval("sum_over_time(power.kw[1d])", kT0, end, "1d");
+  auto sum_twice =
+      f.Eval("sum_over_time(power.kw[1d]) / sum_over_time(power.kw[1d])", kT0,
+             end, "1d");
+  CHECK(sum_twice.buckets_read == sum_once.buckets_read);
+  CHECK(*PointAt(sum_twice, kT0, kSiteA).value == 1);
+}

@@ -59,7 +59,7 @@ TEST_CASE("parser follows PromQL precedence and binary modifiers",
   REQUIRE(agg->kind == ExprKind::kAggregate);
   CHECK(agg->grouping == std::vector<std::string>{"zone", "dma"});
   auto agg2 = Parse("quantile without (site) (0.9, a.b)");
-  CHECK(agg2->agg == AggOp::kQuantile);
+  CHECK(agg2->agg == query::AggFunction::kPercentile);
   CHECK(agg2->without);
   CHECK(agg2->args.size() == 2);
 
