@@ -117,6 +117,15 @@ struct Candidate {
   size_t size = 0;         // exact encoded bytes
 };
 
+// Working buffers of EncodeIntColumn, kept per thread between calls.
+struct Scratch {
+  Candidate best, candidate;
+  std::vector<int64_t> deltas;
+};
+// Columns longer than this release their buffers after encoding, so a
+// thread keeps at most ~3 * 8 * kScratchKeptValues bytes.
+constexpr size_t kScratchKeptValues = 1 << 16;
+
 // Fills `c` for `order` and computes the exact size of its encoding.
 void PrepareOrder(const int64_t* values, size_t count, int order,
                   std::vector<int64_t>* deltas, Candidate* c) {
@@ -201,8 +210,12 @@ void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
                      std::string* out) {
   // Every allowed transform is sized exactly without being written; only
   // the smallest is encoded (writing all of them was ~10% of ingest).
-  Candidate best, candidate;
-  std::vector<int64_t> deltas;
+  // Per-thread buffers: most columns are short, so allocating the working
+  // arrays for every column cost as much as filling them.
+  thread_local Scratch scratch;
+  Candidate& best = scratch.best;
+  Candidate& candidate = scratch.candidate;
+  std::vector<int64_t>& deltas = scratch.deltas;
   bool have_best = false;
   for (int order = 0; order <= kLinear; ++order) {
     if ((orders & (1u << order)) == 0) continue;
@@ -218,6 +231,7 @@ void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
   }
   out->reserve(out->size() + best.size);
   WriteCandidate(best, count, out);
+  if (count > kScratchKeptValues) scratch = Scratch();  // bound kept memory
 }
 
 namespace {
