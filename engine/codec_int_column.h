@@ -9,7 +9,8 @@
 // All arithmetic wraps modulo 2^64, so every int64 sequence (INT64_MIN next
 // to INT64_MAX included) round-trips exactly.
 //
-// Thread-safety: pure functions; safe for concurrent use.
+// Thread-safety: pure functions; safe for concurrent use (the encoder's
+// working buffers are per thread).
 #pragma once
 
 #include <cstddef>
@@ -37,7 +38,9 @@ inline constexpr uint8_t kIntOrderAll =
     kIntOrderRaw | kIntOrderDelta | kIntOrderDoD | kIntOrderLinear;
 
 // Appends the encoding of values[0..count) to `out`, choosing among the
-// transforms in `orders` (non-zero mask) the one giving the fewest bytes.
+// transforms in `orders` (non-zero mask) the one giving the fewest bytes
+// (ties: the lower transform). Each candidate is sized exactly without being
+// written; only the chosen one is encoded.
 // The count is not stored: the decoder must know it.
 void EncodeIntColumn(const int64_t* values, size_t count, uint8_t orders,
                      std::string* out);
