@@ -124,6 +124,13 @@ class RocksStore final : public Store {
   // or (then cached) from the rollups CF (store_read.cc).
   Result<std::shared_ptr<const RollupCache::Buckets>> CoarsestRollups(
       SeriesId id);
+  // Calls `visit` with the decoded buckets of each rollup record of `id` at
+  // `res_s` seconds whose window starts in [window_from_ns, end_ns), in
+  // window order (store_read.cc). A record that does not decode fails with
+  // the series and resolution named.
+  Status ForEachRollupRecord(
+      SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
+      const std::function<void(const std::vector<Bucket>&)>& visit);
   Result<std::optional<Sample>> LastFromRollups(SeriesId id, ValueType type,
                                                 int64_t start_ns,
                                                 int64_t end_ns);

@@ -121,29 +121,14 @@ Status RocksStore::SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
     return Status::Ok();
   }
   const uint32_t res_s = static_cast<uint32_t>(res_ns / 1'000'000'000);
-  std::string lower = RollupKey(id, res_s, WindowStart(start_ns, window_ns_));
-  std::string upper = RollupKey(id, res_s, end_ns);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
-  std::vector<Bucket> record;
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    Status st = DecodeRollupRecord(
-        std::string_view(it->value().data(), it->value().size()), &record);
-    if (!st.ok()) {
-      return st.WithContext("reading series " + SeriesName(id) + " rollup " +
-                            std::to_string(res_s) + "s");
-    }
-    auto lo =
-        std::lower_bound(record.begin(), record.end(), start_ns, by_start);
-    auto hi = std::lower_bound(lo, record.end(), end_ns, by_start);
-    out->insert(out->end(), lo, hi);
-  }
-  if (!it->status().ok()) {
-    return Status::IOError("reading rollups: " + it->status().ToString());
-  }
-  return Status::Ok();
+  return ForEachRollupRecord(
+      id, res_s, WindowStart(start_ns, window_ns_), end_ns,
+      [&](const std::vector<Bucket>& record) {
+        auto lo =
+            std::lower_bound(record.begin(), record.end(), start_ns, by_start);
+        auto hi = std::lower_bound(lo, record.end(), end_ns, by_start);
+        out->insert(out->end(), lo, hi);
+      });
 }
 
 Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,

@@ -124,19 +124,15 @@ Status RocksStore::Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
       [&](const ChunkColumns& c, size_t i) { return visit(SampleAt(c, i)); });
 }
 
-Result<std::shared_ptr<const RollupCache::Buckets>> RocksStore::CoarsestRollups(
-    SeriesId id) {
-  if (auto hit = rollup_cache_.Get(id)) return hit;
-  const uint64_t generation = rollup_cache_.generation();
-  const uint32_t res_s =
-      static_cast<uint32_t>(rollup_ns_.back() / 1'000'000'000);
-  std::string lower = RollupKey(id, res_s, INT64_MIN);
-  std::string upper = RollupKey(id, res_s, INT64_MAX);
+Status RocksStore::ForEachRollupRecord(
+    SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
+    const std::function<void(const std::vector<Bucket>&)>& visit) {
+  std::string lower = RollupKey(id, res_s, window_from_ns);
+  std::string upper = RollupKey(id, res_s, end_ns);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
-  auto all = std::make_shared<RollupCache::Buckets>();
   std::vector<Bucket> record;
   for (it->Seek(lower); it->Valid(); it->Next()) {
     Status st = DecodeRollupRecord(
@@ -145,11 +141,25 @@ Result<std::shared_ptr<const RollupCache::Buckets>> RocksStore::CoarsestRollups(
       return st.WithContext("reading series " + SeriesName(id) + " rollup " +
                             std::to_string(res_s) + "s");
     }
-    all->insert(all->end(), record.begin(), record.end());
+    visit(record);
   }
   if (!it->status().ok()) {
     return Status::IOError("reading rollups: " + it->status().ToString());
   }
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const RollupCache::Buckets>> RocksStore::CoarsestRollups(
+    SeriesId id) {
+  if (auto hit = rollup_cache_.Get(id)) return hit;
+  const uint64_t generation = rollup_cache_.generation();
+  const uint32_t res_s =
+      static_cast<uint32_t>(rollup_ns_.back() / 1'000'000'000);
+  auto all = std::make_shared<RollupCache::Buckets>();
+  CITYNEXUS_RETURN_IF_ERROR(ForEachRollupRecord(
+      id, res_s, INT64_MIN, INT64_MAX, [&](const std::vector<Bucket>& record) {
+        all->insert(all->end(), record.begin(), record.end());
+      }));
   all->shrink_to_fit();
   rollup_cache_.Put(id, generation, all);
   return std::shared_ptr<const RollupCache::Buckets>(std::move(all));
