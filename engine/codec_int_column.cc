@@ -109,12 +109,12 @@ inline size_t VarintLength(uint64_t v) {
 struct Candidate {
   int order = 0;
   int64_t slope = 0;
-  size_t head = 0;        // leading values stored as varints, outside frames
-  uint64_t divisor = 0;   // > 1 when stored
+  size_t head = 0;         // leading values stored as varints, outside frames
+  uint64_t divisor = 0;    // > 1 when stored
   std::vector<int64_t> t;  // transformed values; framed ones divided
   std::vector<int64_t> frame_base;
   std::vector<uint8_t> frame_width;
-  size_t size = 0;         // exact encoded bytes
+  size_t size = 0;  // exact encoded bytes
 };
 
 // Working buffers of EncodeIntColumn, kept per thread between calls.

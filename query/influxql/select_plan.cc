@@ -60,8 +60,7 @@ SelectStatement CloneSelectClauses(const SelectStatement& s) {
   return c;
 }
 
-Result<TimeRange> StatementTimeRange(const SelectStatement& s,
-                                     int64_t now_ns) {
+Result<TimeRange> StatementTimeRange(const SelectStatement& s, int64_t now_ns) {
   std::unique_ptr<TimeZone> zone;
   if (!s.tz.empty() && s.tz != "UTC") {
     auto z = TimeZone::Load(s.tz);
@@ -70,8 +69,8 @@ Result<TimeRange> StatementTimeRange(const SelectStatement& s,
   }
   TimeRange range;
   std::vector<const Expr*> filters;
-  CITYNEXUS_RETURN_IF_ERROR(SplitCondition(s.condition.get(), now_ns, &range,
-                                           &filters, zone.get()));
+  CITYNEXUS_RETURN_IF_ERROR(
+      SplitCondition(s.condition.get(), now_ns, &range, &filters, zone.get()));
   return range;
 }
 

@@ -4,6 +4,8 @@
 // transform fully written, the smallest kept, hardware division) as a
 // reference and compares both outputs, byte for byte, on varied columns and
 // every transform mask, then decodes the result.
+#include "engine/codec_int_column.h"
+
 #include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
@@ -15,7 +17,6 @@
 #include <vector>
 
 #include "engine/bit_stream.h"
-#include "engine/codec_int_column.h"
 #include "engine/coding.h"
 
 namespace citynexus::engine {
