@@ -260,24 +260,25 @@ const Head::HeadPoint* Head::EdgePointIn(const Shard& shard, SeriesId id,
   return &pts[latest ? hi - 1 : lo];
 }
 
-std::optional<int64_t> Head::EarliestIn(SeriesId id, int64_t start_ns,
-                                        int64_t end_ns) const {
+std::optional<int64_t> Head::EdgeTimestampIn(SeriesId id, int64_t start_ns,
+                                             int64_t end_ns,
+                                             bool latest) const {
   const Shard& shard = shards_[id % kShards];
   MutexLock lock(&shard.mu);
   const SeriesHead* head;
-  const HeadPoint* p = EdgePointIn(shard, id, start_ns, end_ns, false, &head);
+  const HeadPoint* p = EdgePointIn(shard, id, start_ns, end_ns, latest, &head);
   if (p == nullptr) return std::nullopt;
   return p->ts;
 }
 
+std::optional<int64_t> Head::EarliestIn(SeriesId id, int64_t start_ns,
+                                        int64_t end_ns) const {
+  return EdgeTimestampIn(id, start_ns, end_ns, /*latest=*/false);
+}
+
 std::optional<int64_t> Head::LatestIn(SeriesId id, int64_t start_ns,
                                       int64_t end_ns) const {
-  const Shard& shard = shards_[id % kShards];
-  MutexLock lock(&shard.mu);
-  const SeriesHead* head;
-  const HeadPoint* p = EdgePointIn(shard, id, start_ns, end_ns, true, &head);
-  if (p == nullptr) return std::nullopt;
-  return p->ts;
+  return EdgeTimestampIn(id, start_ns, end_ns, /*latest=*/true);
 }
 
 std::optional<Sample> Head::LastIn(SeriesId id, int64_t start_ns,

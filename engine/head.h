@@ -143,6 +143,9 @@ class Head {
   // The series' buffer, sorted and with fresh aggregates; null when none.
   SeriesHead* FindNormalized(const Shard& shard, SeriesId id) const
       REQUIRES(shard.mu);
+  // The timestamp of EdgePointIn, under the shard's lock.
+  std::optional<int64_t> EdgeTimestampIn(SeriesId id, int64_t start_ns,
+                                         int64_t end_ns, bool latest) const;
   // The earliest (or, with `latest`, the newest) point of `id` in
   // [start_ns, end_ns), and its series in `*head`; null when there is none.
   const HeadPoint* EdgePointIn(const Shard& shard, SeriesId id,
