@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,8 +78,11 @@ bool TryReap(pid_t pid, ProcessResult* result) {
 }  // namespace
 
 std::optional<uint16_t> ListeningPort(const std::string& log) {
-  const std::string marker = "app: citynexus ";
-  const size_t line = log.find(marker);
+  // The HTTP server logs "http: listening on HOST:PORT" and serve then
+  // logs "app: citynexus VERSION listening on HOST:PORT"; a test may read
+  // the log between the two, so either line will do (same port).
+  const size_t line =
+      std::min(log.find("app: citynexus "), log.find("http: listening on "));
   if (line == std::string::npos) return std::nullopt;
   const std::string needle = " listening on 127.0.0.1:";
   const size_t at = log.find(needle, line);

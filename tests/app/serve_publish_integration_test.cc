@@ -37,16 +37,6 @@ constexpr const char* kFlowTotal = R"json({
   "unit": "m3", "step": "1s", "min_coverage": 0,
   "expr": "sum(sum_over_time(flow.m3[1s]))"})json";
 
-std::optional<uint16_t> ListeningPort(const std::string& log) {
-  const std::string needle = " listening on 127.0.0.1:";
-  const size_t at = log.find("app: citynexus ");
-  if (at == std::string::npos) return std::nullopt;
-  const size_t port_at = log.find(needle, at);
-  if (port_at == std::string::npos) return std::nullopt;
-  return static_cast<uint16_t>(
-      std::strtol(log.c_str() + port_at + needle.size(), nullptr, 10));
-}
-
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -84,7 +74,7 @@ TEST_CASE("serve publishes indicator values to MQTT as configured",
   const auto log = serve.WaitForStderr(" listening on 127.0.0.1:", seconds(60));
   INFO("stderr: " << serve.Stderr());
   REQUIRE(log.has_value());
-  const auto port = ListeningPort(*log);
+  const auto port = testing::ListeningPort(*log);
   REQUIRE(port.has_value());
 
   const int64_t step = 1000000000;
