@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/mutex.h"
 #include "connectors/connectors.h"
@@ -35,12 +36,6 @@ constexpr std::chrono::milliseconds kWriteRetryMax{5000};
 // Label of messages no configured subscription matches (e.g. a filter
 // left in the persistent session by an earlier configuration).
 constexpr const char* kNoSubscription = "(none)";
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string JoinBrokers(const std::vector<std::string>& brokers) {
   std::string out;
@@ -356,7 +351,7 @@ class MqttConnector::Impl {
   }
 
   void HandleMessage(const mqtt::message& message) REQUIRES(handling_mu_) {
-    const int64_t arrival_ns = NowNs();
+    const int64_t arrival_ns = UnixNowNs();
     const std::string& topic = message.get_topic();
     const std::string& payload = message.get_payload();
     size_t index = 0;

@@ -6,30 +6,29 @@
 #include <fstream>
 #include <string>
 
+#include "common/enum_names.h"
+
 namespace citynexus::connectors {
 
+namespace {
+
+// Both directions of the format names (config, logs, dead letters).
+constexpr EnumName<MqttFormat> kFormatNames[] = {
+    {"line_protocol", MqttFormat::kLineProtocol},
+    {"senml", MqttFormat::kSenml},
+    {"ttn", MqttFormat::kTtn},
+    {"json", MqttFormat::kJson},
+    {"value", MqttFormat::kValue},
+};
+
+}  // namespace
+
 std::string_view MqttFormatName(MqttFormat format) {
-  switch (format) {
-    case MqttFormat::kLineProtocol:
-      return "line_protocol";
-    case MqttFormat::kSenml:
-      return "senml";
-    case MqttFormat::kTtn:
-      return "ttn";
-    case MqttFormat::kJson:
-      return "json";
-    case MqttFormat::kValue:
-      return "value";
-  }
-  return "unknown";
+  return NameOf(kFormatNames, format, "unknown");
 }
 
 Result<MqttFormat> ParseMqttFormat(std::string_view name) {
-  for (MqttFormat f :
-       {MqttFormat::kLineProtocol, MqttFormat::kSenml, MqttFormat::kTtn,
-        MqttFormat::kJson, MqttFormat::kValue}) {
-    if (MqttFormatName(f) == name) return f;
-  }
+  if (auto format = ValueOf(kFormatNames, name)) return *format;
   return Status::InvalidArgument(
       "expected one of \"line_protocol\", \"senml\", \"ttn\", \"json\", "
       "\"value\", got \"" +

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/mutex.h"
 #include "connectors/mqtt_paho_options.h"
@@ -21,12 +22,6 @@ constexpr const char* kComponent = "sta-mqtt";
 constexpr const char* kCreateFilter = "v1.1/+/Observations";
 constexpr std::string_view kDatastreamPrefix = "v1.1/Datastreams(";
 constexpr std::string_view kObservationsSuffix = ")/Observations";
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The ID of "v1.1/Datastreams(ID)/Observations"; nullopt for other topics.
 std::optional<uint64_t> DatastreamOfTopic(std::string_view topic) {
@@ -193,7 +188,7 @@ class StaMqttBridge::Impl {
              "only v1.1/Datastreams(ID)/Observations creates Observations");
       return;
     }
-    auto point = payloads_.decode(*id, payload, NowNs());
+    auto point = payloads_.decode(*id, payload, UnixNowNs());
     if (!point) {
       Reject(topic, point.error().ToString());
       return;

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "engine/batch_log.h"
 #include "engine/chunk_codec.h"
@@ -307,10 +308,7 @@ void RocksStore::StartThreads() {
         bg_cv_.WaitFor(&bg_mu_, options_.retention_interval);
         if (stop_) break;
         lock.Unlock();
-        int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-        Status s = RunRetention(now);
+        Status s = RunRetention(UnixNowNs());
         if (!s.ok()) {
           CN_LOG(kError, "retention") << s.ToString();
         }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/clock.h"
 #include "common/numbers.h"
 #include "query/openapi.h"
 #include "query/query.h"
@@ -20,12 +21,6 @@ using nlohmann::json;
 // The InfluxDB HTTP API version whose /write and /query we are compatible
 // with, reported where InfluxDB clients look for it.
 constexpr const char* kInfluxApiVersion = "1.8.10";
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 net::Response BadRequest(const std::string& message) {
   return net::Response::Error(400, "invalid_argument", message);
@@ -209,7 +204,7 @@ net::Response HandleSeries(const QueryEngine& engine, const net::Request& req) {
 }
 
 net::Response HandleQuery(const QueryEngine& engine, const net::Request& req) {
-  auto spec = SpecFromRequest(req, NowNs());
+  auto spec = SpecFromRequest(req, UnixNowNs());
   if (!spec) return net::Response::FromStatus(spec.error());
   if (!req.Caller().CanRead(spec->measurement)) {
     return net::Response::FromStatus(req.Caller().DenyStatus(

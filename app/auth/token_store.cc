@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/log.h"
 
 namespace citynexus::app {
@@ -24,12 +25,6 @@ constexpr const char* kFormat = "citynexus-tokens/1";
 constexpr size_t kSecretBytes = 32;  // 256 bits
 constexpr size_t kMaxNameBytes = 128;
 constexpr size_t kMaxFileBytes = 16u << 20;
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Hex(const unsigned char* data, size_t n) {
   static const char* kDigits = "0123456789abcdef";
@@ -326,7 +321,7 @@ Result<CreatedToken> TokenStore::Create(std::string name,
           id_bytes->size());
   created.info.name = std::move(name);
   created.info.scopes = std::move(scopes);
-  created.info.created_s = NowSeconds();
+  created.info.created_s = UnixNowSeconds();
   created.info.expires_s = expires_s;
   created.info.sha256_hex = Sha256Hex(created.secret);
   if (created.info.sha256_hex.empty()) {
@@ -401,7 +396,7 @@ Result<TokenInfo> TokenStore::Verify(std::string_view secret) {
       match = &t;
     }
   }
-  const int64_t now = NowSeconds();
+  const int64_t now = UnixNowSeconds();
   if (match == nullptr) return Status::Unauthenticated("invalid token");
   if (match->Expired(now)) {
     return Status::Unauthenticated("token \"" + match->name + "\" expired");
@@ -424,7 +419,7 @@ Result<TokenInfo> TokenStore::Verify(std::string_view secret) {
 Result<bool> TokenStore::HasAdmin() {
   auto tokens = List();
   if (!tokens) return tokens.error();
-  const int64_t now = NowSeconds();
+  const int64_t now = UnixNowSeconds();
   for (const auto& t : *tokens) {
     if (t.Expired(now)) continue;
     for (const auto& s : t.scopes) {

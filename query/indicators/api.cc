@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/json_parse.h"
 #include "query/indicators.h"
 #include "query/indicators/expr_parser.h"
@@ -246,21 +247,16 @@ net::Response HandleEvaluateExpression(const IndicatorService& service,
 
 void RegisterIndicatorRoutes(net::Router& router,
                              const IndicatorService& service) {
-  auto now = [] {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
   router.Add("GET", "/api/v1/indicators", [&service](const net::Request& r) {
     return HandleListIndicators(service, r);
   });
   router.Add("GET", "/api/v1/indicators/{id}",
-             [&service, now](const net::Request& r) {
-               return HandleGetIndicator(service, r, now());
+             [&service](const net::Request& r) {
+               return HandleGetIndicator(service, r, UnixNowNs());
              });
   router.Add("POST", "/api/v1/indicators/evaluate",
-             [&service, now](const net::Request& r) {
-               return HandleEvaluateExpression(service, r, now());
+             [&service](const net::Request& r) {
+               return HandleEvaluateExpression(service, r, UnixNowNs());
              });
 }
 

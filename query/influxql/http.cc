@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/clock.h"
 #include "common/json_parse.h"
 #include "query/influxql/exec.h"
 #include "query/influxql/parser.h"
@@ -178,9 +179,7 @@ net::Response HandleInfluxQl(const influxql::Executor& executor,
   ctx.access = &req.Caller();
   ctx.guard = &guard;
   ctx.database = get("db");
-  ctx.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
+  ctx.now_ns = UnixNowNs();
   std::vector<influxql::StatementResult> results;
   for (const auto& s : *statements) {
     results.push_back(executor.Execute(s, ctx));
