@@ -18,12 +18,11 @@ Each batch is one file batch-NNNNN.lp under the cache directory; a MANIFEST
 written last marks a complete cache, so an interrupted generation is redone.
 """
 
-import json
 import math
 import os
 import random
-import shutil
-import time
+
+import batch_files
 
 SEED = 20260105
 START = 1767571200  # 2026-01-05T00:00:00Z
@@ -84,19 +83,7 @@ def _generate(directory, points_per_series):
     kinds = [m for m, _, _, _, _ in series]
     gauss = rng.gauss
     rand = rng.random
-    lines = []
-    files = 0
-    written = 0
-
-    def flush():
-        nonlocal lines, files, written
-        path = os.path.join(directory, "batch-%05d.lp" % files)
-        with open(path, "w") as f:
-            f.write("".join(lines))
-        files += 1
-        written += len(lines)
-        lines = []
-
+    out = batch_files.BatchWriter(directory, LINES_PER_BATCH)
     for k in range(points_per_series):
         t = START + k * STEP
         d = daily[(t // 60) % 1440]
@@ -115,48 +102,22 @@ def _generate(directory, points_per_series):
             else:
                 text = "%.1f" % (12.0 + 30.0 * level[i] + 25.0 * d * scale[i] +
                                  gauss(0.0, 1.5))
-            lines.append(prefixes[i] + text + suffix_ts)
-            if len(lines) == LINES_PER_BATCH:
-                flush()
-    if lines:
-        flush()
-    return files, written
+            out.add(prefixes[i] + text + suffix_ts)
+    return out.close()
 
 
 def ensure(root, points_per_series, log=print):
     """Returns (directory, manifest dict); generates the files when the cache
     has no complete copy."""
-    directory = cache_dir(root, points_per_series)
-    manifest_path = os.path.join(directory, "MANIFEST.json")
-    try:
-        with open(manifest_path) as f:
-            manifest = json.load(f)
-        if manifest.get("points") == points_per_series * SERIES:
-            log("data set: cached in %s (%d files, %d points)" % (
-                directory, manifest["files"], manifest["points"]))
-            return directory, manifest
-    except (OSError, ValueError):
-        pass
-    shutil.rmtree(directory, ignore_errors=True)
-    os.makedirs(directory)
-    started = time.time()
-    files, written = _generate(directory, points_per_series)
-    manifest = {
-        "name": "urban1000", "version": VERSION, "seed": SEED, "series": SERIES,
-        "points_per_series": points_per_series, "points": written, "files": files,
-        "lines_per_batch": LINES_PER_BATCH, "precision": "s", "start": START,
-        "end": end_time(points_per_series),
-        "bytes": sum(os.path.getsize(os.path.join(directory, n))
-                     for n in os.listdir(directory)),
-        "generate_seconds": round(time.time() - started, 1),
-    }
-    with open(manifest_path + ".tmp", "w") as f:
-        json.dump(manifest, f, indent=1)
-    os.rename(manifest_path + ".tmp", manifest_path)
-    log("data set: generated %d points in %d files (%.1f MB) in %.1f s into %s" % (
-        written, files, manifest["bytes"] / 1e6, manifest["generate_seconds"], directory))
-    return directory, manifest
+    return batch_files.ensure(
+        cache_dir(root, points_per_series), "points", points_per_series * SERIES,
+        lambda directory: _generate(directory, points_per_series),
+        lambda files, written: {
+            "name": "urban1000", "version": VERSION, "seed": SEED, "series": SERIES,
+            "points_per_series": points_per_series, "points": written, "files": files,
+            "lines_per_batch": LINES_PER_BATCH, "precision": "s", "start": START,
+            "end": end_time(points_per_series)},
+        log)
 
 
-def batch_paths(directory, manifest):
-    return [os.path.join(directory, "batch-%05d.lp" % i) for i in range(manifest["files"])]
+batch_paths = batch_files.batch_paths

@@ -12,11 +12,13 @@ in batches of 5000 lines. Each batch is one file batch-NNNNN.lp; a MANIFEST
 written last marks a complete cache (same layout as ../peer_bench/urban1000).
 """
 
-import json
 import os
 import random
-import shutil
-import time
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "peer_bench"))
+import batch_files  # noqa: E402
 
 SEED = 20261206
 START = 1767571200  # 2026-01-05T00:00:00Z
@@ -41,59 +43,26 @@ def _generate(directory, meters, readings):
     counters = [rng.uniform(100.0, 50000.0) for _ in range(meters)]
     rates = [rng.uniform(0.02, 0.6) for _ in range(meters)]
     rand = rng.random
-    files = written = 0
-    lines = []
+    out = batch_files.BatchWriter(directory, LINES_PER_BATCH)
     for k in range(readings):
         suffix = " %d\n" % (START + k * STEP)
         for i in range(meters):
             counters[i] += rates[i] * (0.5 + rand())
-            lines.append("%s%.3f%s" % (prefixes[i], counters[i], suffix))
-            if len(lines) == LINES_PER_BATCH:
-                with open(os.path.join(directory, "batch-%05d.lp" % files), "w") as f:
-                    f.write("".join(lines))
-                files += 1
-                written += len(lines)
-                lines = []
-    if lines:
-        with open(os.path.join(directory, "batch-%05d.lp" % files), "w") as f:
-            f.write("".join(lines))
-        files += 1
-        written += len(lines)
-    return files, written
+            out.add("%s%.3f%s" % (prefixes[i], counters[i], suffix))
+    return out.close()
 
 
 def ensure(root, meters, readings, log=print):
     """(directory, manifest); generates the files unless a complete copy is cached."""
-    directory = cache_dir(root, meters, readings)
-    manifest_path = os.path.join(directory, "MANIFEST.json")
-    try:
-        with open(manifest_path) as f:
-            manifest = json.load(f)
-        if manifest.get("lines") == meters * readings:
-            log("data set: cached in %s (%d files, %d lines)" % (
-                directory, manifest["files"], manifest["lines"]))
-            return directory, manifest
-    except (OSError, ValueError):
-        pass
-    shutil.rmtree(directory, ignore_errors=True)
-    os.makedirs(directory)
-    started = time.time()
-    files, written = _generate(directory, meters, readings)
-    manifest = {
-        "name": "meters100k", "version": VERSION, "seed": SEED, "meters": meters,
-        "readings": readings, "lines": written, "files": files,
-        "lines_per_batch": LINES_PER_BATCH, "precision": "s", "start": START,
-        "end": START + readings * STEP, "step": STEP,
-        "bytes": sum(os.path.getsize(os.path.join(directory, n)) for n in os.listdir(directory)),
-        "generate_seconds": round(time.time() - started, 1),
-    }
-    with open(manifest_path + ".tmp", "w") as f:
-        json.dump(manifest, f, indent=1)
-    os.rename(manifest_path + ".tmp", manifest_path)
-    log("data set: generated %d lines in %d files (%.1f MB) in %.1f s into %s" % (
-        written, files, manifest["bytes"] / 1e6, manifest["generate_seconds"], directory))
-    return directory, manifest
+    return batch_files.ensure(
+        cache_dir(root, meters, readings), "lines", meters * readings,
+        lambda directory: _generate(directory, meters, readings),
+        lambda files, written: {
+            "name": "meters100k", "version": VERSION, "seed": SEED, "meters": meters,
+            "readings": readings, "lines": written, "files": files,
+            "lines_per_batch": LINES_PER_BATCH, "precision": "s", "start": START,
+            "end": START + readings * STEP, "step": STEP},
+        log)
 
 
-def batch_paths(directory, manifest):
-    return [os.path.join(directory, "batch-%05d.lp" % i) for i in range(manifest["files"])]
+batch_paths = batch_files.batch_paths

@@ -25,12 +25,14 @@ last marks a complete cache (same layout as ../peer_bench/urban1000.py and
 meters100k.py). Generation streams: one batch in memory at a time.
 """
 
-import json
 import math
 import os
 import random
-import shutil
-import time
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "peer_bench"))
+import batch_files  # noqa: E402
 
 SEED = 20260101
 START = 1767225600  # 2026-01-01T00:00:00Z
@@ -100,8 +102,7 @@ def _generate(directory, days):
     traffic = [_traffic_shape(m) for m in range(1440)]
     daily_temp = [math.cos(2.0 * math.pi * (m / 1440.0 - 15.0 / 24.0)) for m in range(1440)]
     regional = 0.0  # regional weather anomaly shared by all sensors
-    lines = []
-    files = written = 0
+    out = batch_files.BatchWriter(directory, LINES_PER_BATCH)
     minutes = days * 1440
     for k in range(minutes):
         t = START + k * STEP
@@ -121,64 +122,35 @@ def _generate(directory, days):
             a = anomaly[i] = 0.998 * anomaly[i] + gauss(0.0, 0.03)
             v = base_temp + offset[i] + a + gauss(0.0, 0.05)
             temps.append(v)
-            lines.append("%s%.1f%s" % (prefixes[i], v, suffix))
+            out.add("%s%.1f%s" % (prefixes[i], v, suffix))
         for j, i in enumerate(hum):
             a = anomaly[i] = 0.998 * anomaly[i] + gauss(0.0, 0.08)
             v = 75.0 - 2.2 * (temps[j] - season) + 8.0 * offset[i] + a + gauss(0.0, 0.3)
-            lines.append("%s%.1f%s" % (prefixes[i], min(100.0, max(5.0, v)), suffix))
+            out.add("%s%.1f%s" % (prefixes[i], min(100.0, max(5.0, v)), suffix))
         for i in energy:
             counter[i] += scale[i] * load * (0.85 + 0.3 * rand()) / 60.0
-            lines.append("%s%.2f%s" % (prefixes[i], counter[i], suffix))
+            out.add("%s%.2f%s" % (prefixes[i], counter[i], suffix))
         for i in noise:
             v = 42.0 + 4.0 * offset[i] + 22.0 * scale[i] * tr + gauss(0.0, 1.5)
-            lines.append("%s%.1f%s" % (prefixes[i], v, suffix))
-        if len(lines) >= LINES_PER_BATCH:
-            with open(os.path.join(directory, "batch-%05d.lp" % files), "w") as f:
-                f.write("".join(lines))
-            files += 1
-            written += len(lines)
-            lines = []
-    if lines:
-        with open(os.path.join(directory, "batch-%05d.lp" % files), "w") as f:
-            f.write("".join(lines))
-        files += 1
-        written += len(lines)
-    return files, written
+            out.add("%s%.1f%s" % (prefixes[i], v, suffix))
+    return out.close()
 
 
 def ensure(root, days, log=print):
     """(directory, manifest); generates the files unless a complete copy is cached."""
     directory = cache_dir(root, days)
-    manifest_path = os.path.join(directory, "MANIFEST.json")
-    try:
-        with open(manifest_path) as f:
-            manifest = json.load(f)
-        if manifest.get("lines") == days * 1440 * SERIES:
-            log("data set: cached in %s (%d files, %d lines)" % (
-                directory, manifest["files"], manifest["lines"]))
-            return directory, manifest
-    except (OSError, ValueError):
-        pass
-    shutil.rmtree(directory, ignore_errors=True)
-    os.makedirs(directory)
-    started = time.time()
-    log("data set: generating %d days x %d series into %s" % (days, SERIES, directory))
-    files, written = _generate(directory, days)
-    manifest = {
-        "name": "year100", "version": VERSION, "seed": SEED, "series": SERIES, "days": days,
-        "lines": written, "files": files, "lines_per_batch": LINES_PER_BATCH,
-        "precision": "s", "start": START, "end": START + days * 86400, "step": STEP,
-        "measurement": MEASUREMENT, "field": FIELD,
-        "bytes": sum(os.path.getsize(os.path.join(directory, n)) for n in os.listdir(directory)),
-        "generate_seconds": round(time.time() - started, 1),
-    }
-    with open(manifest_path + ".tmp", "w") as f:
-        json.dump(manifest, f, indent=1)
-    os.rename(manifest_path + ".tmp", manifest_path)
-    log("data set: generated %d lines in %d files (%.1f MB) in %.1f s into %s" % (
-        written, files, manifest["bytes"] / 1e6, manifest["generate_seconds"], directory))
-    return directory, manifest
+    return batch_files.ensure(
+        directory, "lines", days * 1440 * SERIES,
+        lambda d: _generate(d, days),
+        lambda files, written: {
+            "name": "year100", "version": VERSION, "seed": SEED, "series": SERIES,
+            "days": days, "lines": written, "files": files,
+            "lines_per_batch": LINES_PER_BATCH, "precision": "s", "start": START,
+            "end": START + days * 86400, "step": STEP,
+            "measurement": MEASUREMENT, "field": FIELD},
+        log,
+        announce="data set: generating %d days x %d series into %s" % (
+            days, SERIES, directory))
 
 
-def batch_paths(directory, manifest):
-    return [os.path.join(directory, "batch-%05d.lp" % i) for i in range(manifest["files"])]
+batch_paths = batch_files.batch_paths
