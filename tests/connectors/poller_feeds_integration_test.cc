@@ -11,21 +11,14 @@
 #include "engine/engine.h"
 #include "net/net.h"
 #include "support/temp_dir.h"
+#include "support/wait_until.h"
 
 namespace citynexus::connectors {
 namespace {
 
 using std::chrono::milliseconds;
 
-bool WaitUntil(const std::function<bool()>& condition,
-               milliseconds deadline = milliseconds(20000)) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return condition();
-}
+using citynexus::testing::WaitUntil;
 
 constexpr const char* kStatus = R"({"last_updated": 1714564800, "ttl": 60,
   "version": "2.3", "data": {"stations": [

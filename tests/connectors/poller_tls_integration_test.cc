@@ -15,21 +15,14 @@
 #include "net/net.h"
 #include "support/temp_dir.h"
 #include "support/test_certs.h"
+#include "support/wait_until.h"
 
 namespace citynexus::connectors {
 namespace {
 
 using std::chrono::milliseconds;
 
-bool WaitUntil(const std::function<bool()>& condition,
-               milliseconds deadline = milliseconds(20000)) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return condition();
-}
+using citynexus::testing::WaitUntil;
 
 // A store and an HTTPS server presenting `cert` (a name made by
 // MakeTestServerCert) that serves /feed.csv.

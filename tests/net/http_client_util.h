@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "net/net.h"
+#include "support/wait_until.h"
 
 namespace citynexus::net::testing {
 
@@ -79,9 +80,7 @@ struct TestServer {
   uint16_t port() const { return server->port(); }
 };
 
-// Polls `condition` every few ms until it holds or `deadline` passes.
-bool WaitUntil(
-    const std::function<bool()>& condition,
-    std::chrono::milliseconds deadline = std::chrono::milliseconds(10000));
+// The shared poll-until helper (tests/support/wait_until.h).
+using citynexus::testing::WaitUntil;
 
 }  // namespace citynexus::net::testing
