@@ -88,6 +88,22 @@ Cell Combine(const Expr& e, const Cell& l, const Cell& r,
   return out;
 }
 
+// `and`: the left cell where the right side has an element. When the
+// right element exists but has no data (a filter like `tmax >= 30` on a day
+// whose temperature is not reported yet), whether the left value passes is
+// unknown, so the result has no data either instead of the left's value.
+Cell FilterByPresence(const Cell& l, const Cell& r) {
+  if (l.state == CellState::kNone || r.state == CellState::kNone) return {};
+  if (r.state == CellState::kAbsent) {
+    Cell unknown;
+    unknown.state = CellState::kAbsent;
+    return unknown;
+  }
+  Cell out = l;
+  out.coverage = std::min(l.coverage, r.coverage);
+  return out;
+}
+
 Labels Reduce(const Labels& labels, const Expr& e, bool arithmetic) {
   // PromQL: arithmetic results keep the matching labels (on) or drop the
   // ignored ones; filtering comparisons keep the left-hand side as is.
@@ -184,12 +200,7 @@ Result<Value> ApplyBinary(const Expr& e, Value lhs, Value rhs) {
     o.cells.resize(row.cells.size());
     for (size_t k = 0; k < row.cells.size(); ++k) {
       if (e.op == BinaryOp::kAnd) {
-        o.cells[k] =
-            r.cells[k].state == CellState::kNone ? Cell{} : row.cells[k];
-        if (o.cells[k].state != CellState::kNone) {
-          o.cells[k].coverage =
-              std::min(o.cells[k].coverage, r.cells[k].coverage);
-        }
+        o.cells[k] = FilterByPresence(row.cells[k], r.cells[k]);
       } else {
         o.cells[k] = Combine(e, row.cells[k], r.cells[k], false);
       }

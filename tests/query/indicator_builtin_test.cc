@@ -337,3 +337,32 @@ TEST_CASE("traffic_air_quality_coupling is roadside minus background NO2",
   auto r = f.EvalIndicator("traffic_air_quality_coupling", kT0, kT0 + kDay);
   CHECK(ValueOf(PointAt(r, kT0)) == Approx(25));
 }
+
+TEST_CASE(
+    "hot_day_water_demand_peak_ratio has no value while the day's "
+    "temperature is unknown",
+    "[query][indicators][catalog]") {
+  IndicatorFixture f;
+  CatalogFacts(f);
+  const auto in = f.Series("water", {{"outlet", "W1"}}, "system_input");
+  const auto tmax = f.Series("weather", {{"station", "DWD1"}}, "tmax_daily");
+  // Days 0..28: cool (tmax 22). Day 29 is the running day: five hours of
+  // input so far, its maximum temperature not reported yet.
+  for (int d = 0; d < 29; ++d) {
+    f.WriteRegular(in, kT0 + d * kDay, kHourNs, 24, 100);
+    f.Write(tmax, kT0 + d * kDay, 22.0);
+  }
+  f.WriteRegular(in, kT0 + 29 * kDay, kHourNs, 5, 100);
+  auto r = f.EvalIndicator("hot_day_water_demand_peak_ratio", kT0 + 20 * kDay,
+                           kT0 + 30 * kDay);
+  // Cool days give no point; the running day may or may not become hot, so
+  // it must not carry the partial day's ratio (500 / 2400) as a value.
+  for (const auto& series : r.series) {
+    for (const auto& p : series.points) {
+      INFO("day " << (p.t_ns - kT0) / kDay);
+      CHECK(p.t_ns == kT0 + 29 * kDay);
+      CHECK_FALSE(p.value.has_value());
+      CHECK(p.quality == Quality::kInsufficientData);
+    }
+  }
+}
