@@ -32,53 +32,195 @@ std::string SanitizeLabelName(std::string_view name) {
   return Sanitize(name, false);
 }
 
-SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
-                             const IndicatorCatalog* catalog) {
-  SeriesView view;
+namespace {
+
+// The Prometheus labels of one stored series, before the collision rule.
+NamedSeries NameSeries(const engine::SeriesInfo& info) {
+  NamedSeries s;
+  s.id = info.id;
+  s.labels.emplace_back(
+      std::string(kMetricName),
+      SanitizeMetricName(info.key.measurement + "_" + info.key.field));
+  for (const auto& [k, v] : info.key.tags) {
+    // A tag that sanitizes to __name__ or to another tag's name keeps the
+    // first value; the collision rule keeps the series distinct.
+    const std::string name = SanitizeLabelName(k);
+    if (LabelValue(s.labels, name).empty()) SetLabel(s.labels, name, v);
+  }
+  return s;
+}
+
+// The collision rule: every series whose label set another one of `named`
+// has gets `citynexus_series="<canonical key>"`. `infos[i]` is the stored
+// series of `named[i]`.
+void MarkCollisions(const std::vector<NamedSeries*>& named,
+                    const std::vector<engine::SeriesInfo>& infos) {
   std::map<std::string, std::vector<size_t>> by_key;
-  for (engine::SeriesInfo& info : store.FindSeries({})) {
-    if (info.type == engine::ValueType::kString) continue;
-    if (!caller.CanRead(info.key.measurement)) continue;
-    NamedSeries s;
-    s.id = info.id;
-    s.labels.emplace_back(
-        std::string(kMetricName),
-        SanitizeMetricName(info.key.measurement + "_" + info.key.field));
-    for (const auto& [k, v] : info.key.tags) {
-      // A tag that sanitizes to __name__ or to another tag's name keeps the
-      // first value; the collision rule below keeps the series distinct.
-      const std::string name = SanitizeLabelName(k);
-      if (LabelValue(s.labels, name).empty()) SetLabel(s.labels, name, v);
-    }
-    by_key[LabelsKey(s.labels)].push_back(view.series_.size());
-    view.series_.push_back(std::move(s));
+  for (size_t i = 0; i < named.size(); ++i) {
+    by_key[LabelsKey(named[i]->labels)].push_back(i);
   }
   for (const auto& [key, indexes] : by_key) {
     if (indexes.size() < 2) continue;
     for (size_t i : indexes) {
-      NamedSeries& s = view.series_[i];
-      auto info = store.GetSeries(s.id);
-      SetLabel(s.labels, "citynexus_series",
-               info ? info->key.Canonical() : std::to_string(s.id));
+      SetLabel(named[i]->labels, "citynexus_series", infos[i].key.Canonical());
     }
   }
-  if (catalog != nullptr) {
-    for (const IndicatorDefinition& def : catalog->All()) {
-      // The indicator service's own rule: a public indicator is readable by
-      // anyone, any other needs read on every input measurement.
-      if (!AuthorizeIndicator(def, caller).ok()) continue;
-      NamedSeries s;
-      s.indicator = &def;
-      s.labels.emplace_back(std::string(kMetricName),
-                            std::string(kIndicatorPrefix) + def.id);
-      view.series_.push_back(std::move(s));
-    }
+}
+
+bool ByLabels(const NamedSeries* a, const NamedSeries* b) {
+  return a->labels < b->labels;
+}
+
+}  // namespace
+
+SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
+                             const IndicatorCatalog* catalog) {
+  return SeriesView(store, caller, catalog);
+}
+
+const std::vector<NamedSeries>& SeriesView::all() const {
+  if (all_) return *all_;
+  std::vector<engine::SeriesInfo> infos;
+  for (engine::SeriesInfo& info : store_->FindSeries({})) {
+    if (info.type == engine::ValueType::kString) continue;
+    if (!caller_->CanRead(info.key.measurement)) continue;
+    infos.push_back(std::move(info));
   }
-  std::sort(view.series_.begin(), view.series_.end(),
+  std::vector<NamedSeries> view;
+  view.reserve(infos.size());
+  for (const auto& info : infos) view.push_back(NameSeries(info));
+  std::vector<NamedSeries*> named;
+  for (auto& s : view) named.push_back(&s);
+  MarkCollisions(named, infos);
+  for (const NamedSeries& s : Indicators()) view.push_back(s);
+  std::sort(view.begin(), view.end(),
             [](const NamedSeries& a, const NamedSeries& b) {
               return a.labels < b.labels;
             });
-  return view;
+  all_ = std::move(view);
+  return *all_;
+}
+
+Result<std::vector<const NamedSeries*>> SeriesView::Select(
+    const std::vector<LabelMatcher>& matchers) const {
+  auto set = MatcherSet::Compile(matchers);
+  if (!set) return set.error();
+  std::vector<const NamedSeries*> out;
+  if (!all_) {
+    if (auto candidates = IndexedCandidates(matchers)) {
+      for (const NamedSeries* s : *candidates) {
+        if (set->Matches(s->labels)) out.push_back(s);
+      }
+      // Indicators carry only __name__ here; the evaluator applies the
+      // other matchers to their evaluated series.
+      for (const NamedSeries& s : Indicators()) {
+        if (set->Matches(s.labels, true)) out.push_back(&s);
+      }
+      std::sort(out.begin(), out.end(), ByLabels);
+      return out;
+    }
+  }
+  for (const NamedSeries& s : all()) {
+    if (set->Matches(s.labels, s.indicator != nullptr)) out.push_back(&s);
+  }
+  return out;
+}
+
+const std::vector<NamedSeries>& SeriesView::Indicators() const {
+  if (indicators_) return *indicators_;
+  indicators_.emplace();
+  if (catalog_ == nullptr) return *indicators_;
+  for (const IndicatorDefinition& def : catalog_->All()) {
+    // The indicator service's own rule: a public indicator is readable by
+    // anyone, any other needs read on every input measurement.
+    if (!AuthorizeIndicator(def, *caller_).ok()) continue;
+    NamedSeries s;
+    s.indicator = &def;
+    s.labels.emplace_back(std::string(kMetricName),
+                          std::string(kIndicatorPrefix) + def.id);
+    indicators_->push_back(std::move(s));
+  }
+  return *indicators_;
+}
+
+// A superset of the series `matchers` can select, read through the index.
+// Two series that share a label set (the collision rule) always both belong
+// to it, because it is chosen by labels only: by the metric name, every
+// readable (measurement, field) whose name it is; by `label="v"`, the
+// postings of the one tag key that sanitizes to `label` (all series of the
+// measurement when several do).
+std::optional<std::vector<const NamedSeries*>> SeriesView::IndexedCandidates(
+    const std::vector<LabelMatcher>& matchers) const {
+  const LabelMatcher* by_name = nullptr;
+  for (const LabelMatcher& m : matchers) {
+    // The collision label is no tag, so the index cannot narrow by it.
+    if (m.label == "citynexus_series") return std::nullopt;
+    if (m.label == kMetricName && m.op == MatchOp::kEqual) by_name = &m;
+  }
+  if (by_name == nullptr) return std::nullopt;
+  const std::string& name = by_name->value;
+  std::vector<engine::SeriesInfo> infos;
+  for (const std::string& measurement : store_->MeasurementNames()) {
+    // Sanitize maps characters one to one, so the measurement's part of
+    // the name comes first.
+    if (!name.starts_with(SanitizeMetricName(measurement) + "_")) continue;
+    if (!caller_->CanRead(measurement)) continue;
+    engine::SeriesFilter of_measurement;
+    of_measurement.measurement = measurement;
+    auto summary = store_->SummarizeSeries(
+        of_measurement, [](std::string_view) { return false; });
+    if (!summary) return std::nullopt;  // the scan reports the problem
+    for (const auto& [field, type] : summary->fields) {
+      if (SanitizeMetricName(measurement + "_" + field) != name) continue;
+      engine::SeriesFilter filter = of_measurement;
+      filter.field = field;
+      bool none = false;
+      for (const LabelMatcher& m : matchers) {
+        if (m.op != MatchOp::kEqual || m.label == kMetricName ||
+            m.value.empty()) {
+          continue;
+        }
+        std::vector<std::string_view> keys;
+        for (const auto& [key, values] : summary->tags) {
+          if (SanitizeLabelName(key) == m.label) keys.push_back(key);
+        }
+        if (keys.empty()) none = true;  // the label is "" everywhere here
+        if (keys.size() == 1) filter.tags.emplace_back(keys[0], m.value);
+      }
+      if (none) continue;
+      for (engine::SeriesInfo& info : store_->FindSeries(filter)) {
+        if (info.type != engine::ValueType::kString) {
+          infos.push_back(std::move(info));
+        }
+      }
+    }
+  }
+  return Intern(std::move(infos));
+}
+
+std::vector<const NamedSeries*> SeriesView::Intern(
+    std::vector<engine::SeriesInfo> infos) const {
+  std::vector<const NamedSeries*> out;
+  std::vector<NamedSeries*> fresh;
+  std::vector<engine::SeriesInfo> fresh_infos;
+  for (engine::SeriesInfo& info : infos) {
+    auto it = by_id_.find(info.id);
+    if (it != by_id_.end()) {
+      out.push_back(it->second);
+      continue;
+    }
+    interned_.push_back(NameSeries(info));
+    NamedSeries* s = &interned_.back();
+    by_id_.emplace(info.id, s);
+    fresh.push_back(s);
+    fresh_infos.push_back(std::move(info));
+    out.push_back(s);
+  }
+  // A series interned by an earlier selector came with all its collision
+  // partners (see IndexedCandidates), so only this call's new ones can
+  // collide with each other.
+  MarkCollisions(fresh, fresh_infos);
+  return out;
 }
 
 struct MatcherSet::Compiled {
@@ -137,17 +279,6 @@ bool MatcherSet::Matches(const Labels& labels, bool only_name) const {
     if (!ok) return false;
   }
   return true;
-}
-
-Result<std::vector<const NamedSeries*>> SeriesView::Select(
-    const std::vector<LabelMatcher>& matchers) const {
-  auto set = MatcherSet::Compile(matchers);
-  if (!set) return set.error();
-  std::vector<const NamedSeries*> out;
-  for (const NamedSeries& s : series_) {
-    if (set->Matches(s.labels, s.indicator != nullptr)) out.push_back(&s);
-  }
-  return out;
 }
 
 }  // namespace citynexus::query::promql

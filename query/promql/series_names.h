@@ -17,12 +17,15 @@
 // indicator is visible when the caller may read every measurement its
 // expression reads (the same rule as the indicator API).
 //
-// Thread-safety: a SeriesView is immutable after Build.
+// Thread-safety: see SeriesView.
 #pragma once
 
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/regex.h"
@@ -76,6 +79,16 @@ class MatcherSet {
 // `re` anchored as Prometheus does (^(?:re)$), compiled by common/regex.h.
 Result<std::shared_ptr<const Regex>> CompileAnchored(std::string_view re);
 
+// The series and indicators one caller may see, resolved on demand: a
+// selector with a `__name__="..."` matcher reads only the measurements whose
+// fields map to that name and, for equality matchers on tags, only the
+// postings of those tag values (engine/postings_index.h), so a lookup in a
+// catalog of 100k series decodes a handful of records instead of all of
+// them. Other selectors, and all(), read the whole catalog once.
+//
+// Thread-safety: a SeriesView belongs to one request (it caches what it
+// resolved); not safe for concurrent use. It refers to `store`, `caller`
+// and `catalog`, which must outlive it.
 class SeriesView {
  public:
   static SeriesView Build(engine::Store& store, const net::Access& caller,
@@ -83,14 +96,38 @@ class SeriesView {
 
   // Series matching every matcher (PromQL semantics: a missing label is "",
   // regexes are RE2 and fully anchored); indicators matching the __name__
-  // matchers. kInvalidArgument for a bad regex.
+  // matchers. Ordered by labels; within the series resolved through the
+  // index, and within all(), one series is always the same pointer.
+  // kInvalidArgument for a bad regex.
   Result<std::vector<const NamedSeries*>> Select(
       const std::vector<LabelMatcher>& matchers) const;
 
-  const std::vector<NamedSeries>& all() const { return series_; }
+  // Every visible series and indicator, ordered by labels.
+  const std::vector<NamedSeries>& all() const;
 
  private:
-  std::vector<NamedSeries> series_;
+  SeriesView(engine::Store& store, const net::Access& caller,
+             const IndicatorCatalog* catalog)
+      : store_(&store), caller_(&caller), catalog_(catalog) {}
+
+  // Candidates for `matchers` read through the index: nullopt when the
+  // matchers give no exact metric name (the caller then scans all()).
+  std::optional<std::vector<const NamedSeries*>> IndexedCandidates(
+      const std::vector<LabelMatcher>& matchers) const;
+  // The indicators the caller may read (__name__ only).
+  const std::vector<NamedSeries>& Indicators() const;
+  // Names `infos`' series (collision rule included) and keeps them.
+  std::vector<const NamedSeries*> Intern(
+      std::vector<engine::SeriesInfo> infos) const;
+
+  engine::Store* store_;
+  const net::Access* caller_;
+  const IndicatorCatalog* catalog_;
+  mutable std::optional<std::vector<NamedSeries>> all_;
+  // Series resolved through the index, by id (stable addresses).
+  mutable std::deque<NamedSeries> interned_;
+  mutable std::unordered_map<engine::SeriesId, const NamedSeries*> by_id_;
+  mutable std::optional<std::vector<NamedSeries>> indicators_;
 };
 
 }  // namespace citynexus::query::promql
