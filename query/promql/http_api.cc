@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -342,6 +344,36 @@ net::Response RangeQuery(const Context& c) {
   return Success(ResultJson(*value, *start));
 }
 
+// The [start, end] a listing is restricted to when the request gives
+// either (series without a point there are left out; indicators, evaluated
+// on demand, always stay).
+struct DataWindow {
+  bool active = false;
+  int64_t start_ms = std::numeric_limits<int64_t>::min() / 1000000 + 1;
+  int64_t end_ms = std::numeric_limits<int64_t>::max() / 1000000 - 1;
+
+  Result<bool> Holds(engine::Store& store, const promql::NamedSeries& s) const {
+    if (!active || s.indicator != nullptr) return true;
+    CITYNEXUS_ASSIGN_OR_RETURN(
+        auto last,
+        store.Last(s.id, start_ms * 1000000, end_ms * 1000000 + 1000000));
+    return last.has_value();
+  }
+};
+
+Result<DataWindow> WindowOf(const Context& c) {
+  DataWindow window;
+  if (auto t = Get(c.params, "start")) {
+    CITYNEXUS_ASSIGN_OR_RETURN(window.start_ms, ParseTimeMs(*t, "start"));
+    window.active = true;
+  }
+  if (auto t = Get(c.params, "end")) {
+    CITYNEXUS_ASSIGN_OR_RETURN(window.end_ms, ParseTimeMs(*t, "end"));
+    window.active = true;
+  }
+  return window;
+}
+
 // The visible series selected by the match[] parameters (all visible
 // series without one) that have points in [start, end] when either is given.
 Result<std::vector<const promql::NamedSeries*>> MatchedSeries(
@@ -354,6 +386,7 @@ Result<std::vector<const promql::NamedSeries*>> MatchedSeries(
     return Status::InvalidArgument("more than " + std::to_string(kMaxMatchers) +
                                    " match[] parameters");
   }
+  CITYNEXUS_ASSIGN_OR_RETURN(const DataWindow window, WindowOf(c));
   std::vector<const promql::NamedSeries*> out;
   if (matches.empty()) {
     for (const auto& s : view.all()) out.push_back(&s);
@@ -369,30 +402,11 @@ Result<std::vector<const promql::NamedSeries*>> MatchedSeries(
       }
     }
   }
-  auto start_text = Get(c.params, "start");
-  auto end_text = Get(c.params, "end");
-  if (start_text || end_text) {
-    int64_t start = std::numeric_limits<int64_t>::min() / 1000000 + 1;
-    int64_t end = std::numeric_limits<int64_t>::max() / 1000000 - 1;
-    if (start_text) {
-      auto t = ParseTimeMs(*start_text, "start");
-      if (!t) return t.error();
-      start = *t;
-    }
-    if (end_text) {
-      auto t = ParseTimeMs(*end_text, "end");
-      if (!t) return t.error();
-      end = *t;
-    }
+  if (window.active) {
     std::vector<const promql::NamedSeries*> with_data;
     for (const auto* s : out) {
-      if (s->indicator != nullptr) {  // evaluated on demand: always listed
-        with_data.push_back(s);
-        continue;
-      }
-      auto last = c.store.Last(s->id, start * 1000000, end * 1000000 + 1000000);
-      if (!last) return last.error();
-      if (last->has_value()) with_data.push_back(s);
+      CITYNEXUS_ASSIGN_OR_RETURN(bool holds, window.Holds(c.store, *s));
+      if (holds) with_data.push_back(s);
     }
     out = std::move(with_data);
   }
@@ -402,6 +416,32 @@ Result<std::vector<const promql::NamedSeries*>> MatchedSeries(
                                      ") series match");
   }
   return out;
+}
+
+// Visits the labels of the series a label listing covers. With match[]:
+// the selected series, bounded by query.max_series as for /series. Without:
+// every visible series and indicator, walked one metric name at a time
+// (promql::ForEachVisibleSeries), so a catalog of 100k series is listed
+// without holding it, and no series bound applies: the answer is label
+// names or values, not series.
+Status ForEachListedSeries(const Context& c,
+                           const std::function<void(const Labels&)>& visit) {
+  const promql::SeriesView view = View(c);
+  if (!GetAll(c.params, "match[]").empty()) {
+    CITYNEXUS_ASSIGN_OR_RETURN(auto series, MatchedSeries(c, view, false));
+    for (const auto* s : series) visit(s->labels);
+    return Status::Ok();
+  }
+  CITYNEXUS_ASSIGN_OR_RETURN(const DataWindow window, WindowOf(c));
+  CITYNEXUS_RETURN_IF_ERROR(promql::ForEachVisibleSeries(
+      c.store, c.req.Caller(),
+      [&](const promql::NamedSeries& s) -> Result<bool> {
+        CITYNEXUS_ASSIGN_OR_RETURN(bool holds, window.Holds(c.store, s));
+        if (holds) visit(s.labels);
+        return true;
+      }));
+  for (const promql::NamedSeries& s : view.Indicators()) visit(s.labels);
+  return Status::Ok();
 }
 
 net::Response Series(const Context& c) {
@@ -417,31 +457,44 @@ net::Response Series(const Context& c) {
   return Success(std::move(data));
 }
 
+net::Response ListingError(const Status& st) {
+  return st.code() == StatusCode::kInvalidArgument ? BadData(st)
+                                                   : EvalError(st);
+}
+
 net::Response LabelNames(const Context& c) {
-  const auto view = View(c);
-  auto series = MatchedSeries(c, view, false);
-  if (!series) return BadData(series.error());
   std::set<std::string> names;
-  for (const auto* s : *series) {
-    for (const auto& kv : s->labels) names.insert(kv.first);
-  }
+  Status st = ForEachListedSeries(c, [&](const Labels& labels) {
+    for (const auto& kv : labels) names.insert(kv.first);
+  });
+  if (!st.ok()) return ListingError(st);
   return Success(json(std::vector<std::string>(names.begin(), names.end())));
 }
 
 net::Response LabelValues(const Context& c, const std::string& name) {
-  const auto view = View(c);
-  auto series = MatchedSeries(c, view, false);
-  if (!series) return BadData(series.error());
   std::set<std::string> values;
-  for (const auto* s : *series) {
-    const std::string_view v = promql::LabelValue(s->labels, name);
-    if (!v.empty()) values.insert(std::string(v));
+  if (name == promql::kMetricName && GetAll(c.params, "match[]").empty() &&
+      !Get(c.params, "start") && !Get(c.params, "end")) {
+    // Grafana's metric browser asks this first: answered from the index.
+    auto names = promql::VisibleMetricNames(c.store, c.req.Caller());
+    if (!names) return ListingError(names.error());
+    values.insert(names->begin(), names->end());
+    const promql::SeriesView view = View(c);
+    for (const auto& s : view.Indicators()) {
+      values.insert(std::string(promql::LabelValue(s.labels, name)));
+    }
+    return Success(
+        json(std::vector<std::string>(values.begin(), values.end())));
   }
+  Status st = ForEachListedSeries(c, [&](const Labels& labels) {
+    const std::string_view v = promql::LabelValue(labels, name);
+    if (!v.empty()) values.insert(std::string(v));
+  });
+  if (!st.ok()) return ListingError(st);
   return Success(json(std::vector<std::string>(values.begin(), values.end())));
 }
 
 net::Response Metadata(const Context& c) {
-  const auto view = View(c);
   const auto metric = Get(c.params, "metric");
   int64_t limit = -1;
   if (auto l = Get(c.params, "limit")) {
@@ -450,28 +503,36 @@ net::Response Metadata(const Context& c) {
       return Error(400, "bad_data", "invalid parameter \"limit\"");
     }
   }
-  std::map<std::string, json> out;
-  for (const auto& s : view.all()) {
+  // Metric name -> the entry of its first series in label order.
+  std::map<std::string, json> entries;
+  auto add = [&](const promql::NamedSeries& s) {
     const std::string name(promql::LabelValue(s.labels, promql::kMetricName));
-    if (metric && *metric != name) continue;
-    if (out.count(name) > 0) continue;
-    if (limit >= 0 && static_cast<int64_t>(out.size()) >= limit) break;
+    if (metric && *metric != name) return;
+    if (entries.count(name) > 0) return;
     json entry = {{"type", "unknown"}, {"help", ""}, {"unit", ""}};
     if (s.indicator != nullptr) {
       entry["help"] = s.indicator->name;
       entry["unit"] = s.indicator->unit;
-      out[name] = json::array({entry});
-      continue;
-    }
-    auto info = c.store.GetSeries(s.id);
-    if (info) {
+    } else if (auto info = c.store.GetSeries(s.id)) {
       entry["help"] = info->meta.description;
       entry["unit"] = info->meta.unit;
     }
-    out[name] = json::array({entry});
-  }
+    entries[name] = json::array({entry});
+  };
+  const promql::SeriesView view = View(c);
+  Status st = promql::ForEachVisibleSeries(
+      c.store, c.req.Caller(),
+      [&](const promql::NamedSeries& s) -> Result<bool> {
+        add(s);
+        return true;
+      });
+  if (!st.ok()) return EvalError(st);
+  for (const promql::NamedSeries& s : view.Indicators()) add(s);
   json data = json::object();
-  for (auto& [k, v] : out) data[k] = std::move(v);
+  for (auto& [k, v] : entries) {
+    if (limit >= 0 && static_cast<int64_t>(data.size()) >= limit) break;
+    data[k] = std::move(v);
+  }
   return Success(std::move(data));
 }
 

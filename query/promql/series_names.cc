@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "common/regex.h"
 
@@ -73,6 +74,80 @@ bool ByLabels(const NamedSeries* a, const NamedSeries* b) {
 
 }  // namespace
 
+Status ForEachVisibleSeries(
+    engine::Store& store, const net::Access& caller,
+    const std::function<Result<bool>(const NamedSeries&)>& visit) {
+  // Metric name -> the (measurement, field) pairs named so (several when
+  // sanitizing makes names meet, e.g. "a.b" and "a_b"), from the index.
+  std::map<std::string, std::vector<engine::SeriesFilter>> by_name;
+  for (const std::string& measurement : store.MeasurementNames()) {
+    if (!caller.CanRead(measurement)) continue;
+    engine::SeriesFilter of_measurement;
+    of_measurement.measurement = measurement;
+    CITYNEXUS_ASSIGN_OR_RETURN(
+        auto summary,
+        store.SummarizeSeries(of_measurement,
+                              [](std::string_view) { return false; }));
+    for (const auto& [field, type] : summary.fields) {
+      engine::SeriesFilter filter = of_measurement;
+      filter.field = field;
+      by_name[SanitizeMetricName(measurement + "_" + field)].push_back(
+          std::move(filter));
+    }
+  }
+  for (const auto& [name, filters] : by_name) {
+    // Collisions share the metric name, so one name's series suffice.
+    std::vector<engine::SeriesInfo> infos;
+    for (const engine::SeriesFilter& filter : filters) {
+      for (engine::SeriesInfo& info : store.FindSeries(filter)) {
+        if (info.type != engine::ValueType::kString) {
+          infos.push_back(std::move(info));
+        }
+      }
+    }
+    std::vector<NamedSeries> named;
+    named.reserve(infos.size());
+    for (const auto& info : infos) named.push_back(NameSeries(info));
+    std::vector<NamedSeries*> pointers;
+    for (auto& s : named) pointers.push_back(&s);
+    MarkCollisions(pointers, infos);
+    std::sort(pointers.begin(), pointers.end(), ByLabels);
+    for (const NamedSeries* s : pointers) {
+      CITYNEXUS_ASSIGN_OR_RETURN(bool more, visit(*s));
+      if (!more) return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> VisibleMetricNames(engine::Store& store,
+                                                    const net::Access& caller) {
+  std::set<std::string> names;
+  for (const std::string& measurement : store.MeasurementNames()) {
+    if (!caller.CanRead(measurement)) continue;
+    engine::SeriesFilter filter;
+    filter.measurement = measurement;
+    CITYNEXUS_ASSIGN_OR_RETURN(
+        auto summary,
+        store.SummarizeSeries(filter, [](std::string_view) { return false; }));
+    for (const auto& [field, type] : summary.fields) {
+      bool numeric = type != engine::ValueType::kString;
+      if (!numeric) {
+        // Types are per series: another series of the field may be numeric.
+        filter.field = field;
+        for (const engine::SeriesInfo& info : store.FindSeries(filter)) {
+          if (info.type != engine::ValueType::kString) {
+            numeric = true;
+            break;
+          }
+        }
+      }
+      if (numeric) names.insert(SanitizeMetricName(measurement + "_" + field));
+    }
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
 SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
                              const IndicatorCatalog* catalog) {
   return SeriesView(store, caller, catalog);
@@ -80,18 +155,14 @@ SeriesView SeriesView::Build(engine::Store& store, const net::Access& caller,
 
 const std::vector<NamedSeries>& SeriesView::all() const {
   if (all_) return *all_;
-  std::vector<engine::SeriesInfo> infos;
-  for (engine::SeriesInfo& info : store_->FindSeries({})) {
-    if (info.type == engine::ValueType::kString) continue;
-    if (!caller_->CanRead(info.key.measurement)) continue;
-    infos.push_back(std::move(info));
-  }
   std::vector<NamedSeries> view;
-  view.reserve(infos.size());
-  for (const auto& info : infos) view.push_back(NameSeries(info));
-  std::vector<NamedSeries*> named;
-  for (auto& s : view) named.push_back(&s);
-  MarkCollisions(named, infos);
+  // ForEachVisibleSeries fails only when the store does; the view then
+  // holds what was read (the same as a failed catalog scan did before).
+  (void)ForEachVisibleSeries(*store_, *caller_,
+                             [&](const NamedSeries& s) -> Result<bool> {
+                               view.push_back(s);
+                               return true;
+                             });
   for (const NamedSeries& s : Indicators()) view.push_back(s);
   std::sort(view.begin(), view.end(),
             [](const NamedSeries& a, const NamedSeries& b) {

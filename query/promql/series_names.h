@@ -21,6 +21,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,22 @@ class MatcherSet {
 // `re` anchored as Prometheus does (^(?:re)$), compiled by common/regex.h.
 Result<std::shared_ptr<const Regex>> CompileAnchored(std::string_view re);
 
+// Visits every series `caller` may see (indicators are not series), with
+// their final labels (the collision rule applied): metric names ascending,
+// the series of one name in label order. One metric name is in memory at a
+// time, not the catalog: the label and metadata endpoints walk 100k series
+// without holding them. `visit` returns false to stop; an error it returns
+// ends the walk and is returned.
+Status ForEachVisibleSeries(
+    engine::Store& store, const net::Access& caller,
+    const std::function<Result<bool>(const NamedSeries&)>& visit);
+
+// The metric names of the series `caller` may see (no indicators), sorted,
+// read from the catalog index; only a (measurement, field) whose first
+// series holds strings is decoded, to learn whether a numeric one exists.
+Result<std::vector<std::string>> VisibleMetricNames(engine::Store& store,
+                                                    const net::Access& caller);
+
 // The series and indicators one caller may see, resolved on demand: a
 // selector with a `__name__="..."` matcher reads only the measurements whose
 // fields map to that name and, for equality matchers on tags, only the
@@ -104,6 +121,8 @@ class SeriesView {
 
   // Every visible series and indicator, ordered by labels.
   const std::vector<NamedSeries>& all() const;
+  // The indicators the caller may read (__name__ only).
+  const std::vector<NamedSeries>& Indicators() const;
 
  private:
   SeriesView(engine::Store& store, const net::Access& caller,
@@ -114,8 +133,6 @@ class SeriesView {
   // matchers give no exact metric name (the caller then scans all()).
   std::optional<std::vector<const NamedSeries*>> IndexedCandidates(
       const std::vector<LabelMatcher>& matchers) const;
-  // The indicators the caller may read (__name__ only).
-  const std::vector<NamedSeries>& Indicators() const;
   // Names `infos`' series (collision rule included) and keeps them.
   std::vector<const NamedSeries*> Intern(
       std::vector<engine::SeriesInfo> infos) const;

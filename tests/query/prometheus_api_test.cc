@@ -249,3 +249,47 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace citynexus
+
+namespace citynexus {
+namespace {
+
+TEST_CASE(
+    "prometheus: label listings are not bounded by query.max_series, the "
+    "series listing is") {
+  PromFixture f;
+  for (int i = 0; i < 12; ++i) {
+    f.Write("meters", "kwh",
+            {{"district", "d" + std::to_string(i % 3)},
+             {"meter", "m" + std::to_string(i)}},
+            kT0s, i);
+  }
+  query::QueryOptions few;
+  few.max_series = 5;  // fewer than the 12 series
+  auto get = [&](const std::string& path,
+                 std::vector<std::pair<std::string, std::string>> params) {
+    return f.Get(path, std::move(params), net::Access::Internal(), few);
+  };
+  auto districts = get("/prometheus/api/v1/label/district/values", {});
+  REQUIRE(districts.status == 200);
+  CHECK(Body(districts)["data"] == json::array({"d0", "d1", "d2"}));
+  auto names = get("/prometheus/api/v1/label/__name__/values", {});
+  REQUIRE(names.status == 200);
+  CHECK(Body(names)["data"] == json::array({"meters_kwh"}));
+  auto labels = get("/prometheus/api/v1/labels", {});
+  REQUIRE(labels.status == 200);
+  CHECK(Body(labels)["data"] == json::array({"__name__", "district", "meter"}));
+  auto meta = get("/prometheus/api/v1/metadata", {});
+  REQUIRE(meta.status == 200);
+  CHECK(Body(meta)["data"].contains("meters_kwh"));
+  // A time window leaves out series without points in it.
+  auto later = get("/prometheus/api/v1/label/district/values",
+                   {{"start", std::to_string(kT0s + 3600)}});
+  REQUIRE(later.status == 200);
+  CHECK(Body(later)["data"] == json::array());
+  // Listing the series themselves stays bounded.
+  auto series = get("/prometheus/api/v1/series", {{"match[]", "meters_kwh"}});
+  CHECK(series.status == 422);
+}
+
+}  // namespace
+}  // namespace citynexus

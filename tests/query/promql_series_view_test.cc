@@ -2,7 +2,9 @@
 // catalog index; these tests check that it selects exactly what a scan of
 // every visible series selects, including the collision rule, tag keys that
 // sanitize to one label, unreadable measurements and string series.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -167,6 +169,67 @@ TEST_CASE("promql series view: one series is one pointer across selectors",
   REQUIRE(a->size() == 1);
   REQUIRE(b->size() == 2);
   CHECK((*a)[0] == (*b)[1]);
+}
+
+}  // namespace
+}  // namespace citynexus
+
+namespace citynexus {
+namespace {
+
+TEST_CASE("promql series view: the walk and the metric names match all()",
+          "[query][promql]") {
+  ViewFixture f;
+  for (int i = 0; i < 30; ++i) {
+    f.Add("meters", "kwh", {{"meter", "m" + std::to_string(i)}});
+  }
+  f.Add("a.b", "c", {{"x", "1"}});
+  f.Add("a_b", "c", {{"x", "1"}});
+  f.Add("Zone", "v", {{"Area", "n"}});
+  // A field whose first series holds strings and a later one numbers, and
+  // one that holds only strings.
+  f.Add("mixed", "v", {{"s", "1"}}, engine::ValueType::kString);
+  f.Add("mixed", "v", {{"s", "2"}}, engine::ValueType::kInt);
+  f.Add("mixed", "note", {{"s", "1"}}, engine::ValueType::kString);
+  f.Add("secret", "v", {{"s", "1"}});
+  const auto reader =
+      net::Access::ForToken("t1", "reader",
+                            {net::Scope{net::Scope::Kind::kRead, "meters"},
+                             net::Scope{net::Scope::Kind::kRead, "a*"},
+                             net::Scope{net::Scope::Kind::kRead, "mixed"},
+                             net::Scope{net::Scope::Kind::kRead, "Zone"}},
+                            {});
+  for (const auto& caller : {net::Access::Internal(), reader}) {
+    const SeriesView view = SeriesView::Build(f.store(), *caller);
+    std::vector<query::promql::Labels> expected;
+    std::set<std::string> expected_names;
+    for (const NamedSeries& s : view.all()) {
+      expected.push_back(s.labels);
+      expected_names.insert(std::string(
+          query::promql::LabelValue(s.labels, query::promql::kMetricName)));
+    }
+    std::vector<query::promql::Labels> walked;
+    REQUIRE(query::promql::ForEachVisibleSeries(
+                f.store(), *caller,
+                [&](const NamedSeries& s) -> Result<bool> {
+                  walked.push_back(s.labels);
+                  return true;
+                })
+                .ok());
+    // The walk goes name by name; all() orders by the whole label set.
+    std::sort(walked.begin(), walked.end());
+    CHECK(walked == expected);
+    auto names = query::promql::VisibleMetricNames(f.store(), *caller);
+    REQUIRE(names);
+    CHECK(std::set<std::string>(names->begin(), names->end()) ==
+          expected_names);
+  }
+  auto names =
+      query::promql::VisibleMetricNames(f.store(), *net::Access::Internal());
+  REQUIRE(names);
+  CHECK(std::count(names->begin(), names->end(), "mixed_v") == 1);
+  CHECK(std::count(names->begin(), names->end(), "mixed_note") == 0);
+  CHECK(std::count(names->begin(), names->end(), "secret_v") == 1);
 }
 
 }  // namespace
