@@ -313,6 +313,10 @@ class Store {
   virtual Status Health() { return Status::Ok(); }
   // New series refused by StoreOptions::max_series* since open.
   virtual uint64_t SeriesRefused() { return 0; }
+  // A number that changes whenever a series is created or its metadata is
+  // replaced, so derived views of the catalog (the SensorThings model) can
+  // be reused while it stays the same. nullopt: not tracked, do not reuse.
+  virtual std::optional<uint64_t> CatalogVersion() { return std::nullopt; }
 };
 
 // ---- watching writes ----

@@ -113,6 +113,9 @@ class PublishingStoreImpl final : public Store {
   Status Close() override { return inner_->Close(); }
   Status Health() override { return inner_->Health(); }
   uint64_t SeriesRefused() override { return inner_->SeriesRefused(); }
+  std::optional<uint64_t> CatalogVersion() override {
+    return inner_->CatalogVersion();
+  }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -84,6 +84,9 @@ class RocksStore final : public Store {
   Status Close() override;
   Status Health() override;
   uint64_t SeriesRefused() override { return catalog_.refused(); }
+  std::optional<uint64_t> CatalogVersion() override {
+    return catalog_.version();
+  }
 
   // Runs one retention pass as if the clock read `now_ns`. Used by the
   // retention thread and by tests.

@@ -271,6 +271,7 @@ Result<SeriesInfo> SeriesCatalog::GetOrCreate(const SeriesKey& key,
   // The key was built by SeriesKey::Canonical, so it parses; were it not
   // to, the series would still be found by key, only not by its tags.
   (void)PostingsInsert(id);
+  version_.fetch_add(1, std::memory_order_release);
   SeriesInfo info;
   info.id = id;
   info.key = key;
@@ -290,6 +291,7 @@ Status SeriesCatalog::SetMeta(SeriesId id, const SeriesMeta& meta,
   CITYNEXUS_RETURN_IF_ERROR(persist(id, record));
   // The old record stays in the arena (metadata changes are rare).
   records_[id] = StoreRecord(record);
+  version_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 

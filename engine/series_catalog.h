@@ -62,6 +62,8 @@ class SeriesCatalog {
   void SetLimits(uint64_t max_series, uint64_t max_series_per_measurement);
   // Series creations refused by the limits since construction.
   uint64_t refused() const { return refused_.load(); }
+  // Bumped by every GetOrCreate that creates and every SetMeta.
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
   // Returns the existing series or creates it with the next id, calling
   // `persist` first (its error is returned and nothing changes).
@@ -138,6 +140,7 @@ class SeriesCatalog {
   uint64_t max_series_ GUARDED_BY(mu_) = 0;                  // 0 = no limit
   uint64_t max_series_per_measurement_ GUARDED_BY(mu_) = 0;  // 0 = no limit
   std::atomic<uint64_t> refused_{0};
+  std::atomic<uint64_t> version_{0};
 };
 
 }  // namespace citynexus::engine

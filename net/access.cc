@@ -1,6 +1,9 @@
 #include "net/access.h"
 
+#include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "common/glob.h"
 
@@ -115,6 +118,19 @@ bool Access::CanReadEverything() const {
     if (glob.find_first_not_of('*') == std::string::npos) return true;
   }
   return false;
+}
+
+std::string Access::ReadKey() const {
+  if (CanReadEverything()) return "*";
+  std::vector<std::string> globs = read_globs_;
+  std::sort(globs.begin(), globs.end());
+  globs.erase(std::unique(globs.begin(), globs.end()), globs.end());
+  // Length-prefixed, so no two different glob lists give the same text.
+  std::string key = "globs";
+  for (const std::string& glob : globs) {
+    key += ' ' + std::to_string(glob.size()) + ':' + glob;
+  }
+  return key;
 }
 
 Status Access::DenyStatus(std::string_view what) const {

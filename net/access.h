@@ -75,6 +75,9 @@ class Access {
   // True when every measurement name is readable (admin or read:*), so a
   // caller may skip per-name filtering.
   bool CanReadEverything() const;
+  // Equal for two callers exactly when their read globs are the same (or
+  // both read everything): a key for caching what a caller may see.
+  std::string ReadKey() const;
 
   // The Status to answer when this caller lacks a permission: kUnauthenticated
   // (HTTP 401 with WWW-Authenticate) for anonymous callers, kPermissionDenied

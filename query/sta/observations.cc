@@ -47,7 +47,7 @@ Status TooManyPoints(uint64_t max_points) {
 Result<uint64_t> Reader::CountObservations(size_t ds, int64_t start_ns,
                                            int64_t end_ns, const Expr* residual,
                                            uint64_t* budget) const {
-  const engine::SeriesInfo& s = model_.datastreams[ds].series;
+  const engine::SeriesInfo& s = model_->datastreams[ds].series;
   start_ns = std::max(start_ns, kCountFrom);
   end_ns = std::min(end_ns, kCountTo);
   if (start_ns >= end_ns) return uint64_t{0};
@@ -136,7 +136,7 @@ Result<Page> Reader::ObservationPage(const std::vector<size_t>& datastreams,
     bool over = false;
     bool full = false;
     for (size_t ds : datastreams) {
-      const uint64_t id = model_.datastreams[ds].series.id;
+      const uint64_t id = model_->datastreams[ds].series.id;
       // Takes one point; false once the page is complete.
       auto take = [&](const engine::Sample& p) {
         if (budget-- == 0) {
@@ -189,7 +189,7 @@ Result<Page> Reader::ObservationPage(const std::vector<size_t>& datastreams,
   std::vector<EntityRef> rows;
   for (size_t ds : datastreams) {
     bool over = false;
-    Status st = store_.Scan(model_.datastreams[ds].series.id, bounds.start_ns,
+    Status st = store_.Scan(model_->datastreams[ds].series.id, bounds.start_ns,
                             bounds.end_ns, [&](const engine::Sample& p) {
                               if (budget-- == 0) {
                                 over = true;
@@ -227,7 +227,7 @@ Result<Page> Reader::AggregatePage(size_t ds, const QueryOptions& o) const {
   int months = 0, days = 0;
   auto step = ParseIsoDuration(o.interval, &months, &days);
   if (!step) return step.error();
-  const engine::SeriesInfo& s = model_.datastreams[ds].series;
+  const engine::SeriesInfo& s = model_->datastreams[ds].series;
 
   // Bucket edges: calendar (months, or whole days/weeks in $tz), else fixed
   // epoch-aligned steps.

@@ -102,8 +102,9 @@ ExprValue JsonToExpr(const Json& j) {
   return ExprValue::Null();
 }
 
-Reader::Reader(engine::Store& store, const StaOptions& options, Model model,
-               std::string base_url, int64_t now_ns)
+Reader::Reader(engine::Store& store, const StaOptions& options,
+               std::shared_ptr<const Model> model, std::string base_url,
+               int64_t now_ns)
     : store_(store),
       options_(options),
       model_(std::move(model)),
@@ -121,7 +122,7 @@ std::optional<EntityRef> Reader::Find(EntityType type,
   if (type == EntityType::kObservation) {
     auto id = ParseObservationId(id_text);
     if (!id) return std::nullopt;
-    auto ds = model_.FindDatastream(id->first);
+    auto ds = model_->FindDatastream(id->first);
     if (!ds) return std::nullopt;
     auto sample = store_.Last(id->first, id->second, id->second + 1);
     if (!sample || !*sample) return std::nullopt;
@@ -136,20 +137,20 @@ std::optional<EntityRef> Reader::Find(EntityType type,
   std::optional<size_t> index;
   switch (type) {
     case EntityType::kThing:
-      index = model_.FindThing(id);
+      index = model_->FindThing(id);
       break;
     case EntityType::kDatastream:
-      index = model_.FindDatastream(id);
+      index = model_->FindDatastream(id);
       break;
     case EntityType::kSensor:
-      index = model_.FindSensor(id);
+      index = model_->FindSensor(id);
       break;
     case EntityType::kObservedProperty:
-      index = model_.FindObservedProperty(id);
+      index = model_->FindObservedProperty(id);
       break;
     case EntityType::kLocation:
     case EntityType::kFeatureOfInterest:
-      index = model_.FindLocatedThing(id);
+      index = model_->FindLocatedThing(id);
       break;
     default:
       break;
@@ -165,22 +166,22 @@ std::string Reader::SelfLink(const EntityRef& ref) const {
     case EntityType::kObservation: {
       const auto& o = ref.observation;
       id = "'" +
-           ObservationId(model_.datastreams[o.datastream].series.id,
+           ObservationId(model_->datastreams[o.datastream].series.id,
                          o.timestamp_ns) +
            "'";
       break;
     }
     case EntityType::kDatastream:
-      id = std::to_string(model_.datastreams[ref.index].series.id);
+      id = std::to_string(model_->datastreams[ref.index].series.id);
       break;
     case EntityType::kSensor:
-      id = std::to_string(model_.sensors[ref.index].id);
+      id = std::to_string(model_->sensors[ref.index].id);
       break;
     case EntityType::kObservedProperty:
-      id = std::to_string(model_.observed_properties[ref.index].id);
+      id = std::to_string(model_->observed_properties[ref.index].id);
       break;
     default:
-      id = std::to_string(model_.things[ref.index].id);
+      id = std::to_string(model_->things[ref.index].id);
   }
   return base_url_ + "/" + std::string(SetName(ref.type)) + "(" + id + ")";
 }
@@ -195,7 +196,7 @@ Json Reader::Render(const EntityRef& ref) const {
   };
   switch (ref.type) {
     case EntityType::kThing: {
-      const ThingEntry& t = model_.things[ref.index];
+      const ThingEntry& t = model_->things[ref.index];
       j["@iot.id"] = t.id;
       j["@iot.selfLink"] = self;
       const std::string tags = TagText(t.tags);
@@ -209,7 +210,7 @@ Json Reader::Render(const EntityRef& ref) const {
     }
     case EntityType::kLocation:
     case EntityType::kFeatureOfInterest: {
-      const ThingEntry& t = model_.things[ref.index];
+      const ThingEntry& t = model_->things[ref.index];
       j["@iot.id"] = t.id;
       j["@iot.selfLink"] = self;
       const std::string tags = TagText(t.tags);
@@ -228,7 +229,7 @@ Json Reader::Render(const EntityRef& ref) const {
     case EntityType::kHistoricalLocation:
       break;  // never listed: the store keeps no location history
     case EntityType::kDatastream: {
-      const DatastreamEntry& d = model_.datastreams[ref.index];
+      const DatastreamEntry& d = model_->datastreams[ref.index];
       const auto& s = d.series;
       j["@iot.id"] = s.id;
       j["@iot.selfLink"] = self;
@@ -246,13 +247,13 @@ Json Reader::Render(const EntityRef& ref) const {
                     {"type", engine::ValueTypeName(s.type)}};
       if (!s.meta.domain.empty()) props["domain"] = s.meta.domain;
       j["properties"] = std::move(props);
-      const ThingEntry& t = model_.things[d.thing];
+      const ThingEntry& t = model_->things[d.thing];
       if (t.lat_lon) j["observedArea"] = PointJson(*t.lat_lon);
       nav({"Thing", "Sensor", "ObservedProperty", "Observations"});
       break;
     }
     case EntityType::kSensor: {
-      const SensorEntry& s = model_.sensors[ref.index];
+      const SensorEntry& s = model_->sensors[ref.index];
       j["@iot.id"] = s.id;
       j["@iot.selfLink"] = self;
       j["name"] = s.source;
@@ -263,7 +264,7 @@ Json Reader::Render(const EntityRef& ref) const {
       break;
     }
     case EntityType::kObservedProperty: {
-      const ObservedPropertyEntry& p = model_.observed_properties[ref.index];
+      const ObservedPropertyEntry& p = model_->observed_properties[ref.index];
       j["@iot.id"] = p.id;
       j["@iot.selfLink"] = self;
       j["name"] = p.measurement + "/" + p.field;
@@ -277,7 +278,7 @@ Json Reader::Render(const EntityRef& ref) const {
     }
     case EntityType::kObservation: {
       const ObservationRow& o = ref.observation;
-      const DatastreamEntry& d = model_.datastreams[o.datastream];
+      const DatastreamEntry& d = model_->datastreams[o.datastream];
       if (o.bucket_end_ns) {
         // An aggregate: not an addressable entity, so no id or selfLink.
         j["phenomenonTime"] = FormatIsoTime(o.timestamp_ns) + "/" +
@@ -294,7 +295,7 @@ Json Reader::Render(const EntityRef& ref) const {
       j["resultTime"] = FormatIsoTime(o.timestamp_ns);
       j["result"] = ValueJson(o.value);
       nav({"Datastream"});
-      if (model_.things[d.thing].lat_lon) nav({"FeatureOfInterest"});
+      if (model_->things[d.thing].lat_lon) nav({"FeatureOfInterest"});
       break;
     }
   }
@@ -313,7 +314,7 @@ std::optional<EntityRef> Reader::NavigateOne(const EntityRef& from,
                                              std::string_view name) const {
   EntityRef to;
   if (from.type == EntityType::kDatastream) {
-    const DatastreamEntry& d = model_.datastreams[from.index];
+    const DatastreamEntry& d = model_->datastreams[from.index];
     if (name == "Thing")
       to = {EntityType::kThing, d.thing, {}};
     else if (name == "Sensor")
@@ -329,8 +330,8 @@ std::optional<EntityRef> Reader::NavigateOne(const EntityRef& from,
     const size_t ds = from.observation.datastream;
     if (name == "Datastream") return EntityRef{EntityType::kDatastream, ds, {}};
     if (name == "FeatureOfInterest") {
-      const size_t thing = model_.datastreams[ds].thing;
-      if (!model_.things[thing].lat_lon) return std::nullopt;
+      const size_t thing = model_->datastreams[ds].thing;
+      if (!model_->things[thing].lat_lon) return std::nullopt;
       return EntityRef{EntityType::kFeatureOfInterest, thing, {}};
     }
   }
@@ -346,8 +347,8 @@ std::vector<EntityRef> Reader::NavigateMany(const EntityRef& from,
   switch (from.type) {
     case EntityType::kThing:
       if (name == "Datastreams")
-        datastreams(model_.things[from.index].datastreams);
-      if (name == "Locations" && model_.things[from.index].lat_lon) {
+        datastreams(model_->things[from.index].datastreams);
+      if (name == "Locations" && model_->things[from.index].lat_lon) {
         out.push_back({EntityType::kLocation, from.index, {}});
       }
       break;
@@ -356,11 +357,11 @@ std::vector<EntityRef> Reader::NavigateMany(const EntityRef& from,
       break;
     case EntityType::kSensor:
       if (name == "Datastreams")
-        datastreams(model_.sensors[from.index].datastreams);
+        datastreams(model_->sensors[from.index].datastreams);
       break;
     case EntityType::kObservedProperty:
       if (name == "Datastreams") {
-        datastreams(model_.observed_properties[from.index].datastreams);
+        datastreams(model_->observed_properties[from.index].datastreams);
       }
       break;
     default:
@@ -372,7 +373,7 @@ std::vector<EntityRef> Reader::NavigateMany(const EntityRef& from,
 std::vector<size_t> Reader::ObservationSources(const EntityRef& from) const {
   if (from.type == EntityType::kDatastream) return {from.index};
   if (from.type == EntityType::kFeatureOfInterest) {
-    return model_.things[from.index].datastreams;
+    return model_->things[from.index].datastreams;
   }
   return {};
 }
@@ -382,19 +383,19 @@ std::vector<EntityRef> Reader::All(EntityType type) const {
   auto n = [&]() -> size_t {
     switch (type) {
       case EntityType::kThing:
-        return model_.things.size();
+        return model_->things.size();
       case EntityType::kDatastream:
-        return model_.datastreams.size();
+        return model_->datastreams.size();
       case EntityType::kSensor:
-        return model_.sensors.size();
+        return model_->sensors.size();
       case EntityType::kObservedProperty:
-        return model_.observed_properties.size();
+        return model_->observed_properties.size();
       default:
         return 0;
     }
   }();
   if (type == EntityType::kLocation || type == EntityType::kFeatureOfInterest) {
-    for (size_t i : model_.located_things) out.push_back({type, i, {}});
+    for (size_t i : model_->located_things) out.push_back({type, i, {}});
     return out;
   }
   out.reserve(n);

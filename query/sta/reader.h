@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -49,10 +50,11 @@ class Reader {
  public:
   // `base_url` like "http://host:8080/v1.1"; `params` are the request's
   // query parameters (kept for nextLink).
-  Reader(engine::Store& store, const StaOptions& options, Model model,
-         std::string base_url, int64_t now_ns);
+  Reader(engine::Store& store, const StaOptions& options,
+         std::shared_ptr<const Model> model, std::string base_url,
+         int64_t now_ns);
 
-  const Model& model() const { return model_; }
+  const Model& model() const { return *model_; }
   const std::string& base_url() const { return base_url_; }
 
   // The entity `type`(`id`); nullopt when absent or not visible.
@@ -120,7 +122,7 @@ class Reader {
 
   engine::Store& store_;
   const StaOptions& options_;
-  Model model_;
+  std::shared_ptr<const Model> model_;  // shared with ModelCache
   std::string base_url_;
   int64_t now_ns_;
 };

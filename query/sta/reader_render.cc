@@ -145,7 +145,7 @@ Json Reader::RenderDataArray(
       blocks.push_back(
           {{"Datastream@iot.navigationLink",
             base_url_ + "/Datastreams(" +
-                std::to_string(model_.datastreams[ds].series.id) + ")"},
+                std::to_string(model_->datastreams[ds].series.id) + ")"},
            {"components", components},
            {"dataArray@iot.count", 0},
            {"dataArray", Json::array()}});

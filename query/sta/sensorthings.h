@@ -25,6 +25,8 @@
 
 namespace citynexus::query::sta {
 
+class ModelCache;
+
 struct StaOptions {
   // Entities per page when the request has no $top (OGC default: 100).
   uint64_t default_top = 100;
@@ -93,6 +95,8 @@ class SensorThingsService {
   engine::Store& store_;
   StaOptions options_;
   WriteRunner run_write_;
+  // Models reused across requests (model_cache.h); Get() is const.
+  std::unique_ptr<ModelCache> model_cache_;
 };
 
 // Registers the /v1.1 routes (GET/HEAD reads; POST/PATCH/PUT/DELETE

@@ -1,6 +1,7 @@
 // The /v1.1 routes: the service root, resource paths (entity sets, entities
 // by id, navigation, properties, $value) and their dispatch to the Reader.
 #include "common/clock.h"
+#include "query/sta/model_cache.h"
 #include "query/sta/reader.h"
 #include "query/sta/request_util.h"
 #include "query/sta/sensorthings.h"
@@ -86,7 +87,10 @@ net::Response ServiceRoot(const std::string& base, bool mqtt) {
 SensorThingsService::SensorThingsService(engine::Store& store,
                                          StaOptions options,
                                          WriteRunner run_write)
-    : store_(store), options_(options), run_write_(std::move(run_write)) {}
+    : store_(store),
+      options_(options),
+      run_write_(std::move(run_write)),
+      model_cache_(std::make_unique<ModelCache>()) {}
 
 SensorThingsService::~SensorThingsService() = default;
 
@@ -113,7 +117,7 @@ net::Response SensorThingsService::Get(const net::Request& req) const {
   if (!options) return net::Response::FromStatus(options.error());
 
   // Access: the model holds only what req.Caller() may read (model.h).
-  Reader reader(store_, options_, BuildModel(store_, req.Caller()), base,
+  Reader reader(store_, options_, model_cache_->Get(store_, req.Caller()), base,
                 UnixNowNs());
 
   // Walk the path: an entity, a collection, or a property of an entity.

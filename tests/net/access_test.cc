@@ -74,3 +74,38 @@ TEST_CASE("admin and internal callers may do everything; unset denies all",
 
 }  // namespace
 }  // namespace citynexus::net
+
+TEST_CASE("ReadKey is equal exactly for equal read permissions",
+          "[net][access]") {
+  using citynexus::net::Access;
+  using citynexus::net::Scope;
+  auto read = [](std::string glob) {
+    return Scope{Scope::Kind::kRead, std::move(glob)};
+  };
+  auto token = [](std::vector<Scope> scopes,
+                  std::vector<std::string> anonymous = {}) {
+    return Access::ForToken("id", "name", std::move(scopes),
+                            std::move(anonymous));
+  };
+  // Order, duplicates, write scopes and names do not matter.
+  CHECK(
+      token({read("a"), read("b")})->ReadKey() ==
+      token({read("b"), read("a"), read("a"), Scope{Scope::Kind::kWrite, "c"}})
+          ->ReadKey());
+  // Public reads count as reads.
+  CHECK(token({read("a")}, {"pub"})->ReadKey() ==
+        token({read("a"), read("pub")})->ReadKey());
+  CHECK(Access::Anonymous({"pub"})->ReadKey() ==
+        token({read("pub")})->ReadKey());
+  // Everything-readers share one key.
+  CHECK(Access::Internal()->ReadKey() == token({read("*")})->ReadKey());
+  CHECK(token({Scope{Scope::Kind::kAdmin, ""}})->ReadKey() ==
+        token({read("**")})->ReadKey());
+  // Different globs differ, also when their concatenations would not.
+  CHECK(token({read("a")})->ReadKey() != token({read("b")})->ReadKey());
+  CHECK(token({read("a b")})->ReadKey() !=
+        token({read("a"), read("b")})->ReadKey());
+  CHECK(token({read("a 1:b")})->ReadKey() !=
+        token({read("a"), read("b")})->ReadKey());
+  CHECK(Access::Anonymous({})->ReadKey() != token({read("a")})->ReadKey());
+}

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "query/sta/model.h"
+#include "query/sta/model_cache.h"
 #include "support/temp_dir.h"
 
 namespace citynexus::query::sta {
@@ -109,6 +110,77 @@ TEST_CASE("sta model: Observation ids round-trip, malformed ones are refused",
   CHECK(!ParseObservationId("a-5"));
   CHECK(StableId("thing", "x") != StableId("sensor", "x"));
   CHECK(StableId("thing", "x") < (uint64_t{1} << 53));
+}
+
+}  // namespace citynexus::query::sta
+
+namespace citynexus::query::sta {
+
+TEST_CASE(
+    "sta model cache: reused while the catalog and the read permission stay, "
+    "rebuilt when either differs",
+    "[query][sta]") {
+  testing::TempDir dir;
+  auto store = Open(dir.str());
+  Add(*store, "traffic{sensor=K12}#vehicles", {"1/h", "", "", "http", {}, {}});
+  Add(*store, "water{meter=W1}#level", {"m", "", "", "", {}, {}});
+  ModelCache cache;
+  const auto admin = net::Access::Internal();
+  const auto traffic_reader = net::Access::ForToken(
+      "t1", "traffic", {net::Scope{net::Scope::Kind::kRead, "traffic"}}, {});
+  const auto same_scopes = net::Access::ForToken(
+      "t2", "other name", {net::Scope{net::Scope::Kind::kRead, "traffic"}}, {});
+
+  auto first = cache.Get(*store, *admin);
+  CHECK(first->datastreams.size() == 2);
+  CHECK(cache.Get(*store, *admin) == first);  // reused
+  // Another permission never gets the admin's model.
+  auto limited = cache.Get(*store, *traffic_reader);
+  REQUIRE(limited->datastreams.size() == 1);
+  CHECK(limited->datastreams[0].series.key.measurement == "traffic");
+  CHECK(cache.Get(*store, *same_scopes) == limited);  // same globs: shared
+  CHECK(cache.Get(*store, *admin) == first);
+
+  // A new series makes a new model with it.
+  Add(*store, "traffic{sensor=K13}#vehicles", {"1/h", "", "", "http", {}, {}});
+  auto after_create = cache.Get(*store, *traffic_reader);
+  CHECK(after_create != limited);
+  CHECK(after_create->datastreams.size() == 2);
+  // Looking up an existing series changes nothing.
+  REQUIRE(store->GetOrCreateSeries(
+      engine::SeriesKey::Parse("traffic{sensor=K13}#vehicles").value(),
+      engine::ValueType::kFloat));
+  CHECK(cache.Get(*store, *traffic_reader) == after_create);
+  // New metadata (a position) makes a new model with a Location.
+  CHECK(after_create->located_things.empty());
+  auto info = store->LookupSeries("traffic{sensor=K13}#vehicles");
+  REQUIRE(info);
+  REQUIRE(
+      store->SetSeriesMeta(info->id, {"1/h", "", "", "http", 52.5, 13.4}).ok());
+  auto located = cache.Get(*store, *traffic_reader);
+  CHECK(located->located_things.size() == 1);
+}
+
+TEST_CASE("sta model cache: bounded to kMaxModels permissions",
+          "[query][sta]") {
+  testing::TempDir dir;
+  auto store = Open(dir.str());
+  Add(*store, "traffic{sensor=K12}#vehicles", {"1/h", "", "", "http", {}, {}});
+  ModelCache cache;
+  std::vector<std::shared_ptr<const net::Access>> callers;
+  for (size_t i = 0; i <= ModelCache::kMaxModels; ++i) {
+    callers.push_back(net::Access::ForToken(
+        "t" + std::to_string(i), "n",
+        {net::Scope{net::Scope::Kind::kRead, "m" + std::to_string(i)}}, {}));
+  }
+  auto oldest = cache.Get(*store, *callers[0]);
+  for (size_t i = 1; i < callers.size(); ++i)
+    (void)cache.Get(*store, *callers[i]);
+  // The first permission was dropped: it gets a freshly built model.
+  CHECK(cache.Get(*store, *callers[0]) != oldest);
+  // The most recent one is still there.
+  auto last = cache.Get(*store, *callers.back());
+  CHECK(cache.Get(*store, *callers.back()) == last);
 }
 
 }  // namespace citynexus::query::sta
