@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "net/io_loops.h"
 #include "net/net.h"
 #include "net/server_context.h"
 #include "net/session_stream.h"
@@ -33,8 +34,11 @@ namespace citynexus::net {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
+  // `socket` is bound to a strand of its I/O loop; `loop_ticket` counts the
+  // connection on that loop while the session lives.
   HttpSession(boost::asio::ip::tcp::socket socket,
-              std::shared_ptr<ServerContext> ctx);
+              std::shared_ptr<ServerContext> ctx,
+              IoLoops::Ticket loop_ticket = {});
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -115,6 +119,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void CloseStreamState();
 
   std::shared_ptr<ServerContext> ctx_;
+  IoLoops::Ticket loop_ticket_;
   SessionStream stream_;
   const boost::asio::any_io_executor executor_;  // the connection's strand
   boost::beast::flat_buffer buffer_;
