@@ -20,6 +20,8 @@
 //    loop's own thread is back. Other connections of a stalled loop thus
 //    wait at most ~2 ticks, not the whole request.
 //
+// Threads are named "http-io-N" and "http-rescue-N" (loop N).
+//
 // Thread-safety: Start/Stop from the owner's thread (the server's lifecycle
 // lock); PickLoop and CheckStalls from one thread at a time (the acceptor's
 // thread); context() and NewTicket() from any thread; RequestScope on the
