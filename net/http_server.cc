@@ -302,14 +302,14 @@ class HttpServer::Impl {
 
   // The stall watchdog (IoLoops::CheckStalls) on the accept thread. Runs
   // until the accept io_context stops (Stop step 6).
-  void ArmStallTimer() {
-    stall_timer_.expires_after(IoLoops::kStallTick);
+  void ArmStallTimer(std::chrono::milliseconds after = IoLoops::kStallTick) {
+    stall_timer_.expires_after(after);
     stall_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) {
         return;
       }
-      loops_.CheckStalls();
-      ArmStallTimer();
+      ArmStallTimer(loops_.CheckStalls() ? IoLoops::kStallRecheck
+                                         : IoLoops::kStallTick);
     });
   }
 

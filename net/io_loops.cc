@@ -169,10 +169,12 @@ size_t IoLoops::PickLoop() {
   return best;
 }
 
-void IoLoops::CheckStalls() {
+bool IoLoops::CheckStalls() {
+  bool any_busy = false;
   for (auto& l : loops_) {
     Loop* loop = l.get();
     const uint64_t a = loop->activity.load(std::memory_order_relaxed);
+    any_busy = any_busy || (a & 1) != 0;
     const bool stalled = (a & 1) != 0 && a == loop->last_seen;
     loop->last_seen = a;
     loop->stalled.store(stalled, std::memory_order_relaxed);
@@ -194,6 +196,7 @@ void IoLoops::CheckStalls() {
       loop->cv.Signal();
     }
   }
+  return any_busy;
 }
 
 void IoLoops::Rescue(Loop* loop) {

@@ -12,13 +12,14 @@
 // bound it:
 //  - new connections go to the loop with the fewest connections among those
 //    not busy in a request (PickLoop), so a stalled loop gets none;
-//  - a watchdog tick (CheckStalls, every kStallTick on the acceptor's
-//    thread) sees a loop whose thread has been in the same request since the
-//    previous tick and wakes that loop's rescue thread, which runs the same
+//  - a watchdog (CheckStalls on the acceptor's thread, every kStallTick, or
+//    kStallRecheck after it saw a loop busy) sees a loop whose thread has
+//    been in the same request since the previous check and wakes that
+//    loop's rescue thread, which runs the same
 //    io_context (Asio allows several threads per io_context; sessions keep
 //    their strands, so one connection's handlers never overlap) until the
 //    loop's own thread is back. Other connections of a stalled loop thus
-//    wait at most ~2 ticks, not the whole request.
+//    wait at most about kStallTick + kStallRecheck, not the whole request.
 //
 // Threads are named "http-io-N" and "http-rescue-N" (loop N).
 //
@@ -46,9 +47,12 @@ namespace citynexus::net {
 
 class IoLoops {
  public:
-  // How often CheckStalls should run; a loop stuck in one request for one to
-  // two ticks gets its rescue thread.
+  // How often CheckStalls should run: every kStallTick while no loop is
+  // busy (an idle server wakes 100 times a second), kStallRecheck after a
+  // check that saw a busy loop (so a long request is rescued within ~3 ms of
+  // being seen).
   static constexpr std::chrono::milliseconds kStallTick{10};
+  static constexpr std::chrono::milliseconds kStallRecheck{3};
 
   // Counts a connection on its loop for as long as it lives (PickLoop
   // prefers loops with fewer). Move-only.
@@ -95,8 +99,9 @@ class IoLoops {
   // The loop for a new connection: fewest connections, loops busy in a
   // request (and more so stalled ones) last; ties go round robin.
   size_t PickLoop();
-  // Watchdog tick: see the header comment.
-  void CheckStalls();
+  // Watchdog tick: see the header comment. True when a loop's thread was in
+  // a request (run the next check after kStallRecheck, not kStallTick).
+  bool CheckStalls();
   // Stops every loop and joins all threads (loop and rescue threads).
   // Pending handlers are dropped with the io_contexts. Idempotent.
   void Stop();

@@ -13,7 +13,7 @@ query (all series, whole range, GROUP BY time(1s)) while the timed client
 runs; --probe PATH times that path instead of Q4 (e.g. /healthz).
 
   python3 -B scripts/peer_bench/q4_floor.py --citynexus build/app/citynexus
-      [--threads N] [--reps 3000] [--slow 1] [--probe /healthz]
+      [--threads N] [--reps 3000] [--idle 1] [--slow 1] [--probe /healthz]
 
 Python 3 stdlib only. The client itself costs ~0.1 ms of each latency.
 """
@@ -84,6 +84,11 @@ def main():
     ap.add_argument("--reps", type=int, default=3000)
     ap.add_argument("--slow", type=int, default=0,
                     help="connections looping a heavy query meanwhile")
+    ap.add_argument("--idle", type=int, default=0,
+                    help="idle keep-alive connections opened after the timed "
+                         "one and before the slow ones (with 2 I/O loops, "
+                         "--idle 1 --slow 1 puts the slow query on the timed "
+                         "connection's loop)")
     ap.add_argument("--probe", default=None,
                     help="time this path instead of Q4 (e.g. /healthz)")
     ap.add_argument("--keep", action="store_true", help="keep the data dir")
@@ -132,8 +137,12 @@ def main():
         assert st == 200, (st, body)
         print("answer:", body[:200].decode(errors="replace"))
 
+        idle = [Client(port, token) for _ in range(args.idle)]
+        for ic in idle:
+            ic.get("/healthz")
         stop = threading.Event()
         slow_counts = []
+        slow_ms = []
 
         def slow_loop():
             sc = Client(port, token)
@@ -142,7 +151,9 @@ def main():
             sp = "/query?db=peer&q=" + urllib.parse.quote(heavy)
             n = 0
             while not stop.is_set():
+                t = time.perf_counter()
                 sc.get(sp)
+                slow_ms.append((time.perf_counter() - t) * 1e3)
                 n += 1
             slow_counts.append(n)
 
@@ -150,8 +161,7 @@ def main():
                         for _ in range(args.slow)]
         for t in slow_threads:
             t.start()
-        if args.slow:
-            time.sleep(0.5)
+            time.sleep(0.2)  # connect in order
         for _ in range(200):  # warm-up
             c.get(path)
         cpu0, cs0 = proc_cpu_ticks(proc.pid), proc_ctx_switches(proc.pid)
@@ -170,11 +180,15 @@ def main():
             "binary": args.citynexus, "threads": args.threads,
             "path": "Q4" if not args.probe else args.probe,
             "slow_connections": args.slow,
+            "idle_connections": args.idle,
             "slow_queries_done": sum(slow_counts),
+            "slow_query_median_ms": round(statistics.median(slow_ms), 1)
+                                    if slow_ms else None,
             "reps": args.reps,
             "median_ms": round(statistics.median(lat) * 1e3, 4),
             "p95_ms": round(lat[int(len(lat) * 0.95)] * 1e3, 4),
             "p99_ms": round(lat[int(len(lat) * 0.99)] * 1e3, 4),
+            "p999_ms": round(lat[int(len(lat) * 0.999)] * 1e3, 3),
             "max_ms": round(lat[-1] * 1e3, 3),
             # With slow connections this includes their CPU too.
             "server_cpu_us_per_req": round((cpu1 - cpu0) / hz / args.reps * 1e6, 1),
