@@ -91,6 +91,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Sends `response`; closes afterwards when `close` or the request asked.
   void Write(Response response, bool close);
   void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
+  // Writes the access log line of the request just answered.
+  void LogAccess(int status, size_t bytes, Clock::duration elapsed,
+                 const boost::beast::error_code& ec);
   // The completion handler of Write (http_session_write.cc).
   struct WriteDone;
   // Answers a request that could not be read (400/413) and closes.
