@@ -1,5 +1,10 @@
-// HttpServer (declared in net/net.h): the listener, the I/O thread pool and
-// the shutdown sequence. Per-connection work lives in http_session.cc.
+// HttpServer (declared in net/net.h): the listener, the I/O loops and the
+// shutdown sequence. Per-connection work lives in http_session.cc, the loops
+// (one io_context per I/O thread, stall rescue) in io_loops.cc.
+//
+// The acceptor runs on its own thread and io_context (with the stall
+// watchdog's timer), so a loop busy in a long request never delays accepts;
+// each accepted socket moves to the loop IoLoops::PickLoop chooses.
 //
 // Stop() order: close the acceptor (new connects are refused) -> tell every
 // session (idle ones close at once) -> wait for in-flight requests up to
@@ -25,6 +30,7 @@
 #include "common/mutex.h"
 #include "net/builtin_routes.h"
 #include "net/http_session.h"
+#include "net/io_loops.h"
 #include "net/net.h"
 #include "net/server_context.h"
 #include "net/tls_context.h"
@@ -70,9 +76,16 @@ class HttpServer::Impl {
  public:
   Impl(ServerOptions options, const Router& router, MetricsRegistry& metrics)
       : ctx_(std::make_shared<ServerContext>()),
-        ioc_(ThreadCount(options)),
-        acceptor_(asio::make_strand(ioc_)),
-        accept_retry_(acceptor_.get_executor()) {
+        loops_(ThreadCount(options),
+               metrics.GetCounter(
+                   "citynexus_http_loop_rescues_total",
+                   "Times an I/O loop's other connections were served by "
+                   "its rescue thread because the loop's thread was in one "
+                   "request for more than a watchdog tick.")),
+        accept_ioc_(1),
+        acceptor_(accept_ioc_),
+        accept_retry_(accept_ioc_),
+        stall_timer_(accept_ioc_) {
     ctx_->options = std::move(options);
     ctx_->user_router = &router;
     ctx_->metrics = &metrics;
@@ -123,7 +136,7 @@ class HttpServer::Impl {
       ctx_->tls = std::move(*tls);
     }
     boost::system::error_code ec;
-    tcp::resolver resolver(ioc_);
+    tcp::resolver resolver(accept_ioc_);
     auto results = resolver.resolve(o.host, std::to_string(o.port),
                                     tcp::resolver::passive, ec);
     if (ec || results.empty()) {
@@ -147,12 +160,11 @@ class HttpServer::Impl {
       return Status::IOError("binding " + where + ": " + ec.message());
     }
     port_ = acceptor_.local_endpoint(ec).port();
-    work_.emplace(ioc_.get_executor());
-    DoAccept();  // no thread runs yet, so no strand is needed here
-    const int n = ThreadCount(o);
-    for (int i = 0; i < n; ++i) {
-      threads_.emplace_back([this] { RunLoop(); });
-    }
+    loops_.Start();
+    DoAccept();  // before the accept thread runs: no race
+    ArmStallTimer();
+    accept_thread_ = std::thread([this] { RunAcceptLoop(); });
+    const int n = static_cast<int>(loops_.size());
     started_ = true;
     CN_LOG(kInfo, "http") << "listening on " << o.host << ":" << port_ << " ("
                           << n << " I/O threads"
@@ -205,8 +217,10 @@ class HttpServer::Impl {
       ctx_->stopping = true;  // sessions accepted from now on close at once
     }
     // 1. Stop accepting; wait so that connects fail once Stop() returns.
+    // The stall watchdog keeps ticking until step 6: a handler stuck during
+    // the grace period must not stall its loop's other connections.
     std::promise<void> acceptor_closed;
-    asio::post(acceptor_.get_executor(), [this, &acceptor_closed] {
+    asio::post(accept_ioc_, [this, &acceptor_closed] {
       boost::system::error_code ec;
       acceptor_.close(ec);
       accept_retry_.cancel();
@@ -248,15 +262,12 @@ class HttpServer::Impl {
     // 5. Late Responders must not post into a stopping io_context.
     CloseGate();
 
-    // 6. Threads.
-    work_.reset();
-    ioc_.stop();
-    for (auto& t : threads_) {
-      if (t.joinable()) {
-        t.join();
-      }
+    // 6. Threads: the acceptor's (and watchdog's) first, then the loops.
+    accept_ioc_.stop();
+    if (accept_thread_.joinable()) {
+      accept_thread_.join();
     }
-    threads_.clear();
+    loops_.Stop();
 
     // 7. Sessions waiting for a Responder hold themselves; let them go.
     for (auto& s : ctx_->Sessions()) {
@@ -274,19 +285,32 @@ class HttpServer::Impl {
     return hw == 0 ? 1 : static_cast<int>(hw);
   }
 
-  void RunLoop() {
-    // Handlers do not throw (sessions catch handler exceptions), but an
-    // escaping exception must not take the process down with it.
+  void RunAcceptLoop() {
+    // The accept handlers do not throw; an escaping exception must still
+    // not take the process down with it.
     while (true) {
       try {
-        ioc_.run();
+        accept_ioc_.run();
         return;
       } catch (const std::exception& e) {
-        CN_LOG(kError, "http") << "I/O thread caught: " << e.what();
+        CN_LOG(kError, "http") << "accept thread caught: " << e.what();
       } catch (...) {
-        CN_LOG(kError, "http") << "I/O thread caught a non-exception";
+        CN_LOG(kError, "http") << "accept thread caught a non-exception";
       }
     }
+  }
+
+  // The stall watchdog (IoLoops::CheckStalls) on the accept thread. Runs
+  // until the accept io_context stops (Stop step 6).
+  void ArmStallTimer(std::chrono::milliseconds after = IoLoops::kStallTick) {
+    stall_timer_.expires_after(after);
+    stall_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) {
+        return;
+      }
+      ArmStallTimer(loops_.CheckStalls() ? IoLoops::kStallRecheck
+                                         : IoLoops::kStallTick);
+    });
   }
 
   void CloseGate() {
@@ -296,7 +320,6 @@ class HttpServer::Impl {
 
   void DoAccept() {
     acceptor_.async_accept(
-        asio::make_strand(ioc_),
         [this](boost::system::error_code ec, tcp::socket socket) {
           OnAccept(ec, std::move(socket));
         });
@@ -327,7 +350,25 @@ class HttpServer::Impl {
     }
     boost::system::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);  // small responses
-    std::make_shared<HttpSession>(std::move(socket), ctx_)->Start();
+    // Move the connection to its loop: a socket belongs to the io_context
+    // that created it, so hand the descriptor over.
+    const size_t loop = loops_.PickLoop();
+    const auto protocol = socket.local_endpoint(opt_ec).protocol();
+    if (opt_ec) {
+      DoAccept();  // the connection is already gone; `socket` closes it
+      return;
+    }
+    tcp::socket moved(asio::make_strand(loops_.context(loop)));
+    moved.assign(protocol, socket.release(), opt_ec);
+    if (opt_ec) {
+      CN_LOG(kWarn, "http") << "cannot move a connection to its I/O loop: "
+                            << opt_ec.message();
+      DoAccept();
+      return;
+    }
+    std::make_shared<HttpSession>(std::move(moved), ctx_,
+                                  loops_.NewTicket(loop))
+        ->Start();
     DoAccept();
   }
 
@@ -363,16 +404,17 @@ class HttpServer::Impl {
   }
 
   std::shared_ptr<ServerContext> ctx_;
-  asio::io_context ioc_;
-  // Declared after ioc_: destroyed before it.
-  tcp::acceptor acceptor_;           // on its own strand
-  asio::steady_timer accept_retry_;  // same strand as acceptor_
-  // Rate limit of the refusal log; only on the acceptor's strand.
+  IoLoops loops_;
+  // The acceptor's io_context, run by accept_thread_ alone. Declared after
+  // loops_ and before its objects: destroyed after them, before the loops.
+  asio::io_context accept_ioc_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
+  asio::steady_timer stall_timer_;  // the loops' stall watchdog
+  // Rate limit of the refusal log; only on the accept thread.
   std::chrono::steady_clock::time_point last_reject_log_{};
   uint64_t rejected_since_log_ = 0;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
-      work_;
-  std::vector<std::thread> threads_;
+  std::thread accept_thread_;
   std::atomic<uint16_t> port_{0};
   Mutex lifecycle_mu_;
   bool started_ GUARDED_BY(lifecycle_mu_) = false;

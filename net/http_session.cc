@@ -162,8 +162,10 @@ bool IsHttpParseError(const beast::error_code& ec) {
 }
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerContext> ctx)
+HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerContext> ctx,
+                         IoLoops::Ticket loop_ticket)
     : ctx_(std::move(ctx)),
+      loop_ticket_(std::move(loop_ticket)),
       stream_(std::move(socket), ctx_->CurrentTls()),
       executor_(stream_.get_executor()) {
   beast::error_code ec;
@@ -420,6 +422,8 @@ bool HttpSession::PeerClosed() {
 }
 
 void HttpSession::Dispatch() {
+  // The loop thread is busy until the handler returns (stall watchdog).
+  IoLoops::RequestScope busy;
   state_ = State::kHandling;
   in_flight_ = true;
   ctx_->BeginRequest();

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "net/io_loops.h"
 #include "net/net.h"
 #include "net/server_context.h"
 #include "net/session_stream.h"
@@ -33,8 +34,11 @@ namespace citynexus::net {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
+  // `socket` is bound to a strand of its I/O loop; `loop_ticket` counts the
+  // connection on that loop while the session lives.
   HttpSession(boost::asio::ip::tcp::socket socket,
-              std::shared_ptr<ServerContext> ctx);
+              std::shared_ptr<ServerContext> ctx,
+              IoLoops::Ticket loop_ticket = {});
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -87,6 +91,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Sends `response`; closes afterwards when `close` or the request asked.
   void Write(Response response, bool close);
   void OnWrite(bool close, boost::beast::error_code ec, std::size_t bytes);
+  // Writes the access log line of the request just answered.
+  void LogAccess(int status, size_t bytes, Clock::duration elapsed,
+                 const boost::beast::error_code& ec);
   // The completion handler of Write (http_session_write.cc).
   struct WriteDone;
   // Answers a request that could not be read (400/413) and closes.
@@ -115,6 +122,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void CloseStreamState();
 
   std::shared_ptr<ServerContext> ctx_;
+  IoLoops::Ticket loop_ticket_;
   SessionStream stream_;
   const boost::asio::any_io_executor executor_;  // the connection's strand
   boost::beast::flat_buffer buffer_;

@@ -4,7 +4,7 @@
 // reading and dispatching half is http_session.cc.
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <iomanip>
+#include <charconv>
 
 #include "common/log.h"
 #include "net/http_session.h"
@@ -37,6 +37,39 @@ struct HttpSession::WriteDone {
 };
 
 // ---- writing ----
+
+// The access log line, built without an ostringstream (one per request
+// showed in profiles): `remote "METHOD target" status bytes 0.123ms`.
+void HttpSession::LogAccess(int status, size_t bytes, Clock::duration elapsed,
+                            const beast::error_code& ec) {
+  std::string line;
+  line.reserve(remote_.size() + method_.size() + target_.size() + 48);
+  line += remote_;
+  line += " \"";
+  line += method_;
+  line += ' ';
+  line += target_;
+  line += "\" ";
+  char number[32];
+  auto put = [&](auto value, auto... format) {
+    const auto r =
+        std::to_chars(number, number + sizeof(number), value, format...);
+    line.append(number, r.ptr);
+  };
+  put(status);
+  line += ' ';
+  put(bytes);
+  line += ' ';
+  put(std::chrono::duration<double, std::milli>(elapsed).count(),
+      std::chars_format::fixed, 3);
+  line += "ms";
+  if (ec) {
+    line += " (write failed: ";
+    line += ec.message();
+    line += ')';
+  }
+  LogLine(LogLevel::kInfo, "http", line);
+}
 
 void HttpSession::Write(Response response, bool close) {
   if (response.on_stream_open && !head_request_ && !close) {
@@ -91,11 +124,9 @@ void HttpSession::OnWrite(bool close, beast::error_code ec, std::size_t) {
   const auto elapsed = Clock::now() - request_start_;
   const int status = static_cast<int>(response_.result_int());
   const size_t bytes = response_.body().size();
-  CN_LOG(kInfo, "http")
-      << remote_ << " \"" << method_ << " " << target_ << "\" " << status << " "
-      << bytes << " " << std::fixed << std::setprecision(3)
-      << std::chrono::duration<double, std::milli>(elapsed).count() << "ms"
-      << (ec ? " (write failed: " + ec.message() + ")" : "");
+  if (LogEnabled(LogLevel::kInfo)) {
+    LogAccess(status, bytes, elapsed, ec);
+  }
   ctx_->RecordRequest(route_.empty() ? "unmatched" : route_, method_, status,
                       elapsed);
   FinishInFlight();

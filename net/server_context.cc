@@ -94,20 +94,39 @@ Router::Match ServerContext::FindRoute(std::string_view method,
 void ServerContext::RecordRequest(const std::string& route,
                                   std::string_view method, int status,
                                   std::chrono::nanoseconds duration) {
-  metrics
-      ->GetCounter("citynexus_http_requests_total",
-                   "HTTP requests answered, by route pattern, method and "
-                   "status code.",
-                   {{"route", route},
-                    {"method", std::string(MethodLabel(method))},
-                    {"status", std::to_string(status)}})
-      ->Inc();
-  metrics
-      ->GetHistogram("citynexus_http_request_duration_seconds",
-                     "Time from a complete request to its response sent, by "
-                     "route pattern.",
-                     DurationBuckets(), {{"route", route}})
-      ->Observe(std::chrono::duration<double>(duration).count());
+  const std::string_view method_label = MethodLabel(method);
+  std::string key;
+  key.reserve(route.size() + method_label.size() + 8);
+  key += route;
+  key += '\0';
+  key += method_label;
+  key += '\0';
+  key += std::to_string(status);
+  RequestMetrics handles;
+  {
+    MutexLock lock(&request_metrics_mu);
+    auto it = request_metrics.find(key);
+    if (it != request_metrics.end()) {
+      handles = it->second;
+    }
+  }
+  if (handles.requests == nullptr) {
+    handles.requests = metrics->GetCounter(
+        "citynexus_http_requests_total",
+        "HTTP requests answered, by route pattern, method and status code.",
+        {{"route", route},
+         {"method", std::string(method_label)},
+         {"status", std::to_string(status)}});
+    handles.duration = metrics->GetHistogram(
+        "citynexus_http_request_duration_seconds",
+        "Time from a complete request to its response sent, by route "
+        "pattern.",
+        DurationBuckets(), {{"route", route}});
+    MutexLock lock(&request_metrics_mu);
+    request_metrics.emplace(std::move(key), handles);
+  }
+  handles.requests->Inc();
+  handles.duration->Observe(std::chrono::duration<double>(duration).count());
 }
 
 std::string_view MethodLabel(std::string_view method) {

@@ -98,7 +98,21 @@ struct ServerContext {
 
   // Counts one answered request in the request metrics.
   void RecordRequest(const std::string& route, std::string_view method,
-                     int status, std::chrono::nanoseconds duration);
+                     int status, std::chrono::nanoseconds duration)
+      EXCLUDES(request_metrics_mu);
+
+  // The metric handles of (route, method label, status), so that a request
+  // does not look its counter and histogram up by name and labels in the
+  // registry (a scan of every family and a label sort). Registry handles
+  // live as long as the registry. Bounded: routes are patterns, method
+  // labels and statuses are bounded sets.
+  struct RequestMetrics {
+    Counter* requests = nullptr;
+    Histogram* duration = nullptr;
+  };
+  Mutex request_metrics_mu;
+  std::unordered_map<std::string, RequestMetrics> request_metrics
+      GUARDED_BY(request_metrics_mu);
 };
 
 // Bounded label value for a request method, so junk methods cannot create

@@ -13,6 +13,7 @@
 #include "query/influxql/exec.h"
 #include "query/influxql/parser.h"
 #include "query/influxql/response.h"
+#include "query/influxql/statement_cache.h"
 #include "query/query.h"
 #include "query/query_guard.h"
 
@@ -139,6 +140,7 @@ Status AuthorizeStatements(const std::vector<influxql::Statement>& statements,
 }
 
 net::Response HandleInfluxQl(const influxql::Executor& executor,
+                             influxql::StatementCache& parsed_cache,
                              const net::Request& req) {
   const auto form = FormValues(req);
   auto get = [&](const char* name) {
@@ -158,14 +160,14 @@ net::Response HandleInfluxQl(const influxql::Executor& executor,
                  "error parsing query parameters: " + params.error().message(),
                  pretty));
   }
-  auto statements = influxql::ParseQuery(q, *params);
+  auto statements = parsed_cache.Parse(q, *params);
   if (!statements) {
     return JsonResponse(
         400,
         influxql::WriteError(
             "error parsing query: " + statements.error().message(), pretty));
   }
-  if (Status denied = AuthorizeStatements(*statements, req.Caller());
+  if (Status denied = AuthorizeStatements(**statements, req.Caller());
       !denied.ok()) {
     net::Response r = net::Response::FromStatus(denied);  // 401/403 headers
     r.body = influxql::WriteError(
@@ -181,7 +183,7 @@ net::Response HandleInfluxQl(const influxql::Executor& executor,
   ctx.database = get("db");
   ctx.now_ns = UnixNowNs();
   std::vector<influxql::StatementResult> results;
-  for (const auto& s : *statements) {
+  for (const auto& s : **statements) {
     results.push_back(executor.Execute(s, ctx));
   }
   influxql::ResponseFormat format;
@@ -204,10 +206,12 @@ net::Response HandleInfluxQl(const influxql::Executor& executor,
 void RegisterInfluxQlRoutes(net::Router& router, engine::Store& store,
                             const QueryOptions& options) {
   auto executor = std::make_shared<influxql::Executor>(store, options);
+  auto parsed_cache = std::make_shared<influxql::StatementCache>();
   for (const char* method : {"GET", "POST"}) {
-    router.Add(method, "/query", [executor](const net::Request& req) {
-      return HandleInfluxQl(*executor, req);
-    });
+    router.Add(method, "/query",
+               [executor, parsed_cache](const net::Request& req) {
+                 return HandleInfluxQl(*executor, *parsed_cache, req);
+               });
   }
 }
 
