@@ -183,6 +183,7 @@ Status RocksStore::OpenDb() {
 
   std::string version;
   s = db_->Get(rocksdb::ReadOptions(), meta_cf(), kFormatVersionKey, &version);
+  const bool fresh_store = s.IsNotFound();
   if (s.IsNotFound()) {
     if (!options_.read_only) {
       s = db_->Put(rocksdb::WriteOptions(), meta_cf(), kFormatVersionKey,
@@ -197,7 +198,7 @@ Status RocksStore::OpenDb() {
                                 version + ", this build reads " +
                                 kFormatVersion);
   }
-  return Status::Ok();
+  return OpenRollupSpans(fresh_store);
 }
 
 Status RocksStore::LoadCatalog() {

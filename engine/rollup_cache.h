@@ -23,6 +23,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,11 @@ class RollupCache {
   };
   void Update(SeriesId id, int64_t window_ns,
               const std::vector<Window>& windows);
+  // `old` with its buckets in each window [start, start + window_ns) of
+  // `windows` (ascending) replaced by that window's buckets. Also used by
+  // the sealer to rewrite span records (store_rollup_spans.cc).
+  static Buckets ReplaceWindows(const Buckets& old, int64_t window_ns,
+                                std::span<const Window> windows);
   // Drops everything.
   void Clear();
 

@@ -26,17 +26,6 @@ std::string Rfc3339(int64_t ns) {
   return FormatRfc3339(ns, Rfc3339Fraction::kNineIfNonZero);
 }
 
-// `rollups` CF key: series id BE8 ‖ resolution seconds BE4 ‖ window (flipped
-// BE8). False when the key has another length.
-bool ParseRollupKey(std::string_view key, SeriesId* id, uint32_t* res_s,
-                    int64_t* window_start) {
-  if (key.size() != 20) return false;
-  *id = DecodeFixed64BE(key.data());
-  *res_s = DecodeFixed32BE(key.data() + 8);
-  *window_start = UnflipSign(DecodeFixed64BE(key.data() + 12));
-  return true;
-}
-
 }  // namespace
 
 std::string RocksStore::SeriesName(SeriesId id) const {
@@ -137,15 +126,25 @@ Status RocksStore::Verify(const VerifyCallbacks& callbacks) {
       tick();
       continue;
     }
-    problem.record = "rollup " + std::to_string(res_s) + "s";
+    // A span record (the coarsest resolution, store_rollup_spans.cc) covers
+    // span_ns_ from a span-aligned start.
+    const bool span = (res_s & kRollupSpanFlag) != 0;
+    res_s &= ~kRollupSpanFlag;
+    problem.record =
+        std::string(span ? "rollup span " : "rollup ") + std::to_string(res_s) +
+        "s";
     problem.series = SeriesName(problem.series_id);
-    problem.window_end_ns = problem.window_start_ns + window_ns_;
+    problem.window_end_ns =
+        problem.window_start_ns + (span ? span_ns_ : window_ns_);
     Status st = DecodeRollupRecord(
         std::string_view(it->value().data(), it->value().size()), &buckets);
     if (!st.ok()) {
       problem.reason = st.message();
     } else if (!catalog_.TypeOf(problem.series_id)) {
       problem.reason = "rollup of a series missing from the catalog";
+    } else if (span && problem.window_start_ns !=
+                           WindowStart(problem.window_start_ns, span_ns_)) {
+      problem.reason = "rollup span does not start on a span boundary";
     } else {
       for (const Bucket& b : buckets) {
         if (b.count == 0 || b.start_ns < problem.window_start_ns ||
@@ -153,6 +152,11 @@ Status RocksStore::Verify(const VerifyCallbacks& callbacks) {
           problem.reason = "rollup bucket " + Rfc3339(b.start_ns) + " (count " +
                            std::to_string(b.count) +
                            ") is empty or outside its window";
+          break;
+        }
+        if (&b != &buckets.front() && b.start_ns <= (&b - 1)->start_ns) {
+          problem.reason = "rollup buckets out of order at " +
+                           Rfc3339(b.start_ns);
           break;
         }
       }
