@@ -37,18 +37,14 @@ std::string ChunkKey(SeriesId id, int64_t window_start_ns);
 // BE8).
 std::string RollupKey(SeriesId id, uint32_t resolution_s,
                       int64_t window_start_ns);
-// Set in the resolution field of a `rollups` key whose record packs the
-// coarsest resolution's buckets of a whole span of windows (a "span
-// record"); the window field then holds the span start. Resolutions are
-// below 2^31 seconds, so the flag never collides with a real one, and span
-// records of a series sort after all its per-window records.
-inline constexpr uint32_t kRollupSpanFlag = 0x8000'0000u;
+// `rollup_spans` CF: series id BE8 ‖ resolution seconds BE4 ‖ span start
+// (flipped BE8); the record packs the coarsest resolution's buckets of a
+// whole span of block windows.
 inline std::string RollupSpanKey(SeriesId id, uint32_t resolution_s,
                                  int64_t span_start_ns) {
-  return RollupKey(id, resolution_s | kRollupSpanFlag, span_start_ns);
+  return RollupKey(id, resolution_s, span_start_ns);
 }
-// Parses a `rollups` key (the resolution field as stored, flag included);
-// false when it is not 20 bytes.
+// Parses a `rollups` or `rollup_spans` key; false when it is not 20 bytes.
 bool ParseRollupKey(std::string_view key, SeriesId* id, uint32_t* resolution_s,
                     int64_t* window_start);
 // `series` CF: 'i' ‖ id BE8 -> series record; 'k' ‖ canonical -> id BE8.

@@ -133,10 +133,10 @@ class RocksStore final : public Store {
   Status ForEachRollupRecord(
       SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
       const std::function<void(const std::vector<Bucket>&)>& visit);
-  // Span records of the coarsest resolution (store_rollup_spans.cc; layout
-  // in docs/format/storage.md): one record per series and span of
-  // kSpanWindows block windows, so that loading a year of daily buckets
-  // reads ~12 records instead of 366.
+  // Span records of the coarsest resolution in the `rollup_spans` CF
+  // (store_rollup_spans.cc; layout in docs/format/storage.md): one record
+  // per series and span of kSpanWindows block windows, so that loading a
+  // year of daily buckets reads ~12 records instead of 366.
   //
   // Reads and decodes the span record at `span_start` (plus, in a store
   // that may still hold per-window coarsest records, those inside the span,
@@ -194,6 +194,10 @@ class RocksStore final : public Store {
   rocksdb::ColumnFamilyHandle* chunks_cf() const { return handles_[3]; }
   rocksdb::ColumnFamilyHandle* rollups_cf() const { return handles_[4]; }
   rocksdb::ColumnFamilyHandle* meta_cf() const { return handles_[5]; }
+  // Null only in a read-only open of a store written before span records.
+  rocksdb::ColumnFamilyHandle* rollup_spans_cf() const {
+    return handles_.size() > 6 ? handles_[6] : nullptr;
+  }
 
   // Regular series cost a few runs per window: ~100 B per series.
   static constexpr size_t kSealedStampsBytes = 64 << 20;
@@ -218,7 +222,8 @@ class RocksStore final : public Store {
   const std::shared_ptr<StorageHealth> health_ =
       std::make_shared<StorageHealth>();
   std::unique_ptr<rocksdb::DB> db_;
-  // default, series, log, chunks, rollups, meta (owned; destroyed in Close).
+  // default, series, log, chunks, rollups, meta, rollup_spans (owned;
+  // destroyed in Close).
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
   SeriesCatalog catalog_;

@@ -40,8 +40,8 @@ Status RocksStore::ExpireCoarsestSpans(SeriesId id, int64_t cutoff_ns,
   // Whole spans: [s, s + span) expires when s + span <= cutoff.
   std::string lower = RollupSpanKey(id, res_s, INT64_MIN);
   std::string upper = RollupSpanKey(id, res_s, cutoff_ns - span_ns_ + 1);
-  if (AnyKeyIn(db_.get(), rollups_cf(), lower, upper)) {
-    batch->DeleteRange(rollups_cf(), lower, upper);
+  if (AnyKeyIn(db_.get(), rollup_spans_cf(), lower, upper)) {
+    batch->DeleteRange(rollup_spans_cf(), lower, upper);
     ++*changed;
   }
   // The span straddling the cutoff loses the buckets of its expired windows
@@ -52,7 +52,7 @@ Status RocksStore::ExpireCoarsestSpans(SeriesId id, int64_t cutoff_ns,
   const std::string key = RollupSpanKey(id, res_s, straddling);
   std::string value;
   rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), rollups_cf(), key, &value);
+      db_->Get(rocksdb::ReadOptions(), rollup_spans_cf(), key, &value);
   if (s.IsNotFound()) return Status::Ok();
   if (!s.ok()) return Status::IOError("retention: " + s.ToString());
   std::vector<Bucket> buckets;
@@ -64,11 +64,11 @@ Status RocksStore::ExpireCoarsestSpans(SeriesId id, int64_t cutoff_ns,
   if (kept == buckets.begin()) return Status::Ok();
   buckets.erase(buckets.begin(), kept);
   if (buckets.empty()) {
-    batch->Delete(rollups_cf(), key);
+    batch->Delete(rollup_spans_cf(), key);
   } else {
     value.clear();
     CITYNEXUS_RETURN_IF_ERROR(EncodeRollupRecord(buckets, &value));
-    batch->Put(rollups_cf(), key, value);
+    batch->Put(rollup_spans_cf(), key, value);
   }
   ++*changed;
   return Status::Ok();
