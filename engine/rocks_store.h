@@ -136,7 +136,7 @@ class RocksStore final : public Store {
   // Span records of the coarsest resolution in the `rollup_spans` CF
   // (store_rollup_spans.cc; layout in docs/format/storage.md): one record
   // per series and span of kSpanWindows block windows, so that loading a
-  // year of daily buckets reads ~12 records instead of 366.
+  // year of daily buckets reads ~6 records instead of 366.
   //
   // Reads and decodes the span record at `span_start` (plus, in a store
   // that may still hold per-window coarsest records, those inside the span,
@@ -211,7 +211,7 @@ class RocksStore final : public Store {
   // records written before span records existed may remain (`meta`
   // "rollup_legacy_windows"): then readers merge both shapes. Set by
   // OpenDb before any other thread runs, read-only afterwards.
-  static constexpr int64_t kSpanWindows = 32;
+  static constexpr int64_t kSpanWindows = 64;
   int64_t span_ns_ = 0;
   bool legacy_coarsest_ = false;
   // Some retention rule drops raw points: rollups may then outlive the

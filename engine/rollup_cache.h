@@ -1,10 +1,10 @@
 // In-memory cache of decoded rollups at the coarsest resolution (1 d by
 // default), one entry per series holding all its sealed buckets.
 //
-// Why: a year of daily buckets is 366 rollup records per series (one per
-// block window), and dashboards evaluate indicators over thousands of series
-// again and again. Decoding the records costs about a microsecond each; the
-// cached buckets cost a binary search.
+// Why: dashboards evaluate indicators over thousands of series again and
+// again. Decoding a year of daily buckets (6 span records per series,
+// store_rollup_spans.cc) costs tens of microseconds; the cached buckets cost
+// a binary search.
 //
 // Consistency: entries describe sealed data only (as the rollup records do).
 // The sealer and retention Invalidate() a series after committing new

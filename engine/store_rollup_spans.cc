@@ -6,7 +6,7 @@
 // (RollupCache). With one record per window that was 366 records per series
 // and year, ~640 ns each (iterator step plus three chunk-block headers to
 // decode for one bucket): 0.47 s for 2000 series. A span record holds up to
-// 32 daily buckets in the same three blocks, so a year is 12 records; in a
+// 64 daily buckets in the same three blocks, so a year is 6 records; in a
 // CF of their own the span records of all series are contiguous, so loading
 // them does not decompress the table blocks of the finer rollups between
 // them (a block or two per series in the `rollups` CF).
