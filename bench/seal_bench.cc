@@ -3,6 +3,8 @@
 // series (untimed) and seals it (timed). Every seal merges into the open
 // day's chunk and rewrites its rollups, at the coarsest resolution the span
 // record holding that day (a Get, a decode and an encode per series).
+// Arg 1 first seals 60 days of hourly points (untimed), so that the span
+// being rewritten holds 60 daily buckets (the worst case is 64).
 //
 //   build/bench/seal_bench --benchmark_min_time=5
 #include <benchmark/benchmark.h>
@@ -58,7 +60,25 @@ void BM_SealHour(benchmark::State& state) {
     std::normal_distribution<double> noise(0.0, 0.08);
     std::vector<double> temp(ids.size(), 15.0);
     std::vector<Point> batch;
+    // Day 19840 since the epoch starts a 64-day span.
+    constexpr int64_t kSpanStart = 19840LL * 24 * kHour;
     int64_t hour = kT0;
+    if (state.range(0) == 1) {
+      for (int64_t t = kSpanStart; t < kSpanStart + 60 * 24 * kHour;
+           t += kHour) {
+        for (size_t s = 0; s < ids.size(); ++s) {
+          batch.push_back({ids[s], t, 15.0 + static_cast<double>(s % 7)});
+        }
+        if (batch.size() >= 5000) {
+          if (!store->Append(batch)) std::abort();
+          batch.clear();
+        }
+      }
+      if (!store->Append(batch)) std::abort();
+      batch.clear();
+      if (!store->Flush().ok()) std::abort();
+      hour = kSpanStart + 60 * 24 * kHour;
+    }
     uint64_t points = 0;
     for (auto _ : state) {
       state.PauseTiming();
@@ -90,7 +110,7 @@ void BM_SealHour(benchmark::State& state) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
-BENCHMARK(BM_SealHour)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SealHour)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -20,6 +20,7 @@
 // a span rewrite takes over the per-window records inside it and deletes
 // them in the same batch, so no bucket is ever in both shapes at once.
 #include <rocksdb/db.h>
+#include <rocksdb/snapshot.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -38,14 +39,17 @@ constexpr const char* kSpanMetaKey = "rollup_spans";
 constexpr const char* kLegacyMetaKey = "rollup_legacy_windows";
 constexpr int64_t kMaxAbsTimestamp = int64_t{1} << 62;
 
-// Calls visit(key, buckets) for each record in [lower, upper).
+// Calls visit(key, buckets) for each record in [lower, upper), as of
+// `snapshot` (null: now).
 template <typename Visit>
 Status ScanRollups(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                    const std::string& lower, const std::string& upper,
-                   const std::string& what, Visit visit) {
+                   const std::string& what, Visit visit,
+                   const rocksdb::Snapshot* snapshot = nullptr) {
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
+  ro.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
   std::vector<Bucket> record;
   for (it->Seek(lower); it->Valid(); it->Next()) {
@@ -168,13 +172,18 @@ Status RocksStore::ForEachRollupRecord(
       all->insert(all->end(), record.begin(), record.end());
     };
   };
+  // One snapshot for both shapes: a seal committing in between moves
+  // buckets from per-window records into a span record.
+  rocksdb::ManagedSnapshot snapshot(db_.get());
   if (rollup_spans_cf() != nullptr) {
     CITYNEXUS_RETURN_IF_ERROR(ScanRollups(db_.get(), rollup_spans_cf(), lower,
-                                          upper, what, append_to(&spans)));
+                                          upper, what, append_to(&spans),
+                                          snapshot.snapshot()));
   }
   CITYNEXUS_RETURN_IF_ERROR(ScanRollups(
       db_.get(), rollups_cf(), RollupKey(id, res_s, window_from_ns),
-      RollupKey(id, res_s, end_ns), what, append_to(&windows)));
+      RollupKey(id, res_s, end_ns), what, append_to(&windows),
+      snapshot.snapshot()));
   visit(windows.empty() ? spans : MergeShapes(spans, windows));
   return Status::Ok();
 }
