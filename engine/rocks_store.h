@@ -160,6 +160,10 @@ class RocksStore final : public Store {
   int64_t SpanStart(int64_t window_start) const;
   // The coarsest rollup resolution in seconds (0 without rollups).
   uint32_t CoarsestResS() const;
+  // Moves every per-window coarsest record of a store written before span
+  // records into span records (same buckets), then clears the mark, so that
+  // readers stop merging shapes (Compact()).
+  Status MigrateLegacyCoarsest() REQUIRES(seal_mu_);
   // Reads and sets span_ns_ and legacy_coarsest_ (OpenDb).
   Status OpenRollupSpans(bool fresh_store);
   Result<std::optional<Sample>> LastFromRollups(SeriesId id, ValueType type,
@@ -213,7 +217,8 @@ class RocksStore final : public Store {
   // OpenDb before any other thread runs, read-only afterwards.
   static constexpr int64_t kSpanWindows = 64;
   int64_t span_ns_ = 0;
-  bool legacy_coarsest_ = false;
+  // Atomic: Compact() clears it (MigrateLegacyCoarsest) while reads run.
+  std::atomic<bool> legacy_coarsest_{false};
   // Some retention rule drops raw points: rollups may then outlive the
   // chunks they describe, so Last() does not answer from them.
   bool raw_expires_ = false;

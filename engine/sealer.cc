@@ -185,6 +185,10 @@ Status RocksStore::Flush() {
 
 Status RocksStore::Compact() {
   CITYNEXUS_RETURN_IF_ERROR(Flush());
+  {
+    MutexLock seal_lock(&seal_mu_);
+    CITYNEXUS_RETURN_IF_ERROR(MigrateLegacyCoarsest());
+  }
   rocksdb::FlushOptions fo;
   rocksdb::Status s = db_->Flush(fo, handles_);
   if (!s.ok()) return Status::IOError("flushing memtables: " + s.ToString());

@@ -19,12 +19,15 @@
 // ("rollup_legacy_windows"); in such a store readers merge both shapes, and
 // a span rewrite takes over the per-window records inside it and deletes
 // them in the same batch, so no bucket is ever in both shapes at once.
+// Compact() migrates what is left (MigrateLegacyCoarsest) and clears the
+// mark, after which readers read span records only.
 #include <rocksdb/db.h>
 #include <rocksdb/snapshot.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
 
+#include "common/log.h"
 #include "engine/keys.h"
 #include "engine/rocks_store.h"
 #include "engine/rollups.h"
@@ -116,7 +119,7 @@ Status RocksStore::OpenRollupSpans(bool fresh_store) {
     std::string unused;
     s = db_->Get(rocksdb::ReadOptions(), meta_cf(), kLegacyMetaKey, &unused);
     if (s.ok()) {
-      legacy_coarsest_ = true;
+      legacy_coarsest_.store(true);
     } else if (!s.IsNotFound()) {
       return Status::IOError("reading meta: " + s.ToString());
     }
@@ -126,14 +129,14 @@ Status RocksStore::OpenRollupSpans(bool fresh_store) {
                    ? window_ns_ * kSpanWindows
                    : window_ns_;
     // A store written before span records holds per-window ones.
-    legacy_coarsest_ = !fresh_store;
+    legacy_coarsest_.store(!fresh_store);
   } else {
     return Status::IOError("reading meta: " + s.ToString());
   }
   // First open with span records, or the coarsest resolution changed: its
   // per-window records (written while it was finer) stay readable.
   if (stored_res_s != 0 && stored_res_s != CoarsestResS()) {
-    legacy_coarsest_ = true;
+    legacy_coarsest_.store(true);
   }
   if (options_.read_only) return Status::Ok();
   rocksdb::WriteBatch batch;
@@ -141,7 +144,7 @@ Status RocksStore::OpenRollupSpans(bool fresh_store) {
   PutFixed64BE(&encoded, static_cast<uint64_t>(span_ns_));
   PutFixed32BE(&encoded, CoarsestResS());
   batch.Put(meta_cf(), kSpanMetaKey, encoded);
-  if (legacy_coarsest_) batch.Put(meta_cf(), kLegacyMetaKey, "1");
+  if (legacy_coarsest_.load()) batch.Put(meta_cf(), kLegacyMetaKey, "1");
   s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return Status::IOError("writing meta: " + s.ToString());
   return Status::Ok();
@@ -162,7 +165,7 @@ Status RocksStore::ForEachRollupRecord(
   }
   const std::string lower = RollupSpanKey(id, res_s, SpanStart(window_from_ns));
   const std::string upper = RollupSpanKey(id, res_s, end_ns);
-  if (!legacy_coarsest_) {
+  if (!legacy_coarsest_.load()) {
     if (rollup_spans_cf() == nullptr) return Status::Ok();
     return ScanRollups(db_.get(), rollup_spans_cf(), lower, upper, what, each);
   }
@@ -203,7 +206,7 @@ Status RocksStore::ReadCoarsestSpan(SeriesId id, int64_t span_start,
   } else if (!s.IsNotFound()) {
     return Status::IOError(what + ": " + s.ToString());
   }
-  if (!legacy_coarsest_) return Status::Ok();
+  if (!legacy_coarsest_.load()) return Status::Ok();
   std::vector<Bucket> windows;
   CITYNEXUS_RETURN_IF_ERROR(ScanRollups(
       db_.get(), rollups_cf(), RollupKey(id, res_s, span_start),
@@ -246,6 +249,75 @@ Status RocksStore::WriteCoarsestSpans(
     for (const std::string& old : legacy_keys) batch->Delete(rollups_cf(), old);
     i = j;
   }
+  return Status::Ok();
+}
+
+Status RocksStore::MigrateLegacyCoarsest() {
+  if (!legacy_coarsest_.load() || options_.read_only) return Status::Ok();
+  const uint32_t res_s = CoarsestResS();
+  std::vector<SeriesId> ids;
+  catalog_.ForEach([&](const SeriesInfo& info) { ids.push_back(info.id); });
+  rocksdb::WriteBatch batch;
+  auto commit = [&]() -> Status {
+    if (batch.Count() == 0) return Status::Ok();
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+    batch.Clear();
+    if (!s.ok()) {
+      return health_->OnWriteError(s, "migrating rollups to span records");
+    }
+    return Status::Ok();
+  };
+  std::vector<int64_t> spans;
+  std::vector<Bucket> buckets;
+  std::vector<std::string> legacy_keys;
+  std::string block;
+  uint64_t migrated = 0;
+  for (SeriesId id : ids) {
+    if (res_s == 0) break;
+    // The spans holding per-window records of this series (keys only).
+    spans.clear();
+    const std::string upper = RollupKey(id, res_s, INT64_MAX);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
+    for (it->Seek(RollupKey(id, res_s, INT64_MIN)); it->Valid(); it->Next()) {
+      SeriesId key_id;
+      uint32_t key_res;
+      int64_t window;
+      if (!ParseRollupKey(std::string_view(it->key().data(), it->key().size()),
+                          &key_id, &key_res, &window)) {
+        return Status::Corruption("migrating rollups of series " +
+                                  SeriesName(id) + ": malformed key");
+      }
+      const int64_t start = SpanStart(window);
+      if (spans.empty() || spans.back() != start) spans.push_back(start);
+    }
+    if (!it->status().ok()) {
+      return Status::IOError("migrating rollups: " + it->status().ToString());
+    }
+    for (int64_t start : spans) {
+      legacy_keys.clear();
+      CITYNEXUS_RETURN_IF_ERROR(
+          ReadCoarsestSpan(id, start, &buckets, &legacy_keys));
+      block.clear();
+      CITYNEXUS_RETURN_IF_ERROR(EncodeRollupRecord(buckets, &block));
+      batch.Put(rollup_spans_cf(), RollupSpanKey(id, res_s, start), block);
+      for (const std::string& old : legacy_keys) {
+        batch.Delete(rollups_cf(), old);
+      }
+      migrated += legacy_keys.size();
+    }
+    if (batch.Count() >= 1000) CITYNEXUS_RETURN_IF_ERROR(commit());
+  }
+  batch.Delete(meta_cf(), kLegacyMetaKey);
+  CITYNEXUS_RETURN_IF_ERROR(commit());
+  // Every per-window record now lives in a span record: readers stop
+  // merging shapes (the buckets did not change, nor does the rollup cache).
+  legacy_coarsest_.store(false);
+  CN_LOG(kInfo, "store") << "moved " << migrated
+                         << " per-window coarsest rollup records into span "
+                            "records";
   return Status::Ok();
 }
 

@@ -222,8 +222,8 @@ TEST_CASE("a late point inside a packed span rewrites the span exactly",
 }
 
 TEST_CASE(
-    "a store with per-window coarsest records reads both shapes and takes "
-    "them over on reseal",
+    "a store with per-window coarsest records reads both shapes, takes "
+    "them over on reseal and moves the rest on compaction",
     "[engine][rollups][spans]") {
   for (size_t cache_bytes : {size_t{0}, size_t{1} << 20}) {
     CAPTURE(cache_bytes);
@@ -294,7 +294,38 @@ TEST_CASE(
     }
     auto read_only = options;
     read_only.read_only = true;
-    auto store = OpenOrFail(read_only);
+    {
+      auto store = OpenOrFail(read_only);
+      CheckAggregates(*store, id);
+      CheckAggregates(*store, other);
+    }
+    // Compact() moves the rest into span records and clears the mark.
+    {
+      auto store = OpenOrFail(options);
+      CheckAggregates(*store, other);  // fills the cache when enabled
+      REQUIRE(store->Compact().ok());
+      CheckAggregates(*store, id);
+      CheckAggregates(*store, other);
+      REQUIRE(store->Close().ok());
+    }
+    {
+      RawDb raw(dir.str());
+      for (const auto& [sid, res, start] : raw.Keys(raw.rollups())) {
+        CHECK(res == 3600);
+      }
+      std::vector<std::tuple<SeriesId, uint32_t, int64_t>> want = {
+          {id, kDayS, kSpanBoundary - 64 * kDay},
+          {id, kDayS, kSpanBoundary},
+          {other, kDayS, kSpanBoundary - 64 * kDay},
+          {other, kDayS, kSpanBoundary}};
+      CHECK(raw.Keys(raw.spans()) == want);
+      std::string value;
+      CHECK(raw.db()
+                ->Get(rocksdb::ReadOptions(), raw.meta(),
+                      "rollup_legacy_windows", &value)
+                .IsNotFound());
+    }
+    auto store = OpenOrFail(options);
     CheckAggregates(*store, id);
     CheckAggregates(*store, other);
   }
