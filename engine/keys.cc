@@ -27,6 +27,15 @@ std::string RollupKey(SeriesId id, uint32_t resolution_s,
   return key;
 }
 
+bool ParseRollupKey(std::string_view key, SeriesId* id, uint32_t* resolution_s,
+                    int64_t* window_start) {
+  if (key.size() != 20) return false;
+  *id = DecodeFixed64BE(key.data());
+  *resolution_s = DecodeFixed32BE(key.data() + 8);
+  *window_start = UnflipSign(DecodeFixed64BE(key.data() + 12));
+  return true;
+}
+
 std::string SeriesIdKey(SeriesId id) {
   std::string key = "i";
   PutFixed64BE(&key, id);

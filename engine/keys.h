@@ -37,6 +37,16 @@ std::string ChunkKey(SeriesId id, int64_t window_start_ns);
 // BE8).
 std::string RollupKey(SeriesId id, uint32_t resolution_s,
                       int64_t window_start_ns);
+// `rollup_spans` CF: series id BE8 ‖ resolution seconds BE4 ‖ span start
+// (flipped BE8); the record packs the coarsest resolution's buckets of a
+// whole span of block windows.
+inline std::string RollupSpanKey(SeriesId id, uint32_t resolution_s,
+                                 int64_t span_start_ns) {
+  return RollupKey(id, resolution_s, span_start_ns);
+}
+// Parses a `rollups` or `rollup_spans` key; false when it is not 20 bytes.
+bool ParseRollupKey(std::string_view key, SeriesId* id, uint32_t* resolution_s,
+                    int64_t* window_start);
 // `series` CF: 'i' ‖ id BE8 -> series record; 'k' ‖ canonical -> id BE8.
 std::string SeriesIdKey(SeriesId id);
 std::string SeriesCanonicalKey(std::string_view canonical);

@@ -166,7 +166,19 @@ Status RocksStore::OpenDb() {
       {"log", log_opts},
       {"chunks", encoded_opts},
       {"rollups", encoded_opts},
-      {"meta", base}};
+      {"meta", base},
+      {"rollup_spans", encoded_opts}};
+  if (options_.read_only) {
+    // A store written before span records has no `rollup_spans` CF, and a
+    // read-only open cannot create it: open without (rollup_spans_cf() is
+    // then null and the per-window records are read).
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(db_opts, dir, &existing).ok() &&
+        std::find(existing.begin(), existing.end(), "rollup_spans") ==
+            existing.end()) {
+      descs.pop_back();
+    }
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
       options_.read_only
@@ -183,6 +195,7 @@ Status RocksStore::OpenDb() {
 
   std::string version;
   s = db_->Get(rocksdb::ReadOptions(), meta_cf(), kFormatVersionKey, &version);
+  const bool fresh_store = s.IsNotFound();
   if (s.IsNotFound()) {
     if (!options_.read_only) {
       s = db_->Put(rocksdb::WriteOptions(), meta_cf(), kFormatVersionKey,
@@ -197,7 +210,7 @@ Status RocksStore::OpenDb() {
                                 version + ", this build reads " +
                                 kFormatVersion);
   }
-  return Status::Ok();
+  return OpenRollupSpans(fresh_store);
 }
 
 Status RocksStore::LoadCatalog() {
@@ -559,8 +572,8 @@ Result<StoreStats> RocksStore::Stats() {
     stats.points += frozen->points();
     if (frozen->TimeRange(&lo, &hi)) widen(lo, hi);
   }
-  static const char* kNames[] = {"default", "series",  "log",
-                                 "chunks",  "rollups", "meta"};
+  static const char* kNames[] = {"default", "series", "log",         "chunks",
+                                 "rollups", "meta",   "rollup_spans"};
   for (size_t i = 0; i < handles_.size(); ++i) {
     rocksdb::ColumnFamilyMetaData meta;
     db_->GetColumnFamilyMetaData(handles_[i], &meta);

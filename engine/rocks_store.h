@@ -109,7 +109,8 @@ class RocksStore final : public Store {
   // Seals the whole head (sealer.cc). Serialized by seal_mu_.
   Status SealAll() EXCLUDES(seal_mu_, gate_mu_, frozen_mu_);
   // Adds the series' sealed chunks and rollups to `batch`; the new buckets
-  // of the coarsest resolution per window go to `coarsest` (for the cache),
+  // of the coarsest resolution per window go to `coarsest` (for the cache)
+  // and into the series' span records,
   // the timestamps of each window written to `stamps` (sealed_stamps_).
   Status SealSeries(const Head& frozen, SeriesId id, rocksdb::WriteBatch* batch,
                     std::vector<RollupCache::Window>* coarsest,
@@ -128,12 +129,46 @@ class RocksStore final : public Store {
   Result<std::shared_ptr<const RollupCache::Buckets>> CoarsestRollups(
       SeriesId id);
   // Calls `visit` with the decoded buckets of each rollup record of `id` at
-  // `res_s` seconds whose window starts in [window_from_ns, end_ns), in
-  // window order (store_read.cc). A record that does not decode fails with
-  // the series and resolution named.
+  // `res_s` seconds whose window (span, for the coarsest resolution) holds
+  // buckets in [window_from_ns, end_ns), in window order; callers filter the
+  // buckets by range (store_rollup_spans.cc). A record that does not decode
+  // fails with the series and resolution named.
   Status ForEachRollupRecord(
       SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
       const std::function<void(const std::vector<Bucket>&)>& visit);
+  // Span records of the coarsest resolution in the `rollup_spans` CF
+  // (store_rollup_spans.cc; layout in docs/format/storage.md): one record
+  // per series and span of kSpanWindows block windows, so that loading a
+  // year of daily buckets reads ~6 records instead of 366.
+  //
+  // Reads and decodes the span record at `span_start` (plus, in a store
+  // that may still hold per-window coarsest records, those inside the span,
+  // whose keys go to `legacy_keys`) into `out`, ascending.
+  Status ReadCoarsestSpan(SeriesId id, int64_t span_start,
+                          std::vector<Bucket>* out,
+                          std::vector<std::string>* legacy_keys);
+  // Rewrites the span records holding the (re)sealed windows' coarsest
+  // buckets (`windows` ascending): read, replace those windows, write, into
+  // `batch`; per-window records inside a rewritten span are deleted in the
+  // same batch. Caller holds seal_mu_.
+  Status WriteCoarsestSpans(SeriesId id,
+                            const std::vector<RollupCache::Window>& windows,
+                            rocksdb::WriteBatch* batch);
+  // Retention of span records: deletes the spans that ended before
+  // `cutoff_ns` and drops the expired windows' buckets from the span that
+  // straddles it. Counts the changes in *changed. Caller holds seal_mu_.
+  Status ExpireCoarsestSpans(SeriesId id, int64_t cutoff_ns,
+                             rocksdb::WriteBatch* batch, uint64_t* changed);
+  // Start of the span holding `window_start` (clamped for INT64_MIN).
+  int64_t SpanStart(int64_t window_start) const;
+  // The coarsest rollup resolution in seconds (0 without rollups).
+  uint32_t CoarsestResS() const;
+  // Moves every per-window coarsest record of a store written before span
+  // records into span records (same buckets), then clears the mark, so that
+  // readers stop merging shapes (Compact()).
+  Status MigrateLegacyCoarsest() REQUIRES(seal_mu_);
+  // Reads and sets span_ns_ and legacy_coarsest_ (OpenDb).
+  Status OpenRollupSpans(bool fresh_store);
   Result<std::optional<Sample>> LastFromRollups(SeriesId id, ValueType type,
                                                 int64_t start_ns,
                                                 int64_t end_ns);
@@ -166,6 +201,10 @@ class RocksStore final : public Store {
   rocksdb::ColumnFamilyHandle* chunks_cf() const { return handles_[3]; }
   rocksdb::ColumnFamilyHandle* rollups_cf() const { return handles_[4]; }
   rocksdb::ColumnFamilyHandle* meta_cf() const { return handles_[5]; }
+  // Null only in a read-only open of a store written before span records.
+  rocksdb::ColumnFamilyHandle* rollup_spans_cf() const {
+    return handles_.size() > 6 ? handles_[6] : nullptr;
+  }
 
   // Regular series cost a few runs per window: ~100 B per series.
   static constexpr size_t kSealedStampsBytes = 64 << 20;
@@ -174,6 +213,15 @@ class RocksStore final : public Store {
   const RocksStoreTuning tuning_;
   const int64_t window_ns_;
   std::vector<int64_t> rollup_ns_;  // ascending
+  // Span records: K block windows per record (fixed at store creation and
+  // kept in `meta` "rollup_span_ns"), and whether per-window coarsest
+  // records written before span records existed may remain (`meta`
+  // "rollup_legacy_windows"): then readers merge both shapes. Set by
+  // OpenDb before any other thread runs, read-only afterwards.
+  static constexpr int64_t kSpanWindows = 64;
+  int64_t span_ns_ = 0;
+  // Atomic: Compact() clears it (MigrateLegacyCoarsest) while reads run.
+  std::atomic<bool> legacy_coarsest_{false};
   // Some retention rule drops raw points: rollups may then outlive the
   // chunks they describe, so Last() does not answer from them.
   bool raw_expires_ = false;
@@ -182,7 +230,8 @@ class RocksStore final : public Store {
   const std::shared_ptr<StorageHealth> health_ =
       std::make_shared<StorageHealth>();
   std::unique_ptr<rocksdb::DB> db_;
-  // default, series, log, chunks, rollups, meta (owned; destroyed in Close).
+  // default, series, log, chunks, rollups, meta, rollup_spans (owned;
+  // destroyed in Close).
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
   SeriesCatalog catalog_;

@@ -52,19 +52,8 @@ void RollupCache::Update(SeriesId id, int64_t window_ns,
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
   // Copy on write: readers may hold the old vector.
-  auto updated = std::make_shared<Buckets>();
-  const Buckets& old = *it->second.buckets;
-  updated->reserve(old.size() + windows.size());
-  size_t i = 0;
-  for (const Window& w : windows) {
-    while (i < old.size() && old[i].start_ns < w.start_ns) {
-      updated->push_back(old[i++]);
-    }
-    while (i < old.size() && old[i].start_ns < w.start_ns + window_ns) ++i;
-    updated->insert(updated->end(), w.buckets.begin(), w.buckets.end());
-  }
-  updated->insert(updated->end(), old.begin() + static_cast<std::ptrdiff_t>(i),
-                  old.end());
+  auto updated = std::make_shared<Buckets>(
+      ReplaceWindows(*it->second.buckets, window_ns, windows));
   const size_t bytes = kEntryOverhead + updated->capacity() * sizeof(Bucket);
   bytes_ = bytes_ - it->second.bytes + bytes;
   it->second.bytes = bytes;
@@ -72,6 +61,23 @@ void RollupCache::Update(SeriesId id, int64_t window_ns,
   while (bytes_ > max_bytes_ && lru_.size() > 1) {
     EraseLocked(entries_.find(lru_.back()));
   }
+}
+
+RollupCache::Buckets RollupCache::ReplaceWindows(
+    const Buckets& old, int64_t window_ns, std::span<const Window> windows) {
+  Buckets updated;
+  updated.reserve(old.size() + windows.size());
+  size_t i = 0;
+  for (const Window& w : windows) {
+    while (i < old.size() && old[i].start_ns < w.start_ns) {
+      updated.push_back(old[i++]);
+    }
+    while (i < old.size() && old[i].start_ns < w.start_ns + window_ns) ++i;
+    updated.insert(updated.end(), w.buckets.begin(), w.buckets.end());
+  }
+  updated.insert(updated.end(), old.begin() + static_cast<std::ptrdiff_t>(i),
+                 old.end());
+  return updated;
 }
 
 void RollupCache::Clear() {

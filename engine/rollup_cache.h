@@ -1,10 +1,10 @@
 // In-memory cache of decoded rollups at the coarsest resolution (1 d by
 // default), one entry per series holding all its sealed buckets.
 //
-// Why: a year of daily buckets is 366 rollup records per series (one per
-// block window), and dashboards evaluate indicators over thousands of series
-// again and again. Decoding the records costs about a microsecond each; the
-// cached buckets cost a binary search.
+// Why: dashboards evaluate indicators over thousands of series again and
+// again. Decoding a year of daily buckets (6 span records per series,
+// store_rollup_spans.cc) costs tens of microseconds; the cached buckets cost
+// a binary search.
 //
 // Consistency: entries describe sealed data only (as the rollup records do).
 // The sealer and retention Invalidate() a series after committing new
@@ -23,6 +23,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,11 @@ class RollupCache {
   };
   void Update(SeriesId id, int64_t window_ns,
               const std::vector<Window>& windows);
+  // `old` with its buckets in each window [start, start + window_ns) of
+  // `windows` (ascending) replaced by that window's buckets. Also used by
+  // the sealer to rewrite span records (store_rollup_spans.cc).
+  static Buckets ReplaceWindows(const Buckets& old, int64_t window_ns,
+                                std::span<const Window> windows);
   // Drops everything.
   void Clear();
 

@@ -1,8 +1,10 @@
 // Rollups: per-bucket aggregates (count, sum, min, max, first, last and their
 // timestamps) of one series, computed for each sealed window at each
 // configured resolution and stored as one record per (series, resolution,
-// window) in the `rollups` column family. Also the bucket arithmetic shared
-// with raw aggregation.
+// window) in the `rollups` column family, except the coarsest resolution:
+// one record per span of 64 windows in `rollup_spans`
+// (store_rollup_spans.cc). Also the bucket arithmetic shared with raw
+// aggregation.
 //
 // Record layout (docs/format/storage.md):
 //   version u8 (=1) | 3 × (varint len | chunk block)

@@ -5,7 +5,8 @@
 // note next_seq_: every log record below that sequence then has all its
 // points in the frozen head. Per series and window, the frozen points are
 // merged into the existing chunk (frozen points win on equal timestamps),
-// rollups are recomputed from the merged block, and everything is written
+// rollups are recomputed from the merged block (the coarsest resolution's
+// go into their span records, store_rollup_spans.cc), and everything is written
 // together with the DeleteRange of the sealed log prefix in ONE WriteBatch,
 // so a crash leaves either the log records or the chunks, never neither.
 #include <rocksdb/write_batch.h>
@@ -155,13 +156,15 @@ Status RocksStore::SealSeries(const Head& frozen, SeriesId id,
         to_write->type == ValueType::kInt) {
       stamps->push_back(SealedStamps::MakeWindow(window, to_write->timestamps));
       for (int64_t res : rollup_ns_) {
-        block.clear();
         std::vector<Bucket> buckets = ComputeRollup(*to_write, res);
+        if (res == rollup_ns_.back()) {
+          // Packed into span records below.
+          coarsest->push_back({window, std::move(buckets)});
+          continue;
+        }
+        block.clear();
         st = EncodeRollupRecord(buckets, &block);
         if (!st.ok()) return st.WithContext("rollup " + DescribeChunkKey(key));
-        if (res == rollup_ns_.back() && rollup_cache_.enabled()) {
-          coarsest->push_back({window, std::move(buckets)});
-        }
         batch->Put(
             rollups_cf(),
             RollupKey(id, static_cast<uint32_t>(res / 1'000'000'000), window),
@@ -169,7 +172,7 @@ Status RocksStore::SealSeries(const Head& frozen, SeriesId id,
       }
     }
   }
-  return Status::Ok();
+  return WriteCoarsestSpans(id, *coarsest, batch);
 }
 
 Status RocksStore::Flush() {
@@ -182,6 +185,10 @@ Status RocksStore::Flush() {
 
 Status RocksStore::Compact() {
   CITYNEXUS_RETURN_IF_ERROR(Flush());
+  {
+    MutexLock seal_lock(&seal_mu_);
+    CITYNEXUS_RETURN_IF_ERROR(MigrateLegacyCoarsest());
+  }
   rocksdb::FlushOptions fo;
   rocksdb::Status s = db_->Flush(fo, handles_);
   if (!s.ok()) return Status::IOError("flushing memtables: " + s.ToString());

@@ -124,31 +124,6 @@ Status RocksStore::Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
       [&](const ChunkColumns& c, size_t i) { return visit(SampleAt(c, i)); });
 }
 
-Status RocksStore::ForEachRollupRecord(
-    SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
-    const std::function<void(const std::vector<Bucket>&)>& visit) {
-  std::string lower = RollupKey(id, res_s, window_from_ns);
-  std::string upper = RollupKey(id, res_s, end_ns);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
-  std::vector<Bucket> record;
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    Status st = DecodeRollupRecord(
-        std::string_view(it->value().data(), it->value().size()), &record);
-    if (!st.ok()) {
-      return st.WithContext("reading series " + SeriesName(id) + " rollup " +
-                            std::to_string(res_s) + "s");
-    }
-    visit(record);
-  }
-  if (!it->status().ok()) {
-    return Status::IOError("reading rollups: " + it->status().ToString());
-  }
-  return Status::Ok();
-}
-
 Result<std::shared_ptr<const RollupCache::Buckets>> RocksStore::CoarsestRollups(
     SeriesId id) {
   if (auto hit = rollup_cache_.Get(id)) return hit;

@@ -1,14 +1,20 @@
 // Retention pass of RocksStore: for each series with a matching rule,
 // deletes chunks and rollups of windows that ended before the cutoff
-// (DeleteRange per series) and drops head points older than the raw cutoff.
+// (DeleteRange per series; the coarsest resolution's span record that
+// straddles the cutoff is rewritten without the expired windows' buckets)
+// and drops head points older than the raw cutoff.
 // Runs under seal_mu_ so it never races a seal rewriting the same windows;
 // appends are not blocked.
+#include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+
+#include <algorithm>
 
 #include "common/log.h"
 #include "engine/keys.h"
 #include "engine/retention.h"
 #include "engine/rocks_store.h"
+#include "engine/rollups.h"
 
 namespace citynexus::engine {
 
@@ -26,6 +32,47 @@ bool AnyKeyIn(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
 }
 
 }  // namespace
+
+Status RocksStore::ExpireCoarsestSpans(SeriesId id, int64_t cutoff_ns,
+                                       rocksdb::WriteBatch* batch,
+                                       uint64_t* changed) {
+  const uint32_t res_s = CoarsestResS();
+  // Whole spans: [s, s + span) expires when s + span <= cutoff.
+  std::string lower = RollupSpanKey(id, res_s, INT64_MIN);
+  std::string upper = RollupSpanKey(id, res_s, cutoff_ns - span_ns_ + 1);
+  if (AnyKeyIn(db_.get(), rollup_spans_cf(), lower, upper)) {
+    batch->DeleteRange(rollup_spans_cf(), lower, upper);
+    ++*changed;
+  }
+  // The span straddling the cutoff loses the buckets of its expired windows
+  // (window start <= newest_expired), as per-window records would.
+  const int64_t newest_expired = WindowStart(cutoff_ns, window_ns_) - window_ns_;
+  const int64_t straddling = SpanStart(newest_expired);
+  if (straddling + span_ns_ <= cutoff_ns) return Status::Ok();  // gone above
+  const std::string key = RollupSpanKey(id, res_s, straddling);
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), rollup_spans_cf(), key, &value);
+  if (s.IsNotFound()) return Status::Ok();
+  if (!s.ok()) return Status::IOError("retention: " + s.ToString());
+  std::vector<Bucket> buckets;
+  CITYNEXUS_RETURN_IF_ERROR(DecodeRollupRecord(value, &buckets).WithContext(
+      "retention: rollup span of " + DescribeWindow(id, straddling)));
+  auto kept = std::find_if(buckets.begin(), buckets.end(), [&](const Bucket& b) {
+    return WindowStart(b.start_ns, window_ns_) > newest_expired;
+  });
+  if (kept == buckets.begin()) return Status::Ok();
+  buckets.erase(buckets.begin(), kept);
+  if (buckets.empty()) {
+    batch->Delete(rollup_spans_cf(), key);
+  } else {
+    value.clear();
+    CITYNEXUS_RETURN_IF_ERROR(EncodeRollupRecord(buckets, &value));
+    batch->Put(rollup_spans_cf(), key, value);
+  }
+  ++*changed;
+  return Status::Ok();
+}
 
 Status RocksStore::RunRetention(int64_t now_ns) {
   CITYNEXUS_RETURN_IF_ERROR(CheckWritable());
@@ -73,6 +120,10 @@ Status RocksStore::RunRetention(int64_t now_ns) {
           batch.DeleteRange(rollups_cf(), lower, upper);
           ++ranges;
         }
+      }
+      if (!rollup_ns_.empty()) {
+        CITYNEXUS_RETURN_IF_ERROR(
+            ExpireCoarsestSpans(id, cutoff, &batch, &ranges));
       }
     }
     if (batch.Count() >= 1000) CITYNEXUS_RETURN_IF_ERROR(commit());

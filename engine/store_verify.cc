@@ -26,17 +26,6 @@ std::string Rfc3339(int64_t ns) {
   return FormatRfc3339(ns, Rfc3339Fraction::kNineIfNonZero);
 }
 
-// `rollups` CF key: series id BE8 ‖ resolution seconds BE4 ‖ window (flipped
-// BE8). False when the key has another length.
-bool ParseRollupKey(std::string_view key, SeriesId* id, uint32_t* res_s,
-                    int64_t* window_start) {
-  if (key.size() != 20) return false;
-  *id = DecodeFixed64BE(key.data());
-  *res_s = DecodeFixed32BE(key.data() + 8);
-  *window_start = UnflipSign(DecodeFixed64BE(key.data() + 12));
-  return true;
-}
-
 }  // namespace
 
 std::string RocksStore::SeriesName(SeriesId id) const {
@@ -119,50 +108,72 @@ Status RocksStore::Verify(const VerifyCallbacks& callbacks) {
                               it->status().ToString());
   }
 
+  // Per-window rollups, then span records (the coarsest resolution,
+  // store_rollup_spans.cc), which cover span_ns_ from a span-aligned start.
   std::vector<Bucket> buckets;
-  it.reset(db_->NewIterator(ro, rollups_cf()));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ++progress.rollups;
-    progress.bytes += it->value().size();
-    std::string_view key(it->key().data(), it->key().size());
-    VerifyProblem problem;
-    uint32_t res_s = 0;
-    if (!ParseRollupKey(key, &problem.series_id, &res_s,
-                        &problem.window_start_ns)) {
-      problem.record = "rollup key";
-      problem.series = "?";
-      problem.reason =
-          "malformed rollup key of " + std::to_string(key.size()) + " bytes";
-      report(std::move(problem));
-      tick();
-      continue;
-    }
-    problem.record = "rollup " + std::to_string(res_s) + "s";
-    problem.series = SeriesName(problem.series_id);
-    problem.window_end_ns = problem.window_start_ns + window_ns_;
-    Status st = DecodeRollupRecord(
-        std::string_view(it->value().data(), it->value().size()), &buckets);
-    if (!st.ok()) {
-      problem.reason = st.message();
-    } else if (!catalog_.TypeOf(problem.series_id)) {
-      problem.reason = "rollup of a series missing from the catalog";
-    } else {
-      for (const Bucket& b : buckets) {
-        if (b.count == 0 || b.start_ns < problem.window_start_ns ||
-            b.start_ns >= problem.window_end_ns) {
-          problem.reason = "rollup bucket " + Rfc3339(b.start_ns) + " (count " +
-                           std::to_string(b.count) +
-                           ") is empty or outside its window";
-          break;
+  auto walk_rollups = [&](rocksdb::ColumnFamilyHandle* cf, bool span,
+                          const char* cf_name) -> Status {
+    it.reset(db_->NewIterator(ro, cf));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++progress.rollups;
+      progress.bytes += it->value().size();
+      std::string_view key(it->key().data(), it->key().size());
+      VerifyProblem problem;
+      uint32_t res_s = 0;
+      if (!ParseRollupKey(key, &problem.series_id, &res_s,
+                          &problem.window_start_ns)) {
+        problem.record = span ? "rollup span key" : "rollup key";
+        problem.series = "?";
+        problem.reason =
+            "malformed rollup key of " + std::to_string(key.size()) + " bytes";
+        report(std::move(problem));
+        tick();
+        continue;
+      }
+      problem.record = std::string(span ? "rollup span " : "rollup ") +
+                       std::to_string(res_s) + "s";
+      problem.series = SeriesName(problem.series_id);
+      problem.window_end_ns =
+          problem.window_start_ns + (span ? span_ns_ : window_ns_);
+      Status st = DecodeRollupRecord(
+          std::string_view(it->value().data(), it->value().size()), &buckets);
+      if (!st.ok()) {
+        problem.reason = st.message();
+      } else if (!catalog_.TypeOf(problem.series_id)) {
+        problem.reason = "rollup of a series missing from the catalog";
+      } else if (span && problem.window_start_ns !=
+                             WindowStart(problem.window_start_ns, span_ns_)) {
+        problem.reason = "rollup span does not start on a span boundary";
+      } else {
+        for (size_t i = 0; i < buckets.size(); ++i) {
+          const Bucket& b = buckets[i];
+          if (b.count == 0 || b.start_ns < problem.window_start_ns ||
+              b.start_ns >= problem.window_end_ns) {
+            problem.reason = "rollup bucket " + Rfc3339(b.start_ns) +
+                             " (count " + std::to_string(b.count) +
+                             ") is empty or outside its window";
+            break;
+          }
+          if (i > 0 && b.start_ns <= buckets[i - 1].start_ns) {
+            problem.reason =
+                "rollup buckets out of order at " + Rfc3339(b.start_ns);
+            break;
+          }
         }
       }
+      if (!problem.reason.empty()) report(std::move(problem));
+      tick();
     }
-    if (!problem.reason.empty()) report(std::move(problem));
-    tick();
-  }
-  if (!it->status().ok()) {
-    return Status::Corruption("reading the rollups column family: " +
-                              it->status().ToString());
+    if (!it->status().ok()) {
+      return Status::Corruption(std::string("reading the ") + cf_name +
+                                " column family: " + it->status().ToString());
+    }
+    return Status::Ok();
+  };
+  CITYNEXUS_RETURN_IF_ERROR(walk_rollups(rollups_cf(), false, "rollups"));
+  if (rollup_spans_cf() != nullptr) {
+    CITYNEXUS_RETURN_IF_ERROR(
+        walk_rollups(rollup_spans_cf(), true, "rollup_spans"));
   }
   if (callbacks.on_progress) callbacks.on_progress(progress);
   return Status::Ok();

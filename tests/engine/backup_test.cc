@@ -48,6 +48,17 @@ TEST_CASE("a backup restores into an empty dir with all series and points",
   REQUIRE(got.size() == 500);
   CHECK(got.count(kT0 - kMinute) == 0);  // written after the backup
   CHECK(std::get<double>(got[kT0 + 499 * kMinute]) == 249.5);
+  // The daily bucket comes from the restored span record (rollup_spans CF).
+  AggregateStats stats;
+  auto daily =
+      store->Aggregate({id, kT0, kT0 + 24 * 60 * kMinute, 24 * 60 * kMinute, 0},
+                       &stats);
+  REQUIRE(daily.has_value());
+  CHECK(stats.used_rollups);
+  CHECK(stats.points_read == 0);
+  REQUIRE(daily->size() == 1);
+  CHECK(daily->front().count == 500);
+  CHECK(daily->front().max == 249.5);
 }
 
 }  // namespace

@@ -356,7 +356,7 @@ TEST_CASE("store stats count series, points and bytes", "[engine][store]") {
   CHECK(stats->first_timestamp_ns == kT0 - kHour);
   CHECK(stats->last_timestamp_ns == kT0 + 999 * kMinute);
   CHECK(stats->bytes_on_disk > 0);
-  CHECK(stats->column_family_bytes.size() == 6);
+  CHECK(stats->column_family_bytes.size() == 7);
 }
 
 TEST_CASE("a read-only store reads data and refuses writes",
