@@ -126,15 +126,24 @@ Status RocksStore::Scan(SeriesId series, int64_t start_ns, int64_t end_ns,
 
 Status RocksStore::ForEachRollupRecord(
     SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
-    const std::function<void(const std::vector<Bucket>&)>& visit) {
+    const std::function<void(const std::vector<Bucket>&)>& visit,
+    RollupCursor* cursor) {
   std::string lower = RollupKey(id, res_s, window_from_ns);
   std::string upper = RollupKey(id, res_s, end_ns);
   rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, rollups_cf()));
+  std::unique_ptr<rocksdb::Iterator> own;
+  rocksdb::Iterator* it = nullptr;
+  if (cursor != nullptr) {
+    it = RollupIterator(cursor);  // unbounded: the loop checks `upper`
+  } else {
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    own.reset(db_->NewIterator(ro, rollups_cf()));
+    it = own.get();
+  }
   std::vector<Bucket> record;
-  for (it->Seek(lower); it->Valid(); it->Next()) {
+  for (it->Seek(lower); it->Valid() && it->key().compare(upper_slice) < 0;
+       it->Next()) {
     Status st = DecodeRollupRecord(
         std::string_view(it->value().data(), it->value().size()), &record);
     if (!st.ok()) {
@@ -260,6 +269,12 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
 
 Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
                                                   AggregateStats* stats) {
+  return Aggregate(req, stats, nullptr);
+}
+
+Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
+                                                  AggregateStats* stats,
+                                                  RollupCursor* cursor) {
   AggregateStats local;
   if (stats == nullptr) stats = &local;
   *stats = AggregateStats{};
@@ -282,11 +297,11 @@ Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
   clamped.start_ns = ClampTs(req.start_ns);
   clamped.end_ns = ClampTs(req.end_ns);
   clamped.offset_ns = FloorMod(req.offset_ns, req.step_ns);
-  return AggregateClamped(clamped, stats);
+  return AggregateClamped(clamped, stats, cursor);
 }
 
 Result<std::vector<Bucket>> RocksStore::AggregateClamped(
-    const AggregateRequest& req, AggregateStats* stats) {
+    const AggregateRequest& req, AggregateStats* stats, RollupCursor* cursor) {
   std::vector<Bucket> out;
   auto raw = [&](int64_t from, int64_t to) {
     return ReadRange(req.series, from, to,
@@ -327,7 +342,7 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
     AggregateStats tile_stats;
     CITYNEXUS_ASSIGN_OR_RETURN(
         bool combined,
-        CombinedTiles(req.series, res, a, b, &tiles, &tile_stats));
+        CombinedTiles(req.series, res, a, b, &tiles, &tile_stats, cursor));
     if (combined) {
       stats->used_rollups = true;
       // The unaligned edges: tiles of the next finer resolution where they
@@ -347,7 +362,8 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
         AggregateStats edge_stats;
         CITYNEXUS_ASSIGN_OR_RETURN(
             bool edge_combined,
-            CombinedTiles(req.series, finer, fa, fb, &edge_tiles, &edge_stats));
+            CombinedTiles(req.series, finer, fa, fb, &edge_tiles, &edge_stats,
+                          cursor));
         if (!edge_combined) return raw(from, to);
         CITYNEXUS_RETURN_IF_ERROR(edge(from, fa, finer));
         for (const Bucket& t : edge_tiles) add_rollup(t);
@@ -388,7 +404,8 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
   stats->used_rollups = true;
   CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
   std::vector<Bucket> sealed;
-  CITYNEXUS_RETURN_IF_ERROR(SealedRollups(req.series, res, a, b, &sealed));
+  CITYNEXUS_RETURN_IF_ERROR(
+      SealedRollups(req.series, res, a, b, &sealed, cursor));
   if (req.step_ns == res) {
     // One rollup bucket per output bucket (the offset is a multiple of res
     // here): copy them, nothing to combine.

@@ -5,6 +5,8 @@
 // in member order, so sums of floats add up in the same order and the answer
 // is the same for every query.parallelism.
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "query/bucket_math.h"
 #include "query/influxql/select_run.h"
@@ -19,11 +21,15 @@ constexpr size_t kParallelMinMembers = 256;
 // Buckets one task holds before the requesting thread merges them (bounds
 // the memory of tasks run ahead: ~72 bytes each).
 constexpr size_t kTaskBuckets = 16384;
-constexpr size_t kMaxTaskMembers = 256;
+// Small enough that a stopped query (deadline, client gone) stops soon: the
+// guard is checked between tasks, and between members on the requesting
+// thread.
+constexpr size_t kMaxTaskMembers = 64;
 
 }  // namespace
 
-Status SelectRun::ReadMemberBuckets(const SeriesInfo& si,
+Status SelectRun::ReadMemberBuckets(engine::SeriesReader& reader,
+                                    const SeriesInfo& si,
                                     std::vector<engine::Bucket>* buckets,
                                     uint64_t* points) const {
   buckets->clear();
@@ -43,7 +49,7 @@ Status SelectRun::ReadMemberBuckets(const SeriesInfo& si,
   engine::AggregateRequest req{si.id, start, EndExclusive(), s_.interval_ns,
                                s_.interval_offset_ns};
   engine::AggregateStats stats;
-  auto read = store_.Aggregate(req, &stats);
+  auto read = reader.Aggregate(req, &stats);
   if (!read) return read.error();
   *buckets = std::move(*read);
   *points = stats.points_read;
@@ -93,9 +99,11 @@ Status SelectRun::MergeMembers(const std::vector<const SeriesInfo*>& members,
   const size_t threads = workers_ == nullptr ? 1 : workers_->threads() + 1;
   if (threads <= 1 || members.size() < kParallelMinMembers) {
     std::vector<engine::Bucket> buckets;
+    auto reader = store_.NewSeriesReader();
     for (const SeriesInfo* si : members) {
       uint64_t points = 0;
-      CITYNEXUS_RETURN_IF_ERROR(ReadMemberBuckets(*si, &buckets, &points));
+      CITYNEXUS_RETURN_IF_ERROR(
+          ReadMemberBuckets(*reader, *si, &buckets, &points));
       CITYNEXUS_RETURN_IF_ERROR(CountPoints(points));
       MergeMemberBuckets(buckets, merged);
     }
@@ -125,14 +133,28 @@ Status SelectRun::MergeMembers(const std::vector<const SeriesInfo*>& members,
     Status error;
   };
   std::vector<TaskOut> outs(tasks);
+  // Set once the statement fails (the guard, the point limit): tasks then
+  // stop between members, and their partial results are never merged.
+  std::atomic<bool> stopping{false};
+  const std::thread::id requester = std::this_thread::get_id();
   auto produce = [&](size_t t) -> Status {
     TaskOut& out = outs[t];
     const size_t first = t * per_task;
     const size_t last = std::min(members.size(), first + per_task);
     std::vector<engine::Bucket> buckets;
+    auto reader = store_.NewSeriesReader();
     for (size_t m = first; m < last; ++m) {
+      if (stopping.load(std::memory_order_relaxed)) break;
+      // The guard is single-threaded: only the requesting thread checks it.
+      if (guard_ != nullptr && std::this_thread::get_id() == requester) {
+        if (Status st = guard_->Check(); !st.ok()) {
+          stopping = true;
+          out.error = std::move(st);
+          break;
+        }
+      }
       uint64_t points = 0;
-      Status st = ReadMemberBuckets(*members[m], &buckets, &points);
+      Status st = ReadMemberBuckets(*reader, *members[m], &buckets, &points);
       if (!st.ok()) {
         out.error = std::move(st);
         break;
@@ -147,7 +169,10 @@ Status SelectRun::MergeMembers(const std::vector<const SeriesInfo*>& members,
     TaskOut& out = outs[t];
     size_t begin = 0;
     for (size_t k = 0; k < out.ends.size(); ++k) {
-      CITYNEXUS_RETURN_IF_ERROR(CountPoints(out.points[k]));
+      if (Status st = CountPoints(out.points[k]); !st.ok()) {
+        stopping = true;
+        return st;
+      }
       MergeMemberBuckets(std::span<const engine::Bucket>(out.buckets)
                              .subspan(begin, out.ends[k] - begin),
                          merged);
@@ -155,10 +180,13 @@ Status SelectRun::MergeMembers(const std::vector<const SeriesInfo*>& members,
     }
     Status error = std::move(out.error);
     out = TaskOut{};  // frees the task's buckets
+    if (!error.ok()) stopping = true;
     return error;
   };
   auto poll = [&]() -> Status {
-    return guard_ != nullptr ? guard_->Check() : Status::Ok();
+    Status st = guard_ != nullptr ? guard_->Check() : Status::Ok();
+    if (!st.ok()) stopping = true;
+    return st;
   };
   return workers_->RunOrdered(tasks, 4 * threads, produce, consume, poll);
 }

@@ -118,11 +118,11 @@ class SelectRun {
 
   // Engine buckets of members (select_buckets.cc). ReadMemberBuckets reads
   // one series' buckets over the statement's range (empty when it has no
-  // point there); it touches no SelectRun state, so QueryWorkers' threads
-  // call it. MergeMemberBuckets adds one member's buckets into `merged`.
+  // point there) through `reader` (one per thread); it touches no SelectRun
+  // state, so QueryWorkers' threads call it. MergeMemberBuckets adds one member's buckets into `merged`.
   // MergeMembers reads and merges all of `members` in their order (on
   // workers_ for many members), counting points and checking the guard.
-  Status ReadMemberBuckets(const SeriesInfo& si,
+  Status ReadMemberBuckets(engine::SeriesReader& reader, const SeriesInfo& si,
                            std::vector<engine::Bucket>* buckets,
                            uint64_t* points) const;
   void MergeMemberBuckets(std::span<const engine::Bucket> buckets,
