@@ -211,6 +211,20 @@ struct VerifyCallbacks {
   std::function<void(const VerifyProgress&)> on_progress;
 };
 
+// Reads of many series in a row by one thread (one task of an aggregate
+// over many series). It may keep storage iterators between calls, which
+// makes consecutive reads cheaper, most of all in ascending series id order
+// (their records are neighbours on disk). Answers are those of the Store's
+// own methods. Not thread-safe: one thread at a time; destroy it before the
+// store is closed, and soon (it pins the storage files it reads).
+class SeriesReader {
+ public:
+  virtual ~SeriesReader() = default;
+  // As Store::Aggregate.
+  virtual Result<std::vector<Bucket>> Aggregate(const AggregateRequest& request,
+                                                AggregateStats* stats) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -274,6 +288,9 @@ class Store {
   // kInvalidArgument for non-numeric series or step_ns <= 0.
   virtual Result<std::vector<Bucket>> Aggregate(const AggregateRequest& request,
                                                 AggregateStats* stats) = 0;
+  // A reader for many Aggregate calls in a row on one thread. The default
+  // one forwards to Aggregate.
+  virtual std::unique_ptr<SeriesReader> NewSeriesReader();
 
   // ---- maintenance ----
 

@@ -103,6 +103,9 @@ class PublishingStoreImpl final : public Store {
                                         AggregateStats* stats) override {
     return inner_->Aggregate(request, stats);
   }
+  std::unique_ptr<SeriesReader> NewSeriesReader() override {
+    return inner_->NewSeriesReader();
+  }
   Status Flush() override { return inner_->Flush(); }
   Status Compact() override { return inner_->Compact(); }
   Result<StoreStats> Stats() override { return inner_->Stats(); }

@@ -76,6 +76,8 @@ class RocksStore final : public Store {
                                      int64_t end_ns) override;
   Result<std::vector<Bucket>> Aggregate(const AggregateRequest& request,
                                         AggregateStats* stats) override;
+  // Keeps one rollups iterator between series (series_reader.cc).
+  std::unique_ptr<SeriesReader> NewSeriesReader() override;
   Status Flush() override;
   Status Compact() override;
   Result<StoreStats> Stats() override;
@@ -97,6 +99,19 @@ class RocksStore final : public Store {
   size_t RollupCacheEntries() const { return rollup_cache_.entries(); }
 
  private:
+  class Reader;
+  // A rollups iterator kept between the reads of one SeriesReader, remade
+  // when the seal epoch moved (series_reader.cc). Null cursors below mean
+  // a new iterator per read.
+  struct RollupCursor {
+    std::unique_ptr<rocksdb::Iterator> it;
+    uint64_t epoch = 0;
+  };
+  rocksdb::Iterator* RollupIterator(RollupCursor* cursor);
+  Result<std::vector<Bucket>> Aggregate(const AggregateRequest& request,
+                                        AggregateStats* stats,
+                                        RollupCursor* cursor);
+
   RocksStore(const StoreOptions& options, const RocksStoreTuning& tuning);
 
   Status OpenDb();
@@ -123,7 +138,8 @@ class RocksStore final : public Store {
   // Aggregate after validation, with bounds clamped to ±2^62 and the offset
   // reduced to [0, step) (store_read.cc).
   Result<std::vector<Bucket>> AggregateClamped(const AggregateRequest& request,
-                                               AggregateStats* stats);
+                                               AggregateStats* stats,
+                                               RollupCursor* cursor = nullptr);
   // All rollup buckets of `id` at the coarsest resolution, from the cache
   // or (then cached) from the rollups CF (store_read.cc).
   Result<std::shared_ptr<const RollupCache::Buckets>> CoarsestRollups(
@@ -135,7 +151,8 @@ class RocksStore final : public Store {
   // fails with the series and resolution named.
   Status ForEachRollupRecord(
       SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
-      const std::function<void(const std::vector<Bucket>&)>& visit);
+      const std::function<void(const std::vector<Bucket>&)>& visit,
+      RollupCursor* cursor = nullptr);
   // Span records of the coarsest resolution in the `rollup_spans` CF
   // (store_rollup_spans.cc; layout in docs/format/storage.md): one record
   // per series and span of kSpanWindows block windows, so that loading a
@@ -176,7 +193,8 @@ class RocksStore final : public Store {
   // start in [start_ns, end_ns), from the rollup cache for the coarsest
   // resolution (store_aggregate.cc).
   Status SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
-                       int64_t end_ns, std::vector<Bucket>* out);
+                       int64_t end_ns, std::vector<Bucket>* out,
+                       RollupCursor* cursor = nullptr);
   // Buckets at `res_ns` of `id` over [start_ns, end_ns) (aligned to res_ns)
   // from the sealed rollups and both heads' partial aggregates, into
   // `tiles`; a bucket whose sources overlap in time is read raw. False when
@@ -185,7 +203,8 @@ class RocksStore final : public Store {
   // (store_aggregate.cc).
   Result<bool> CombinedTiles(SeriesId id, int64_t res_ns, int64_t start_ns,
                              int64_t end_ns, std::vector<Bucket>* tiles,
-                             AggregateStats* stats);
+                             AggregateStats* stats,
+                             RollupCursor* cursor = nullptr);
   Status CheckWritable() const;
   // "traffic{sensor=K12}#vehicles window 2024-06-01T00:00:00Z..
   // 2024-06-02T00:00:00Z" for error messages (store_verify.cc).

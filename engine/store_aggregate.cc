@@ -110,7 +110,8 @@ constexpr unsigned kSealed = 1, kFrozen = 2, kLive = 4;
 }  // namespace
 
 Status RocksStore::SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
-                                 int64_t end_ns, std::vector<Bucket>* out) {
+                                 int64_t end_ns, std::vector<Bucket>* out,
+                                 RollupCursor* cursor) {
   auto by_start = [](const Bucket& x, int64_t t) { return x.start_ns < t; };
   if (res_ns == rollup_ns_.back() && rollup_cache_.enabled()) {
     CITYNEXUS_ASSIGN_OR_RETURN(auto cached, CoarsestRollups(id));
@@ -128,13 +129,15 @@ Status RocksStore::SealedRollups(SeriesId id, int64_t res_ns, int64_t start_ns,
             std::lower_bound(record.begin(), record.end(), start_ns, by_start);
         auto hi = std::lower_bound(lo, record.end(), end_ns, by_start);
         out->insert(out->end(), lo, hi);
-      });
+      },
+      cursor);
 }
 
 Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
                                        int64_t start_ns, int64_t end_ns,
                                        std::vector<Bucket>* tiles,
-                                       AggregateStats* stats) {
+                                       AggregateStats* stats,
+                                       RollupCursor* cursor) {
   const int64_t head_ns = head_.bucket_ns();
   if (head_ns <= 0 || res_ns % head_ns != 0) return false;
   // Overlapping sources are resolved per head bucket when the sealed
@@ -200,7 +203,7 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
       if (!frozen_head->BucketsIn(id, start_ns, end_ns, &frozen)) return false;
     }
     CITYNEXUS_RETURN_IF_ERROR(
-        SealedRollups(id, res_ns, start_ns, end_ns, &sealed));
+        SealedRollups(id, res_ns, start_ns, end_ns, &sealed, cursor));
     stats->rollups_read += sealed.size();
     const std::vector<Bucket>* coarse[3] = {&sealed, &frozen, &live};
     if (head_ns != res_ns) {
@@ -225,7 +228,8 @@ Result<bool> RocksStore::CombinedTiles(SeriesId id, int64_t res_ns,
         return;
       }
       sealed_fine.clear();
-      status = SealedRollups(id, head_ns, start, start + res_ns, &sealed_fine);
+      status = SealedRollups(id, head_ns, start, start + res_ns, &sealed_fine,
+                             cursor);
       stats->rollups_read += sealed_fine.size();
       const std::vector<Bucket>* fine[3] = {&sealed_fine, &frozen, &live};
       MergeBySource(fine, [&](int64_t fine_start, const Bucket* const* fparts,

@@ -235,6 +235,12 @@ Result<std::optional<Sample>> RocksStore::Last(SeriesId id, int64_t start_ns,
 
 Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
                                                   AggregateStats* stats) {
+  return Aggregate(req, stats, nullptr);
+}
+
+Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
+                                                  AggregateStats* stats,
+                                                  RollupCursor* cursor) {
   AggregateStats local;
   if (stats == nullptr) stats = &local;
   *stats = AggregateStats{};
@@ -257,11 +263,11 @@ Result<std::vector<Bucket>> RocksStore::Aggregate(const AggregateRequest& req,
   clamped.start_ns = ClampTs(req.start_ns);
   clamped.end_ns = ClampTs(req.end_ns);
   clamped.offset_ns = FloorMod(req.offset_ns, req.step_ns);
-  return AggregateClamped(clamped, stats);
+  return AggregateClamped(clamped, stats, cursor);
 }
 
 Result<std::vector<Bucket>> RocksStore::AggregateClamped(
-    const AggregateRequest& req, AggregateStats* stats) {
+    const AggregateRequest& req, AggregateStats* stats, RollupCursor* cursor) {
   std::vector<Bucket> out;
   auto raw = [&](int64_t from, int64_t to) {
     return ReadRange(req.series, from, to,
@@ -302,7 +308,7 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
     AggregateStats tile_stats;
     CITYNEXUS_ASSIGN_OR_RETURN(
         bool combined,
-        CombinedTiles(req.series, res, a, b, &tiles, &tile_stats));
+        CombinedTiles(req.series, res, a, b, &tiles, &tile_stats, cursor));
     if (combined) {
       stats->used_rollups = true;
       // The unaligned edges: tiles of the next finer resolution where they
@@ -322,7 +328,8 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
         AggregateStats edge_stats;
         CITYNEXUS_ASSIGN_OR_RETURN(
             bool edge_combined,
-            CombinedTiles(req.series, finer, fa, fb, &edge_tiles, &edge_stats));
+            CombinedTiles(req.series, finer, fa, fb, &edge_tiles, &edge_stats,
+                          cursor));
         if (!edge_combined) return raw(from, to);
         CITYNEXUS_RETURN_IF_ERROR(edge(from, fa, finer));
         for (const Bucket& t : edge_tiles) add_rollup(t);
@@ -363,7 +370,8 @@ Result<std::vector<Bucket>> RocksStore::AggregateClamped(
   stats->used_rollups = true;
   CITYNEXUS_RETURN_IF_ERROR(raw(req.start_ns, a));
   std::vector<Bucket> sealed;
-  CITYNEXUS_RETURN_IF_ERROR(SealedRollups(req.series, res, a, b, &sealed));
+  CITYNEXUS_RETURN_IF_ERROR(
+      SealedRollups(req.series, res, a, b, &sealed, cursor));
   if (req.step_ns == res) {
     // One rollup bucket per output bucket (the offset is a multiple of res
     // here): copy them, nothing to combine.

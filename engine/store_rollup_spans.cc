@@ -44,18 +44,27 @@ constexpr int64_t kMaxAbsTimestamp = int64_t{1} << 62;
 
 // Calls visit(key, buckets) for each record in [lower, upper), as of
 // `snapshot` (null: now).
+// `reused`: an iterator over `cf` kept by the caller (a SeriesReader's
+// cursor, unbounded, so the loop checks `upper`) instead of a new one.
 template <typename Visit>
 Status ScanRollups(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                    const std::string& lower, const std::string& upper,
                    const std::string& what, Visit visit,
-                   const rocksdb::Snapshot* snapshot = nullptr) {
+                   const rocksdb::Snapshot* snapshot = nullptr,
+                   rocksdb::Iterator* reused = nullptr) {
   rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  ro.snapshot = snapshot;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+  std::unique_ptr<rocksdb::Iterator> own;
+  rocksdb::Iterator* it = reused;
+  if (it == nullptr) {
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    ro.snapshot = snapshot;
+    own.reset(db->NewIterator(ro, cf));
+    it = own.get();
+  }
   std::vector<Bucket> record;
-  for (it->Seek(lower); it->Valid(); it->Next()) {
+  for (it->Seek(lower); it->Valid() && it->key().compare(upper_slice) < 0;
+       it->Next()) {
     Status st = DecodeRollupRecord(
         std::string_view(it->value().data(), it->value().size()), &record);
     if (!st.ok()) return st.WithContext(what);
@@ -152,16 +161,18 @@ Status RocksStore::OpenRollupSpans(bool fresh_store) {
 
 Status RocksStore::ForEachRollupRecord(
     SeriesId id, uint32_t res_s, int64_t window_from_ns, int64_t end_ns,
-    const std::function<void(const std::vector<Bucket>&)>& visit) {
+    const std::function<void(const std::vector<Bucket>&)>& visit,
+    RollupCursor* cursor) {
   const std::string what = "reading series " + SeriesName(id) + " rollup " +
                            std::to_string(res_s) + "s";
   auto each = [&](std::string_view, const std::vector<Bucket>& record) {
     visit(record);
   };
   if (res_s != CoarsestResS()) {
-    return ScanRollups(db_.get(), rollups_cf(),
-                       RollupKey(id, res_s, window_from_ns),
-                       RollupKey(id, res_s, end_ns), what, each);
+    return ScanRollups(
+        db_.get(), rollups_cf(), RollupKey(id, res_s, window_from_ns),
+        RollupKey(id, res_s, end_ns), what, each, nullptr,
+        cursor != nullptr ? RollupIterator(cursor) : nullptr);
   }
   const std::string lower = RollupSpanKey(id, res_s, SpanStart(window_from_ns));
   const std::string upper = RollupSpanKey(id, res_s, end_ns);

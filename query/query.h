@@ -34,6 +34,9 @@ struct QueryOptions {
   // Time one query (all statements of a /query request) may run; <= 0: no
   // limit. The HTTP handlers also stop when the client disconnects.
   std::chrono::milliseconds timeout{60000};
+  // Threads one InfluxQL aggregate over many series may use (the requesting
+  // thread and query::QueryWorkers' pool); 0: one per core, 1: no pool.
+  size_t parallelism = 0;
   // Not a config option: `serve` copies the raw age of the storage.retention
   // rule for every measurement (glob "*"), and InfluxQL's SHOW RETENTION
   // POLICIES reports it as autogen's duration. nullopt: kept forever.

@@ -19,6 +19,7 @@
 #include "query/influxql/ast.h"
 #include "query/query.h"
 #include "query/query_guard.h"
+#include "query/query_workers.h"
 #include "query/time_zone.h"
 
 namespace citynexus::query::influxql {
@@ -58,14 +59,19 @@ struct ExecContext {
   // Who asks (never null): SELECT refuses named measurements it may not
   // read, FROM /regex/ and SHOW see only readable ones. Default: nothing.
   const net::Access* access = &net::Access::DenyAll();
+  // Threads for aggregates over many series; null: the executor's own
+  // (Executor::Execute sets it), or none.
+  QueryWorkers* workers = nullptr;
 };
 
 class Executor {
  public:
   // `store` must outlive the executor. `limits` bound series, points and
   // buckets per statement.
-  Executor(engine::Store& store, QueryOptions limits)
-      : store_(store), limits_(limits) {}
+  // Aggregates over many series use QueryWorkers::Resolve(
+  // limits.parallelism) threads (a pool of that many minus one, started on
+  // first use).
+  Executor(engine::Store& store, QueryOptions limits);
 
   const QueryOptions& limits() const { return limits_; }
 
@@ -83,6 +89,7 @@ class Executor {
 
   engine::Store& store_;
   QueryOptions limits_;
+  std::shared_ptr<QueryWorkers> workers_;  // null: parallelism 1
 };
 
 }  // namespace citynexus::query::influxql

@@ -14,6 +14,7 @@ namespace citynexus::query::influxql {
 namespace detail {
 
 Status SelectRun::Prepare(const ExecContext& ctx) {
+  workers_ = ctx.workers;
   // UTC needs no zone: epoch-aligned buckets and "Z" times are the same.
   if (!s_.tz.empty() && s_.tz != "UTC") {
     auto zone = TimeZone::Load(s_.tz);

@@ -33,10 +33,8 @@ Status SelectRun::CheckTypes(const Group& g, const Column& c) const {
 Result<bool> SelectRun::FromEngineBuckets(const Group& g, const Column& c,
                                           ColumnValues* values,
                                           int64_t* first_data) {
-  const int64_t interval = s_.interval_ns;
-  const int64_t offset = s_.interval_offset_ns;
   // Zoned windows are not fixed-length buckets: read raw points instead.
-  if (interval <= 0 || row_filter_.uses_fields() || windows_.zoned()) {
+  if (s_.interval_ns <= 0 || row_filter_.uses_fields() || windows_.zoned()) {
     return false;
   }
   switch (c.fn) {
@@ -65,49 +63,7 @@ Result<bool> SelectRun::FromEngineBuckets(const Group& g, const Column& c,
     members.push_back(it->second);
   }
   std::map<int64_t, engine::Bucket> merged;
-  for (const SeriesInfo* si : members) {
-    int64_t start = range_.min_ns;
-    if (!range_.has_min()) {
-      std::optional<int64_t> first;
-      CITYNEXUS_RETURN_IF_ERROR(store_.Scan(si->id, kMinTime, EndExclusive(),
-                                            [&](const engine::Sample& p) {
-                                              first = p.timestamp_ns;
-                                              return false;
-                                            }));
-      if (!first) continue;
-      start = *first;
-    }
-    if (start >= EndExclusive()) continue;
-    engine::AggregateRequest req{si->id, start, EndExclusive(), interval,
-                                 offset};
-    engine::AggregateStats stats;
-    auto buckets = store_.Aggregate(req, &stats);
-    if (!buckets) return buckets.error();
-    CITYNEXUS_RETURN_IF_ERROR(CountPoints(stats.points_read));
-    for (const auto& b : *buckets) {
-      if (b.count == 0) continue;
-      engine::Bucket& into = merged[BucketStart(b.start_ns, interval, offset)];
-      if (into.count == 0) {
-        into = b;
-        continue;
-      }
-      into.count += b.count;
-      into.sum += b.sum;
-      into.min = std::min(into.min, b.min);
-      into.max = std::max(into.max, b.max);
-      // Ties between series go to the greater value, as in InfluxDB.
-      if (b.first_ns < into.first_ns ||
-          (b.first_ns == into.first_ns && b.first > into.first)) {
-        into.first_ns = b.first_ns;
-        into.first = b.first;
-      }
-      if (b.last_ns > into.last_ns ||
-          (b.last_ns == into.last_ns && b.last > into.last)) {
-        into.last_ns = b.last_ns;
-        into.last = b.last;
-      }
-    }
-  }
+  CITYNEXUS_RETURN_IF_ERROR(MergeMembers(members, &merged));
   auto typed = [&](double v) -> Cell {
     if (all_int) return static_cast<int64_t>(v);
     return v;

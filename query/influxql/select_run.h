@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "query/influxql/reduce.h"
 #include "query/influxql/window.h"
 #include "query/query.h"
+#include "query/query_workers.h"
 #include "query/time_zone.h"
 
 namespace citynexus::query::influxql::detail {
@@ -114,6 +116,20 @@ class SelectRun {
   Result<bool> FromEngineBuckets(const Group& g, const Column& c,
                                  ColumnValues* values, int64_t* first_data);
 
+  // Engine buckets of members (select_buckets.cc). ReadMemberBuckets reads
+  // one series' buckets over the statement's range (empty when it has no
+  // point there) through `reader` (one per thread); it touches no SelectRun
+  // state, so QueryWorkers' threads call it. MergeMemberBuckets adds one member's buckets into `merged`.
+  // MergeMembers reads and merges all of `members` in their order (on
+  // workers_ for many members), counting points and checking the guard.
+  Status ReadMemberBuckets(engine::SeriesReader& reader, const SeriesInfo& si,
+                           std::vector<engine::Bucket>* buckets,
+                           uint64_t* points) const;
+  void MergeMemberBuckets(std::span<const engine::Bucket> buckets,
+                          std::map<int64_t, engine::Bucket>* merged) const;
+  Status MergeMembers(const std::vector<const SeriesInfo*>& members,
+                      std::map<int64_t, engine::Bucket>* merged);
+
   // last() without GROUP BY time and field conditions: the newest point of
   // each member from Store::Last (which reads back to front) instead of
   // every point in the range. Returns false, touching nothing, when the
@@ -142,6 +158,7 @@ class SelectRun {
   const QueryOptions& limits_;
   const SelectStatement& s_;
   const QueryGuard* guard_;  // may be null
+  QueryWorkers* workers_ = nullptr;  // from ExecContext; may be null
   bool aggregate_ = false;
   bool wildcard_ = false;
   std::vector<Column> columns_;

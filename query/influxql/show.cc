@@ -251,8 +251,16 @@ Result<std::vector<ResultRows>> Executor::Show(
   return out;
 }
 
+Executor::Executor(engine::Store& store, QueryOptions limits)
+    : store_(store), limits_(limits) {
+  const size_t threads = QueryWorkers::Resolve(limits_.parallelism);
+  if (threads > 1) workers_ = std::make_shared<QueryWorkers>(threads - 1);
+}
+
 StatementResult Executor::Execute(const Statement& statement,
-                                  const ExecContext& context) const {
+                                  const ExecContext& given) const {
+  ExecContext context = given;
+  if (context.workers == nullptr) context.workers = workers_.get();
   StatementResult result;
   if (context.guard != nullptr) {
     if (Status st = context.guard->Check(); !st.ok()) {

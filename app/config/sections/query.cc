@@ -29,6 +29,12 @@ std::vector<Option<Config>> QuerySection() {
                    "Queries also stop when their client disconnects."},
                   "1m", seconds(1), seconds(86400),
                   Member(&C::query, &Q::timeout)),
+      Int<C>({"query.parallelism", "threads",
+              "Threads one InfluxQL aggregate over many series (GROUP BY "
+              "time over thousands of series) may use, the requesting one "
+              "included; answers are identical for every value. 0 means one "
+              "per core; 1 reads every series on the requesting thread."},
+             0, 0, 256, Member(&C::query, &Q::parallelism)),
   };
 }
 
