@@ -25,6 +25,8 @@
 
 namespace citynexus::query {
 
+class QueryWorkers;
+
 namespace indicators {
 struct Expr;  // parsed expression (query/indicators/expr_ast.h)
 }
@@ -151,6 +153,9 @@ struct EvaluationLimits {
   // Time one HTTP evaluation may run (<= 0: no limit); it also stops when
   // the client disconnects.
   std::chrono::milliseconds timeout{60000};
+  // Threads that read the series of one selector (query.parallelism): 0 one
+  // per core, 1 only the evaluating thread.
+  size_t parallelism = 0;
 };
 
 struct EvaluationResult {
@@ -202,6 +207,9 @@ class IndicatorService {
   IndicatorCatalog catalog_;
   Facts facts_;
   EvaluationLimits limits_;
+  // Reads a selector's series in parallel (query_workers.h); null when
+  // limits_.parallelism resolves to 1. Shared by copies of the service.
+  std::shared_ptr<QueryWorkers> workers_;
 };
 
 // Whether `caller` may evaluate `definition` (issue #10): OK for a public

@@ -184,6 +184,7 @@ Status Serve(const Config& given) {
   for (const auto& w : indicator_warnings) CN_LOG(kWarn, kComponent) << w;
   query::EvaluationLimits evaluation_limits;
   evaluation_limits.timeout = config.query.timeout;
+  evaluation_limits.parallelism = config.query.parallelism;
   const query::IndicatorService indicators(*store, std::move(*catalog),
                                            config.facts, evaluation_limits);
   query::RegisterIndicatorRoutes(router, indicators);

@@ -9,6 +9,7 @@
 #include "query/indicators/range_functions.h"
 #include "query/indicators/series_data.h"
 #include "query/indicators/vector_ops.h"
+#include "query/query_workers.h"
 
 namespace citynexus::query::indicators {
 namespace {
@@ -43,6 +44,12 @@ struct Windows {
   int64_t max_len = 0;
 };
 
+// A bucket function reads its series in parallel (EvalContext::workers)
+// from this many series on, kSeriesPerTask per task: below it the threads'
+// hand-over costs more than the reads.
+constexpr size_t kParallelSeries = 64;
+constexpr size_t kSeriesPerTask = 16;
+
 Windows WindowsOf(const StepGrid& grid, int64_t range_ns, int64_t offset_ns) {
   Windows w;
   for (size_t k = 0; k < grid.size(); ++k) {
@@ -72,19 +79,44 @@ Result<Value> BucketFunction(RangeFn fn, const Expr& sel, const Windows& w,
         " share no coarse grid; use step and range multiples of each other");
   }
   Value out;
-  for (const auto& s : series) {
-    CITYNEXUS_RETURN_IF_ERROR(CheckGuard(ctx));
-    auto data = FetchBuckets(ctx.store, s.id, w.min_a, w.max_b, grid,
-                             &ctx.buckets_read);
-    if (!data) {
-      return data.error().WithContext(SelectorText(sel));
-    }
-    Row row;
-    row.labels = LabelsOf(s);
+  out.rows.resize(series.size());
+  // Row i depends on series i alone, so rows are filled by any thread into
+  // their own slot and the result is the same at every parallelism.
+  auto fill_row = [&](size_t i, uint64_t* buckets_read) -> Status {
+    auto data = FetchBuckets(ctx.store, series[i].id, w.min_a, w.max_b, grid,
+                             buckets_read);
+    if (!data) return data.error().WithContext(SelectorText(sel));
+    Row& row = out.rows[i];
+    row.labels = LabelsOf(series[i]);
     row.cells.reserve(w.a.size());
     BucketWindows(fn, *data, w.a, w.b, &row.cells);
-    out.rows.push_back(std::move(row));
+    return Status::Ok();
+  };
+  if (ctx.workers == nullptr || series.size() < kParallelSeries) {
+    for (size_t i = 0; i < series.size(); ++i) {
+      CITYNEXUS_RETURN_IF_ERROR(CheckGuard(ctx));
+      CITYNEXUS_RETURN_IF_ERROR(fill_row(i, &ctx.buckets_read));
+    }
+    return out;
   }
+  // Tasks of kSeriesPerTask series on the pool and this thread; the guard
+  // is checked here between tasks (RunOrdered's poll).
+  const size_t tasks = (series.size() + kSeriesPerTask - 1) / kSeriesPerTask;
+  std::vector<uint64_t> read(tasks, 0);
+  auto produce = [&](size_t t) -> Status {
+    const size_t end = std::min(series.size(), (t + 1) * kSeriesPerTask);
+    for (size_t i = t * kSeriesPerTask; i < end; ++i) {
+      CITYNEXUS_RETURN_IF_ERROR(fill_row(i, &read[t]));
+    }
+    return Status::Ok();
+  };
+  auto consume = [&](size_t t) -> Status {
+    ctx.buckets_read += read[t];
+    return Status::Ok();
+  };
+  CITYNEXUS_RETURN_IF_ERROR(
+      ctx.workers->RunOrdered(tasks, 4 * (ctx.workers->threads() + 1), produce,
+                              consume, [&] { return CheckGuard(ctx); }));
   return out;
 }
 

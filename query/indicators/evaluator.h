@@ -32,6 +32,8 @@ struct EvalContext {
   // computes its daily median once although it names it twice.
   std::map<std::string, int> range_call_uses;
   std::map<std::string, Value> repeated_results;
+  // Reads the series of a bucket function in parallel when set.
+  QueryWorkers* workers = nullptr;
 };
 
 // The guard's verdict: OK, or why the evaluation must stop.

@@ -7,6 +7,7 @@
 #include "query/indicators/expr_lexer.h"
 #include "query/indicators/expr_parser.h"
 #include "query/indicators/step_grid.h"
+#include "query/query_workers.h"
 
 namespace citynexus::query {
 
@@ -28,7 +29,10 @@ IndicatorService::IndicatorService(engine::Store& store,
     : store_(store),
       catalog_(std::move(catalog)),
       facts_(std::move(facts)),
-      limits_(limits) {}
+      limits_(limits) {
+  const size_t threads = QueryWorkers::Resolve(limits_.parallelism);
+  if (threads > 1) workers_ = std::make_shared<QueryWorkers>(threads - 1);
+}
 
 Result<EvaluationResult> IndicatorService::Evaluate(
     std::string_view id, const EvaluationRequest& request) const {
@@ -84,6 +88,7 @@ Result<EvaluationResult> IndicatorService::Run(
                                request.time_zone, limits_.max_steps));
   indicators::EvalContext ctx{store_, facts_,        grid, limits_, 0,
                               0,      request.guard, {},   {}};
+  ctx.workers = workers_.get();
   indicators::CountRepeatedRangeCalls(expr, ctx);
   auto value = indicators::Evaluate(expr, ctx);
   if (!value) {

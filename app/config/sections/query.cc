@@ -31,7 +31,8 @@ std::vector<Option<Config>> QuerySection() {
                   Member(&C::query, &Q::timeout)),
       Int<C>({"query.parallelism", "threads",
               "Threads one InfluxQL aggregate over many series (GROUP BY "
-              "time over thousands of series) may use, the requesting one "
+              "time over thousands of series), or one indicator selector "
+              "over 64 or more series, may use, the requesting one "
               "included; answers are identical for every value. 0 means one "
               "per core; 1 reads every series on the requesting thread."},
              0, 0, 256, Member(&C::query, &Q::parallelism)),
