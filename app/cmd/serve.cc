@@ -33,9 +33,16 @@
 //                retention thread, plus RocksDB's own flush/compaction pool
 //                (max_background_jobs = 2). Started by OpenStore, joined by
 //                Store::Close().
-//   http I/O     net::HttpServer's io_context pool, http.threads threads
-//                (0 = one per core): accepts, parses, runs handlers, writes.
-//                Started by Start(), joined by Stop().
+//   http I/O     net::HttpServer: one accept thread (and the loops' stall
+//                watchdog), http.threads event-loop threads (0 = one per
+//                core; net/io_loops.h) that parse, run handlers and write,
+//                and per loop a rescue thread started the first time that
+//                loop stalls in a long request. Started by Start(), joined
+//                by Stop().
+//   query pool   query::QueryWorkers of the InfluxQL executor and of the
+//                indicator service, query.parallelism - 1 threads each,
+//                started on the first large aggregate, joined when the
+//                executor / service is destroyed.
 //   ingest       connectors::HttpIngest's write pool, ingest.write_threads
 //                threads behind a bounded queue: decode write requests and
 //                append them durably, then answer. Joined by Stop().
