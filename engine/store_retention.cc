@@ -46,7 +46,8 @@ Status RocksStore::ExpireCoarsestSpans(SeriesId id, int64_t cutoff_ns,
   }
   // The span straddling the cutoff loses the buckets of its expired windows
   // (window start <= newest_expired), as per-window records would.
-  const int64_t newest_expired = WindowStart(cutoff_ns, window_ns_) - window_ns_;
+  const int64_t newest_expired =
+      WindowStart(cutoff_ns, window_ns_) - window_ns_;
   const int64_t straddling = SpanStart(newest_expired);
   if (straddling + span_ns_ <= cutoff_ns) return Status::Ok();  // gone above
   const std::string key = RollupSpanKey(id, res_s, straddling);
@@ -56,11 +57,13 @@ Status RocksStore::ExpireCoarsestSpans(SeriesId id, int64_t cutoff_ns,
   if (s.IsNotFound()) return Status::Ok();
   if (!s.ok()) return Status::IOError("retention: " + s.ToString());
   std::vector<Bucket> buckets;
-  CITYNEXUS_RETURN_IF_ERROR(DecodeRollupRecord(value, &buckets).WithContext(
-      "retention: rollup span of " + DescribeWindow(id, straddling)));
-  auto kept = std::find_if(buckets.begin(), buckets.end(), [&](const Bucket& b) {
-    return WindowStart(b.start_ns, window_ns_) > newest_expired;
-  });
+  CITYNEXUS_RETURN_IF_ERROR(DecodeRollupRecord(value, &buckets)
+                                .WithContext("retention: rollup span of " +
+                                             DescribeWindow(id, straddling)));
+  auto kept =
+      std::find_if(buckets.begin(), buckets.end(), [&](const Bucket& b) {
+        return WindowStart(b.start_ns, window_ns_) > newest_expired;
+      });
   if (kept == buckets.begin()) return Status::Ok();
   buckets.erase(buckets.begin(), kept);
   if (buckets.empty()) {

@@ -169,10 +169,10 @@ Status RocksStore::ForEachRollupRecord(
     visit(record);
   };
   if (res_s != CoarsestResS()) {
-    return ScanRollups(
-        db_.get(), rollups_cf(), RollupKey(id, res_s, window_from_ns),
-        RollupKey(id, res_s, end_ns), what, each, nullptr,
-        cursor != nullptr ? RollupIterator(cursor) : nullptr);
+    return ScanRollups(db_.get(), rollups_cf(),
+                       RollupKey(id, res_s, window_from_ns),
+                       RollupKey(id, res_s, end_ns), what, each, nullptr,
+                       cursor != nullptr ? RollupIterator(cursor) : nullptr);
   }
   const std::string lower = RollupSpanKey(id, res_s, SpanStart(window_from_ns));
   const std::string upper = RollupSpanKey(id, res_s, end_ns);
@@ -194,10 +194,10 @@ Status RocksStore::ForEachRollupRecord(
                                           upper, what, append_to(&spans),
                                           snapshot.snapshot()));
   }
-  CITYNEXUS_RETURN_IF_ERROR(ScanRollups(
-      db_.get(), rollups_cf(), RollupKey(id, res_s, window_from_ns),
-      RollupKey(id, res_s, end_ns), what, append_to(&windows),
-      snapshot.snapshot()));
+  CITYNEXUS_RETURN_IF_ERROR(
+      ScanRollups(db_.get(), rollups_cf(), RollupKey(id, res_s, window_from_ns),
+                  RollupKey(id, res_s, end_ns), what, append_to(&windows),
+                  snapshot.snapshot()));
   visit(windows.empty() ? spans : MergeShapes(spans, windows));
   return Status::Ok();
 }
@@ -219,13 +219,13 @@ Status RocksStore::ReadCoarsestSpan(SeriesId id, int64_t span_start,
   }
   if (!legacy_coarsest_.load()) return Status::Ok();
   std::vector<Bucket> windows;
-  CITYNEXUS_RETURN_IF_ERROR(ScanRollups(
-      db_.get(), rollups_cf(), RollupKey(id, res_s, span_start),
-      RollupKey(id, res_s, span_start + span_ns_), what,
-      [&](std::string_view key, const std::vector<Bucket>& record) {
-        legacy_keys->emplace_back(key);
-        windows.insert(windows.end(), record.begin(), record.end());
-      }));
+  CITYNEXUS_RETURN_IF_ERROR(
+      ScanRollups(db_.get(), rollups_cf(), RollupKey(id, res_s, span_start),
+                  RollupKey(id, res_s, span_start + span_ns_), what,
+                  [&](std::string_view key, const std::vector<Bucket>& record) {
+                    legacy_keys->emplace_back(key);
+                    windows.insert(windows.end(), record.begin(), record.end());
+                  }));
   if (!windows.empty()) *out = MergeShapes(*out, windows);
   return Status::Ok();
 }
@@ -243,8 +243,7 @@ Status RocksStore::WriteCoarsestSpans(
     size_t j = i;
     while (j < windows.size() && windows[j].start_ns < start + span_ns_) ++j;
     legacy_keys.clear();
-    CITYNEXUS_RETURN_IF_ERROR(
-        ReadCoarsestSpan(id, start, &span, &legacy_keys));
+    CITYNEXUS_RETURN_IF_ERROR(ReadCoarsestSpan(id, start, &span, &legacy_keys));
     span = RollupCache::ReplaceWindows(
         span, window_ns_,
         std::span<const RollupCache::Window>(windows.data() + i, j - i));
@@ -253,8 +252,9 @@ Status RocksStore::WriteCoarsestSpans(
       batch->Delete(rollup_spans_cf(), key);
     } else {
       block.clear();
-      CITYNEXUS_RETURN_IF_ERROR(EncodeRollupRecord(span, &block).WithContext(
-          "rollup span of " + DescribeWindow(id, start)));
+      CITYNEXUS_RETURN_IF_ERROR(
+          EncodeRollupRecord(span, &block)
+              .WithContext("rollup span of " + DescribeWindow(id, start)));
       batch->Put(rollup_spans_cf(), key, block);
     }
     for (const std::string& old : legacy_keys) batch->Delete(rollups_cf(), old);

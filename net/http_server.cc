@@ -361,8 +361,8 @@ class HttpServer::Impl {
     tcp::socket moved(asio::make_strand(loops_.context(loop)));
     moved.assign(protocol, socket.release(), opt_ec);
     if (opt_ec) {
-      CN_LOG(kWarn, "http") << "cannot move a connection to its I/O loop: "
-                            << opt_ec.message();
+      CN_LOG(kWarn, "http")
+          << "cannot move a connection to its I/O loop: " << opt_ec.message();
       DoAccept();
       return;
     }

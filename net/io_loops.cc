@@ -5,8 +5,8 @@
 #include <pthread.h>
 
 #include <exception>
-#include <string>
 #include <limits>
+#include <string>
 #include <system_error>
 
 #include "common/log.h"
@@ -185,8 +185,8 @@ bool IoLoops::CheckStalls() {
       try {
         loop->rescuer = std::thread([this, loop] { Rescue(loop); });
       } catch (const std::system_error& e) {
-        CN_LOG(kWarn, "http") << "cannot start an I/O rescue thread: "
-                              << e.what();
+        CN_LOG(kWarn, "http")
+            << "cannot start an I/O rescue thread: " << e.what();
         continue;
       }
     }

@@ -56,9 +56,9 @@ Status SelectRun::ReadMemberBuckets(engine::SeriesReader& reader,
   return Status::Ok();
 }
 
-void SelectRun::MergeMemberBuckets(std::span<const engine::Bucket> buckets,
-                                   std::map<int64_t, engine::Bucket>* merged)
-    const {
+void SelectRun::MergeMemberBuckets(
+    std::span<const engine::Bucket> buckets,
+    std::map<int64_t, engine::Bucket>* merged) const {
   const int64_t interval = s_.interval_ns;
   const int64_t offset = s_.interval_offset_ns;
   // A member's buckets ascend: the next one is usually right after the
@@ -116,9 +116,8 @@ Status SelectRun::MergeMembers(const std::vector<const SeriesInfo*>& members,
   if (range_.has_min() && s_.interval_ns > 0) {
     const uint64_t span = static_cast<uint64_t>(EndExclusive()) -
                           static_cast<uint64_t>(range_.min_ns);
-    per_member = static_cast<size_t>(
-        std::min<uint64_t>(span / static_cast<uint64_t>(s_.interval_ns) + 2,
-                           kTaskBuckets));
+    per_member = static_cast<size_t>(std::min<uint64_t>(
+        span / static_cast<uint64_t>(s_.interval_ns) + 2, kTaskBuckets));
   }
   const size_t per_task =
       std::clamp<size_t>(kTaskBuckets / per_member, 1, kMaxTaskMembers);

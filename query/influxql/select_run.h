@@ -119,9 +119,10 @@ class SelectRun {
   // Engine buckets of members (select_buckets.cc). ReadMemberBuckets reads
   // one series' buckets over the statement's range (empty when it has no
   // point there) through `reader` (one per thread); it touches no SelectRun
-  // state, so QueryWorkers' threads call it. MergeMemberBuckets adds one member's buckets into `merged`.
-  // MergeMembers reads and merges all of `members` in their order (on
-  // workers_ for many members), counting points and checking the guard.
+  // state, so QueryWorkers' threads call it. MergeMemberBuckets adds one
+  // member's buckets into `merged`. MergeMembers reads and merges all of
+  // `members` in their order (on workers_ for many members), counting points
+  // and checking the guard.
   Status ReadMemberBuckets(engine::SeriesReader& reader, const SeriesInfo& si,
                            std::vector<engine::Bucket>* buckets,
                            uint64_t* points) const;
@@ -157,7 +158,7 @@ class SelectRun {
   engine::Store& store_;
   const QueryOptions& limits_;
   const SelectStatement& s_;
-  const QueryGuard* guard_;  // may be null
+  const QueryGuard* guard_;          // may be null
   QueryWorkers* workers_ = nullptr;  // from ExecContext; may be null
   bool aggregate_ = false;
   bool wildcard_ = false;

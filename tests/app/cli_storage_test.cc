@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "app/cmd/cli.h"
 #include "app/cli_run_util.h"
+#include "app/cmd/cli.h"
 #include "app/cmd/common.h"
 #include "app/process_util.h"
 #include "engine/engine.h"

@@ -50,9 +50,8 @@ TEST_CASE("a backup restores into an empty dir with all series and points",
   CHECK(std::get<double>(got[kT0 + 499 * kMinute]) == 249.5);
   // The daily bucket comes from the restored span record (rollup_spans CF).
   AggregateStats stats;
-  auto daily =
-      store->Aggregate({id, kT0, kT0 + 24 * 60 * kMinute, 24 * 60 * kMinute, 0},
-                       &stats);
+  auto daily = store->Aggregate(
+      {id, kT0, kT0 + 24 * 60 * kMinute, 24 * 60 * kMinute, 0}, &stats);
   REQUIRE(daily.has_value());
   CHECK(stats.used_rollups);
   CHECK(stats.points_read == 0);

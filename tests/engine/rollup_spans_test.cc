@@ -1,7 +1,8 @@
-// Span records of the coarsest rollup resolution (engine/store_rollup_spans.cc):
-// exact aggregates across span boundaries, late points inside a packed span,
-// stores holding per-window coarsest records (written before span records
-// existed), retention cutting inside a span, and verify.
+// Span records of the coarsest rollup resolution
+// (engine/store_rollup_spans.cc): exact aggregates across span boundaries, late
+// points inside a packed span, stores holding per-window coarsest records
+// (written before span records existed), retention cutting inside a span, and
+// verify.
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
@@ -69,9 +70,9 @@ class RawDb {
       SeriesId id;
       uint32_t res;
       int64_t start;
-      REQUIRE(ParseRollupKey(
-          std::string_view(it->key().data(), it->key().size()), &id, &res,
-          &start));
+      REQUIRE(
+          ParseRollupKey(std::string_view(it->key().data(), it->key().size()),
+                         &id, &res, &start));
       keys.emplace_back(id, res, start);
     }
     return keys;
@@ -89,9 +90,9 @@ class RawDb {
       SeriesId id;
       uint32_t res;
       int64_t start;
-      REQUIRE(ParseRollupKey(
-          std::string_view(it->key().data(), it->key().size()), &id, &res,
-          &start));
+      REQUIRE(
+          ParseRollupKey(std::string_view(it->key().data(), it->key().size()),
+                         &id, &res, &start));
       REQUIRE(DecodeRollupRecord(
                   std::string_view(it->value().data(), it->value().size()),
                   &buckets)

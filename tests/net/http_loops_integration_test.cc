@@ -66,8 +66,7 @@ struct BlockingRoutes {
 };
 
 double Rescues(TestServer& ts) {
-  return ts.metrics
-      .GetCounter("citynexus_http_loop_rescues_total", "")
+  return ts.metrics.GetCounter("citynexus_http_loop_rescues_total", "")
       ->Value();
 }
 

@@ -40,8 +40,9 @@ std::unique_ptr<engine::Store> OpenTemp(const testing::TempDir& dir) {
 void Load(engine::Store& store) {
   std::vector<engine::SeriesId> kwh, pulses;
   for (int m = 0; m < kMeters; ++m) {
-    std::vector<std::pair<std::string, std::string>> tags = {{"district", "d" + std::to_string(m % 3)},
-                            {"meter", "m" + std::to_string(10000 + m)}};
+    std::vector<std::pair<std::string, std::string>> tags = {
+        {"district", "d" + std::to_string(m % 3)},
+        {"meter", "m" + std::to_string(10000 + m)}};
     auto k = store.GetOrCreateSeries({"meters", tags, "kwh"},
                                      engine::ValueType::kFloat);
     REQUIRE(k.has_value());
@@ -131,9 +132,9 @@ class SlowStore final : public engine::Store {
       std::span<const engine::Point> points) override {
     return inner_.Append(points);
   }
-  Status Scan(engine::SeriesId series, int64_t start_ns, int64_t end_ns,
-              const std::function<bool(const engine::Sample&)>& visit)
-      override {
+  Status Scan(
+      engine::SeriesId series, int64_t start_ns, int64_t end_ns,
+      const std::function<bool(const engine::Sample&)>& visit) override {
     return inner_.Scan(series, start_ns, end_ns, visit);
   }
   Result<std::optional<engine::Sample>> Last(engine::SeriesId series,
@@ -163,9 +164,10 @@ class SlowStore final : public engine::Store {
 
 }  // namespace
 
-TEST_CASE("influxql aggregates over many series answer the same at every "
-          "parallelism",
-          "[query][influxql][parallel]") {
+TEST_CASE(
+    "influxql aggregates over many series answer the same at every "
+    "parallelism",
+    "[query][influxql][parallel]") {
   testing::TempDir dir;
   auto store = OpenTemp(dir);
   Load(*store);

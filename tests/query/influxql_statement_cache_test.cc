@@ -79,8 +79,7 @@ TEST_CASE("statement cache holds at most kMaxEntries texts",
   CHECK(cache.size() == StatementCache::kMaxEntries);
 }
 
-TEST_CASE("statement cache is safe from several threads",
-          "[query][influxql]") {
+TEST_CASE("statement cache is safe from several threads", "[query][influxql]") {
   StatementCache cache;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
