@@ -418,12 +418,18 @@ Result<std::vector<const promql::NamedSeries*>> MatchedSeries(
   return out;
 }
 
+// The time bound of a catalog walk: query.timeout, and the client leaving.
+QueryGuard ListingGuard(const Context& c) {
+  return QueryGuard(c.query.timeout, c.req.client_gone);
+}
+
 // Visits the labels of the series a label listing covers. With match[]:
 // the selected series, bounded by query.max_series as for /series. Without:
 // every visible series and indicator, walked one metric name at a time
 // (promql::ForEachVisibleSeries), so a catalog of 100k series is listed
 // without holding it, and no series bound applies: the answer is label
-// names or values, not series.
+// names or values, not series. The walk is bounded in time instead: it
+// stops at query.timeout or when the client leaves (ListingGuard).
 Status ForEachListedSeries(const Context& c,
                            const std::function<void(const Labels&)>& visit) {
   const promql::SeriesView view = View(c);
@@ -433,9 +439,11 @@ Status ForEachListedSeries(const Context& c,
     return Status::Ok();
   }
   CITYNEXUS_ASSIGN_OR_RETURN(const DataWindow window, WindowOf(c));
+  const QueryGuard guard = ListingGuard(c);
   CITYNEXUS_RETURN_IF_ERROR(promql::ForEachVisibleSeries(
       c.store, c.req.Caller(),
       [&](const promql::NamedSeries& s) -> Result<bool> {
+        CITYNEXUS_RETURN_IF_ERROR(guard.Check());
         CITYNEXUS_ASSIGN_OR_RETURN(bool holds, window.Holds(c.store, s));
         if (holds) visit(s.labels);
         return true;
@@ -520,9 +528,11 @@ net::Response Metadata(const Context& c) {
     entries[name] = json::array({entry});
   };
   const promql::SeriesView view = View(c);
+  const QueryGuard guard = ListingGuard(c);
   Status st = promql::ForEachVisibleSeries(
       c.store, c.req.Caller(),
       [&](const promql::NamedSeries& s) -> Result<bool> {
+        CITYNEXUS_RETURN_IF_ERROR(guard.Check());
         add(s);
         return true;
       });

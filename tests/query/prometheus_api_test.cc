@@ -286,6 +286,22 @@ TEST_CASE(
                    {{"start", std::to_string(kT0s + 3600)}});
   REQUIRE(later.status == 200);
   CHECK(Body(later)["data"] == json::array());
+  // The walk is bounded in time: a client that left stops it (the same
+  // guard enforces query.timeout).
+  for (const char* path :
+       {"/prometheus/api/v1/labels", "/prometheus/api/v1/label/meter/values",
+        "/prometheus/api/v1/metadata"}) {
+    INFO(path);
+    net::Request gone;
+    gone.method = "GET";
+    gone.path = path;
+    gone.access = net::Access::Internal();
+    gone.client_gone = [] { return true; };
+    query::PrometheusApi api(f.store(), few, {}, "test");
+    auto r = api.Handle(gone);
+    CHECK(r.status == 499);
+    CHECK(Body(r)["errorType"] == "canceled");
+  }
   // Listing the series themselves stays bounded.
   auto series = get("/prometheus/api/v1/series", {{"match[]", "meters_kwh"}});
   CHECK(series.status == 422);
