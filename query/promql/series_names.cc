@@ -72,6 +72,36 @@ bool ByLabels(const NamedSeries* a, const NamedSeries* b) {
   return a->labels < b->labels;
 }
 
+// The fields of the measurements `caller` may read, from the catalog index
+// (no series decoded): visit(measurement, field, type of the field's first
+// series, the measurement's summary with the tag keys present, filter for
+// the measurement and field). `wanted` skips a measurement before its
+// summary is read.
+using FieldVisit = std::function<void(
+    const std::string& measurement, const std::string& field,
+    engine::ValueType first_type, const engine::SeriesSummary& summary,
+    const engine::SeriesFilter& of_field)>;
+Status ForEachReadableField(
+    engine::Store& store, const net::Access& caller,
+    const std::function<bool(const std::string&)>& wanted,
+    const FieldVisit& visit) {
+  for (const std::string& measurement : store.MeasurementNames()) {
+    if (!wanted(measurement) || !caller.CanRead(measurement)) continue;
+    engine::SeriesFilter filter;
+    filter.measurement = measurement;
+    CITYNEXUS_ASSIGN_OR_RETURN(
+        auto summary,
+        store.SummarizeSeries(filter, [](std::string_view) { return false; }));
+    for (const auto& [field, type] : summary.fields) {
+      filter.field = field;
+      visit(measurement, field, type, summary, filter);
+    }
+  }
+  return Status::Ok();
+}
+
+bool AnyMeasurement(const std::string&) { return true; }
+
 }  // namespace
 
 Status ForEachVisibleSeries(
@@ -80,21 +110,14 @@ Status ForEachVisibleSeries(
   // Metric name -> the (measurement, field) pairs named so (several when
   // sanitizing makes names meet, e.g. "a.b" and "a_b"), from the index.
   std::map<std::string, std::vector<engine::SeriesFilter>> by_name;
-  for (const std::string& measurement : store.MeasurementNames()) {
-    if (!caller.CanRead(measurement)) continue;
-    engine::SeriesFilter of_measurement;
-    of_measurement.measurement = measurement;
-    CITYNEXUS_ASSIGN_OR_RETURN(
-        auto summary,
-        store.SummarizeSeries(of_measurement,
-                              [](std::string_view) { return false; }));
-    for (const auto& [field, type] : summary.fields) {
-      engine::SeriesFilter filter = of_measurement;
-      filter.field = field;
-      by_name[SanitizeMetricName(measurement + "_" + field)].push_back(
-          std::move(filter));
-    }
-  }
+  CITYNEXUS_RETURN_IF_ERROR(ForEachReadableField(
+      store, caller, AnyMeasurement,
+      [&](const std::string& measurement, const std::string& field,
+          engine::ValueType, const engine::SeriesSummary&,
+          const engine::SeriesFilter& of_field) {
+        by_name[SanitizeMetricName(measurement + "_" + field)].push_back(
+            of_field);
+      }));
   for (const auto& [name, filters] : by_name) {
     // Collisions share the metric name, so one name's series suffice.
     std::vector<engine::SeriesInfo> infos;
@@ -123,28 +146,26 @@ Status ForEachVisibleSeries(
 Result<std::vector<std::string>> VisibleMetricNames(engine::Store& store,
                                                     const net::Access& caller) {
   std::set<std::string> names;
-  for (const std::string& measurement : store.MeasurementNames()) {
-    if (!caller.CanRead(measurement)) continue;
-    engine::SeriesFilter filter;
-    filter.measurement = measurement;
-    CITYNEXUS_ASSIGN_OR_RETURN(
-        auto summary,
-        store.SummarizeSeries(filter, [](std::string_view) { return false; }));
-    for (const auto& [field, type] : summary.fields) {
-      bool numeric = type != engine::ValueType::kString;
-      if (!numeric) {
-        // Types are per series: another series of the field may be numeric.
-        filter.field = field;
-        for (const engine::SeriesInfo& info : store.FindSeries(filter)) {
-          if (info.type != engine::ValueType::kString) {
-            numeric = true;
-            break;
+  CITYNEXUS_RETURN_IF_ERROR(ForEachReadableField(
+      store, caller, AnyMeasurement,
+      [&](const std::string& measurement, const std::string& field,
+          engine::ValueType first_type, const engine::SeriesSummary&,
+          const engine::SeriesFilter& of_field) {
+        bool numeric = first_type != engine::ValueType::kString;
+        if (!numeric) {
+          // Types are per series: another series of the field may be
+          // numeric.
+          for (const engine::SeriesInfo& info : store.FindSeries(of_field)) {
+            if (info.type != engine::ValueType::kString) {
+              numeric = true;
+              break;
+            }
           }
         }
-      }
-      if (numeric) names.insert(SanitizeMetricName(measurement + "_" + field));
-    }
-  }
+        if (numeric) {
+          names.insert(SanitizeMetricName(measurement + "_" + field));
+        }
+      }));
   return std::vector<std::string>(names.begin(), names.end());
 }
 
@@ -231,41 +252,37 @@ std::optional<std::vector<const NamedSeries*>> SeriesView::IndexedCandidates(
   if (by_name == nullptr) return std::nullopt;
   const std::string& name = by_name->value;
   std::vector<engine::SeriesInfo> infos;
-  for (const std::string& measurement : store_->MeasurementNames()) {
-    // Sanitize maps characters one to one, so the measurement's part of
-    // the name comes first.
-    if (!name.starts_with(SanitizeMetricName(measurement) + "_")) continue;
-    if (!caller_->CanRead(measurement)) continue;
-    engine::SeriesFilter of_measurement;
-    of_measurement.measurement = measurement;
-    auto summary = store_->SummarizeSeries(
-        of_measurement, [](std::string_view) { return false; });
-    if (!summary) return std::nullopt;  // the scan reports the problem
-    for (const auto& [field, type] : summary->fields) {
-      if (SanitizeMetricName(measurement + "_" + field) != name) continue;
-      engine::SeriesFilter filter = of_measurement;
-      filter.field = field;
-      bool none = false;
-      for (const LabelMatcher& m : matchers) {
-        if (m.op != MatchOp::kEqual || m.label == kMetricName ||
-            m.value.empty()) {
-          continue;
+  // Sanitize maps characters one to one, so the measurement's part of the
+  // name comes first.
+  auto may_carry_name = [&](const std::string& measurement) {
+    return name.starts_with(SanitizeMetricName(measurement) + "_");
+  };
+  Status st = ForEachReadableField(
+      *store_, *caller_, may_carry_name,
+      [&](const std::string& measurement, const std::string& field,
+          engine::ValueType, const engine::SeriesSummary& summary,
+          const engine::SeriesFilter& of_field) {
+        if (SanitizeMetricName(measurement + "_" + field) != name) return;
+        engine::SeriesFilter filter = of_field;
+        for (const LabelMatcher& m : matchers) {
+          if (m.op != MatchOp::kEqual || m.label == kMetricName ||
+              m.value.empty()) {
+            continue;
+          }
+          std::vector<std::string_view> keys;
+          for (const auto& [key, values] : summary.tags) {
+            if (SanitizeLabelName(key) == m.label) keys.push_back(key);
+          }
+          if (keys.empty()) return;  // the label is "" everywhere here
+          if (keys.size() == 1) filter.tags.emplace_back(keys[0], m.value);
         }
-        std::vector<std::string_view> keys;
-        for (const auto& [key, values] : summary->tags) {
-          if (SanitizeLabelName(key) == m.label) keys.push_back(key);
+        for (engine::SeriesInfo& info : store_->FindSeries(filter)) {
+          if (info.type != engine::ValueType::kString) {
+            infos.push_back(std::move(info));
+          }
         }
-        if (keys.empty()) none = true;  // the label is "" everywhere here
-        if (keys.size() == 1) filter.tags.emplace_back(keys[0], m.value);
-      }
-      if (none) continue;
-      for (engine::SeriesInfo& info : store_->FindSeries(filter)) {
-        if (info.type != engine::ValueType::kString) {
-          infos.push_back(std::move(info));
-        }
-      }
-    }
-  }
+      });
+  if (!st.ok()) return std::nullopt;  // the scan reports the problem
   return Intern(std::move(infos));
 }
 
