@@ -121,6 +121,16 @@ citynexus::query::IndicatorService MakeService(RocksStore& store) {
       store, citynexus::query::IndicatorCatalog{}, std::move(facts));
 }
 
+// Cold iterations: closes and reopens the store outside the timing, so the
+// next read starts with empty caches.
+void ReopenUntimed(benchmark::State& state, const std::string& dir,
+                   std::unique_ptr<RocksStore>* store) {
+  state.PauseTiming();
+  store->reset();
+  *store = OpenStore(dir);
+  state.ResumeTiming();
+}
+
 void Evaluate(benchmark::State& state, bool cold) {
   DataSet* data = Data();
   citynexus::query::EvaluationRequest request;
@@ -135,12 +145,7 @@ void Evaluate(benchmark::State& state, bool cold) {
     if (store) (void)MakeService(*store).EvaluateExpression(kExpr, request);
   }
   for (auto _ : state) {
-    if (cold) {
-      state.PauseTiming();
-      store.reset();
-      store = OpenStore(data->dir + "/data");
-      state.ResumeTiming();
-    }
+    if (cold) ReopenUntimed(state, data->dir + "/data", &store);
     if (!store) {
       state.SkipWithError("cannot open the store");
       return;
@@ -179,10 +184,7 @@ void AggregateLoop(benchmark::State& state, bool cold) {
   }
   for (auto _ : state) {
     if (cold) {
-      state.PauseTiming();
-      store.reset();
-      store = OpenStore(data->dir + "/data");
-      state.ResumeTiming();
+      ReopenUntimed(state, data->dir + "/data", &store);
       if (!store) {
         state.SkipWithError("cannot open the store");
         return;
