@@ -164,12 +164,19 @@ TEST_CASE("new connections go to a loop that is not busy in a request",
   });
   REQUIRE(WaitUntil([&] { return routes.entered.load(); }, 10s));
   CHECK(LoopOf(routes.blocked_thread) == LoopOf(ra->body));
-  // Both loops hold one connection; the busy one is skipped, so the new
+  // Wait until the watchdog has seen `a`'s loop stuck (its rescue ran): a
+  // loop that is merely busy ties with `b`'s loop while that one is still
+  // finishing the previous connection's request, and either may win.
+  REQUIRE(WaitUntil([&] { return Rescues(ts) >= 1; }, 10s));
+  // Both loops hold one connection; the stuck one is skipped, so the new
   // connection goes to `b`'s loop (round robin alone would pick `a`'s
   // loop here).
   for (int i = 0; i < 3; ++i) {
     auto c = Fetch(ts.port(), "GET", "/tid");
     REQUIRE(c.has_value());
+    INFO("connection " << i << " answered by " << c->body << "; a: " << ra->body
+                       << ", b: " << rb->body
+                       << ", blocked: " << routes.blocked_thread);
     CHECK(LoopOf(c->body) == LoopOf(rb->body));
   }
   routes.Release();
